@@ -1,0 +1,44 @@
+# sksynth developer commands. Every target works from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: all install demo test lint pytest bench docs clean
+
+all: test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+
+# Install the pinned CPU build of torch first, so that the package's own
+# requirement (torch<=2.13.0) is already satisfied and no CUDA build is pulled.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install torch==2.13.0
+	$(BIN)/pip install -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m sksynth.demo --out demo_output
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+test: lint pytest
+
+bench: $(STAMP)
+	$(BIN)/pip install -e ".[bench]"
+	$(BIN)/python -m benchmarks.run
+
+docs: $(STAMP)
+	$(BIN)/pip install -e ".[docs]"
+	$(BIN)/sphinx-build -W -b html docs docs/_build/html
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info demo_output docs/_build .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""sksynth.encoding."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""sksynth.generators."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""sksynth.metrics."""
+
+__all__ = []

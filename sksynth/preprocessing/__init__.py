@@ -1,0 +1,3 @@
+"""sksynth.preprocessing."""
+
+__all__ = []

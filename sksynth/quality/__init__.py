@@ -1,0 +1,3 @@
+"""sksynth.quality."""
+
+__all__ = []

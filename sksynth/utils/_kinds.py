@@ -1,0 +1,129 @@
+"""Column-kind inference shared by every part of sksynth.
+
+A *kind* is what a column means to a model, not how pandas stores it:
+
+``"continuous"``
+    real numbers (float columns holding non-integral values);
+``"integer"``
+    whole numbers, whatever their storage (``int64``, ``Int64`` or a float column
+    whose non-missing values are all integral, as pandas makes of an integer
+    column with missing values);
+``"categorical"``
+    a finite set of labels (``category``, ``object`` or ``string`` columns);
+``"boolean"``
+    two truth values (``bool``/``boolean`` columns, or object columns holding only
+    ``True``/``False``);
+``"datetime"``
+    timestamps (``datetime64`` columns, time-zone aware or not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["KINDS", "infer_column_kind", "infer_column_kinds"]
+
+KINDS = ("continuous", "integer", "categorical", "boolean", "datetime")
+
+
+def _is_bool_like(values: pd.Series) -> bool:
+    non_null = values.dropna()
+    if non_null.empty:
+        return False
+    return bool(non_null.map(lambda v: isinstance(v, bool | np.bool_)).all())
+
+
+def infer_column_kind(column: pd.Series) -> str:
+    """Infer the kind of one column.
+
+    Parameters
+    ----------
+    column : pandas.Series
+        The column to inspect.
+
+    Returns
+    -------
+    kind : str
+        One of :data:`KINDS`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.utils import infer_column_kind
+    >>> infer_column_kind(pd.Series([1.0, 2.0, None]))
+    'integer'
+    >>> infer_column_kind(pd.Series(["a", "b"]))
+    'categorical'
+    """
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "categorical"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "integer"
+    if pd.api.types.is_float_dtype(dtype):
+        values = column.to_numpy(dtype="float64", na_value=np.nan)
+        finite = values[np.isfinite(values)]
+        if finite.size and np.all(finite == np.round(finite)):
+            return "integer"
+        return "continuous"
+    if dtype == object and _is_bool_like(column):
+        return "boolean"
+    return "categorical"
+
+
+def infer_column_kinds(
+    X: pd.DataFrame, overrides: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Infer the kind of every column of a DataFrame.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        The table to inspect.
+    overrides : dict of str to str, default=None
+        Kinds that replace the inferred ones, by column name.
+
+    Returns
+    -------
+    kinds : dict of str to str
+        Column name to kind, in the column order of ``X``.
+
+    Raises
+    ------
+    ValueError
+        If an override names a column that ``X`` lacks or a kind that does not
+        exist.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.utils import infer_column_kinds
+    >>> df = pd.DataFrame({"age": [30, 41], "job": ["a", "b"], "ok": [True, False]})
+    >>> infer_column_kinds(df)
+    {'age': 'integer', 'job': 'categorical', 'ok': 'boolean'}
+    >>> infer_column_kinds(df, overrides={"age": "continuous"})["age"]
+    'continuous'
+    """
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(f"X must be a pandas DataFrame, got {type(X).__name__}.")
+    kinds = {col: infer_column_kind(X[col]) for col in X.columns}
+    for col, kind in (overrides or {}).items():
+        if col not in kinds:
+            raise ValueError(
+                f"overrides names column {col!r}, which is not in X; "
+                f"columns are {list(X.columns)}."
+            )
+        if kind not in KINDS:
+            raise ValueError(
+                f"overrides gives column {col!r} the kind {kind!r}; "
+                f"expected one of {KINDS}."
+            )
+        kinds[col] = kind
+    return kinds
