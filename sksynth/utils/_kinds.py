@@ -73,7 +73,7 @@ def infer_column_kind(column: pd.Series) -> str:
         if finite.size and np.all(finite == np.round(finite)):
             return "integer"
         return "continuous"
-    if dtype == object and _is_bool_like(column):
+    if pd.api.types.is_object_dtype(dtype) and _is_bool_like(column):
         return "boolean"
     return "categorical"
 
