@@ -32,7 +32,7 @@ def load_credit(*, return_X_y: bool = False, as_frame: bool = True):
 
     =================   ==============================
     Samples                                       4454
-    Features             14 (9 numeric, 4 categorical)
+    Features             13 (9 numeric, 4 categorical)
     Target               ``Status``: good (3200) / bad (1254)
     Missing values       Home, Marital, Job, Income, Assets, Debt
     =================   ==============================
@@ -54,7 +54,7 @@ def load_credit(*, return_X_y: bool = False, as_frame: bool = True):
     -------
     data : pandas.DataFrame of shape (4454, 15)
         The whole table, target included (when ``return_X_y=False``).
-    (X, y) : tuple of pandas.DataFrame of shape (4454, 14) and pandas.Series
+    (X, y) : tuple of pandas.DataFrame of shape (4454, 13) and pandas.Series
         The features and the ``Status`` target (when ``return_X_y=True``).
 
     Raises
@@ -67,7 +67,7 @@ def load_credit(*, return_X_y: bool = False, as_frame: bool = True):
     >>> from sksynth.datasets import load_credit
     >>> X, y = load_credit(return_X_y=True)
     >>> X.shape
-    (4454, 14)
+    (4454, 13)
     >>> y.value_counts().to_dict()
     {'good': 3200, 'bad': 1254}
     """
