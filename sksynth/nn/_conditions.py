@@ -1,0 +1,252 @@
+"""The conditional vector: layout, training-by-sampling and sampling-time vectors.
+
+A conditional vector concatenates one one-hot block per *condition column* (a
+discrete column of the table, or the class label). During training each row
+switches on the block of one randomly chosen column (as CTGAN does), plus the
+block of an *always-on* column (the label, for models fitted with ``y``).
+Everything here is vectorised over rows: one call per batch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+__all__ = ["ConditionLayout"]
+
+
+class ConditionLayout:
+    """Which discrete spans form the conditional vector, and their frequencies.
+
+    Only aggregated counts are kept (per category and per category x label),
+    never training rows.
+
+    Parameters
+    ----------
+    spans : sequence of Span
+        The ``"discrete"`` spans of the condition columns, in vector order.
+    codes : array-like of int of shape (n_rows, n_columns)
+        Category index of every training row in each condition column, used
+        only to count frequencies.
+    always : str, default=None
+        Name of a column (the label) whose block is set in every vector.
+
+    Attributes
+    ----------
+    columns : list of str
+        Condition column names, in vector order.
+    sizes, offsets : ndarray of int
+        Block size and first slot of each column.
+    cond_dim : int
+        Length of the conditional vector.
+    encoded_index : torch.Tensor of shape (cond_dim,)
+        Encoded column of each slot.
+    counts : ndarray of shape (cond_dim,)
+        Training frequency of each category.
+    always_index : int or None
+        Position of the always-on column in ``columns``.
+    joint_counts : ndarray of shape (cond_dim, n_labels) or None
+        Co-occurrence counts of each category with each label.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from types import SimpleNamespace as Span
+    >>> from sksynth.nn import ConditionLayout
+    >>> spans = [Span(column="a", start=1, stop=3, categories=("x", "y")),
+    ...          Span(column="b", start=3, stop=6, categories=(1, 2, 3))]
+    >>> layout = ConditionLayout(spans, np.array([[0, 2], [1, 0]]))
+    >>> layout.cond_dim, layout.offsets.tolist(), layout.encoded_index.tolist()
+    (5, [0, 2], [1, 2, 3, 4, 5])
+    """
+
+    def __init__(self, spans, codes, *, always=None):
+        self.columns = [span.column for span in spans]
+        self.categories = [tuple(span.categories) for span in spans]
+        self.sizes = np.array([span.stop - span.start for span in spans], dtype=np.int64)
+        self.offsets = np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64)
+        self.cond_dim = int(self.sizes.sum())
+        self.encoded_index = torch.tensor(
+            [i for span in spans for i in range(span.start, span.stop)], dtype=torch.long
+        )
+        codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(spans))
+        slots = codes + self.offsets
+        self.counts = np.bincount(slots.ravel(), minlength=self.cond_dim).astype(np.int64)
+        self.always_index = None if always is None else self.columns.index(always)
+        self.joint_counts = None
+        if self.always_index is not None:
+            labels = codes[:, self.always_index]
+            n_labels = int(self.sizes[self.always_index])
+            flat = slots * n_labels + labels[:, None]
+            self.joint_counts = np.bincount(
+                flat.ravel(), minlength=self.cond_dim * n_labels
+            ).reshape(self.cond_dim, n_labels)
+        log_freq = np.log1p(self.counts.astype(np.float64))
+        width = int(self.sizes.max()) if len(spans) else 0
+        probs = np.zeros((len(spans), width))
+        for j, (offset, size) in enumerate(zip(self.offsets, self.sizes, strict=True)):
+            block = log_freq[offset : offset + size]
+            probs[j, :size] = block / block.sum() if block.sum() > 0 else 0.0
+        self.log_frequency = torch.tensor(probs, dtype=torch.float32)
+
+    # ----------------------------------------------------------------- training
+    def training_index(self, codes):
+        """Precompute, for training-by-sampling, rows grouped by category.
+
+        Parameters
+        ----------
+        codes : torch.Tensor of shape (n_rows, n_columns), long
+
+        Returns
+        -------
+        dict
+            ``rows`` (row indices sorted by slot) and ``starts`` (first position
+            of each slot in ``rows``); delete it after training.
+        """
+        n_rows, n_columns = codes.shape
+        slots = codes + torch.as_tensor(self.offsets, device=codes.device)
+        order = torch.argsort(slots.reshape(-1), stable=True)
+        counts = torch.as_tensor(self.counts, device=codes.device)
+        starts = torch.cumsum(counts, 0) - counts
+        return {"rows": order // n_columns, "starts": starts, "counts": counts}
+
+    def _switch_on(self, n_rows, slots_list, device):
+        cond = torch.zeros((n_rows, self.cond_dim), device=device)
+        rows = torch.arange(n_rows, device=device)
+        for slots in slots_list:
+            cond[rows, slots] = 1.0
+        return cond
+
+    def sample_training(self, codes, index, n_rows, generator):
+        """Draw rows by log-frequency of a random column's categories.
+
+        Parameters
+        ----------
+        codes : torch.Tensor of shape (n_train, n_columns)
+            Category codes of the training rows.
+        index : dict
+            The output of :meth:`training_index`.
+        n_rows : int
+            Batch size.
+        generator : torch.Generator
+
+        Returns
+        -------
+        rows : torch.Tensor of shape (n_rows,)
+            Training rows, each one holding the chosen category.
+        cond : torch.Tensor of shape (n_rows, cond_dim)
+        """
+        device = codes.device
+        n_columns = len(self.columns)
+        column = torch.randint(n_columns, (n_rows,), generator=generator, device=device)
+        probs = self.log_frequency.to(device)[column]
+        category = torch.multinomial(probs, 1, generator=generator).squeeze(1)
+        slot = torch.as_tensor(self.offsets, device=device)[column] + category
+        u = torch.rand(n_rows, generator=generator, device=device)
+        position = index["starts"][slot] + (u * index["counts"][slot]).long()
+        rows = index["rows"][position]
+        return rows, self._switch_on(n_rows, self._with_always(slot, codes[rows]), device)
+
+    def own_condition(self, codes_batch, generator):
+        """Conditional vectors describing the rows themselves (for VAEs).
+
+        Each row switches on the block of one random column, set to its own
+        category, plus the always-on column.
+        """
+        n_rows = codes_batch.shape[0]
+        device = codes_batch.device
+        column = torch.randint(len(self.columns), (n_rows,), generator=generator, device=device)
+        slot = (
+            torch.as_tensor(self.offsets, device=device)[column]
+            + codes_batch[torch.arange(n_rows, device=device), column]
+        )
+        return self._switch_on(n_rows, self._with_always(slot, codes_batch), device)
+
+    def _with_always(self, slot, codes_rows):
+        if self.always_index is None:
+            return [slot]
+        label_slot = int(self.offsets[self.always_index]) + codes_rows[:, self.always_index]
+        return [slot, label_slot]
+
+    # ----------------------------------------------------------------- sampling
+    def slot_of(self, column, value):
+        """Slot of ``value`` in ``column``; ValueError listing the valid ones."""
+        if column not in self.columns:
+            valid = [c for i, c in enumerate(self.columns) if i != self.always_index]
+            raise ValueError(
+                f"Cannot condition on column {column!r}: valid condition columns are "
+                f"{valid}."
+            )
+        j = self.columns.index(column)
+        categories = self.categories[j]
+        matches = [k for k, cat in enumerate(categories) if _same(cat, value)]
+        if not matches:
+            raise ValueError(
+                f"Unknown value {value!r} for condition column {column!r}; valid values "
+                f"are {list(categories)}."
+            )
+        return int(self.offsets[j]) + matches[0]
+
+    def empirical_slots(self, n_rows, rng, *, exclude_always=False):
+        """Draw slots of random columns by their empirical frequency (numpy ``rng``)."""
+        candidates = [
+            j for j in range(len(self.columns)) if not (exclude_always and j == self.always_index)
+        ]
+        column = rng.choice(candidates, size=n_rows)
+        slots = np.empty(n_rows, dtype=np.int64)
+        for j in np.unique(column):
+            mask = column == j
+            block = self.counts[self.offsets[j] : self.offsets[j] + self.sizes[j]]
+            slots[mask] = self.offsets[j] + rng.choice(
+                len(block), size=int(mask.sum()), p=block / block.sum()
+            )
+        return slots
+
+    def label_given(self, slots, rng):
+        """Draw label codes given fixed condition slots (naive Bayes on the counts).
+
+        Parameters
+        ----------
+        slots : list of int
+            Slots switched on for every row.
+        rng : numpy.random.Generator
+
+        Returns
+        -------
+        callable
+            ``draw(n_rows) -> ndarray`` of label codes.
+        """
+        label_offset = int(self.offsets[self.always_index])
+        n_labels = int(self.sizes[self.always_index])
+        prior = self.counts[label_offset : label_offset + n_labels].astype(np.float64)
+        log_post = np.log(prior + 1e-12)
+        for slot in slots:
+            likelihood = (self.joint_counts[slot] + 1e-3) / (prior + 1e-3 * self.cond_dim)
+            log_post = log_post + np.log(likelihood)
+        post = np.exp(log_post - log_post.max())
+        post /= post.sum()
+        return lambda n_rows: rng.choice(n_labels, size=n_rows, p=post)
+
+    def vectors(self, slot_columns):
+        """Build conditional vectors from per-row slot arrays (numpy).
+
+        Parameters
+        ----------
+        slot_columns : list of ndarray of shape (n_rows,)
+            For each switched-on block, the slot of every row.
+
+        Returns
+        -------
+        torch.Tensor of shape (n_rows, cond_dim)
+        """
+        n_rows = len(slot_columns[0]) if slot_columns else 0
+        return self._switch_on(
+            n_rows, [torch.as_tensor(np.asarray(s, dtype=np.int64)) for s in slot_columns], "cpu"
+        )
+
+
+def _same(a, b):
+    try:
+        return bool(a == b) or (a != a and b != b)  # noqa: PLR0124 - NaN equals NaN
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,150 @@
+"""Batch iterators for skorch that slice pre-made tensors.
+
+skorch's default path builds a per-row ``Dataset`` and a ``DataLoader`` that
+collates rows one by one. Our training tables are already one encoded tensor,
+so an epoch is one permutation and each batch one slice of the permuted
+tensor (or, for conditional GANs, one vectorised draw).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+__all__ = ["TrainingData", "TensorBatchIterator"]
+
+
+class TrainingData:
+    """The encoded training rows as tensors, and how batches are drawn from them.
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (n_rows, n_features)
+        The encoded rows.
+    codes : torch.Tensor of shape (n_rows, n_columns), default=None
+        Category codes of the condition columns (conditional models only).
+    condition : ConditionLayout, default=None
+        The conditional-vector layout.
+    sampling : {"log-frequency", "own"}, default="log-frequency"
+        How conditional batches are drawn: CTGAN's training-by-sampling, or
+        shuffled rows with a vector describing each row (VAEs).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sksynth.nn import TrainingData
+    >>> len(TrainingData(torch.zeros(7, 2)))
+    7
+    """
+
+    def __init__(self, X, codes=None, condition=None, sampling="log-frequency"):
+        self.X = X
+        self.codes = codes
+        self.condition = condition
+        self.sampling = sampling
+        self.index = None
+        if condition is not None and condition.cond_dim and sampling == "log-frequency":
+            self.index = condition.training_index(codes)
+
+    def __len__(self):
+        return self.X.shape[0]
+
+    @property
+    def conditional(self):
+        """Whether batches carry a conditional vector."""
+        return self.condition is not None and self.condition.cond_dim > 0
+
+
+class TensorBatchIterator:
+    """skorch ``iterator_train`` yielding ``{"X": ..., "cond": ...}`` batches.
+
+    Parameters
+    ----------
+    dataset : TrainingData or torch.Tensor
+        The training data.
+    batch_size : int, default=500
+        Rows per batch (rounded down to a multiple of ``multiple_of``).
+    generator : torch.Generator, default=None
+        Source of the shuffling and of the conditional draws.
+    shuffle : bool, default=True
+        Whether to permute the rows each epoch.
+    multiple_of : int, default=1
+        Every batch has a multiple of this many rows (the PacGAN pack size);
+        a table smaller than that is cycled through with repetition.
+    drop_last : bool, default=False
+        Make every batch full-size (``n_rows // batch_size`` batches per epoch),
+        as batch normalisation and packing need.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sksynth.nn import TensorBatchIterator
+    >>> it = TensorBatchIterator(torch.arange(10.0).reshape(5, 2), batch_size=2, shuffle=False)
+    >>> [batch["X"].shape[0] for batch in it]
+    [2, 2, 1]
+    """
+
+    def __init__(self, dataset, batch_size=500, *, generator=None, shuffle=True, multiple_of=1,
+                 drop_last=False):
+        if isinstance(dataset, torch.Tensor):
+            dataset = TrainingData(dataset)
+        self.dataset = dataset
+        self.batch_size = int(batch_size)
+        self.generator = generator
+        self.shuffle = shuffle
+        self.multiple_of = int(multiple_of)
+        self.drop_last = bool(drop_last)
+
+    def _plan(self):
+        n_rows = len(self.dataset)
+        m = self.multiple_of
+        size = min(self.batch_size, n_rows)
+        if m > 1:
+            size = max(m, (size // m) * m)
+        if self.dataset.conditional and self.dataset.sampling == "log-frequency":
+            return size, max(1, n_rows // size), True
+        if self._exact(size, n_rows):
+            return size, max(1, n_rows // size), False
+        return size, math.ceil(n_rows / size), False
+
+    def _exact(self, size, n_rows):
+        return self.multiple_of > 1 or self.drop_last or size > n_rows
+
+    def __len__(self):
+        return self._plan()[1]
+
+    def _permutation(self, n_total):
+        data = self.dataset
+        n_rows = len(data)
+        device = data.X.device
+        if not self.shuffle:
+            return torch.arange(n_total, device=device) % n_rows
+        reps = math.ceil(n_total / n_rows)
+        perms = [
+            torch.randperm(n_rows, generator=self.generator, device=device) for _ in range(reps)
+        ]
+        return torch.cat(perms)[:n_total]
+
+    def __iter__(self):
+        data = self.dataset
+        size, n_batches, by_sampling = self._plan()
+        if by_sampling:
+            for _ in range(n_batches):
+                rows, cond = data.condition.sample_training(
+                    data.codes, data.index, size, self.generator
+                )
+                yield {"X": data.X[rows], "cond": cond}
+            return
+        n_rows = len(data)
+        total = size * n_batches if self._exact(size, n_rows) else n_rows
+        order = self._permutation(total)
+        X = data.X[order]
+        codes = data.codes[order] if data.conditional else None
+        for start in range(0, total, size):
+            batch = {"X": X[start : start + size]}
+            if codes is not None:
+                batch["cond"] = data.condition.own_condition(
+                    codes[start : start + size], self.generator
+                )
+            yield batch

@@ -1,0 +1,414 @@
+"""Torch modules of the generative models: span heads, generator, critic, VAE.
+
+Every module reads the encoded layout from a sequence of *spans* (objects with
+``start``, ``stop`` and ``activation`` attributes, normally
+:class:`sksynth.encoding.Span`). The layout is turned once into index tensors, so
+that the per-span activations are computed with one call per group of spans of
+the same size rather than one per span.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+__all__ = [
+    "SpanActivation",
+    "Generator",
+    "Critic",
+    "TabularVAE",
+    "gumbel_softmax",
+]
+
+_ACTIVATIONS = ("tanh", "identity", "softmax")
+_MODES = ("gumbel", "soft", "sample", "hard")
+
+
+def gumbel_softmax(logits, *, tau=0.2, generator=None, hard=False, dim=-1):
+    """Gumbel-softmax relaxation drawing its noise from an explicit generator.
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        Unnormalised log-probabilities.
+    tau : float, default=0.2
+        Temperature; the lower, the closer to one-hot.
+    generator : torch.Generator, default=None
+        Source of the Gumbel noise (the global generator when ``None``).
+    hard : bool, default=False
+        Return one-hot vectors of the perturbed argmax instead: an exact draw
+        from the categorical distribution ``softmax(logits)``.
+    dim : int, default=-1
+        The category axis.
+
+    Returns
+    -------
+    torch.Tensor
+        Same shape as ``logits``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sksynth.nn import gumbel_softmax
+    >>> out = gumbel_softmax(torch.zeros(4, 3), generator=torch.Generator().manual_seed(0))
+    >>> out.shape, bool(torch.allclose(out.sum(1), torch.ones(4)))
+    (torch.Size([4, 3]), True)
+    """
+    uniform = torch.rand(
+        logits.shape, generator=generator, device=logits.device, dtype=logits.dtype
+    )
+    gumbels = -torch.log(-torch.log(uniform.clamp_(1e-10, 1.0 - 1e-7)))
+    perturbed = logits + gumbels
+    if hard:
+        index = perturbed.argmax(dim=dim, keepdim=True)
+        return torch.zeros_like(logits).scatter_(dim, index, 1.0)
+    return F.softmax(perturbed / tau, dim=dim)
+
+
+class SpanActivation(nn.Module):
+    """Apply each span's output activation to a matrix of logits.
+
+    Columns of ``"tanh"`` spans go through :func:`torch.tanh`, ``"identity"``
+    columns pass unchanged, ``"softmax"`` spans are grouped by size and
+    activated together.
+
+    Parameters
+    ----------
+    spans : sequence of Span
+        The encoded layout (``start``, ``stop``, ``activation``), covering
+        columns ``0 .. n_features - 1`` without gaps.
+
+    Attributes
+    ----------
+    n_features : int
+        Width of the encoded matrix.
+    softmax_sizes : list of int
+        The distinct sizes of the softmax spans, one index buffer per size.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from types import SimpleNamespace as Span
+    >>> from sksynth.nn import SpanActivation
+    >>> spans = [Span(start=0, stop=1, activation="tanh"),
+    ...          Span(start=1, stop=4, activation="softmax")]
+    >>> head = SpanActivation(spans)
+    >>> out = head(torch.zeros(2, 4), mode="soft")
+    >>> out[0].tolist()
+    [0.0, 0.333..., 0.333..., 0.333...]
+    """
+
+    def __init__(self, spans):
+        super().__init__()
+        spans = sorted(spans, key=lambda span: span.start)
+        tanh, identity = [], []
+        groups = defaultdict(list)
+        position = 0
+        for span in spans:
+            if span.start != position or span.stop <= span.start:
+                raise ValueError(
+                    "spans must cover the encoded columns contiguously from 0; got a span "
+                    f"[{span.start}, {span.stop}) after column {position}."
+                )
+            if span.activation not in _ACTIVATIONS:
+                raise ValueError(
+                    f"Unknown span activation {span.activation!r}; expected one of "
+                    f"{_ACTIVATIONS}."
+                )
+            columns = list(range(span.start, span.stop))
+            if span.activation == "tanh":
+                tanh.extend(columns)
+            elif span.activation == "identity":
+                identity.extend(columns)
+            else:
+                groups[len(columns)].append(columns)
+            position = span.stop
+        self.n_features = position
+        self.softmax_sizes = sorted(groups)
+        self.register_buffer("tanh_index", torch.tensor(tanh, dtype=torch.long))
+        self.register_buffer("identity_index", torch.tensor(identity, dtype=torch.long))
+        self.register_buffer(
+            "numeric_index", torch.tensor(sorted(tanh + identity), dtype=torch.long)
+        )
+        order = list(tanh) + list(identity)
+        for size in self.softmax_sizes:
+            index = torch.tensor(groups[size], dtype=torch.long)
+            self.register_buffer(f"softmax_index_{size}", index)
+            order.extend(index.flatten().tolist())
+        self.register_buffer(
+            "inverse_order", torch.argsort(torch.tensor(order, dtype=torch.long))
+        )
+        numeric_first = sorted(tanh + identity)
+        for size in self.softmax_sizes:
+            numeric_first.extend(getattr(self, f"softmax_index_{size}").flatten().tolist())
+        self.register_buffer(
+            "numeric_first_inverse",
+            torch.argsort(torch.tensor(numeric_first, dtype=torch.long)),
+        )
+        numeric_is_tanh = torch.isin(
+            torch.tensor(sorted(tanh + identity), dtype=torch.long),
+            torch.tensor(tanh, dtype=torch.long),
+        )
+        self.register_buffer("numeric_is_tanh", numeric_is_tanh)
+
+    def softmax_groups(self):
+        """Yield ``(size, index)`` pairs, ``index`` of shape (n_spans, size)."""
+        for size in self.softmax_sizes:
+            yield size, getattr(self, f"softmax_index_{size}")
+
+    def activate_numeric(self, logits):
+        """Return the activated numeric columns, in the order of ``numeric_index``."""
+        values = logits[:, self.numeric_index]
+        return torch.where(self.numeric_is_tanh, torch.tanh(values), values)
+
+    def log_softmax(self, logits):
+        """Per-span log-probabilities placed in the encoded layout (0 elsewhere).
+
+        Parameters
+        ----------
+        logits : torch.Tensor of shape (n_rows, n_features)
+
+        Returns
+        -------
+        torch.Tensor of shape (n_rows, n_features)
+        """
+        n_rows = logits.shape[0]
+        parts = [torch.zeros_like(logits[:, self.numeric_index])]
+        for _, index in self.softmax_groups():
+            parts.append(F.log_softmax(logits[:, index], dim=-1).reshape(n_rows, -1))
+        return torch.cat(parts, dim=1)[:, self.numeric_first_inverse]
+
+    def forward(self, logits, *, mode="gumbel", tau=0.2, generator=None):
+        """Activate ``logits``.
+
+        Parameters
+        ----------
+        logits : torch.Tensor of shape (n_rows, n_features)
+        mode : {"gumbel", "soft", "sample", "hard"}, default="gumbel"
+            What softmax spans become: a Gumbel-softmax relaxation (training),
+            probabilities, one-hot draws from the predicted distribution, or the
+            one-hot argmax.
+        tau : float, default=0.2
+            Gumbel-softmax temperature.
+        generator : torch.Generator, default=None
+            Source of the Gumbel noise.
+
+        Returns
+        -------
+        torch.Tensor of shape (n_rows, n_features)
+        """
+        if mode not in _MODES:
+            raise ValueError(f"mode must be one of {_MODES}; got {mode!r}.")
+        n_rows = logits.shape[0]
+        parts = [torch.tanh(logits[:, self.tanh_index]), logits[:, self.identity_index]]
+        for _, index in self.softmax_groups():
+            block = logits[:, index]
+            if mode == "gumbel":
+                block = gumbel_softmax(block, tau=tau, generator=generator)
+            elif mode == "sample":
+                block = gumbel_softmax(block, generator=generator, hard=True)
+            elif mode == "soft":
+                block = F.softmax(block, dim=-1)
+            else:
+                block = torch.zeros_like(block).scatter_(
+                    -1, block.argmax(dim=-1, keepdim=True), 1.0
+                )
+            parts.append(block.reshape(n_rows, -1))
+        return torch.cat(parts, dim=1)[:, self.inverse_order]
+
+
+class _Residual(nn.Module):
+    """Linear -> BatchNorm -> ReLU, concatenated with its input (as in CTGAN)."""
+
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.linear = nn.Linear(in_features, out_features)
+        self.norm = nn.BatchNorm1d(out_features)
+
+    def forward(self, x):
+        return torch.cat([F.relu(self.norm(self.linear(x))), x], dim=1)
+
+
+class Generator(nn.Module):
+    """MLP generator with residual blocks and per-span output heads.
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of the noise vector.
+    output_spans : sequence of Span
+        The encoded layout it generates.
+    hidden_dims : tuple of int, default=(256, 256)
+        Width of each residual block.
+    cond_dim : int, default=0
+        Size of the conditional vector appended to the noise.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from types import SimpleNamespace as Span
+    >>> from sksynth.nn import Generator
+    >>> gen = Generator(latent_dim=4, output_spans=[Span(start=0, stop=2, activation="softmax")],
+    ...                 hidden_dims=(8,))
+    >>> gen(torch.zeros(3, 4)).shape
+    torch.Size([3, 2])
+    """
+
+    def __init__(self, *, latent_dim, output_spans, hidden_dims=(256, 256), cond_dim=0):
+        super().__init__()
+        self.latent_dim = int(latent_dim)
+        self.cond_dim = int(cond_dim)
+        self.head = SpanActivation(output_spans)
+        blocks = []
+        width = self.latent_dim + self.cond_dim
+        for hidden in hidden_dims:
+            blocks.append(_Residual(width, int(hidden)))
+            width += int(hidden)
+        self.body = nn.Sequential(*blocks)
+        self.out = nn.Linear(width, self.head.n_features)
+
+    def forward(self, z, cond=None):
+        """Return the logits (before the span activations) for noise ``z``."""
+        if cond is not None and cond.shape[1]:
+            z = torch.cat([z, cond], dim=1)
+        return self.out(self.body(z))
+
+
+class Critic(nn.Module):
+    """PacGAN critic: scores packs of ``pac`` rows at once.
+
+    Parameters
+    ----------
+    input_dim : int
+        Width of one row (encoded features plus conditional vector).
+    hidden_dims : tuple of int, default=(256, 256)
+        Hidden layer widths.
+    pac : int, default=10
+        Rows per pack; the batch size must be a multiple of it.
+    dropout : float, default=0.5
+        Dropout rate, with masks drawn from the generator given to ``forward``.
+    negative_slope : float, default=0.2
+        LeakyReLU slope.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sksynth.nn import Critic
+    >>> Critic(input_dim=3, hidden_dims=(8,), pac=2)(torch.zeros(4, 3)).shape
+    torch.Size([2, 1])
+    """
+
+    def __init__(self, *, input_dim, hidden_dims=(256, 256), pac=10, dropout=0.5,
+                 negative_slope=0.2):
+        super().__init__()
+        self.input_dim = int(input_dim)
+        self.pac = int(pac)
+        self.dropout = float(dropout)
+        self.negative_slope = float(negative_slope)
+        width = self.input_dim * self.pac
+        layers = []
+        for hidden in hidden_dims:
+            layers.append(nn.Linear(width, int(hidden)))
+            width = int(hidden)
+        self.layers = nn.ModuleList(layers)
+        self.out = nn.Linear(width, 1)
+
+    def forward(self, x, generator=None):
+        """Score ``x`` of shape (n_rows, input_dim); returns (n_rows // pac, 1)."""
+        if x.shape[0] % self.pac:
+            raise ValueError(
+                f"The critic packs {self.pac} rows at a time (pac={self.pac}); got a batch "
+                f"of {x.shape[0]} rows, which is not a multiple of it."
+            )
+        h = x.reshape(-1, self.input_dim * self.pac)
+        for layer in self.layers:
+            h = F.leaky_relu(layer(h), self.negative_slope)
+            if self.training and self.dropout > 0:
+                keep = torch.rand(h.shape, generator=generator, device=h.device) >= self.dropout
+                h = h * keep / (1.0 - self.dropout)
+        return self.out(h)
+
+
+def _mlp(in_features, hidden_dims):
+    layers, width = [], in_features
+    for hidden in hidden_dims:
+        layers += [nn.Linear(width, int(hidden)), nn.ReLU()]
+        width = int(hidden)
+    return nn.Sequential(*layers), width
+
+
+class TabularVAE(nn.Module):
+    """Variational autoencoder over an encoded table, optionally conditional.
+
+    The encoder maps ``[x, cond]`` to the mean and log-variance of a Gaussian
+    posterior; the decoder maps ``[z, cond]`` to logits in the encoded layout.
+    ``log_sigma`` holds one learned scale per numeric column for the Gaussian
+    reconstruction loss.
+
+    Parameters
+    ----------
+    output_spans : sequence of Span
+        The encoded layout.
+    latent_dim : int, default=128
+        Size of the latent code.
+    hidden_dims : tuple of int, default=(128, 128)
+        Encoder widths (the decoder mirrors them).
+    cond_dim : int, default=0
+        Size of the conditional vector given to encoder and decoder.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from types import SimpleNamespace as Span
+    >>> from sksynth.nn import TabularVAE
+    >>> vae = TabularVAE(output_spans=[Span(start=0, stop=2, activation="tanh")],
+    ...                  latent_dim=2, hidden_dims=(8,))
+    >>> logits, mu, logvar = vae(torch.zeros(5, 2), generator=torch.Generator().manual_seed(0))
+    >>> logits.shape, mu.shape
+    (torch.Size([5, 2]), torch.Size([5, 2]))
+    """
+
+    def __init__(self, *, output_spans, latent_dim=128, hidden_dims=(128, 128), cond_dim=0):
+        super().__init__()
+        self.head = SpanActivation(output_spans)
+        self.latent_dim = int(latent_dim)
+        self.cond_dim = int(cond_dim)
+        n_features = self.head.n_features
+        self.encoder, width = _mlp(n_features + self.cond_dim, hidden_dims)
+        self.mu = nn.Linear(width, self.latent_dim)
+        self.logvar = nn.Linear(width, self.latent_dim)
+        self.decoder, width = _mlp(self.latent_dim + self.cond_dim, tuple(hidden_dims)[::-1])
+        self.out = nn.Linear(width, n_features)
+        self.log_sigma = nn.Parameter(
+            torch.full((len(self.head.numeric_index),), float(torch.log(torch.tensor(0.1))))
+        )
+
+    @staticmethod
+    def _join(a, cond):
+        if cond is not None and cond.shape[1]:
+            return torch.cat([a, cond], dim=1)
+        return a
+
+    def encode(self, x, cond=None):
+        """Return ``(mu, logvar)`` of the posterior."""
+        h = self.encoder(self._join(x, cond))
+        return self.mu(h), self.logvar(h).clamp(-20.0, 20.0)
+
+    def decode(self, z, cond=None):
+        """Return the logits of the reconstruction for latent codes ``z``."""
+        return self.out(self.decoder(self._join(z, cond)))
+
+    def forward(self, x, cond=None, generator=None):
+        """Encode, draw ``z`` with the reparametrisation trick, decode.
+
+        Returns
+        -------
+        logits, mu, logvar : torch.Tensor
+        """
+        mu, logvar = self.encode(x, cond)
+        eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+        z = mu + eps * torch.exp(0.5 * logvar)
+        return self.decode(z, cond), mu, logvar
