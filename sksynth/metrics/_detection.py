@@ -1,0 +1,143 @@
+"""Detection: a classifier two-sample test of real against synthetic rows.
+
+Can a classifier tell real rows from synthetic ones?
+
+A classifier two-sample test: the real rows are labelled 0, the synthetic rows
+1, and a classifier is cross-validated on the union. ``detection_auc`` is the
+mean ROC AUC over the folds (each fold scored on rows it was not trained on):
+
+- 0.5 -- the classifier does no better than chance: the tables are
+  indistinguishable to it;
+- 1.0 -- it separates them perfectly.
+
+The raw AUC is reported, not ``max(auc, 1 - auc)``: a cross-validated AUC below
+0.5 is not a signal the classifier found (it cannot learn "the other way round"
+on held-out rows), only noise around 0.5, and folding it over would bias the
+score upwards. For a "greater is better" number in ``[0, 1]`` use
+``detection_score = 1 - 2 * max(auc - 0.5, 0)`` (as ``sdmetrics``' detection
+metrics do), which :func:`make_detection_scorer` returns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.utils import check_random_state
+
+from ._common import MixedTypeEncoder, check_tables, model_frames
+
+__all__ = ["detection_auc", "detection_score"]
+
+
+def _seed(random_state) -> int:
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def default_classifier(seed: int) -> HistGradientBoostingClassifier:
+    """Return the gradient-boosting classifier used by detection and utility."""
+    return HistGradientBoostingClassifier(
+        max_iter=100, categorical_features="from_dtype", random_state=seed
+    )
+
+
+def _detection_model(estimator, kinds, seed):
+    """Return (classifier, whether it wants the gradient-boosting model frame)."""
+    if estimator is None or (isinstance(estimator, str) and estimator == "hist_gradient_boosting"):
+        return default_classifier(seed), True
+    if isinstance(estimator, str) and estimator == "logistic_regression":
+        model = make_pipeline(
+            MixedTypeEncoder(kinds=kinds), LogisticRegression(max_iter=1000, random_state=seed)
+        )
+        return model, False
+    if isinstance(estimator, str):
+        raise ValueError(
+            "estimator must be None, 'hist_gradient_boosting', 'logistic_regression' or a "
+            f"scikit-learn classifier; got {estimator!r}."
+        )
+    if not hasattr(estimator, "fit"):
+        raise TypeError(
+            f"estimator must be a scikit-learn classifier; got {type(estimator).__name__}."
+        )
+    return clone(estimator), False
+
+
+def detection_auc(real, synthetic, *, kinds=None, estimator=None, cv=5, random_state=None) -> float:
+    """Cross-validated ROC AUC of a classifier telling real rows from synthetic rows.
+
+    Parameters
+    ----------
+    real : pandas.DataFrame or array-like
+        The real table.
+    synthetic : pandas.DataFrame or array-like
+        The synthetic table, with the same columns.
+    kinds : dict of str to str, default=None
+        Column kinds that replace those inferred from ``real``.
+    estimator : {None, "hist_gradient_boosting", "logistic_regression"} or classifier
+        The classifier. None and ``"hist_gradient_boosting"`` use a
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier` with native
+        categorical support; ``"logistic_regression"`` a logistic regression on
+        min-max scaled numbers and one-hot labels. Any other classifier gets the
+        raw table (it must handle the column types itself, e.g. a pipeline) and
+        must provide ``predict_proba`` or ``decision_function``.
+    cv : int, default=5
+        Number of stratified folds.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the folds and the classifier.
+
+    Returns
+    -------
+    auc : float
+        The mean ROC AUC over the folds: 0.5 means indistinguishable, 1.0
+        perfectly separable (values a little below 0.5 are noise).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sksynth.metrics import detection_auc
+    >>> rng = np.random.default_rng(0)
+    >>> real = pd.DataFrame({"x": rng.normal(size=300), "c": rng.choice(["a", "b"], 300)})
+    >>> fake = pd.DataFrame({"x": rng.normal(3, 1, 300), "c": rng.choice(["a", "b"], 300)})
+    >>> detection_auc(real, fake, random_state=0) > 0.9
+    True
+    """
+    if not isinstance(cv, int | np.integer) or isinstance(cv, bool) or cv < 2:
+        raise ValueError(f"cv must be an integer of at least 2; got {cv!r}.")
+    real, others, kinds = check_tables(real, {"synthetic": synthetic}, kinds=kinds, min_rows=cv)
+    synthetic = others["synthetic"]
+    seed = _seed(random_state)
+    model, wants_frame = _detection_model(estimator, kinds, seed)
+    if wants_frame:
+        real, synthetic = model_frames([real, synthetic], kinds)
+    X = pd.concat([real, synthetic], ignore_index=True)
+    y = np.r_[np.zeros(len(real), dtype=int), np.ones(len(synthetic), dtype=int)]
+    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
+    scores = cross_val_score(model, X, y, cv=folds, scoring="roc_auc", error_score="raise")
+    return float(np.mean(scores))
+
+
+def detection_score(auc: float) -> float:
+    """Turn a detection AUC into a "greater is better" score in ``[0, 1]``.
+
+    Parameters
+    ----------
+    auc : float
+        A value returned by :func:`detection_auc`.
+
+    Returns
+    -------
+    score : float
+        ``1 - 2 * max(auc - 0.5, 0)``: 1 when the classifier is at chance, 0 when
+        it separates the tables perfectly.
+
+    Examples
+    --------
+    >>> from sksynth.metrics import detection_score
+    >>> detection_score(0.75)
+    0.5
+    """
+    return float(1.0 - 2.0 * max(auc - 0.5, 0.0))

@@ -1,0 +1,328 @@
+"""Privacy: distances between synthetic rows and the real rows they were learned from.
+
+Do the synthetic rows give away their training rows?
+
+All distances are Euclidean distances between rows encoded by
+:class:`~sksynth.metrics._common.MixedTypeEncoder` fitted on the training table:
+numbers min-max scaled by the training range, a missing number as 0 plus a
+missing flag, labels one-hot at distance 1 from each other. Nearest neighbours
+come from :class:`sklearn.neighbors.NearestNeighbors`.
+
+Distance to closest record (DCR) share
+    For each synthetic row, is its closest training row nearer than its closest
+    row of a *holdout* -- real rows from the same source that the generator did
+    not see, as many as the training rows (the larger table is subsampled)?
+    The share of synthetic rows nearer to the training rows (ties count half).
+    0.5 is ideal; near 1 the generator reproduces its training rows.
+Exact-copy rate
+    The share of synthetic rows identical to a training row.
+Nearest-neighbour distance ratio (NNDR)
+    For each synthetic row, the distance to its closest training row divided by
+    the distance to the second closest (0 for an exact copy); the median is
+    reported. Values near 0 mean synthetic rows sit on top of single training
+    rows; values near 1 mean they are no closer to one row than to its
+    neighbours.
+Membership-inference AUC
+    A distance-based attack: an attacker holding the synthetic table guesses
+    that a candidate row was in the training table when a synthetic row lies
+    close to it. The candidates are the training and holdout rows, the attack
+    score minus the distance to the closest synthetic row, and the result the
+    ROC AUC of that score for "was a training row". 0.5 is ideal (the attack is
+    blind); 1.0 means membership is given away.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+from sklearn.neighbors import NearestNeighbors
+from sklearn.utils import check_random_state
+
+from sksynth.exceptions import DataQualityWarning
+
+from ._common import MixedTypeEncoder, check_tables
+
+__all__ = [
+    "dcr_share",
+    "exact_copy_rate",
+    "membership_inference_auc",
+    "nearest_neighbor_distance_ratio",
+    "privacy_details",
+]
+
+
+def _encode(train, others, kinds):
+    encoder = MixedTypeEncoder(kinds=kinds).fit(train)
+    return encoder.transform(train), {name: encoder.transform(t) for name, t in others.items()}
+
+
+def _nearest(reference: np.ndarray, query: np.ndarray, k: int = 1) -> np.ndarray:
+    """Distances from each query row to its ``k`` nearest reference rows."""
+    k = min(k, len(reference))
+    neighbours = NearestNeighbors(n_neighbors=k).fit(reference)
+    distances, _ = neighbours.kneighbors(query)
+    return distances
+
+
+def _row_hashes(encoded: np.ndarray) -> np.ndarray:
+    return pd.util.hash_pandas_object(pd.DataFrame(encoded), index=False).to_numpy()
+
+
+def _copies(train_enc: np.ndarray, other_enc: np.ndarray) -> np.ndarray:
+    """Whether each row of ``other_enc`` equals some row of ``train_enc``."""
+    return np.isin(_row_hashes(other_enc), _row_hashes(train_enc))
+
+
+def _warn_overlap(train_enc, holdout_enc) -> None:
+    overlap = _copies(train_enc, holdout_enc)
+    hashes = _row_hashes(train_enc)
+    base_rate = float(pd.Series(hashes).duplicated(keep=False).mean())
+    if overlap.any() and overlap.mean() > base_rate:
+        warnings.warn(
+            f"{int(overlap.sum())} of the {len(holdout_enc)} holdout rows also appear in the "
+            "training table. The holdout must be real rows the generator did not see; "
+            "otherwise the privacy scores are meaningless.",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+
+
+def _balanced(train_enc, holdout_enc, random_state):
+    """Subsample the larger of the two tables to the size of the smaller one."""
+    rng = check_random_state(random_state)
+    n = min(len(train_enc), len(holdout_enc))
+    if len(train_enc) > n:
+        train_enc = train_enc[np.sort(rng.choice(len(train_enc), n, replace=False))]
+    if len(holdout_enc) > n:
+        holdout_enc = holdout_enc[np.sort(rng.choice(len(holdout_enc), n, replace=False))]
+    return train_enc, holdout_enc
+
+
+def _dcr_share(d_train, d_holdout) -> float:
+    closer = (d_train < d_holdout).mean()
+    ties = np.isclose(d_train, d_holdout, rtol=0, atol=1e-12).mean()
+    return float(closer + 0.5 * ties)
+
+
+def _nndr(distances: np.ndarray) -> np.ndarray:
+    if distances.shape[1] < 2:
+        return np.zeros(len(distances))
+    first, second = distances[:, 0], distances[:, 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(first <= 1e-12, 0.0, first / second)
+    return ratio
+
+
+def _mia_auc(d_members, d_nonmembers) -> float:
+    labels = np.r_[np.ones(len(d_members)), np.zeros(len(d_nonmembers))]
+    return float(roc_auc_score(labels, -np.r_[d_members, d_nonmembers]))
+
+
+def privacy_details(train, synthetic, holdout=None, *, kinds=None, random_state=None):
+    """Compute all privacy scores and the per-row distances behind them.
+
+    Parameters
+    ----------
+    train : pandas.DataFrame or array-like
+        The real rows the generator was fitted on.
+    synthetic : pandas.DataFrame or array-like
+        The synthetic table, with the same columns.
+    holdout : pandas.DataFrame or array-like, default=None
+        Real rows the generator did not see. Without it only the exact-copy rate
+        and the NNDR are computed.
+    kinds : dict of str to str, default=None
+        Column kinds that replace those inferred from ``train``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the subsampling that equalises the training and holdout sizes.
+
+    Returns
+    -------
+    scores : dict of str to float
+        ``exact_copy_rate``, ``nndr`` and, with a holdout, ``dcr_share`` and
+        ``mia_auc``.
+    distances : dict of str to ndarray
+        ``synthetic_to_train`` (the DCR of each synthetic row) and, with a
+        holdout, ``synthetic_to_holdout``, ``train_to_synthetic`` and
+        ``holdout_to_synthetic``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.metrics import privacy_details
+    >>> train = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "c": ["a", "b", "a", "b"]})
+    >>> scores, _ = privacy_details(train, train)
+    >>> scores["exact_copy_rate"]
+    1.0
+    """
+    others = {"synthetic": synthetic}
+    if holdout is not None:
+        others["holdout"] = holdout
+    train, others, kinds = check_tables(train, others, kinds=kinds, real_name="train")
+    train_enc, encoded = _encode(train, others, kinds)
+    syn_enc = encoded["synthetic"]
+    near = _nearest(train_enc, syn_enc, k=2)
+    scores = {
+        "exact_copy_rate": float(_copies(train_enc, syn_enc).mean()),
+        "nndr": float(np.median(_nndr(near))),
+    }
+    distances = {"synthetic_to_train": near[:, 0]}
+    if holdout is not None:
+        holdout_enc = encoded["holdout"]
+        _warn_overlap(train_enc, holdout_enc)
+        train_eq, holdout_eq = _balanced(train_enc, holdout_enc, random_state)
+        d_train = _nearest(train_eq, syn_enc)[:, 0]
+        d_holdout = _nearest(holdout_eq, syn_enc)[:, 0]
+        scores["dcr_share"] = _dcr_share(d_train, d_holdout)
+        members = _nearest(syn_enc, train_eq)[:, 0]
+        nonmembers = _nearest(syn_enc, holdout_eq)[:, 0]
+        scores["mia_auc"] = _mia_auc(members, nonmembers)
+        distances.update(
+            synthetic_to_holdout=d_holdout,
+            train_to_synthetic=members,
+            holdout_to_synthetic=nonmembers,
+        )
+    return scores, distances
+
+
+def dcr_share(train, synthetic, holdout, *, kinds=None, random_state=None) -> float:
+    """Share of synthetic rows closer to the training rows than to a holdout.
+
+    Parameters
+    ----------
+    train : pandas.DataFrame or array-like
+        The real rows the generator was fitted on.
+    synthetic : pandas.DataFrame or array-like
+        The synthetic table, with the same columns.
+    holdout : pandas.DataFrame or array-like
+        Real rows the generator did not see (the larger of ``train`` and
+        ``holdout`` is subsampled to the size of the smaller).
+    kinds : dict of str to str, default=None
+        Column kinds that replace those inferred from ``train``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the subsampling.
+
+    Returns
+    -------
+    share : float
+        0.5 is ideal; near 1.0 the synthetic rows copy the training rows.
+
+    Warns
+    -----
+    DataQualityWarning
+        If the holdout shares rows with the training table (beyond the rate of
+        duplicate rows within the training table itself).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sksynth.metrics import dcr_share
+    >>> rng = np.random.default_rng(0)
+    >>> train, holdout = (pd.DataFrame({"x": rng.normal(size=200)}) for _ in range(2))
+    >>> dcr_share(train, train, holdout)
+    1.0
+    """
+    scores, _ = privacy_details(train, synthetic, holdout, kinds=kinds, random_state=random_state)
+    return scores["dcr_share"]
+
+
+def exact_copy_rate(train, synthetic, *, kinds=None) -> float:
+    """Share of synthetic rows that are exact copies of a training row.
+
+    Parameters
+    ----------
+    train : pandas.DataFrame or array-like
+        The real rows the generator was fitted on.
+    synthetic : pandas.DataFrame or array-like
+        The synthetic table, with the same columns.
+    kinds : dict of str to str, default=None
+        Column kinds that replace those inferred from ``train``.
+
+    Returns
+    -------
+    rate : float
+        Between 0 and 1 (0 is ideal for continuous data).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.metrics import exact_copy_rate
+    >>> train = pd.DataFrame({"x": [1.0, 2.0, 3.0], "c": ["a", "b", None]})
+    >>> synthetic = pd.DataFrame({"x": [1.0, 2.5, 3.0], "c": ["a", "b", None]})
+    >>> round(exact_copy_rate(train, synthetic), 3)
+    0.667
+    """
+    train, others, kinds = check_tables(
+        train, {"synthetic": synthetic}, kinds=kinds, real_name="train"
+    )
+    train_enc, encoded = _encode(train, others, kinds)
+    return float(_copies(train_enc, encoded["synthetic"]).mean())
+
+
+def nearest_neighbor_distance_ratio(train, synthetic, *, kinds=None) -> float:
+    """Median ratio of the closest to the second-closest training row, per synthetic row.
+
+    Parameters
+    ----------
+    train : pandas.DataFrame or array-like
+        The real rows the generator was fitted on (at least two).
+    synthetic : pandas.DataFrame or array-like
+        The synthetic table, with the same columns.
+    kinds : dict of str to str, default=None
+        Column kinds that replace those inferred from ``train``.
+
+    Returns
+    -------
+    ratio : float
+        Between 0 (synthetic rows sit on single training rows) and 1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.metrics import nearest_neighbor_distance_ratio
+    >>> train = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]})
+    >>> nearest_neighbor_distance_ratio(train, pd.DataFrame({"x": [0.5, 2.5]}))
+    1.0
+    """
+    scores, _ = privacy_details(train, synthetic, kinds=kinds)
+    return scores["nndr"]
+
+
+def membership_inference_auc(train, synthetic, holdout, *, kinds=None, random_state=None) -> float:
+    """ROC AUC of a distance-based membership-inference attack.
+
+    Each training (member) and holdout (non-member) row is scored by minus its
+    distance to the closest synthetic row; the AUC of that score for "member"
+    is returned.
+
+    Parameters
+    ----------
+    train : pandas.DataFrame or array-like
+        The real rows the generator was fitted on.
+    synthetic : pandas.DataFrame or array-like
+        The synthetic table, with the same columns.
+    holdout : pandas.DataFrame or array-like
+        Real rows the generator did not see.
+    kinds : dict of str to str, default=None
+        Column kinds that replace those inferred from ``train``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the subsampling that equalises the training and holdout sizes.
+
+    Returns
+    -------
+    auc : float
+        0.5 is ideal; 1.0 means membership is given away.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sksynth.metrics import membership_inference_auc
+    >>> rng = np.random.default_rng(0)
+    >>> train, holdout = (pd.DataFrame({"x": rng.normal(size=200)}) for _ in range(2))
+    >>> membership_inference_auc(train, train, holdout) > 0.9
+    True
+    """
+    scores, _ = privacy_details(train, synthetic, holdout, kinds=kinds, random_state=random_state)
+    return scores["mia_auc"]
