@@ -1,3 +1,7 @@
-"""sksynth.quality."""
+"""Assessment of a real dataset: balance, completeness, duplicates, outliers and labels."""
 
-__all__ = []
+from ._assess import assess
+from ._label_issues import find_label_issues
+from ._report import QualityReport, QualityWarning
+
+__all__ = ["assess", "find_label_issues", "QualityReport", "QualityWarning"]
