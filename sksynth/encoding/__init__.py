@@ -1,3 +1,6 @@
-"""sksynth.encoding."""
+"""Reversible encoding of mixed-type tables for generative models."""
 
-__all__ = []
+from ._encoder import TabularEncoder
+from ._spans import RareLevels, Span
+
+__all__ = ["RareLevels", "Span", "TabularEncoder"]

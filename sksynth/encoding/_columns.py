@@ -1,0 +1,348 @@
+"""Per-column codecs: how one column becomes spans and comes back.
+
+Two codecs cover every kind of column:
+
+* :class:`NumericCodec` — continuous, integer and datetime columns; the values
+  (datetimes as integer counts of their unit since the epoch, in UTC) go
+  through a normaliser (mode-specific or quantile);
+* :class:`DiscreteCodec` — categorical and boolean columns, and integer columns
+  with few distinct values; one-hot over the observed levels, rare levels
+  grouped in one slot.
+
+Both keep the column's dtype and restore it on decode. Missing values are not
+their business: the encoder gives them the mask of missing rows and adds the
+"missing" span itself.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import DataQualityWarning
+from ._normalisers import ModeNormaliser, QuantileNormaliser, choose_slots
+from ._spans import RareLevels
+
+__all__ = ["DiscreteCodec", "NumericCodec", "missing_mask"]
+
+# A categorical column with more distinct values than this, nearly all unique,
+# is taken for an identifier and refused.
+_ID_MIN_LEVELS = 50
+_ID_UNIQUE_RATIO = 0.9
+
+
+def missing_mask(series):
+    """Boolean mask of the missing entries (NaN, None, pd.NA, NaT) of a column."""
+    return series.isna().to_numpy(dtype=bool)
+
+
+def _missing_sentinel(series, missing):
+    """Return the missing value to put back in an ``object`` column (None, NaN, pd.NA)."""
+    if series.dtype == object and missing.any():
+        return series.iloc[int(np.argmax(missing))]
+    return None
+
+
+def _is_datetime(dtype):
+    return pd.api.types.is_datetime64_any_dtype(dtype)
+
+
+def _datetime_unit_tz(dtype):
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        return dtype.unit, dtype.tz
+    return np.datetime_data(dtype)[0], None
+
+
+def _to_python(value):
+    """Return a numpy scalar as the matching Python scalar (other values unchanged)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+# ---------------------------------------------------------------- numbers <-> dtype
+
+
+def numeric_values(series, column):
+    """Return a column's values as ``float64`` with NaN for missing entries.
+
+    Datetimes become integer counts of their unit since the epoch (UTC).
+    """
+    dtype = series.dtype
+    if _is_datetime(dtype):
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+        stamps = series.to_numpy()
+        values = stamps.view("int64").astype(np.float64)
+        values[np.isnat(stamps)] = np.nan
+        return values
+    if pd.api.types.is_bool_dtype(dtype):
+        raise TypeError(
+            f"Column {column!r} is boolean and cannot be encoded as a number; "
+            "give it the kind 'boolean' or 'categorical'."
+        )
+    try:
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"Column {column!r} (dtype {dtype}) was given a numeric kind but holds "
+            f"values that are not numbers: {exc}"
+        ) from None
+
+
+def numbers_to_dtype(values, missing, dtype, integral):
+    """Turn ``float64`` values back into a Series of the column's ``dtype``."""
+    values = np.round(values) if integral else values.copy()
+    if _is_datetime(dtype):
+        unit, tz = _datetime_unit_tz(dtype)
+        stamps = values.astype(np.int64).astype(f"datetime64[{unit}]")
+        stamps[missing] = np.datetime64("NaT")
+        series = pd.Series(stamps)
+        if tz is not None:
+            series = series.dt.tz_localize("UTC").dt.tz_convert(tz)
+        return series.astype(dtype)
+    values[missing] = np.nan
+    if isinstance(dtype, np.dtype):
+        return pd.Series(values.astype(dtype), dtype=dtype)
+    array = pd.array(values, dtype=dtype)
+    array[missing] = pd.NA
+    return pd.Series(array, dtype=dtype)
+
+
+def labels_to_dtype(values, missing, dtype, missing_value):
+    """Turn an object array of levels back into a Series of the column's ``dtype``."""
+    values = np.array(values, dtype=object)
+    is_object = isinstance(dtype, np.dtype) and dtype.kind == "O"
+    if isinstance(dtype, np.dtype) and not is_object:
+        if missing.any():
+            values[missing] = np.nan
+        return pd.Series(values.astype(dtype), dtype=dtype)
+    values[missing] = missing_value if is_object else None
+    return pd.Series(values, dtype=dtype)
+
+
+# ------------------------------------------------------------------------ codecs
+
+
+class NumericCodec:
+    """Codec of a continuous, integer or datetime column.
+
+    Parameters
+    ----------
+    column : str
+        The column name.
+    kind : str
+        ``"continuous"``, ``"integer"`` or ``"datetime"``.
+    normaliser : ModeNormaliser or QuantileNormaliser
+        How present values are normalised.
+    """
+
+    def __init__(self, column, kind, normaliser):
+        self.column = column
+        self.kind = kind
+        self.normaliser = normaliser
+
+    def fit(self, series, missing, rng):
+        """Learn the range, dtype and normaliser of the column."""
+        self.dtype_ = series.dtype
+        self.missing_value_ = None
+        values = numeric_values(series, self.column)
+        present = values[~missing]
+        self.min_ = float(present.min())
+        self.max_ = float(present.max())
+        self.normaliser.fit(present, rng)
+        return self
+
+    def layout(self):
+        """Spans, as ``(kind, size, activation, categories)`` tuples."""
+        return [(kind, size, activation, ()) for kind, size, activation in self.normaliser.layout()]
+
+    def transform(self, series, missing, rng):
+        """Encode the column into its value (and mode) spans."""
+        values = numeric_values(series, self.column)
+        return self.normaliser.transform(values, missing, rng)
+
+    def inverse_transform(self, block, missing, rng, sample=False):
+        """Decode the value (and mode) spans into a Series of the column's dtype."""
+        values = self.normaliser.inverse_transform(block, rng if sample else None)
+        values = np.clip(values, self.min_, self.max_)
+        integral = self.kind in ("integer", "datetime")
+        return numbers_to_dtype(values, missing, self.dtype_, integral)
+
+
+class DiscreteCodec:
+    """Codec of a categorical, boolean or low-cardinality integer column.
+
+    Parameters
+    ----------
+    column : str
+        The column name.
+    kind : str
+        ``"categorical"``, ``"boolean"`` or ``"integer"``.
+    rare_threshold : int or float
+        Levels seen fewer times than this (an int, a count) or with a smaller
+        frequency (a float, a fraction of the present values) are rare.
+    max_categories : int or None
+        Most slots, the rare slot included.
+    """
+
+    def __init__(self, column, kind, rare_threshold, max_categories):
+        self.column = column
+        self.kind = kind
+        self.rare_threshold = rare_threshold
+        self.max_categories = max_categories
+
+    # -- fit -------------------------------------------------------------------
+
+    def fit(self, series, missing, rng):
+        """Learn the levels, their frequencies and the rare group."""
+        self.dtype_ = series.dtype
+        self.missing_value_ = _missing_sentinel(series, missing)
+        levels, counts = self._count_levels(series, missing)
+        if self.kind == "categorical":
+            self._refuse_identifier(levels.size, int((~missing).sum()))
+        self.levels_ = levels
+        self._group_rare(counts)
+        if isinstance(self.dtype_, pd.CategoricalDtype):
+            # Position of each level in the dtype's categories, and back.
+            self.level_codes_ = self.dtype_.categories.get_indexer(levels)
+        return self
+
+    def _count_levels(self, series, missing):
+        if self.kind == "integer":
+            values = numeric_values(series, self.column)[~missing]
+            levels, counts = np.unique(values, return_counts=True)
+            return levels, counts
+        tally = series.value_counts(dropna=True, sort=False)
+        tally = tally[tally.to_numpy() > 0]
+        levels = np.empty(len(tally), dtype=object)
+        levels[:] = [_to_python(v) for v in tally.index]
+        counts = tally.to_numpy(dtype=np.int64)
+        if not isinstance(series.dtype, pd.CategoricalDtype):
+            try:
+                order = np.argsort(levels, kind="stable")
+            except TypeError:  # mixed Python types: keep the order of appearance
+                order = np.arange(levels.size)
+            levels, counts = levels[order], counts[order]
+        return levels, counts
+
+    def _refuse_identifier(self, n_levels, n_present):
+        if n_levels > _ID_MIN_LEVELS and n_levels > _ID_UNIQUE_RATIO * n_present:
+            raise ValueError(
+                f"Column {self.column!r} looks like an identifier: {n_levels} distinct "
+                f"values in {n_present} non-missing rows. A generator cannot learn it "
+                "and would leak it; drop the column before fitting (or give it a "
+                "numeric kind through column_kinds if it is a number)."
+            )
+
+    def _group_rare(self, counts):
+        total = counts.sum()
+        threshold = self.rare_threshold
+        if isinstance(threshold, float | np.floating):
+            rare = counts < threshold * total
+        else:
+            rare = counts < threshold
+        if self.max_categories is not None:
+            n_common = int((~rare).sum())
+            room = self.max_categories - (1 if rare.any() or n_common > self.max_categories else 0)
+            if n_common > room:
+                common = np.flatnonzero(~rare)
+                ranked = common[np.argsort(-counts[common], kind="stable")]
+                rare[ranked[room:]] = True
+        if rare.sum() < 2:  # a group of one level is just that level's slot
+            rare[:] = False
+        common = np.flatnonzero(~rare)
+        self.slot_levels_ = common  # level index of each regular slot
+        self.rare_levels_ = np.flatnonzero(rare)
+        self.rare_probabilities_ = counts[rare] / counts[rare].sum() if rare.any() else None
+        self.slot_of_level_ = np.full(counts.size, common.size, dtype=np.int64)
+        self.slot_of_level_[common] = np.arange(common.size)
+        self.n_slots_ = common.size + (1 if rare.any() else 0)
+
+    # -- layout ----------------------------------------------------------------
+
+    def categories(self):
+        """Return the level (or :class:`RareLevels`) each slot stands for."""
+        slots = [_to_python(self.levels_[i]) for i in self.slot_levels_]
+        if self.rare_levels_.size:
+            slots.append(
+                RareLevels(
+                    tuple(_to_python(self.levels_[i]) for i in self.rare_levels_),
+                    tuple(float(p) for p in self.rare_probabilities_),
+                )
+            )
+        return tuple(slots)
+
+    def layout(self):
+        """Spans, as ``(kind, size, activation, categories)`` tuples."""
+        return [("discrete", self.n_slots_, "softmax", self.categories())]
+
+    # -- transform -------------------------------------------------------------
+
+    def _level_index(self, series):
+        """Index into ``levels_`` of each row's value; -1 for missing or unseen."""
+        if isinstance(self.dtype_, pd.CategoricalDtype) and series.dtype == self.dtype_:
+            codes = series.cat.codes.to_numpy()
+            lookup = np.full(len(self.dtype_.categories) + 1, -1, dtype=np.int64)
+            lookup[self.level_codes_] = np.arange(self.levels_.size)
+            return lookup[codes]  # code -1 (missing) reads the last entry, -1
+        if self.kind == "integer":
+            values = numeric_values(series, self.column)
+            return pd.Index(self.levels_).get_indexer(values)
+        values = series.to_numpy(dtype=object)
+        return pd.Index(self.levels_, dtype=object).get_indexer(values)
+
+    def transform(self, series, missing, rng):
+        """One-hot of each row's slot; missing and unseen rows are all zero."""
+        index = self._level_index(series)
+        known = index >= 0
+        unseen = ~known & ~missing
+        if unseen.any():
+            examples = pd.unique(series.to_numpy(dtype=object)[unseen])[:5].tolist()
+            warnings.warn(
+                f"Column {self.column!r} holds {int(unseen.sum())} value(s) not seen "
+                f"during fit (e.g. {examples}); they are encoded as all-zero rows of "
+                "its discrete span.",
+                DataQualityWarning,
+                stacklevel=4,
+            )
+        block = np.zeros((index.size, self.n_slots_))
+        rows = np.flatnonzero(known)
+        block[rows, self.slot_of_level_[index[rows]]] = 1.0
+        return block
+
+    def inverse_transform(self, block, missing, rng, sample=False):
+        """Decode slot scores into a Series of the column's dtype."""
+        slots = choose_slots(block, rng if sample else None)
+        level = np.full(slots.size, -1, dtype=np.int64)
+        regular = slots < self.slot_levels_.size
+        level[regular] = self.slot_levels_[slots[regular]]
+        rare_rows = np.flatnonzero(~regular)
+        if rare_rows.size:
+            level[rare_rows] = rng.choice(
+                self.rare_levels_, size=rare_rows.size, p=self.rare_probabilities_
+            )
+        if isinstance(self.dtype_, pd.CategoricalDtype):
+            codes = self.level_codes_[level]
+            codes[missing] = -1
+            return pd.Series(pd.Categorical.from_codes(codes, dtype=self.dtype_))
+        values = self.levels_[level]
+        if self.kind == "integer":
+            return numbers_to_dtype(values.astype(np.float64), missing, self.dtype_, True)
+        return labels_to_dtype(values, missing, self.dtype_, self.missing_value_)
+
+
+def make_codec(column, kind, n_unique, params):
+    """Build the codec of a column from its kind and the encoder's parameters."""
+    discrete = kind in ("categorical", "boolean") or (
+        kind == "integer" and n_unique <= params["discrete_integer_threshold"]
+    )
+    if discrete:
+        return DiscreteCodec(column, kind, params["rare_threshold"], params["max_categories"])
+    if params["continuous"] == "quantile":
+        normaliser = QuantileNormaliser(params["max_fit_samples"])
+    else:
+        normaliser = ModeNormaliser(
+            params["n_modes"], params["weight_threshold"], params["max_fit_samples"]
+        )
+    return NumericCodec(column, kind, normaliser)
