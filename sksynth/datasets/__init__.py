@@ -1,5 +1,6 @@
 """Bundled real datasets, fingerprints and dataset cards."""
 
+from ._card import DatasetCard, fingerprint, make_card
 from ._credit import load_credit
 
-__all__ = ["load_credit"]
+__all__ = ["DatasetCard", "fingerprint", "load_credit", "make_card"]
