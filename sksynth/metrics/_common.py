@@ -9,7 +9,7 @@ real table), and turn columns into the few numeric forms the metrics need:
   columns (``-1`` for missing);
 - a model frame for gradient boosting (numbers as floats, labels as a pandas
   ``category`` with the same categories in every table);
-- a dense numeric matrix for distances (:class:`MixedTypeEncoder`).
+- a dense numeric matrix for distances (``_MixedTypeEncoder``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from sklearn.utils.validation import check_is_fitted
 from sksynth.utils import check_dataframe, infer_column_kinds
 
 __all__ = [
-    "MixedTypeEncoder",
     "NUMERIC_KINDS",
     "check_tables",
     "discrete_codes",
@@ -227,7 +226,7 @@ def _bool_values(column: pd.Series) -> np.ndarray:
     return out
 
 
-class MixedTypeEncoder(TransformerMixin, BaseEstimator):
+class _MixedTypeEncoder(TransformerMixin, BaseEstimator):
     r"""Encode a mixed-type table as numbers for distances between rows.
 
     Numeric, boolean and datetime columns are min-max scaled with the range seen
@@ -259,9 +258,9 @@ class MixedTypeEncoder(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import pandas as pd
-    >>> from sksynth.metrics._common import MixedTypeEncoder
+    >>> from sksynth.metrics._common import _MixedTypeEncoder
     >>> X = pd.DataFrame({"x": [0.0, 5.0, None], "c": ["a", "b", "a"]})
-    >>> MixedTypeEncoder().fit_transform(X).shape
+    >>> _MixedTypeEncoder().fit_transform(X).shape
     (3, 5)
     """
 
@@ -280,7 +279,7 @@ class MixedTypeEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        self : MixedTypeEncoder
+        self : _MixedTypeEncoder
         """
         X = check_dataframe(X)
         kinds = dict(self.kinds) if self.kinds is not None else infer_column_kinds(X)

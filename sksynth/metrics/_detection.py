@@ -4,7 +4,8 @@ Can a classifier tell real rows from synthetic ones?
 
 A classifier two-sample test: the real rows are labelled 0, the synthetic rows
 1, and a classifier is cross-validated on the union. ``detection_auc`` is the
-mean ROC AUC over the folds (each fold scored on rows it was not trained on):
+mean ROC AUC over the folds (each fold scored on rows it was not trained on;
+identical rows, within or across the tables, always fall in the same fold):
 
 - 0.5 -- the classifier does no better than chance: the tables are
   indistinguishable to it;
@@ -25,11 +26,11 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.model_selection import PredefinedSplit, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.utils import check_random_state
 
-from ._common import MixedTypeEncoder, check_tables, model_frames
+from ._common import _MixedTypeEncoder, check_tables, model_frames
 
 __all__ = ["detection_auc", "detection_score"]
 
@@ -51,7 +52,7 @@ def _detection_model(estimator, kinds, seed):
         return default_classifier(seed), True
     if isinstance(estimator, str) and estimator == "logistic_regression":
         model = make_pipeline(
-            MixedTypeEncoder(kinds=kinds), LogisticRegression(max_iter=1000, random_state=seed)
+            _MixedTypeEncoder(kinds=kinds), LogisticRegression(max_iter=1000, random_state=seed)
         )
         return model, False
     if isinstance(estimator, str):
@@ -85,7 +86,7 @@ def detection_auc(real, synthetic, *, kinds=None, estimator=None, cv=5, random_s
         raw table (it must handle the column types itself, e.g. a pipeline) and
         must provide ``predict_proba`` or ``decision_function``.
     cv : int, default=5
-        Number of stratified folds.
+        Number of folds (identical rows are kept in the same fold).
     random_state : int, RandomState instance or None, default=None
         Seeds the folds and the classifier.
 
@@ -115,9 +116,26 @@ def detection_auc(real, synthetic, *, kinds=None, estimator=None, cv=5, random_s
         real, synthetic = model_frames([real, synthetic], kinds)
     X = pd.concat([real, synthetic], ignore_index=True)
     y = np.r_[np.zeros(len(real), dtype=int), np.ones(len(synthetic), dtype=int)]
-    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
+    folds = _duplicate_aware_folds(X, cv, seed)
     scores = cross_val_score(model, X, y, cv=folds, scoring="roc_auc", error_score="raise")
     return float(np.mean(scores))
+
+
+def _duplicate_aware_folds(X: pd.DataFrame, cv: int, seed: int) -> PredefinedSplit:
+    """Assign folds so that identical rows always share a fold.
+
+    A row present in both tables carries no information about its label; if
+    its twin of the other label were in the training folds, the classifier would
+    score the held-out copy as the *other* table and push the AUC far below 0.5
+    (a table identical to the real one would score about 0.1 instead of 0.5).
+    Each distinct row is given a random fold, so all its copies are held out
+    together.
+    """
+    hashes = pd.util.hash_pandas_object(X, index=False).to_numpy()
+    _, group = np.unique(hashes, return_inverse=True)
+    rng = np.random.default_rng(seed)
+    fold_of_group = rng.permutation(np.arange(group.max() + 1) % cv)
+    return PredefinedSplit(fold_of_group[group])
 
 
 def detection_score(auc: float) -> float:

@@ -3,7 +3,7 @@
 Do the synthetic rows give away their training rows?
 
 All distances are Euclidean distances between rows encoded by
-:class:`~sksynth.metrics._common.MixedTypeEncoder` fitted on the training table:
+a mixed-type encoder fitted on the training table:
 numbers min-max scaled by the training range, a missing number as 0 plus a
 missing flag, labels one-hot at distance 1 from each other. Nearest neighbours
 come from :class:`sklearn.neighbors.NearestNeighbors`.
@@ -43,7 +43,7 @@ from sklearn.utils import check_random_state
 
 from sksynth.exceptions import DataQualityWarning
 
-from ._common import MixedTypeEncoder, check_tables
+from ._common import _MixedTypeEncoder, check_tables
 
 __all__ = [
     "dcr_share",
@@ -55,7 +55,7 @@ __all__ = [
 
 
 def _encode(train, others, kinds):
-    encoder = MixedTypeEncoder(kinds=kinds).fit(train)
+    encoder = _MixedTypeEncoder(kinds=kinds).fit(train)
     return encoder.transform(train), {name: encoder.transform(t) for name, t in others.items()}
 
 

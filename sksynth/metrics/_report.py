@@ -366,6 +366,7 @@ def evaluate(
     correlation_threshold=0.5,
     association_threshold=0.3,
     n_bins=10,
+    binning="shared",
     random_state=None,
 ) -> EvaluationReport:
     """Evaluate a synthetic table against the real table it imitates.
@@ -402,6 +403,8 @@ def evaluate(
     correlation_threshold, association_threshold : float, default=0.5, 0.3
         See :func:`column_pair_trends`.
     n_bins : int, default=10
+        See :func:`column_pair_trends`.
+    binning : {"shared", "separate"}, default="shared"
         See :func:`column_pair_trends`.
     random_state : int, RandomState instance or None, default=None
         Seeds detection, the utility split and models, and privacy subsampling.
@@ -447,6 +450,7 @@ def evaluate(
         correlation_threshold=correlation_threshold,
         association_threshold=association_threshold,
         n_bins=n_bins,
+        binning=binning,
     )
     details = {"column_shapes": shapes, "column_pair_trends": pairs}
 

@@ -133,6 +133,7 @@ def make_fidelity_scorer(
     correlation_threshold=0.5,
     association_threshold=0.3,
     n_bins=10,
+    binning="shared",
     include_missing=False,
 ):
     """Make a scorer that rates a generator by :func:`fidelity_score` on held-out rows.
@@ -146,6 +147,8 @@ def make_fidelity_scorer(
     association_threshold : float, default=0.3
         See :func:`column_pair_trends`.
     n_bins : int, default=10
+        See :func:`column_pair_trends`.
+    binning : {"shared", "separate"}, default="shared"
         See :func:`column_pair_trends`.
     include_missing : bool, default=False
         See :func:`fidelity_score`.
@@ -176,6 +179,7 @@ def make_fidelity_scorer(
         "correlation_threshold": correlation_threshold,
         "association_threshold": association_threshold,
         "n_bins": n_bins,
+        "binning": binning,
         "include_missing": include_missing,
     }
     return _SampleScorer("fidelity", _fidelity, kwargs)
