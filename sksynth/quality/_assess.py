@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -136,7 +137,8 @@ def _numeric_summary(block: pd.DataFrame, iqr_factor: float) -> tuple[pd.DataFra
     empty = n_present == 0
     probe = values.copy()
     probe[:, empty] = 0.0  # all-missing columns get placeholder statistics, masked below
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # one-value columns: no std
         if probe.shape[1]:
             q1, q3 = np.nanpercentile(probe, [25, 75], axis=0)
         else:
@@ -273,7 +275,9 @@ def _with_target(frame: pd.DataFrame, y: pd.Series | None) -> pd.DataFrame:
     name = "__target__"
     while name in frame.columns:
         name = f"_{name}_"
-    return pd.concat([frame, y.rename(name)], axis=1)
+    record = frame.copy(deep=False)  # a new column on a shallow copy leaves X untouched
+    record[name] = y.to_numpy()
+    return record
 
 
 def _label_conflicts(frame: pd.DataFrame, y: pd.Series) -> pd.Index:
@@ -533,7 +537,7 @@ def assess(
         NaN.
     near_duplicate_tol : float in [0, 1), default=1e-3
         Two rows are near duplicates when, with numeric columns standardised
-        (one unit = one standard deviation), their Euclidean distance is at
+        (one unit = one standard deviation, estimated robustly), their Euclidean distance is at
         most this, their categorical values and missing-value pattern being
         the same. Exact duplicates are reported separately.
     id_threshold : float in (0, 1], default=0.95
@@ -691,7 +695,7 @@ def assess(
         "label_issues": issues,
         "n_checked": 0 if label_quality is None else len(label_quality),
     }
-    warnings = severity_order(
+    found = severity_order(
         _column_warnings(summary, len(frame)) + _table_warnings(parts, len(frame))
     )
     timings["total"] = time.perf_counter() - start
@@ -714,7 +718,7 @@ def assess(
         label_issues=issues,
         label_quality=label_quality,
         label_thresholds=thresholds,
-        warnings=warnings,
+        warnings=found,
         notes=notes,
         histograms=histograms,
         top_values=top_values,

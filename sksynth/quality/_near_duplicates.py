@@ -10,11 +10,28 @@ __all__ = ["near_duplicate_matrix", "find_near_duplicates"]
 _PAIR_CHUNK = 65_536  # candidate pairs whose distances are computed at once
 
 
+def _standardise(finite: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+    """Centre on the median and divide by a robust standard deviation (IQR / 1.349).
+
+    A robust scale keeps one extreme value from shrinking every other
+    difference in the column; the plain standard deviation is used when the IQR
+    is 0, and a constant column becomes zeros.
+    """
+    q1, median, q3 = np.percentile(finite, [25, 50, 75])
+    scale = (q3 - q1) / 1.349
+    if scale <= 0:
+        scale = finite.std()
+    if scale <= 0:
+        return np.zeros_like(numbers)
+    return (numbers - median) / scale
+
+
 def near_duplicate_matrix(X: pd.DataFrame, kinds: dict) -> np.ndarray:
     """Encode a table so that Euclidean distance measures how alike two rows are.
 
     Numeric columns (continuous, integer, datetime) are standardised: one unit is
-    one standard deviation; a constant column contributes nothing. Missing and
+    one standard deviation, estimated robustly as IQR / 1.349 (the plain standard
+    deviation where the IQR is 0); a constant column contributes nothing. Missing and
     infinite values get a code column of their own (0 present, 1 missing,
     2 ``inf``, 3 ``-inf``). Categorical and boolean columns become integer codes,
     so two different categories (or a category and a missing value) are at least
@@ -50,10 +67,7 @@ def near_duplicate_matrix(X: pd.DataFrame, kinds: dict) -> np.ndarray:
         code = np.where(np.isnan(numbers), 1.0, np.where(numbers > 0, 2.0, 3.0))
         code[finite] = 0.0
         if finite.any():
-            centre = numbers[finite].mean()
-            scale = numbers[finite].std()
-            scaled = (numbers - centre) / scale if scale > 0 else np.zeros_like(numbers)
-            blocks.append(np.where(finite, scaled, 0.0))
+            blocks.append(np.where(finite, _standardise(numbers[finite], numbers), 0.0))
         if not finite.all():
             blocks.append(code)
     return np.column_stack(blocks) if blocks else np.zeros((len(X), 0))
