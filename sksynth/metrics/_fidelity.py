@@ -347,7 +347,9 @@ def column_pair_trends(
     binning : {"shared", "separate"}, default="shared"
         ``"shared"`` bins both tables with the edges of the real column (the
         outermost bins open-ended); ``"separate"`` bins each table over its own
-        range, reproducing ``sdmetrics`` exactly (see the module documentation).
+        range, reproducing ``sdmetrics`` exactly (including its placing the
+        largest value in the missing-value bin), at the cost of rating a shifted
+        synthetic column as perfect in mixed pairs.
 
     Returns
     -------
@@ -483,9 +485,11 @@ def fidelity_score(
     """Score how closely a synthetic table matches a real one (1 is a perfect match).
 
     The mean of the column-shape score (KS and TV complements) and the
-    column-pair score (correlation and contingency similarity); see the module
-    documentation of :mod:`sksynth.metrics` for the definitions, which agree with
-    the quality report of ``sdmetrics``.
+    column-pair score (correlation and contingency similarity); see
+    :func:`column_shapes`, :func:`column_pair_trends` and the user guide
+    (:ref:`evaluation`) for the definitions, which agree with the quality report
+    of ``sdmetrics``. When no pair of columns carries a trend in the real table,
+    the score is the column-shape score alone.
 
     Parameters
     ----------

@@ -173,7 +173,10 @@ def privacy_details(train, synthetic, holdout=None, *, kinds=None, random_state=
         holdout_enc = encoded["holdout"]
         _warn_overlap(train_enc, holdout_enc)
         train_eq, holdout_eq = _balanced(train_enc, holdout_enc, random_state)
-        d_train = _nearest(train_eq, syn_enc)[:, 0]
+        if len(train_eq) == len(train_enc):  # not subsampled: reuse the first query
+            d_train = near[:, 0]
+        else:
+            d_train = _nearest(train_eq, syn_enc)[:, 0]
         d_holdout = _nearest(holdout_eq, syn_enc)[:, 0]
         scores["dcr_share"] = _dcr_share(d_train, d_holdout)
         members = _nearest(syn_enc, train_eq)[:, 0]
