@@ -1,3 +1,11 @@
-"""sksynth.generators."""
+"""Generative samplers: GAN, VAE and their conditional forms, as imbalanced-learn samplers.
 
-__all__ = []
+Each sampler over-samples with ``fit_resample(X, y)`` (usable in an imblearn
+``Pipeline``) and synthesises whole tables with ``fit(X, y=None)`` then
+``sample(n_samples)``.
+"""
+
+from ._gan import ConditionalGANSampler, GANSampler
+from ._vae import ConditionalVAESampler, VAESampler
+
+__all__ = ["GANSampler", "VAESampler", "ConditionalGANSampler", "ConditionalVAESampler"]

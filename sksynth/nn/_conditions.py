@@ -26,8 +26,9 @@ class ConditionLayout:
     spans : sequence of Span
         The ``"discrete"`` spans of the condition columns, in vector order.
     codes : array-like of int of shape (n_rows, n_columns)
-        Category index of every training row in each condition column, used
-        only to count frequencies.
+        Category index of every training row in each condition column (``-1``
+        where the row has no category: a missing or unseen value), used only
+        to count frequencies.
     always : str, default=None
         Name of a column (the label) whose block is set in every vector.
 
@@ -64,22 +65,23 @@ class ConditionLayout:
         self.columns = [span.column for span in spans]
         self.categories = [tuple(span.categories) for span in spans]
         self.sizes = np.array([span.stop - span.start for span in spans], dtype=np.int64)
-        self.offsets = np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64)
+        self.offsets = (np.cumsum(self.sizes) - self.sizes).astype(np.int64)
         self.cond_dim = int(self.sizes.sum())
         self.encoded_index = torch.tensor(
             [i for span in spans for i in range(span.start, span.stop)], dtype=torch.long
         )
         codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(spans))
+        valid = codes >= 0
         slots = codes + self.offsets
-        self.counts = np.bincount(slots.ravel(), minlength=self.cond_dim).astype(np.int64)
+        self.counts = np.bincount(slots[valid], minlength=self.cond_dim).astype(np.int64)
         self.always_index = None if always is None else self.columns.index(always)
         self.joint_counts = None
         if self.always_index is not None:
-            labels = codes[:, self.always_index]
+            labels = np.broadcast_to(codes[:, [self.always_index]], codes.shape)
             n_labels = int(self.sizes[self.always_index])
-            flat = slots * n_labels + labels[:, None]
+            flat = slots[valid] * n_labels + labels[valid]
             self.joint_counts = np.bincount(
-                flat.ravel(), minlength=self.cond_dim * n_labels
+                flat, minlength=self.cond_dim * n_labels
             ).reshape(self.cond_dim, n_labels)
         log_freq = np.log1p(self.counts.astype(np.float64))
         width = int(self.sizes.max()) if len(spans) else 0
@@ -105,17 +107,20 @@ class ConditionLayout:
         """
         n_rows, n_columns = codes.shape
         slots = codes + torch.as_tensor(self.offsets, device=codes.device)
+        slots = torch.where(codes >= 0, slots, self.cond_dim)  # no category: sorted last
         order = torch.argsort(slots.reshape(-1), stable=True)
         counts = torch.as_tensor(self.counts, device=codes.device)
         starts = torch.cumsum(counts, 0) - counts
         return {"rows": order // n_columns, "starts": starts, "counts": counts}
 
     def _switch_on(self, n_rows, slots_list, device):
-        cond = torch.zeros((n_rows, self.cond_dim), device=device)
+        # one extra column catches the slots marked -1 (no category), then is cut off
+        cond = torch.zeros((n_rows, self.cond_dim + 1), device=device)
         rows = torch.arange(n_rows, device=device)
         for slots in slots_list:
-            cond[rows, slots] = 1.0
-        return cond
+            slots = slots.to(device)
+            cond[rows, torch.where(slots >= 0, slots, self.cond_dim)] = 1.0
+        return cond[:, : self.cond_dim]
 
     def sample_training(self, codes, index, n_rows, generator):
         """Draw rows by log-frequency of a random column's categories.
@@ -156,9 +161,9 @@ class ConditionLayout:
         n_rows = codes_batch.shape[0]
         device = codes_batch.device
         column = torch.randint(len(self.columns), (n_rows,), generator=generator, device=device)
-        slot = (
-            torch.as_tensor(self.offsets, device=device)[column]
-            + codes_batch[torch.arange(n_rows, device=device), column]
+        code = codes_batch[torch.arange(n_rows, device=device), column]
+        slot = torch.where(
+            code >= 0, torch.as_tensor(self.offsets, device=device)[column] + code, -1
         )
         return self._switch_on(n_rows, self._with_always(slot, codes_batch), device)
 
@@ -246,6 +251,9 @@ class ConditionLayout:
 
 
 def _same(a, b):
+    levels = getattr(a, "levels", None)  # a slot grouping rare levels
+    if levels is not None:
+        return any(_same(level, b) for level in levels)
     try:
         return bool(a == b) or (a != a and b != b)  # noqa: PLR0124 - NaN equals NaN
     except (TypeError, ValueError):

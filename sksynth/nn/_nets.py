@@ -288,42 +288,53 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         )
         return wasserstein_critic_loss(real_scores, fake_scores) + self.gp_weight * penalty
 
-    def _generator_loss(self, cond, n_rows):
+    def _fake(self, n_rows, cond):
         rng = self.torch_rng_
         logits = self.module_(self._noise(n_rows, rng), cond)
-        fake = self.module_.head(logits, mode="gumbel", tau=self.tau, generator=rng)
-        scores = self.critic_(self._join(fake, cond), generator=rng)
-        adversarial = (
-            bce_generator_loss(scores) if self.loss == "bce" else wasserstein_generator_loss(scores)
-        )
-        loss = adversarial
+        return logits, self.module_.head(logits, mode="gumbel", tau=self.tau, generator=rng)
+
+    def _generator_loss(self, logits, fake, cond):
+        scores = self.critic_(self._join(fake, cond), generator=self.torch_rng_)
+        if self.loss == "bce":
+            loss = bce_generator_loss(scores)
+        else:
+            loss = wasserstein_generator_loss(scores)
         if cond is not None and self.condition_weight:
             loss = loss + self.condition_weight * condition_loss(
                 logits, cond, self.module_.head, self._cond_index()
             )
-        return loss, fake
+        return loss
 
     def train_step(self, batch, **fit_params):
-        """One critic step and, every ``critic_steps`` batches, one generator step."""
+        """One critic step and, every ``critic_steps`` batches, one generator step.
+
+        The generator step reuses the rows generated for the critic step (as
+        the usual alternating scheme with a shared draw does): the generator's
+        forward pass runs once per batch.
+        """
         self._set_training(True)
         real = batch["X"].to(self.device)
         cond = batch.get("cond")
         cond = None if cond is None else cond.to(self.device)
-        n_rows = real.shape[0]
-        with torch.no_grad():
-            logits = self.module_(self._noise(n_rows, self.torch_rng_), cond)
-            fake = self.module_.head(logits, mode="gumbel", tau=self.tau, generator=self.torch_rng_)
-        critic_loss = self._critic_loss(real, fake, cond)
+        self.critic_updates_ += 1
+        generator_turn = self.critic_updates_ % self.critic_steps == 0
+        with torch.set_grad_enabled(generator_turn):
+            logits, fake = self._fake(real.shape[0], cond)
+        critic_loss = self._critic_loss(real, fake.detach(), cond)
         self.critic_optimizer_.zero_grad(set_to_none=True)
         critic_loss.backward()
         self.critic_optimizer_.step()
-        self.critic_updates_ += 1
-        if self.last_generator_loss_ is None or self.critic_updates_ % self.critic_steps == 0:
-            generator_loss, fake = self._generator_loss(cond, n_rows)
+        if generator_turn:
+            self.critic_.requires_grad_(False)
+            generator_loss = self._generator_loss(logits, fake, cond)
             self.optimizer_.zero_grad(set_to_none=True)
             generator_loss.backward()
             self.optimizer_.step()
+            self.critic_.requires_grad_(True)
             self.last_generator_loss_ = generator_loss.detach()
+        elif self.last_generator_loss_ is None:  # report a value before the first update
+            with torch.no_grad():
+                self.last_generator_loss_ = self._generator_loss(logits, fake, cond)
         critic_loss = critic_loss.detach()
         self.history.record_batch("critic_loss", critic_loss.item())
         return {

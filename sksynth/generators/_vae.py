@@ -1,0 +1,284 @@
+"""VAE samplers: :class:`VAESampler` and :class:`ConditionalVAESampler`."""
+
+from __future__ import annotations
+
+import numbers
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ..base import BaseGenerativeSampler
+from ..nn import TabularVAE, VAENet
+
+__all__ = ["VAESampler", "ConditionalVAESampler"]
+
+_VAE_CONSTRAINTS = {
+    **BaseGenerativeSampler._parameter_constraints,
+    "beta": [Interval(numbers.Real, 0, None, closed="left")],
+}
+
+
+class VAESampler(BaseGenerativeSampler):
+    """Over-sample (or synthesise a table) with a tabular VAE trained by skorch.
+
+    A :class:`~sksynth.encoding.TabularEncoder` turns the table into numbers;
+    a variational autoencoder (:class:`~sksynth.nn.VAENet`) learns it with a
+    per-span reconstruction loss (Gaussian for numbers, cross-entropy for
+    categories) plus ``beta`` times the KL divergence (TVAE-like). New rows are
+    decoded from latent draws. ``fit_resample`` trains one model per class to
+    over-sample; ``fit(X, y=None)`` then :meth:`sample` synthesises tables.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default="auto"
+        Which classes to over-sample and how far, as in imbalanced-learn.
+    random_state : int, RandomState instance or None, default=None
+        Seed of everything random; the same seed gives bit-identical output on CPU.
+    epochs : int, default=300
+        Training epochs.
+    batch_size : int, default=500
+        Rows per batch.
+    lr : float, default=1e-3
+        Adam learning rate.
+    latent_dim : int, default=128
+        Size of the latent code.
+    hidden_dims : tuple of int, default=(128, 128)
+        Encoder widths (the decoder mirrors them).
+    beta : float, default=1.0
+        Weight of the KL term.
+    continuous : {"mode", "quantile"}, default="mode"
+        Normalisation of numeric columns by the encoder.
+    encoder_params : dict, default=None
+        Other :class:`~sksynth.encoding.TabularEncoder` parameters.
+    callbacks : dict or list, default=None
+        Extra skorch callbacks (monitor ``"train_loss"``).
+    device : str, default="cpu"
+        Torch device; ``"cuda"`` needs a GPU.
+    verbose : int, default=0
+        ``1`` shows a progress bar with the losses.
+
+    Attributes
+    ----------
+    encoder_ : TabularEncoder
+        The fitted encoder.
+    net_ : VAENet
+        The trained net, when fitted without ``y``.
+    nets_ : dict of label to VAENet
+        One trained net per class, when fitted with ``y``.
+    history_ : skorch History or dict of them
+        The training history.
+    classes_ : ndarray
+        Class labels, when fitted with ``y``.
+    sampling_strategy_ : dict
+        Number of rows to generate per class (``fit_resample``).
+    n_features_in_ : int
+        Number of columns seen during fit.
+    feature_names_in_ : ndarray of str
+        Column names seen during fit (string names only).
+
+    See Also
+    --------
+    ConditionalVAESampler : One model for all classes, conditioned on the label.
+    GANSampler : A GAN instead of a VAE.
+
+    References
+    ----------
+    .. [1] D. P. Kingma, M. Welling. "Auto-Encoding Variational Bayes". ICLR 2014.
+    .. [2] L. Xu et al. "Modeling Tabular data using Conditional GAN". NeurIPS 2019.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksynth.generators import VAESampler
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 2))
+    >>> sampler = VAESampler(epochs=2, batch_size=20, hidden_dims=(16,), latent_dim=4,
+    ...                      random_state=0).fit(X)
+    >>> sampler.sample(5).shape
+    (5, 2)
+    """
+
+    _training_sampling = "own"
+    _parameter_constraints: dict = dict(_VAE_CONSTRAINTS)
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        epochs=300,
+        batch_size=500,
+        lr=1e-3,
+        latent_dim=128,
+        hidden_dims=(128, 128),
+        beta=1.0,
+        continuous="mode",
+        encoder_params=None,
+        callbacks=None,
+        device="cpu",
+        verbose=0,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            epochs=epochs,
+            batch_size=batch_size,
+            lr=lr,
+            latent_dim=latent_dim,
+            hidden_dims=hidden_dims,
+            continuous=continuous,
+            encoder_params=encoder_params,
+            callbacks=callbacks,
+            device=device,
+            verbose=verbose,
+        )
+        self.beta = beta
+
+    def _vae_params(self, spans, condition, seed):
+        params = self._net_common_params(seed)
+        params.update(
+            module=TabularVAE,
+            module__output_spans=spans,
+            module__latent_dim=self.latent_dim,
+            module__hidden_dims=self._hidden_dims,
+            module__cond_dim=0 if condition is None else condition.cond_dim,
+            beta=self.beta,
+            cond_index=None if condition is None else condition.encoded_index.tolist(),
+        )
+        return params
+
+    def _make_net(self, spans, condition, seed):
+        return VAENet(**self._vae_params(spans, condition, seed))
+
+
+class ConditionalVAESampler(VAESampler):
+    """Over-sample (or synthesise a table) with a conditional tabular VAE.
+
+    One model for all classes: the encoder and the decoder both receive a
+    conditional vector holding the class label and the category of one
+    discrete column of the row (chosen at random per row during training), and
+    an optional auxiliary loss ``condition_weight * -log p(c | x_decoded)``
+    makes the decoded rows honour it. :meth:`sample` can ask for rows of a
+    class (``y=``) and with given values of discrete columns (``conditions=``).
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default="auto"
+        Which classes to over-sample and how far, as in imbalanced-learn.
+    random_state : int, RandomState instance or None, default=None
+        Seed of everything random; the same seed gives bit-identical output on CPU.
+    epochs : int, default=300
+        Training epochs.
+    batch_size : int, default=500
+        Rows per batch.
+    lr : float, default=1e-3
+        Adam learning rate.
+    latent_dim : int, default=128
+        Size of the latent code.
+    hidden_dims : tuple of int, default=(128, 128)
+        Encoder widths (the decoder mirrors them).
+    beta : float, default=1.0
+        Weight of the KL term.
+    condition_weight : float, default=1.0
+        Weight of the auxiliary condition loss; ``0`` disables it.
+    condition_columns : "all", list of str or None, default="all"
+        Discrete columns that can be conditioned on (``None``: the label only).
+    continuous : {"mode", "quantile"}, default="mode"
+        Normalisation of numeric columns by the encoder.
+    encoder_params : dict, default=None
+        Other :class:`~sksynth.encoding.TabularEncoder` parameters.
+    callbacks : dict or list, default=None
+        Extra skorch callbacks (monitor ``"train_loss"``).
+    device : str, default="cpu"
+        Torch device; ``"cuda"`` needs a GPU.
+    verbose : int, default=0
+        ``1`` shows a progress bar with the losses.
+
+    Attributes
+    ----------
+    encoder_ : TabularEncoder
+        The fitted encoder.
+    net_ : VAENet
+        The trained net.
+    condition_ : ConditionLayout or None
+        The conditional vector's layout and category frequencies.
+    history_ : skorch History
+        The training history.
+    classes_ : ndarray
+        Class labels, when fitted with ``y``.
+    sampling_strategy_ : dict
+        Number of rows to generate per class (``fit_resample``).
+    n_features_in_ : int
+        Number of columns seen during fit.
+    feature_names_in_ : ndarray of str
+        Column names seen during fit (string names only).
+
+    See Also
+    --------
+    VAESampler : One unconditional model per class.
+    ConditionalGANSampler : The conditional GAN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksynth.generators import ConditionalVAESampler
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 2))
+    >>> y = np.array(["a"] * 45 + ["b"] * 15)
+    >>> sampler = ConditionalVAESampler(epochs=2, batch_size=20, hidden_dims=(16,),
+    ...                                 latent_dim=4, random_state=0).fit(X, y)
+    >>> X_new, y_new = sampler.sample(4, y="b")
+    >>> X_new.shape, y_new.tolist()
+    ((4, 2), ['b', 'b', 'b', 'b'])
+    """
+
+    _conditional = True
+    _parameter_constraints: dict = {
+        **_VAE_CONSTRAINTS,
+        "condition_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "condition_columns": [StrOptions({"all"}), list, tuple, None],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        epochs=300,
+        batch_size=500,
+        lr=1e-3,
+        latent_dim=128,
+        hidden_dims=(128, 128),
+        beta=1.0,
+        condition_weight=1.0,
+        condition_columns="all",
+        continuous="mode",
+        encoder_params=None,
+        callbacks=None,
+        device="cpu",
+        verbose=0,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            epochs=epochs,
+            batch_size=batch_size,
+            lr=lr,
+            latent_dim=latent_dim,
+            hidden_dims=hidden_dims,
+            beta=beta,
+            continuous=continuous,
+            encoder_params=encoder_params,
+            callbacks=callbacks,
+            device=device,
+            verbose=verbose,
+        )
+        self.condition_weight = condition_weight
+        self.condition_columns = condition_columns
+
+    def _condition_columns(self):
+        return self.condition_columns
+
+    def _make_net(self, spans, condition, seed):
+        params = self._vae_params(spans, condition, seed)
+        params["condition_weight"] = self.condition_weight
+        return VAENet(**params)
