@@ -121,6 +121,21 @@ def labels_to_dtype(values, missing, dtype, missing_value):
     return pd.Series(values, dtype=dtype)
 
 
+def _datetime_step(values, dtype):
+    """Return the coarsest round step (a day, an hour, ... a unit) of all the values.
+
+    Decoded datetimes are rounded to it, which makes up for the float32
+    precision of the encoded values: dates at midnight come back at midnight.
+    """
+    unit, _ = _datetime_unit_tz(dtype)
+    per_unit = np.timedelta64(1, unit) / np.timedelta64(1, "ns")
+    for seconds in (86400, 3600, 60, 1, 1e-3, 1e-6, 1e-9):
+        step = seconds * 1e9 / per_unit
+        if step >= 1 and np.all(np.mod(values, step) == 0):
+            return float(step)
+    return 1.0
+
+
 # ------------------------------------------------------------------------ codecs
 
 
@@ -150,6 +165,7 @@ class NumericCodec:
         present = values[~missing]
         self.min_ = float(present.min())
         self.max_ = float(present.max())
+        self.step_ = _datetime_step(present, self.dtype_) if self.kind == "datetime" else 1.0
         self.normaliser.fit(present, rng)
         return self
 
@@ -166,6 +182,8 @@ class NumericCodec:
         """Decode the value (and mode) spans into a Series of the column's dtype."""
         values = self.normaliser.inverse_transform(block, rng if sample else None)
         values = np.clip(values, self.min_, self.max_)
+        if self.step_ != 1.0:
+            values = np.round(values / self.step_) * self.step_
         integral = self.kind in ("integer", "datetime")
         return numbers_to_dtype(values, missing, self.dtype_, integral)
 
@@ -261,13 +279,17 @@ class DiscreteCodec:
 
     # -- layout ----------------------------------------------------------------
 
+    def _level(self, i):
+        value = _to_python(self.levels_[i])
+        return int(value) if self.kind == "integer" else value
+
     def categories(self):
         """Return the level (or :class:`RareLevels`) each slot stands for."""
-        slots = [_to_python(self.levels_[i]) for i in self.slot_levels_]
+        slots = [self._level(i) for i in self.slot_levels_]
         if self.rare_levels_.size:
             slots.append(
                 RareLevels(
-                    tuple(_to_python(self.levels_[i]) for i in self.rare_levels_),
+                    tuple(self._level(i) for i in self.rare_levels_),
                     tuple(float(p) for p in self.rare_probabilities_),
                 )
             )

@@ -224,12 +224,18 @@ class QuantileNormaliser:
         self.max_fit_samples = max_fit_samples
 
     def fit(self, values, rng):
-        """Fit the quantiles on the present values of a column."""
+        """Fit the quantiles on the present values of a column.
+
+        The subsample always holds the column's minimum and maximum, so that
+        the extreme values are not clipped to the subsample's range.
+        """
+        if values.size > self.max_fit_samples:
+            sample = rng.choice(values, size=self.max_fit_samples - 2, replace=False)
+            values = np.concatenate([sample, [values.min(), values.max()]])
         self.transformer_ = QuantileTransformer(
             n_quantiles=int(min(1000, values.size)),
             output_distribution="normal",
-            subsample=self.max_fit_samples,
-            random_state=int(rng.integers(2**31 - 1)),
+            subsample=None,
         ).fit(values.reshape(-1, 1))
         return self
 

@@ -21,7 +21,6 @@ def _best_time(fit, repeats):
 
 def _tables():
     import numpy as np
-    import pandas as pd
     from sklearn.datasets import load_breast_cancer
 
     from sksynth.datasets import load_credit
