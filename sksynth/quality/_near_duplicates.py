@@ -8,6 +8,7 @@ import pandas as pd
 __all__ = ["near_duplicate_matrix", "find_near_duplicates"]
 
 _PAIR_CHUNK = 65_536  # candidate pairs whose distances are computed at once
+_N_PROJECTIONS = 4  # random directions: the first finds candidates, the others filter them
 
 
 def _standardise(finite: np.ndarray, numbers: np.ndarray) -> np.ndarray:
@@ -92,8 +93,9 @@ def find_near_duplicates(
 
     Every pair of rows closer than ``tol`` is found exactly, without comparing
     all pairs: the rows are sorted along a random direction (two rows within
-    ``tol`` of each other are within ``tol`` along any unit direction), and only
-    the pairs that close along that direction have their full distance computed.
+    ``tol`` of each other are within ``tol`` along any unit direction), the
+    pairs that close along it are filtered along three more directions, and
+    only the survivors have their full distance computed.
 
     Parameters
     ----------
@@ -119,12 +121,16 @@ def find_near_duplicates(
     if len(candidates) < 2 or matrix.shape[1] == 0:
         return empty, empty, np.array([], dtype="float64")
     sub = matrix[candidates]
-    direction = rng.normal(size=sub.shape[1])
-    direction /= np.linalg.norm(direction)
-    first, second = _candidate_pairs(sub @ direction, tol)
+    directions = rng.normal(size=(sub.shape[1], _N_PROJECTIONS))
+    directions /= np.linalg.norm(directions, axis=0)
+    projections = sub @ directions
+    first, second = _candidate_pairs(projections[:, 0], tol)
     keep_a, keep_b, keep_d = [], [], []
     for start in range(0, len(first), _PAIR_CHUNK):
         a, b = first[start : start + _PAIR_CHUNK], second[start : start + _PAIR_CHUNK]
+        # the other directions discard most candidates before the full distance
+        close = (np.abs(projections[a, 1:] - projections[b, 1:]) <= tol).all(axis=1)
+        a, b = a[close], b[close]
         dist = np.sqrt(((sub[a] - sub[b]) ** 2).sum(axis=1))
         close = dist <= tol
         keep_a.append(a[close])
