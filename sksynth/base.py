@@ -383,7 +383,7 @@ class BaseGenerativeSampler(BaseOverSampler):
             rows = y_codes == index
             if rows.sum() < self._min_class_rows:
                 raise ValueError(
-                    f"Class {label!r} has {int(rows.sum())} row(s); {type(self).__name__} "
+                    f"Class {_plain(label)!r} has {int(rows.sum())} row(s); {type(self).__name__} "
                     f"trains one model per class and needs at least {self._min_class_rows} "
                     "rows of a class to learn it. Leave the class out with "
                     "sampling_strategy, or use a conditional sampler."
@@ -709,6 +709,10 @@ class BaseGenerativeSampler(BaseOverSampler):
         tags.input_tags.string = True
         tags.input_tags.categorical = True
         return tags
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _constant_like(column, value):

@@ -83,15 +83,15 @@ class LossProgressBar(Callback):
             desc=type(net).__name__,
             unit="epoch",
             file=self.file or sys.stderr,
-            leave=False,
+            leave=True,
         )
 
     def on_epoch_end(self, net, **kwargs):
         """Advance the bar and show the losses."""
         row = net.history[-1]
         shown = {key: f"{row[key]:.4g}" for key in self.keys if key in row}
-        self.bar_.set_postfix(shown, refresh=False)
         self.bar_.update(1)
+        self.bar_.set_postfix(shown)
 
     def on_train_end(self, net, X=None, y=None, **kwargs):
         """Close the bar."""

@@ -1,0 +1,186 @@
+"""Span heads, modules and loss functions, on hand-made layouts."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+
+from sksynth.nn import (
+    Critic,
+    Generator,
+    SpanActivation,
+    TabularVAE,
+    bce_critic_loss,
+    bce_generator_loss,
+    condition_loss,
+    gradient_penalty,
+    gumbel_softmax,
+    kl_divergence,
+    vae_reconstruction_loss,
+    wasserstein_critic_loss,
+    wasserstein_generator_loss,
+)
+
+
+def span(start, stop, activation, column="c", kind=None, categories=()):
+    kind = kind or ("discrete" if activation == "softmax" else "continuous")
+    return SimpleNamespace(
+        column=column, kind=kind, start=start, stop=stop, activation=activation,
+        categories=categories,
+    )
+
+
+# tanh | softmax(3) | identity | softmax(2) | softmax(3)
+SPANS = [
+    span(0, 1, "tanh"),
+    span(1, 4, "softmax"),
+    span(4, 5, "identity"),
+    span(5, 7, "softmax"),
+    span(7, 10, "softmax"),
+]
+
+
+def test_span_activation_applies_each_spans_activation():
+    head = SpanActivation(SPANS)
+    logits = torch.randn(6, 10, generator=torch.Generator().manual_seed(0))
+    out = head(logits, mode="soft")
+    assert torch.allclose(out[:, 0], torch.tanh(logits[:, 0]))
+    assert torch.allclose(out[:, 4], logits[:, 4])
+    for s in SPANS[1:2] + SPANS[3:]:
+        expected = torch.softmax(logits[:, s.start : s.stop], dim=1)
+        assert torch.allclose(out[:, s.start : s.stop], expected, atol=1e-6)
+    assert head.softmax_sizes == [2, 3]
+
+
+@pytest.mark.parametrize("mode", ["sample", "hard"])
+def test_span_activation_discrete_modes_are_one_hot(mode):
+    head = SpanActivation(SPANS)
+    logits = torch.randn(50, 10, generator=torch.Generator().manual_seed(1))
+    out = head(logits, mode=mode, generator=torch.Generator().manual_seed(2))
+    for s in [SPANS[1], SPANS[3], SPANS[4]]:
+        block = out[:, s.start : s.stop]
+        assert torch.all((block == 0) | (block == 1))
+        assert torch.all(block.sum(1) == 1)
+    if mode == "hard":
+        block = logits[:, 1:4]
+        assert torch.equal(out[:, 1:4].argmax(1), block.argmax(1))
+
+
+def test_sample_mode_follows_the_softmax_distribution():
+    head = SpanActivation([span(0, 3, "softmax")])
+    probs = torch.tensor([0.7, 0.2, 0.1])
+    logits = torch.log(probs).repeat(20000, 1)
+    out = head(logits, mode="sample", generator=torch.Generator().manual_seed(0))
+    freq = out.mean(0)
+    assert torch.allclose(freq, probs, atol=0.02)
+
+
+def test_gumbel_softmax_is_reproducible_with_a_generator_and_leaves_global_state():
+    state = torch.get_rng_state()
+    a = gumbel_softmax(torch.zeros(5, 4), generator=torch.Generator().manual_seed(3))
+    b = gumbel_softmax(torch.zeros(5, 4), generator=torch.Generator().manual_seed(3))
+    assert torch.equal(a, b)
+    assert torch.equal(state, torch.get_rng_state())
+
+
+def test_span_activation_rejects_gaps_and_unknown_activations():
+    with pytest.raises(ValueError, match="contiguously"):
+        SpanActivation([span(0, 1, "tanh"), span(2, 3, "tanh")])
+    with pytest.raises(ValueError, match="activation"):
+        SpanActivation([span(0, 1, "relu")])
+
+
+def test_log_softmax_places_each_span_in_the_layout():
+    head = SpanActivation(SPANS)
+    logits = torch.randn(4, 10, generator=torch.Generator().manual_seed(0))
+    out = head.log_softmax(logits)
+    assert torch.all(out[:, [0, 4]] == 0)
+    assert torch.allclose(out[:, 7:10], torch.log_softmax(logits[:, 7:10], 1), atol=1e-6)
+
+
+def test_generator_critic_and_vae_shapes():
+    gen = Generator(latent_dim=3, output_spans=SPANS, hidden_dims=(8, 8), cond_dim=2)
+    assert gen(torch.zeros(4, 3), torch.zeros(4, 2)).shape == (4, 10)
+    critic = Critic(input_dim=12, hidden_dims=(8,), pac=2)
+    assert critic(torch.zeros(6, 12)).shape == (3, 1)
+    with pytest.raises(ValueError, match="pac=2"):
+        critic(torch.zeros(5, 12))
+    vae = TabularVAE(output_spans=SPANS, latent_dim=2, hidden_dims=(8,), cond_dim=2)
+    logits, mu, logvar = vae(torch.zeros(4, 10), torch.zeros(4, 2))
+    assert logits.shape == (4, 10) and mu.shape == logvar.shape == (4, 2)
+    assert vae.log_sigma.shape == (2,)  # one per numeric column
+
+
+def test_critic_dropout_draws_from_the_given_generator_only():
+    critic = Critic(input_dim=3, hidden_dims=(16,), pac=1, dropout=0.5).train()
+    x = torch.ones(4, 3)
+    state = torch.get_rng_state()
+    a = critic(x, generator=torch.Generator().manual_seed(0))
+    b = critic(x, generator=torch.Generator().manual_seed(0))
+    c = critic(x, generator=torch.Generator().manual_seed(1))
+    assert torch.equal(a, b) and not torch.equal(a, c)
+    assert torch.equal(state, torch.get_rng_state())
+
+
+def test_adversarial_losses_match_their_formulas():
+    real, fake = torch.tensor([1.0, 3.0]), torch.tensor([-1.0, 0.0])
+    assert wasserstein_critic_loss(real, fake).item() == pytest.approx(-0.5 - 2.0)
+    assert wasserstein_generator_loss(fake).item() == pytest.approx(0.5)
+    sig = torch.sigmoid
+    expected = -(torch.log(sig(real)).mean() + torch.log(1 - sig(fake)).mean())
+    assert bce_critic_loss(real, fake).item() == pytest.approx(expected.item(), rel=1e-5)
+    assert bce_generator_loss(fake).item() == pytest.approx(
+        -torch.log(sig(fake)).mean().item(), rel=1e-5
+    )
+
+
+def test_gradient_penalty_is_zero_for_a_unit_gradient_critic_and_positive_otherwise():
+    unit = torch.nn.Linear(2, 1, bias=False)
+    with torch.no_grad():
+        unit.weight[:] = torch.tensor([[0.6, 0.8]])
+    real, fake = torch.randn(6, 2), torch.randn(6, 2)
+    assert gradient_penalty(unit, real, fake).item() == pytest.approx(0.0, abs=1e-10)
+    with torch.no_grad():
+        unit.weight[:] = torch.tensor([[3.0, 4.0]])
+    assert gradient_penalty(unit, real, fake).item() == pytest.approx(16.0, rel=1e-5)
+
+
+def test_gradient_penalty_norm_is_taken_per_pack():
+    # a packed critic of weight w over pac * n_features inputs has gradient norm ||w||
+    critic = Critic(input_dim=2, hidden_dims=(), pac=2, dropout=0.0)
+    with torch.no_grad():
+        critic.out.weight[:] = torch.tensor([[0.5, 0.5, 0.5, 0.5]])  # norm 1
+    gp = gradient_penalty(critic, torch.randn(4, 2), torch.randn(4, 2), pac=2)
+    assert gp.item() == pytest.approx(0.0, abs=1e-10)
+
+
+def test_vae_reconstruction_loss_gaussian_and_cross_entropy_parts():
+    layout = SpanActivation([span(0, 1, "identity"), span(1, 3, "softmax")])
+    target = torch.tensor([[0.5, 0.0, 1.0]])
+    logits = torch.tensor([[0.0, 0.0, np.log(3.0)]], dtype=torch.float32)
+    log_sigma = torch.zeros(1)
+    loss = vae_reconstruction_loss(logits, target, layout, log_sigma)
+    expected = 0.5**2 / 2 - np.log(0.75)
+    assert loss.item() == pytest.approx(expected, rel=1e-5)
+
+
+def test_kl_divergence_matches_the_closed_form():
+    mu, logvar = torch.tensor([[1.0, 0.0]]), torch.tensor([[0.0, np.log(2.0)]])
+    expected = 0.5 * (1.0 + (2.0 - 1.0 - np.log(2.0)))
+    assert kl_divergence(mu, logvar).item() == pytest.approx(expected, rel=1e-5)
+
+
+def test_condition_loss_targets_the_conditioned_span_slot():
+    layout = SpanActivation(SPANS)
+    cond_index = torch.tensor([1, 2, 3, 5, 6, 7, 8, 9])  # all discrete slots
+    logits = torch.zeros(1, 10)
+    logits[0, 8] = 5.0  # third span: slot 1 is very likely
+    cond = torch.zeros(1, 8)
+    cond[0, 6] = 1.0  # asks third span, slot 1 (encoded column 8)
+    low = condition_loss(logits, cond, layout, cond_index).item()
+    cond = torch.zeros(1, 8)
+    cond[0, 5] = 1.0  # asks third span, slot 0
+    high = condition_loss(logits, cond, layout, cond_index).item()
+    assert low == pytest.approx(-np.log(np.exp(5) / (np.exp(5) + 2)), rel=1e-4)
+    assert high > 4.0 > low
