@@ -44,6 +44,33 @@ def _reject_sparse(X, owner: str) -> None:
         )
 
 
+def check_table_shape(X, name: str = "X") -> None:
+    """Raise scikit-learn's messages for a 1-D input or a table without columns."""
+    try:
+        shape = X.shape if hasattr(X, "shape") else np.asarray(X).shape
+    except ValueError:  # ragged nested lists: let check_dataframe explain
+        return
+    if len(shape) == 1:
+        raise ValueError(
+            f"{name} must be two-dimensional; got a 1-D array of shape {tuple(shape)}. Reshape "
+            "your data either using array.reshape(-1, 1) if it has a single feature or "
+            "array.reshape(1, -1) if it contains a single sample."
+        )
+    if len(shape) == 2 and shape[1] == 0:
+        raise ValueError(
+            f"{name} has no columns: found array with 0 feature(s) (shape={tuple(shape)}) while "
+            "a minimum of 1 is required."
+        )
+
+
+def _reject_complex(frame: pd.DataFrame) -> None:
+    complex_cols = [c for c in frame.columns if pd.api.types.is_complex_dtype(frame[c].dtype)]
+    if complex_cols:
+        raise ValueError(
+            f"Complex data not supported: column(s) {complex_cols} hold complex numbers."
+        )
+
+
 def _pandas_output_requested(estimator) -> bool:
     """Whether ``set_output(transform="pandas")`` (or the global config) asks for pandas."""
     try:
@@ -75,7 +102,9 @@ class _TableTransformer(TransformerMixin, BaseEstimator):
     def _validate_table(self, X, *, reset: bool) -> pd.DataFrame:
         owner = type(self).__name__
         _reject_sparse(X, owner)
+        check_table_shape(X)
         frame = check_dataframe(X, name="X")
+        _reject_complex(frame)
         _check_feature_names(self, X, reset=reset)
         _check_n_features(self, X, reset=reset)
         if reset:
@@ -151,7 +180,9 @@ class _RowFilterSampler(BaseSampler):
     def _check_inputs(self, X, y):
         _reject_sparse(X, type(self).__name__)
         y_checked, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        check_table_shape(X)
         frame = check_dataframe(X, name="X")
+        _reject_complex(frame)
         _check_feature_names(self, X, reset=True)
         _check_n_features(self, X, reset=True)
         check_consistent_length(frame, y_checked)

@@ -79,8 +79,8 @@ class MissingValueImputer(_TableTransformer):
         that had missing values during fit.
     n_neighbors : int, default=5
         Neighbours used by ``strategy="knn"``.
-    max_iter : int, default=10
-        Rounds used by ``strategy="iterative"``.
+    iterative_max_iter : int, default=10
+        Rounds used by ``strategy="iterative"`` (its ``max_iter``).
     kinds : dict of str to str, default=None
         Kinds forced by column name; the others are inferred with
         :func:`sksynth.utils.infer_column_kinds`.
@@ -143,7 +143,7 @@ class MissingValueImputer(_TableTransformer):
         "categorical_fill_value": [str],
         "add_indicator": ["boolean"],
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "iterative_max_iter": [Interval(Integral, 1, None, closed="left")],
         "kinds": [dict, None],
         "random_state": ["random_state"],
     }
@@ -157,7 +157,7 @@ class MissingValueImputer(_TableTransformer):
         categorical_fill_value="missing",
         add_indicator=False,
         n_neighbors=5,
-        max_iter=10,
+        iterative_max_iter=10,
         kinds=None,
         random_state=None,
     ):
@@ -167,7 +167,7 @@ class MissingValueImputer(_TableTransformer):
         self.categorical_fill_value = categorical_fill_value
         self.add_indicator = add_indicator
         self.n_neighbors = n_neighbors
-        self.max_iter = max_iter
+        self.iterative_max_iter = iterative_max_iter
         self.kinds = kinds
         self.random_state = random_state
 
@@ -176,7 +176,9 @@ class MissingValueImputer(_TableTransformer):
             return KNNImputer(n_neighbors=self.n_neighbors, keep_empty_features=True)
         if self.strategy == "iterative":
             return IterativeImputer(
-                max_iter=self.max_iter, random_state=self.random_state, keep_empty_features=True
+                max_iter=self.iterative_max_iter,
+                random_state=self.random_state,
+                keep_empty_features=True,
             )
         return SimpleImputer(
             strategy=self.strategy, fill_value=self.fill_value, keep_empty_features=True
@@ -205,7 +207,7 @@ class MissingValueImputer(_TableTransformer):
         self._numeric_columns_ = numeric
         self.numeric_imputer_ = None
         if numeric:
-            block = frame[numeric].to_numpy(dtype="float64", na_value=np.nan)
+            block = frame[numeric].to_numpy(dtype="float64", na_value=np.nan, copy=True)
             self.numeric_imputer_ = self._make_numeric_imputer().fit(block)
         self.fill_values_ = self._learn_fill_values(frame, numeric)
         missing = frame.columns[frame.isna().any(axis=0).to_numpy()].tolist()
@@ -279,7 +281,7 @@ class MissingValueImputer(_TableTransformer):
         missing = np.isnan(block)
         if not missing.any():
             return out
-        filled = np.where(missing, self.numeric_imputer_.transform(block), block)
+        filled = np.where(missing, self.numeric_imputer_.transform(block.copy()), block)
         for j, col in enumerate(numeric):
             if missing[:, j].any():
                 integer = self.kinds_[col] == "integer"

@@ -55,6 +55,8 @@ def outlier_bounds(X, *, method="iqr", factor=None) -> pd.DataFrame:
     if method not in DEFAULT_FACTORS:
         raise ValueError(f"method must be one of {sorted(DEFAULT_FACTORS)}; got {method!r}.")
     factor = DEFAULT_FACTORS[method] if factor is None else factor
+    if X.shape[1] == 0:
+        return pd.DataFrame({"lower": [], "upper": []}, index=X.columns, dtype="float64")
     block = X.to_numpy(dtype="float64", na_value=np.nan)
     if method == "iqr":
         q1, q3 = np.nanquantile(block, [0.25, 0.75], axis=0)
