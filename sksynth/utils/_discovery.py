@@ -22,7 +22,10 @@ def all_estimators(type_filter=None):
 
     Every module of the package is imported (private implementation modules
     included, test modules excluded) and the public, concrete subclasses of
-    :class:`sklearn.base.BaseEstimator` defined in sksynth are collected.
+    :class:`sklearn.base.BaseEstimator` defined in sksynth are collected. The
+    skorch nets of :mod:`sksynth.nn` are left out: they follow skorch's
+    conventions (attributes set in ``__init__``, ``**kwargs`` routing) and are
+    owned by the samplers as ``net_``, not used as scikit-learn estimators.
 
     Parameters
     ----------
@@ -41,6 +44,8 @@ def all_estimators(type_filter=None):
     >>> names == sorted(names)
     True
     """
+    from skorch import NeuralNet
+
     import sksynth
 
     if type_filter is None:
@@ -63,6 +68,7 @@ def all_estimators(type_filter=None):
                 name.startswith("_")
                 or not cls.__module__.startswith("sksynth.")
                 or not issubclass(cls, BaseEstimator)
+                or issubclass(cls, NeuralNet)
                 or inspect.isabstract(cls)
                 or name.startswith("Base")
             ):
