@@ -634,9 +634,14 @@ def assess(
         record_kinds[record.columns[-1]] = "categorical"
         label_conflicts = _label_conflicts(frame, y)
     matrix = near_duplicate_matrix(record, record_kinds)
-    rows, partners, distances = find_near_duplicates(
+    rows, partners, distances, n_limited = find_near_duplicates(
         matrix, np.flatnonzero(~dup_mask), tol=near_duplicate_tol, rng=rng
     )
+    if n_limited:
+        notes.append(
+            f"The near-duplicate search compared {n_limited} row(s) in dense regions with "
+            "their 64 closest candidates only; a few near duplicates may be missed."
+        )
     near_duplicates = pd.DataFrame(
         {"duplicate_of": frame.index[partners], "distance": distances},
         index=frame.index[rows],

@@ -74,28 +74,57 @@ def near_duplicate_matrix(X: pd.DataFrame, kinds: dict) -> np.ndarray:
     return np.column_stack(blocks) if blocks else np.zeros((len(X), 0))
 
 
-def _candidate_pairs(projection: np.ndarray, tol: float):
-    """Pairs (i, j), i < j in sorted order, whose projections differ by at most ``tol``."""
-    order = np.argsort(projection, kind="stable")
-    sorted_proj = projection[order]
-    right = np.searchsorted(sorted_proj, sorted_proj + tol, side="right")
-    counts = right - np.arange(len(order)) - 1
-    total = int(counts.sum())
-    starts = np.repeat(np.arange(len(order)), counts)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    return order[starts], order[starts + 1 + offsets]
+def _pair_chunks(order: np.ndarray, counts: np.ndarray):
+    """Yield chunks of pairs (``order[i]``, ``order[i + k]``) for ``1 <= k <= counts[i]``.
+
+    Chunks hold about ``_PAIR_CHUNK`` pairs, so memory stays bounded however
+    many pairs there are.
+    """
+    ends = np.cumsum(counts)
+    if not len(ends) or ends[-1] == 0:
+        return
+    cuts = np.searchsorted(ends, np.arange(_PAIR_CHUNK, ends[-1], _PAIR_CHUNK), side="left")
+    bounds = np.unique(np.r_[0, cuts + 1, len(order)])
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        block = counts[lo:hi]
+        total = int(block.sum())
+        if total == 0:
+            continue
+        starts = np.repeat(np.arange(lo, hi), block)
+        offsets = np.arange(total) - np.repeat(np.cumsum(block) - block, block)
+        yield order[starts], order[starts + 1 + offsets]
+
+
+def _keep_closest(best_dist, best_partner, late, early, dist) -> None:
+    """Update, in place, each row's closest earlier partner with new pairs."""
+    order = np.lexsort((early, dist, late))
+    late, early, dist = late[order], early[order], dist[order]
+    first = np.r_[True, late[1:] != late[:-1]]
+    late, early, dist = late[first], early[first], dist[first]
+    better = (dist < best_dist[late]) | ((dist == best_dist[late]) & (early < best_partner[late]))
+    best_dist[late[better]] = dist[better]
+    best_partner[late[better]] = early[better]
 
 
 def find_near_duplicates(
-    matrix: np.ndarray, candidates: np.ndarray, *, tol: float, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    matrix: np.ndarray,
+    candidates: np.ndarray,
+    *,
+    tol: float,
+    rng: np.random.Generator,
+    max_candidates: int = 64,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Find rows within distance ``tol`` of an earlier row.
 
-    Every pair of rows closer than ``tol`` is found exactly, without comparing
-    all pairs: the rows are sorted along a random direction (two rows within
-    ``tol`` of each other are within ``tol`` along any unit direction), the
-    pairs that close along it are filtered along three more directions, and
-    only the survivors have their full distance computed.
+    Pairs of rows closer than ``tol`` are found without comparing all pairs:
+    the rows are sorted along a random direction (two rows within ``tol`` of
+    each other are within ``tol`` along any unit direction), the pairs that
+    close along it are filtered along three more directions, and only the
+    survivors have their full distance computed. The search is exact unless
+    more than ``max_candidates`` rows crowd within ``tol`` of a row along the
+    first direction; only the nearest ``max_candidates`` are then compared
+    (such a row nearly always has a near duplicate among them) and the number
+    of rows so limited is returned.
 
     Parameters
     ----------
@@ -106,44 +135,44 @@ def find_near_duplicates(
     tol : float
         The largest distance at which two rows count as near duplicates.
     rng : numpy.random.Generator
-        Draws the projection direction (the result does not depend on it).
+        Draws the projection directions.
+    max_candidates : int, default=64
+        Most rows compared with each row (bounds the work on dense data).
 
     Returns
     -------
     rows : ndarray of int
-        Positions of the rows that have an earlier near duplicate.
+        Positions of the rows that have an earlier near duplicate, ascending.
     partners : ndarray of int
         For each, the position of the closest earlier near duplicate.
     distances : ndarray of float
         The distance between them.
+    n_limited : int
+        Rows whose comparisons were limited by ``max_candidates``.
     """
     empty = np.array([], dtype=np.intp)
     if len(candidates) < 2 or matrix.shape[1] == 0:
-        return empty, empty, np.array([], dtype="float64")
+        return empty, empty, np.array([], dtype="float64"), 0
     sub = matrix[candidates]
     directions = rng.normal(size=(sub.shape[1], _N_PROJECTIONS))
     directions /= np.linalg.norm(directions, axis=0)
     projections = sub @ directions
-    first, second = _candidate_pairs(projections[:, 0], tol)
-    keep_a, keep_b, keep_d = [], [], []
-    for start in range(0, len(first), _PAIR_CHUNK):
-        a, b = first[start : start + _PAIR_CHUNK], second[start : start + _PAIR_CHUNK]
+    order = np.argsort(projections[:, 0], kind="stable")
+    sorted_proj = projections[order, 0]
+    right = np.searchsorted(sorted_proj, sorted_proj + tol, side="right")
+    counts = right - np.arange(len(order)) - 1
+    n_limited = int((counts > max_candidates).sum())
+    counts = np.minimum(counts, max_candidates)
+    best_dist = np.full(len(sub), np.inf)
+    best_partner = np.full(len(sub), len(sub), dtype=np.intp)
+    for a, b in _pair_chunks(order, counts):
         # the other directions discard most candidates before the full distance
         close = (np.abs(projections[a, 1:] - projections[b, 1:]) <= tol).all(axis=1)
         a, b = a[close], b[close]
         dist = np.sqrt(((sub[a] - sub[b]) ** 2).sum(axis=1))
         close = dist <= tol
-        keep_a.append(a[close])
-        keep_b.append(b[close])
-        keep_d.append(dist[close])
-    if not keep_a:
-        return empty, empty, np.array([], dtype="float64")
-    a, b, dist = (np.concatenate(keep_a), np.concatenate(keep_b), np.concatenate(keep_d))
-    early, late = candidates[np.minimum(a, b)], candidates[np.maximum(a, b)]
-    pairs = pd.DataFrame({"row": late, "partner": early, "distance": dist})
-    pairs = pairs.sort_values(["row", "distance", "partner"]).drop_duplicates("row")
-    return (
-        pairs["row"].to_numpy(dtype=np.intp),
-        pairs["partner"].to_numpy(dtype=np.intp),
-        pairs["distance"].to_numpy(dtype="float64"),
-    )
+        a, b, dist = a[close], b[close], dist[close]
+        if len(dist):
+            _keep_closest(best_dist, best_partner, np.maximum(a, b), np.minimum(a, b), dist)
+    found = np.flatnonzero(np.isfinite(best_dist))
+    return candidates[found], candidates[best_partner[found]], best_dist[found], n_limited

@@ -291,9 +291,10 @@ def test_near_duplicates_match_brute_force():
     partners = rng.choice(200, 30, replace=False)
     matrix[200:230] = matrix[partners] + rng.normal(scale=1e-4, size=(30, 6)) * [1, 1, 1, 1, 0, 0]
     tol = 5e-4
-    rows, found, dist = find_near_duplicates(
+    rows, found, dist, n_limited = find_near_duplicates(
         matrix, np.arange(400), tol=tol, rng=np.random.default_rng(1)
     )
+    assert n_limited == 0
     full = np.sqrt(((matrix[:, None, :] - matrix[None, :, :]) ** 2).sum(-1))
     earlier = np.tril(full <= tol, k=-1)  # row i close to an earlier row j < i
     expected = np.flatnonzero(earlier.any(axis=1))
@@ -302,3 +303,26 @@ def test_near_duplicates_match_brute_force():
     order = np.argsort(rows)
     assert np.array_equal(found[order], masked[expected].argmin(axis=1))
     assert np.allclose(dist[order], masked[expected].min(axis=1))
+
+
+def test_near_duplicates_in_small_chunks_and_with_a_candidate_limit(monkeypatch):
+    import sksynth.quality._near_duplicates as module
+
+    rng = np.random.default_rng(2)
+    matrix = np.round(rng.normal(size=(150, 2)), 1)
+    tol = 0.15
+    full = np.sqrt(((matrix[:, None, :] - matrix[None, :, :]) ** 2).sum(-1))
+    earlier = np.tril(full <= tol, k=-1)
+    expected = np.flatnonzero(earlier.any(axis=1))
+    monkeypatch.setattr(module, "_PAIR_CHUNK", 7)
+    rows, _, dist, n_limited = find_near_duplicates(matrix, np.arange(150), tol=tol, rng=rng)
+    assert n_limited == 0
+    assert np.array_equal(rows, expected)
+    # a tight limit on candidates on crowded data: fewer comparisons, never a false pair
+    rows, partners, dist, n_limited = find_near_duplicates(
+        matrix, np.arange(150), tol=tol, rng=rng, max_candidates=2
+    )
+    assert n_limited > 0
+    assert set(rows) <= set(expected)
+    assert (partners < rows).all()
+    assert np.allclose(dist, full[rows, partners]) and (dist <= tol).all()
