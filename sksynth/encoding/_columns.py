@@ -328,7 +328,7 @@ class DiscreteCodec:
                 DataQualityWarning,
                 stacklevel=4,
             )
-        block = np.zeros((index.size, self.n_slots_))
+        block = np.zeros((index.size, self.n_slots_), dtype=np.float32)
         rows = np.flatnonzero(known)
         block[rows, self.slot_of_level_[index[rows]]] = 1.0
         return block

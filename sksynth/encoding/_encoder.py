@@ -402,10 +402,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return frame
 
     def _check_encoded(self, Z):
-        try:
-            Z = np.asarray(Z, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"Z must be a numeric array; {exc}") from None
+        Z = np.asarray(Z)
+        if not (np.issubdtype(Z.dtype, np.number) or Z.dtype == bool):
+            raise TypeError(f"Z must be a numeric array; got dtype {Z.dtype}.")
         if Z.ndim != 2 or Z.shape[1] != self.n_features_out_:
             raise ValueError(
                 f"Z must have shape (n_samples, {self.n_features_out_}) (n_features_out_); "

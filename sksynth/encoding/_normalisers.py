@@ -48,10 +48,10 @@ def choose_slots(probabilities, rng=None):
     >>> choose_slots(np.array([[0.2, 0.8], [0.9, 0.1]])).tolist()
     [1, 0]
     """
-    probabilities = np.asarray(probabilities, dtype=np.float64)
+    probabilities = np.asarray(probabilities)
     if rng is None or probabilities.shape[1] == 1:
         return np.argmax(probabilities, axis=1).astype(np.int64)
-    weights = np.clip(probabilities, 0.0, None)
+    weights = np.clip(probabilities.astype(np.float64), 0.0, None)
     cumulative = np.cumsum(weights, axis=1)
     total = cumulative[:, -1]
     threshold = rng.random(len(weights)) * total
@@ -178,7 +178,7 @@ class ModeNormaliser:
     def inverse_transform(self, block, rng):
         """Decode a block (value then mode scores) to values."""
         k = choose_slots(block[:, 1:], rng)
-        scaled = np.clip(block[:, 0], -1.0, 1.0)
+        scaled = np.clip(block[:, 0].astype(np.float64), -1.0, 1.0)
         return scaled * _MODE_WIDTH * self.stds_[k] + self.means_[k]
 
 
@@ -253,4 +253,4 @@ class QuantileNormaliser:
 
     def inverse_transform(self, block, rng):
         """Decode a block of one normal score per row to values."""
-        return self.transformer_.inverse_transform(block[:, :1])[:, 0]
+        return self.transformer_.inverse_transform(block[:, :1].astype(np.float64))[:, 0]
