@@ -52,7 +52,7 @@ def load_credit(*, return_X_y: bool = False, as_frame: bool = True):
 
     Returns
     -------
-    data : pandas.DataFrame of shape (4454, 15)
+    data : pandas.DataFrame of shape (4454, 14)
         The whole table, target included (when ``return_X_y=False``).
     (X, y) : tuple of pandas.DataFrame of shape (4454, 13) and pandas.Series
         The features and the ``Status`` target (when ``return_X_y=True``).

@@ -54,6 +54,9 @@ def atomic_write(path, mode: str = "w", **kwargs):
             kwargs.setdefault("encoding", "utf-8")
         with open(tmp, mode, **kwargs) as fh:
             yield fh
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; use the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
