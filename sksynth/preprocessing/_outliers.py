@@ -28,7 +28,10 @@ def outlier_bounds(X, *, method="iqr", factor=None) -> pd.DataFrame:
     ``"iqr"`` (Tukey's fences): ``[Q1 - factor * IQR, Q3 + factor * IQR]``,
     ``factor`` 1.5 by default. ``"zscore"``: ``mean +/- factor * std``
     (population standard deviation), ``factor`` 3 by default. Missing values
-    are ignored.
+    are ignored. A column without spread (IQR or standard deviation of zero:
+    constant, or dominated by one value such as a debt column that is mostly
+    zeros) gets NaN bounds, meaning "no bound": with zero spread every value
+    but the dominant one would count as an outlier.
 
     Parameters
     ----------
@@ -63,8 +66,10 @@ def outlier_bounds(X, *, method="iqr", factor=None) -> pd.DataFrame:
         spread = q3 - q1
         lower, upper = q1 - factor * spread, q3 + factor * spread
     else:
-        mean, std = np.nanmean(block, axis=0), np.nanstd(block, axis=0)
-        lower, upper = mean - factor * std, mean + factor * std
+        mean, spread = np.nanmean(block, axis=0), np.nanstd(block, axis=0)
+        lower, upper = mean - factor * spread, mean + factor * spread
+    degenerate = ~(spread > 0)  # no spread: every other value would be an "outlier"
+    lower[degenerate], upper[degenerate] = np.nan, np.nan
     return pd.DataFrame({"lower": lower, "upper": upper}, index=X.columns)
 
 
@@ -132,7 +137,8 @@ class OutlierClipper(_TableTransformer):
     Attributes
     ----------
     bounds_ : pandas.DataFrame
-        One row per clipped column, with columns ``"lower"`` and ``"upper"``.
+        One row per numeric column, with columns ``"lower"`` and ``"upper"``
+        (NaN for a column without spread, which is left unclipped).
     kinds_ : dict of str to str
         The kind of every column.
     n_features_in_ : int
@@ -153,7 +159,9 @@ class OutlierClipper(_TableTransformer):
 
     Notes
     -----
-    A constant column has an IQR of zero, so it is clipped to its single value.
+    A column without spread at fit (an IQR, or a standard deviation, of zero:
+    constant, or mostly one value such as zeros) gets NaN bounds and is not
+    clipped, since clipping would flatten every other value.
 
     Examples
     --------
@@ -222,6 +230,8 @@ class OutlierClipper(_TableTransformer):
         frame = self._validate_table(X, reset=False)
         out = frame.copy(deep=False)
         for col, lower, upper in self.bounds_.itertuples(name=None):
+            if np.isnan(lower) or np.isnan(upper):
+                continue  # no spread at fit: this column is not clipped
             column = frame[col]
             if pd.api.types.is_integer_dtype(column.dtype):
                 lower, upper = int(lower), int(upper)

@@ -49,8 +49,13 @@ def test_make_cleaner_keeps_columns_kinds_and_rows():
     assert infer_column_kinds(out) == infer_column_kinds(X)
     assert cleaner.kinds_ == infer_column_kinds(X)
     assert out.isna().sum().sum() == 0
-    for col, (lower, upper) in cleaner.named_steps_["clip"].bounds_.iterrows():
+    bounds = cleaner.named_steps_["clip"].bounds_
+    for col, (lower, upper) in bounds.dropna().iterrows():
         assert out[col].between(lower, upper).all()
+    # Debt is mostly zeros (IQR 0): it gets no bounds rather than being flattened to 0
+    assert bounds.loc["Debt"].isna().all()
+    seen = X["Debt"].notna()
+    pd.testing.assert_series_equal(out.loc[seen, "Debt"], X.loc[seen, "Debt"])
     # categories are kept, including ones never observed
     assert list(out["Home"].cat.categories) == list(X["Home"].cat.categories)
     pd.testing.assert_frame_equal(cleaner.transform(X.head(50)), out.head(50))

@@ -139,3 +139,18 @@ def test_missing_row_dropper_in_an_imblearn_pipeline():
     # rows are dropped while fitting only: predict sees every row, NaN included
     assert model.predict(X).shape == (800,)
     assert model.named_steps["drop_rows"].sample_indices_.size == int(X.notna().all(axis=1).sum())
+
+
+def test_datetime_and_string_dtype_columns_are_filled():
+    df = pd.DataFrame(
+        {
+            "when": pd.to_datetime(["2020-01-01", None, "2020-01-05", "2020-01-03"]),
+            "txt": pd.Series(["u", None, "v", "u"], dtype="string"),
+            "flag": pd.array([True, True, None, False], dtype="boolean"),
+        }
+    )
+    out = MissingValueImputer().fit_transform(df)
+    assert out["when"].iloc[1] == pd.Timestamp("2020-01-03")
+    assert out["txt"].iloc[1] == "u" and out["txt"].dtype == df["txt"].dtype
+    assert bool(out["flag"].iloc[2]) is True
+    pd.testing.assert_series_equal(out.dtypes, df.dtypes)

@@ -90,3 +90,17 @@ def test_remover_without_numeric_columns_warns_and_keeps_everything():
     with pytest.warns(DataQualityWarning, match="no numeric column"):
         X_res, _ = OutlierRemover().fit_resample(X, [0, 1, 0, 1, 0, 1])
     assert len(X_res) == 6
+
+
+def test_columns_without_spread_get_no_bounds():
+    rng = np.random.default_rng(1)
+    debt = np.where(rng.random(200) < 0.85, 0.0, rng.uniform(100, 5000, 200))
+    X = pd.DataFrame({"debt": debt, "const": 3.0, "a": rng.uniform(0, 1, 200)})
+    bounds = outlier_bounds(X)
+    assert bounds.loc[["debt", "const"]].isna().all().all()
+    assert bounds.loc["a"].notna().all()
+    out = OutlierClipper().fit_transform(X)
+    pd.testing.assert_frame_equal(out, X)
+    y = rng.integers(0, 2, 200)
+    X_res, _ = OutlierRemover(method="zscore").fit_resample(X[["const"]], y)
+    assert len(X_res) == 200
