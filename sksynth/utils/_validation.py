@@ -52,14 +52,19 @@ def check_dataframe(X, *, name: str = "X", allow_empty: bool = False) -> pd.Data
         if array.ndim != 2:
             raise ValueError(
                 f"{name} must be two-dimensional; got an array with {array.ndim} "
-                f"dimension(s) and shape {array.shape}."
+                f"dimension(s) and shape {array.shape}. Reshape your data either using "
+                "array.reshape(-1, 1) if it has a single feature or array.reshape(1, -1) "
+                "if it contains a single sample."
             )
         frame = pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
     if frame.columns.duplicated().any():
         dup = frame.columns[frame.columns.duplicated()].unique().tolist()
         raise ValueError(f"{name} has duplicate column names: {dup}.")
     if frame.shape[1] == 0:
-        raise ValueError(f"{name} has no columns; at least one column is required.")
+        raise ValueError(
+            f"{name} has no columns: found array with 0 feature(s) (shape={frame.shape}) "
+            "while a minimum of 1 is required."
+        )
     if frame.shape[0] == 0 and not allow_empty:
         raise ValueError(f"{name} is empty (0 rows); at least one row is required.")
     sparse = [c for c in frame.columns if isinstance(frame[c].dtype, pd.SparseDtype)]
