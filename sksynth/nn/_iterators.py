@@ -50,6 +50,17 @@ class TrainingData:
     def __len__(self):
         return self.X.shape[0]
 
+    def to(self, device):
+        """Move the tensors to ``device`` (in place); return ``self``."""
+        device = torch.device(device)
+        if self.X.device != device:
+            self.X = self.X.to(device)
+            if self.codes is not None:
+                self.codes = self.codes.to(device)
+            if self.index is not None:
+                self.index = {k: v.to(device) for k, v in self.index.items()}
+        return self
+
     @property
     def conditional(self):
         """Whether batches carry a conditional vector."""

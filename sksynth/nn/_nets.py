@@ -86,6 +86,7 @@ class _GenerativeNetMixin:
     def get_iterator(self, dataset, training=False):
         """Pass the training generator (and the batch constraints) to the iterator."""
         if training and isinstance(dataset, TrainingData):
+            dataset.to(self.device)  # batches are drawn where the model trains
             kwargs = self.get_params_for("iterator_train")
             kwargs.setdefault("batch_size", self.batch_size)
             if kwargs["batch_size"] == -1:
