@@ -1,0 +1,276 @@
+"""Tests of the ``sksynth`` command line, run in-process through ``main([...])``."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sksynth.cli import CLIError, load_model, main, parse_conditions, read_table
+from sksynth.datasets import load_credit
+
+TINY = ["--epochs", "2", "--batch-size", "50", "--param", "hidden_dims=(16,)",
+        "--param", "latent_dim=8", "-q"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def data_csv(tmp_path_factory):
+    frame = load_credit().sample(240, random_state=0).reset_index(drop=True)
+    path = tmp_path_factory.mktemp("cli") / "data.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def cgan_model(data_csv):
+    path = data_csv.parent / "cgan.joblib"
+    code = main(["fit", str(data_csv), "--model", "conditional-gan", "--target", "Status",
+                 "--out", str(path), *TINY])  # fmt: skip
+    assert code == 0
+    return path
+
+
+def _one_error_line(capsys, *needles):
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "error" in lines[0]
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+# ------------------------------------------------------------------------- help
+@pytest.mark.parametrize("command", [[], ["assess"], ["clean"], ["fit"], ["sample"], ["evaluate"]])
+def test_help_everywhere(command, capsys):
+    assert main([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: sksynth")
+    assert "--debug" in out or not command
+
+
+def test_no_command_is_one_line_error(capsys):
+    assert main([]) == 2
+    _one_error_line(capsys, "COMMAND")
+
+
+def test_python_dash_m(data_csv):
+    result = subprocess.run(
+        [sys.executable, "-m", "sksynth", "fit", str(data_csv), "--model", "diffusion",
+         "--out", "x.joblib"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "diffusion" in result.stderr and "conditional-gan" in result.stderr
+
+
+# ------------------------------------------------------------------------- assess
+def test_assess_writes_report(data_csv, tmp_path, capsys):
+    out = tmp_path / "report.html"
+    code = main(["assess", str(data_csv), "--target", "Status", "--out", str(out),
+                 "--label-issues", "no", "-q"])  # fmt: skip
+    assert code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<img" in page
+    printed = capsys.readouterr().out
+    assert "240" in printed and "Status" in printed
+
+
+# ------------------------------------------------------------------------- clean
+def test_clean_fixes_a_messy_table(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    n = 60
+    income = rng.integers(100, 200, size=n).astype(str).astype(object)
+    income[[3, 9]] = "?"
+    frame = pd.DataFrame(
+        {
+            "income": income,
+            "age": np.where(rng.random(n) < 0.1, np.nan, rng.integers(20, 70, size=n)),
+            "job": rng.choice(["fixed", "freelance", "others"], size=n),
+            "churn": rng.choice(["yes", "no"], size=n),
+        }
+    )
+    frame = pd.concat([frame, frame.iloc[:5]], ignore_index=True)  # 5 exact duplicates
+    src = tmp_path / "messy.csv"
+    frame.to_csv(src, index=False)
+    before = src.read_bytes()
+    out = tmp_path / "clean.parquet"
+    assert main(["clean", str(src), "--target", "churn", "--out", str(out), "-q"]) == 0
+    clean = pd.read_parquet(out)
+    assert src.read_bytes() == before
+    assert list(clean.columns) == list(frame.columns)
+    assert len(clean) == n  # the copies are gone, nothing else
+    assert clean.drop(columns="churn").isna().sum().sum() == 0
+    assert pd.api.types.is_numeric_dtype(clean["income"])
+    assert clean["churn"].tolist() == frame["churn"].iloc[:n].tolist()
+    printed = capsys.readouterr().out
+    assert "5 row(s) dropped" in printed
+
+
+def test_clean_keep_duplicates_and_csv_output(data_csv, tmp_path):
+    out = tmp_path / "clean.csv"
+    assert main(["clean", str(data_csv), "--keep-duplicates", "--out", str(out), "-q"]) == 0
+    clean = pd.read_csv(out)
+    assert clean.shape == (240, 14)
+
+
+# ------------------------------------------------------------------------- fit / sample
+def test_fit_saves_a_model_bundle(cgan_model):
+    bundle = load_model(cgan_model)
+    assert bundle["target"] == "Status"
+    assert bundle["model"] == "conditional-gan"
+    assert bundle["columns"][0] == "Status" and len(bundle["columns"]) == 14
+    assert bundle["sampler"].epochs == 2 and bundle["sampler"].hidden_dims == (16,)
+
+
+def test_sample_honours_conditions_in_chunks(cgan_model, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "synth.parquet"
+    code = main(["sample", str(cgan_model), "--n", "25", "--chunk-size", "10",
+                 "--conditions", "Status=bad,Home=rent", "--out", str(out), "-q"])  # fmt: skip
+    assert code == 0
+    synth = pd.read_parquet(out)
+    assert synth.shape == (25, 14)
+    assert list(synth.columns) == list(pd.read_csv(cgan_model.parent / "data.csv").columns)
+    assert set(synth["Status"]) == {"bad"}
+    assert set(synth["Home"]) == {"rent"}
+    assert pq.ParquetFile(out).metadata.num_row_groups == 3  # written chunk by chunk
+
+
+def test_sample_csv_is_reproducible_and_keeps_dtypes(cgan_model, data_csv, tmp_path):
+    first, second, other = (tmp_path / f"{name}.csv" for name in ("a", "b", "c"))
+    for path, seed in ((first, "3"), (second, "3"), (other, "4")):
+        assert main(["sample", str(cgan_model), "--n", "30", "--chunk-size", "7",
+                     "--random-state", seed, "--out", str(path), "-q"]) == 0  # fmt: skip
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_bytes() != other.read_bytes()
+    synth, real = read_table(first), read_table(data_csv)
+    assert len(synth) == 30
+    assert synth.dtypes.to_dict() == real.dtypes.to_dict()
+    assert set(synth["Status"]) <= {"good", "bad"}
+
+
+def test_unconditional_model_samples_a_class(data_csv, tmp_path):
+    model = tmp_path / "vae.joblib"
+    code = main(["fit", str(data_csv), "--model", "vae", "--target", "Status",
+                 "--out", str(model), *TINY])  # fmt: skip
+    assert code == 0
+    out = tmp_path / "synth.csv"
+    code = main(["sample", str(model), "--n", "12", "--conditions", "Status=good",
+                 "--out", str(out), "-q"])  # fmt: skip
+    assert code == 0
+    assert read_table(out)["Status"].tolist() == ["good"] * 12
+
+
+def test_fit_without_target(data_csv, tmp_path):
+    model, out = tmp_path / "gan.joblib", tmp_path / "synth.csv"
+    assert main(["fit", str(data_csv), "--model", "gan", "--out", str(model), *TINY]) == 0
+    assert main(["sample", str(model), "--n", "9", "--out", str(out), "-q"]) == 0
+    assert read_table(out).shape == (9, 14)
+
+
+# ------------------------------------------------------------------------- evaluate
+def test_evaluate_writes_report(cgan_model, data_csv, tmp_path, capsys):
+    synth = tmp_path / "synth.parquet"
+    assert main(["sample", str(cgan_model), "--n", "120", "--out", str(synth), "-q"]) == 0
+    out = tmp_path / "eval.html"
+    code = main(["evaluate", str(data_csv), str(synth), "--target", "Status", "--no-detection",
+                 "--out", str(out), "-q"])  # fmt: skip
+    assert code == 0
+    assert "<img" in out.read_text(encoding="utf-8")
+    printed = capsys.readouterr().out
+    assert "fidelity" in printed and "tstr_ratio" in printed
+
+
+# ------------------------------------------------------------------------- bad input
+def test_missing_file(tmp_path, capsys):
+    missing = tmp_path / "nope.csv"
+    assert main(["assess", str(missing), "-q"]) == 2
+    _one_error_line(capsys, "nope.csv", "no such file")
+
+
+def test_unknown_target(data_csv, tmp_path, capsys):
+    out = tmp_path / "m.joblib"
+    assert main(["fit", str(data_csv), "--target", "churn", "--out", str(out), *TINY]) == 2
+    _one_error_line(capsys, "'churn'", "Status")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "conditions, needles",
+    [
+        ("Status", ["Status", "column=value"]),
+        ("Status=bad,Status=good", ["twice"]),
+        ("churn=yes", ["'churn'", "Home"]),
+        ("Status=maybe", ["maybe", "bad"]),
+        ("Home=castle", ["castle", "rent"]),
+    ],
+)
+def test_bad_conditions(cgan_model, tmp_path, capsys, conditions, needles):
+    out = tmp_path / "synth.csv"
+    code = main(["sample", str(cgan_model), "--n", "5", "--conditions", conditions,
+                 "--out", str(out), "-q"])  # fmt: skip
+    assert code == 2
+    _one_error_line(capsys, *needles)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind either
+
+
+def test_conditions_on_unconditional_model(data_csv, tmp_path, capsys):
+    model = tmp_path / "gan.joblib"
+    code = main(["fit", str(data_csv), "--model", "gan", "--target", "Status",
+                 "--out", str(model), *TINY])  # fmt: skip
+    assert code == 0
+    code = main(["sample", str(model), "--n", "5", "--conditions", "Home=rent",
+                 "--out", str(tmp_path / "s.csv"), "-q"])  # fmt: skip
+    assert code == 2
+    _one_error_line(capsys, "unconditional")
+
+
+@pytest.mark.parametrize(
+    "argv, needles",
+    [
+        (["fit", "{data}", "--model", "diffusion", "--out", "{tmp}/m.joblib"], ["diffusion"]),
+        (["fit", "{data}", "--param", "colour=blue", "--out", "{tmp}/m.joblib"], ["colour"]),
+        (["fit", "{data}", "--param", "nonsense", "--out", "{tmp}/m.joblib"], ["name=value"]),
+        (["fit", "{data}", "--epochs", "0", "--out", "{tmp}/m.joblib"], ["epochs"]),
+        (["sample", "{data}", "--n", "5", "--out", "{tmp}/s.csv"], ["not a model file"]),
+        (["sample", "{tmp}/none.joblib", "--n", "5", "--out", "{tmp}/s.csv"], ["no such file"]),
+        (["clean", "{data}", "--out", "{tmp}/clean.xlsx"], ["unknown file type", ".parquet"]),
+        (["evaluate", "{data}", "{tmp}/none.csv"], ["SYNTHETIC", "no such file"]),
+        (["sample", "x.joblib", "--n", "many", "--out", "s.csv"], ["--n", "many"]),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(data_csv, tmp_path, capsys, argv, needles):
+    argv = [a.format(data=data_csv, tmp=tmp_path) for a in argv]
+    assert main([*argv, "-q"]) == 2
+    _one_error_line(capsys, *needles)
+
+
+def test_evaluate_mismatched_columns(data_csv, tmp_path, capsys):
+    other = tmp_path / "other.csv"
+    read_table(data_csv).drop(columns=["Age"]).to_csv(other, index=False)
+    assert main(["evaluate", str(data_csv), str(other), "-q"]) == 2
+    _one_error_line(capsys, "Age")
+
+
+def test_debug_shows_the_traceback(tmp_path, capsys):
+    assert main(["assess", str(tmp_path / "nope.csv"), "--debug"]) == 2
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_empty_file(tmp_path, capsys):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert main(["clean", str(empty), "--out", str(tmp_path / "c.csv"), "-q"]) == 2
+    _one_error_line(capsys, "empty")
+
+
+def test_parse_conditions():
+    assert parse_conditions(["a=1, b = x y", "c=z"]) == {"a": "1", "b": "x y", "c": "z"}
+    assert parse_conditions(None) == {}
+    with pytest.raises(CLIError, match="column=value"):
+        parse_conditions("a=")
