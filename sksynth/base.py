@@ -464,7 +464,7 @@ class BaseGenerativeSampler(BaseOverSampler):
             [np.full(n, c, dtype=np.asarray(y).dtype) for c, n in targets.items()]
             or [np.zeros(0, dtype=np.asarray(y).dtype)]
         )
-        new = self._generate(labels, conditions=None, seed=self._named_seed("resample"))
+        new, _ = self._generate(labels, conditions=None, seed=self._named_seed("resample"))
         X_res = pd.concat([X, new], ignore_index=True) if len(new) else X.reset_index(drop=True)
         X_res = X_res.astype(X.dtypes.to_dict())
         y_res = np.concatenate([np.asarray(y), labels])
@@ -483,14 +483,17 @@ class BaseGenerativeSampler(BaseOverSampler):
 
     # ------------------------------------------------------------- sampling
     def _generate(self, labels, conditions, seed):
-        """Generate one row per entry of ``labels`` (``None``: no label)."""
+        """Generate one row per entry of ``labels`` (``None``: no label).
+
+        Returns the decoded rows and their labels (``None`` without labels).
+        """
         rng = np.random.default_rng(seed)
         if self._conditional:
             n_rows = len(labels) if labels is not None else conditions["n"]
             return self._generate_conditional(n_rows, labels, conditions, rng)
         if labels is None:
             Z = self.net_.sample(conditions["n"], generator=int(rng.integers(2**62)))
-            return self._decode(Z, rng)
+            return self._decode(Z, rng), None
         frames = []
         index = []
         for label in np.unique(labels) if len(labels) else []:
@@ -500,10 +503,11 @@ class BaseGenerativeSampler(BaseOverSampler):
             frames.append(self._decode(Z, rng))
             index.append(rows)
         if not frames:
-            return self._decode(np.zeros((0, self.encoder_.n_features_out_), np.float32), rng)
+            empty = np.zeros((0, self.encoder_.n_features_out_), np.float32)
+            return self._decode(empty, rng), labels
         out = pd.concat(frames, ignore_index=True)
         order = np.argsort(np.concatenate(index), kind="stable")
-        return out.iloc[order].reset_index(drop=True)
+        return out.iloc[order].reset_index(drop=True), labels
 
     def _decode(self, Z, rng):
         Z = Z[:, : self.encoder_.n_features_out_]
@@ -532,8 +536,8 @@ class BaseGenerativeSampler(BaseOverSampler):
         for column, value in (conditions or {}).get("values", {}).items():
             frame[column] = _constant_like(frame[column], value)
         if labels is None and condition is not None and condition.always_index is not None:
-            self._last_labels = self.classes_[slot_columns[0] - offset]
-        return frame
+            labels = self.classes_[slot_columns[0] - offset]
+        return frame, labels
 
     def sample(self, n_samples, *, y=None, conditions=None, random_state=None):
         """Generate new rows from the fitted model.
@@ -575,13 +579,11 @@ class BaseGenerativeSampler(BaseOverSampler):
             rng = np.random.default_rng([seed, 1])
             p = self._class_counts / self._class_counts.sum()
             labels = self.classes_[rng.choice(len(self.classes_), size=n_samples, p=p)]
-        self._last_labels = labels
-        frame = self._generate(labels, conditions, seed)
+        frame, labels = self._generate(labels, conditions, seed)
         X_new = self._output_X(frame)
         if not self._fitted_with_y:
             return X_new
-        y_new = np.asarray(self._last_labels)
-        return X_new, self._output_y(y_new)
+        return X_new, self._output_y(np.asarray(labels))
 
     def _sample_seed(self, random_state):
         if random_state is None:
