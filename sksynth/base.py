@@ -133,6 +133,20 @@ class BaseGenerativeSampler(BaseOverSampler):
         on a CPU-only machine).
     verbose : int, default=0
         ``1`` shows a progress bar with the losses.
+
+    See Also
+    --------
+    sksynth.generators.GANSampler, sksynth.generators.VAESampler,
+    sksynth.generators.ConditionalGANSampler, sksynth.generators.ConditionalVAESampler
+
+    Examples
+    --------
+    >>> from sksynth.base import BaseGenerativeSampler
+    >>> from sksynth.generators import VAESampler
+    >>> issubclass(VAESampler, BaseGenerativeSampler)
+    True
+    >>> hasattr(VAESampler(), "transform")  # imblearn's Pipeline refuses such steps
+    False
     """
 
     _conditional = False
