@@ -35,6 +35,23 @@ _FAST_PARAMS = {
 
 # {estimator name: {check name: reason}}
 EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
+    **{
+        name: {
+            check: (
+                "the check fits with classes of one row; unconditional samplers train one "
+                "model per class and refuse classes with fewer than 2 rows (clear ValueError)"
+            )
+            for check in [
+                "check_dont_overwrite_parameters",
+                "check_f_contiguous_array_estimator",
+                "check_methods_sample_order_invariance",
+                "check_methods_subset_invariance",
+                "check_dict_unchanged",
+                "check_fit2d_predict1d",
+            ]
+        }
+        for name in ["GANSampler", "VAESampler"]
+    },
     "MissingRowDropper": {
         "check_samplers_nan": "drops every row holding NaN by design, so no NaN can remain",
     },
@@ -44,6 +61,10 @@ EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
 def _set_checking_parameters(estimator):
     params = estimator.get_params(deep=False)
     estimator.set_params(**{k: v for k, v in _FAST_PARAMS.items() if k in params})
+    if hasattr(estimator, "sample") and "continuous" in params:
+        # the quantile normaliser fits in milliseconds; the mixture one is tested
+        # in tests/encoding and tests/generators
+        estimator.set_params(continuous="quantile")
     return estimator
 
 

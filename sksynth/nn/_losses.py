@@ -43,6 +43,16 @@ def wasserstein_critic_loss(real_scores, fake_scores):
 def wasserstein_generator_loss(fake_scores):
     """Compute the generator loss of a Wasserstein GAN: ``-mean(fake)``.
 
+    Parameters
+    ----------
+    fake_scores : torch.Tensor
+        The critic's scores of generated rows (or packs of rows).
+
+    Returns
+    -------
+    loss : torch.Tensor
+        A scalar; minimising it raises the critic's scores of generated rows.
+
     Examples
     --------
     >>> import torch
