@@ -68,6 +68,18 @@ def bce_critic_loss(real_scores, fake_scores):
 
     ``-log sigmoid(real) - log(1 - sigmoid(fake))``, averaged.
 
+    Parameters
+    ----------
+    real_scores : torch.Tensor
+        The discriminator's logits for real rows.
+    fake_scores : torch.Tensor
+        The discriminator's logits for generated rows.
+
+    Returns
+    -------
+    loss : torch.Tensor
+        A scalar binary cross-entropy (real labelled 1, generated 0).
+
     Examples
     --------
     >>> import torch
@@ -80,6 +92,17 @@ def bce_critic_loss(real_scores, fake_scores):
 
 def bce_generator_loss(fake_scores):
     """Non-saturating generator loss of the standard GAN: ``-log sigmoid(fake)``.
+
+    Parameters
+    ----------
+    fake_scores : torch.Tensor
+        The discriminator's logits for generated rows.
+
+    Returns
+    -------
+    loss : torch.Tensor
+        A scalar; it keeps a strong gradient when the discriminator rejects the
+        generated rows, unlike ``log(1 - sigmoid(fake))``.
 
     Examples
     --------
@@ -186,6 +209,19 @@ def vae_reconstruction_loss(logits, target, layout, log_sigma):
 
 def kl_divergence(mu, logvar):
     """KL divergence of ``N(mu, exp(logvar))`` from ``N(0, 1)``, summed, mean over rows.
+
+    Parameters
+    ----------
+    mu : torch.Tensor of shape (n_rows, latent_dim)
+        Means of the approximate posterior.
+    logvar : torch.Tensor of shape (n_rows, latent_dim)
+        Log variances of the approximate posterior.
+
+    Returns
+    -------
+    kl : torch.Tensor
+        ``-0.5 * sum(1 + logvar - mu**2 - exp(logvar))`` over latent dimensions,
+        averaged over rows.
 
     Examples
     --------
