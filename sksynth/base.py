@@ -362,7 +362,7 @@ class BaseGenerativeSampler(BaseOverSampler):
                 condition_spans.append(label)
             if condition_spans:
                 codes = np.column_stack([_span_codes(Z, s) for s in condition_spans])
-                condition = ConditionLayout(
+                condition = self._condition_layout(
                     condition_spans, codes, always=LABEL_COLUMN if label_codes is not None else None
                 )
         net = self._make_net(spans, condition, self._named_seed(name))
@@ -375,6 +375,10 @@ class BaseGenerativeSampler(BaseOverSampler):
         net.fit(data)
         del data
         return net, condition
+
+    def _condition_layout(self, spans, codes, always=None):
+        """Build the conditional-vector layout (a hook: DP samplers noise its counts)."""
+        return ConditionLayout(spans, codes, always=always)
 
     def _fit_models(self, frame, y, classes_to_model=None):
         Z = self._fit_encoder(frame)
@@ -718,6 +722,64 @@ class BaseGenerativeSampler(BaseOverSampler):
         synthetic = check_dataframe(synthetic)
         synthetic.columns = list(real.columns)
         return float(np.mean(fidelity_score(real, synthetic)))
+
+    # ---------------------------------------------------------- persistence
+    def save(self, path, *, metadata=None):
+        """Save the fitted sampler to a safe model file (it loads without running code).
+
+        The file is a zip of JSON (hyperparameters, encoder state, condition
+        layout), NPZ (numeric arrays) and torch state dicts, with a SHA-256
+        manifest; it is written atomically. See :func:`sksynth.io.save_sampler`.
+        Pickle and joblib also work, but load their files from trusted
+        sources only.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The destination (conventionally ``.sksynth``).
+        metadata : dict, default=None
+            Extra JSON-able information to store with the model.
+
+        Returns
+        -------
+        path : pathlib.Path
+            The file written.
+        """
+        from .io import save_sampler
+
+        return save_sampler(self, path, metadata=metadata)
+
+    @classmethod
+    def load(cls, path, *, device=None, trusted_types=None):
+        """Load a sampler saved with :meth:`save`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The model file.
+        device : str, default=None
+            Torch device; ``None``: the training device when available here,
+            else ``"cpu"``.
+        trusted_types : sequence of type, default=None
+            Extra classes the file may hold (custom subclasses).
+
+        Returns
+        -------
+        sampler : BaseGenerativeSampler
+            The fitted sampler, which samples exactly as the saved one.
+        """
+        from .io import load_sampler
+
+        trusted = list(trusted_types or [])
+        if cls.__module__.split(".")[0] != "sksynth" and cls not in trusted:
+            trusted.append(cls)
+        sampler = load_sampler(path, device=device, trusted_types=trusted)
+        if not isinstance(sampler, cls):
+            raise TypeError(
+                f"{str(path)!r} holds a {type(sampler).__name__}, not a {cls.__name__}; "
+                f"load it with {type(sampler).__name__}.load or sksynth.io.load_sampler."
+            )
+        return sampler
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,0 +1,18 @@
+"""Safe model files and chunked, parallel writing of synthetic tables.
+
+- :func:`save_sampler` / :func:`load_sampler`: a fitted generator as a zip of
+  JSON, NPZ and torch state dicts that loads without running code from the
+  file (no pickle), with a SHA-256 manifest so that a modified file is
+  refused (:class:`ModelFileError`); :func:`read_model_info` checks a file
+  and reads its metadata. The samplers' ``save`` / ``load`` methods call them.
+- :func:`sample_to_parquet_dask`: sample a very large table as Dask tasks
+  (one seeded chunk per task), written to a Parquet dataset.
+
+Pickle and joblib keep working for fitted samplers, as everywhere in
+scikit-learn, but unpickling can run arbitrary code: load such files only
+from trusted sources.
+"""
+
+from ._model_file import ModelFileError, load_sampler, read_model_info, save_sampler
+
+__all__ = ["ModelFileError", "load_sampler", "read_model_info", "save_sampler"]
