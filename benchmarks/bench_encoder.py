@@ -1,9 +1,13 @@
 """Fit time of TabularEncoder against the ``ctgan`` package's DataTransformer.
 
-Not a test (pytest does not collect it). Run it by hand, with ``ctgan``
-importable (it is not a dependency of sksynth)::
+Part ``encoder`` of ``python -m benchmarks.run``; it also runs alone (with
+``ctgan`` importable, e.g. in ``.venv-bench``)::
 
-    OMP_NUM_THREADS=1 PYTHONPATH=<dir with ctgan> python tests/encoding/bench_vs_ctgan.py
+    OMP_NUM_THREADS=1 .venv-bench/bin/python -m benchmarks.bench_encoder
+
+Both encoders do mode-specific normalisation (a Bayesian Gaussian mixture of
+at most 10 modes per numeric column) and one-hot categories; each is timed as
+the best of ``repeats`` fits on the same table.
 """
 
 import sys
@@ -19,49 +23,71 @@ def _best_time(fit, repeats):
     return best
 
 
-def _tables():
+def _tables(quick=False):
     import numpy as np
     from sklearn.datasets import load_breast_cancer
 
     from sksynth.datasets import load_credit
 
     credit = load_credit()
-    rng = np.random.default_rng(0)
-    big = credit.sample(50_000, replace=True, random_state=0).reset_index(drop=True)
-    for col in ["Income", "Assets", "Debt"]:
-        big[col] = big[col] + rng.normal(0, 1, len(big)).round()
+    tables = {"credit 4454x14": credit}
     cancer = load_breast_cancer(as_frame=True).frame
     cancer["target"] = cancer["target"].astype(str).astype("category")
-    return {"credit 4454x14": credit, "credit 50000x14": big, "breast_cancer 569x31": cancer}
+    tables["breast_cancer 569x31"] = cancer
+    if not quick:
+        rng = np.random.default_rng(0)
+        big = credit.sample(50_000, replace=True, random_state=0).reset_index(drop=True)
+        for col in ["Income", "Assets", "Debt"]:
+            big[col] = big[col] + rng.normal(0, 1, len(big)).round()
+        tables["credit 50000x14"] = big
+    return tables
 
 
-def main(repeats=3):
+def run(repeats=3, quick=False, log=print):
+    """Time both encoders' fit and transform on each table; one dict per table."""
     from ctgan.data_transformer import DataTransformer
 
     from sksynth.encoding import TabularEncoder
 
-    out = sys.stdout
-    for name, frame in _tables().items():
+    from ._env import quiet
+
+    rows = []
+    for name, frame in _tables(quick).items():
         discrete = [c for c in frame if str(frame[c].dtype) in ("category", "object", "str")]
-        peer = _best_time(lambda: DataTransformer().fit(frame, discrete), repeats)
-        ours = _best_time(lambda: TabularEncoder(random_state=0).fit(frame), repeats)
-        quantile = _best_time(
-            lambda: TabularEncoder(continuous="quantile", random_state=0).fit(frame), repeats
+        with quiet():
+            peer = _best_time(lambda: DataTransformer().fit(frame, discrete), repeats)
+            ours = _best_time(lambda: TabularEncoder(random_state=0).fit(frame), repeats)
+            quantile = _best_time(
+                lambda: TabularEncoder(continuous="quantile", random_state=0).fit(frame), repeats
+            )
+            fitted_peer = DataTransformer()
+            fitted_peer.fit(frame, discrete)
+            fitted_ours = TabularEncoder(random_state=0).fit(frame)
+            peer_t = _best_time(lambda: fitted_peer.transform(frame), repeats)
+            ours_t = _best_time(lambda: fitted_ours.transform(frame), repeats)
+        row = {
+            "table": name,
+            "rows": int(frame.shape[0]),
+            "columns": int(frame.shape[1]),
+            "ctgan_fit_seconds": peer,
+            "sksynth_fit_seconds": ours,
+            "sksynth_quantile_fit_seconds": quantile,
+            "fit_speedup": peer / ours,
+            "ctgan_transform_seconds": peer_t,
+            "sksynth_transform_seconds": ours_t,
+            "transform_speedup": peer_t / ours_t,
+        }
+        log(
+            f"  encoder {name:22s} fit: ctgan {peer:.2f}s, sksynth {ours:.2f}s "
+            f"(x{row['fit_speedup']:.1f}); transform: ctgan {peer_t:.3f}s, sksynth "
+            f"{ours_t:.3f}s (x{row['transform_speedup']:.1f})"
         )
-        out.write(
-            f"{name}: fit: ctgan DataTransformer {peer:.2f}s, TabularEncoder(mode) {ours:.2f}s "
-            f"(x{peer / ours:.1f} faster), TabularEncoder(quantile) {quantile:.3f}s "
-            f"(x{peer / quantile:.0f})\n"
-        )
-        fitted_peer = DataTransformer()
-        fitted_peer.fit(frame, discrete)
-        fitted_ours = TabularEncoder(random_state=0).fit(frame)
-        peer = _best_time(lambda: fitted_peer.transform(frame), repeats)
-        ours = _best_time(lambda: fitted_ours.transform(frame), repeats)
-        out.write(
-            f"{' ' * len(name)}  transform: ctgan {peer:.3f}s, TabularEncoder(mode) {ours:.3f}s "
-            f"(x{peer / ours:.1f} faster)\n"
-        )
+        rows.append(row)
+    return rows
+
+
+def main(repeats=3):
+    run(repeats, log=lambda line: sys.stdout.write(line + "\n"))
 
 
 if __name__ == "__main__":

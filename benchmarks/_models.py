@@ -1,0 +1,350 @@
+"""One small interface over our samplers and the peers: ``fit(frame)``, ``sample(n)``.
+
+Settings are equal on both sides (:data:`GAN_SETTINGS`, :data:`VAE_SETTINGS`):
+the ``ctgan`` package's defaults -- generator and discriminator (256, 256),
+embedding 128, batch 500, pac 10, Adam 2e-4 with decay 1e-6 for the GANs;
+(128, 128) encoder and decoder, latent 128, batch 500, Adam 1e-3 for the VAEs.
+Only the number of epochs changes between runs, and it is the same for every
+model of a run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+import numpy as np
+import pandas as pd
+from skorch.callbacks import Callback
+
+GAN_SETTINGS = {"batch_size": 500, "hidden_dims": (256, 256), "latent_dim": 128, "pac": 10}
+VAE_SETTINGS = {"batch_size": 500, "hidden_dims": (128, 128), "latent_dim": 128}
+
+OURS = ["sksynth.ConditionalGAN", "sksynth.ConditionalVAE", "sksynth.GAN", "sksynth.VAE"]
+CTGAN_PEERS = ["ctgan.CTGAN", "ctgan.TVAE"]
+SDV_PEERS = ["sdv.GaussianCopula", "sdv.CTGAN", "sdv.TVAE"]
+ALL = OURS + CTGAN_PEERS + SDV_PEERS
+
+
+def _is_numeric(column):
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def discrete_columns(frame):
+    """The non-numeric columns of ``frame``."""
+    return [c for c in frame if not _is_numeric(frame[c])]
+
+
+class Model:
+    """A generator under test: ``fit(frame)`` then ``sample(n) -> DataFrame``."""
+
+    name = "?"
+    family = "?"
+
+    def __init__(self, epochs, seed):
+        self.epochs = epochs
+        self.seed = seed
+
+    def fit(self, frame):
+        raise NotImplementedError
+
+    def sample(self, n):
+        raise NotImplementedError
+
+    def epoch_seconds(self):
+        """Per-epoch durations the model recorded itself, when it does (ours)."""
+        return None
+
+
+class EpochClock(Callback):
+    """Wall and CPU seconds of every epoch, from marks taken at each epoch start.
+
+    For ours it is a skorch callback; for the ``ctgan`` package (and SDV, which
+    runs it) it wraps the ``tqdm`` epoch loop of its ``fit``. Either way the
+    epoch's time runs from the start of one epoch to the start of the next
+    (the last one: to the end of the loop), so both sides are measured alike.
+    """
+
+    def __init__(self):
+        self.marks = []
+
+    def mark(self):
+        self.marks.append((time.perf_counter(), time.process_time()))
+
+    def epochs(self):
+        """``(wall, cpu)`` seconds per epoch."""
+        return [(b[0] - a[0], b[1] - a[1]) for a, b in zip(self.marks, self.marks[1:])]
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.mark()
+
+    def on_train_end(self, net, **kwargs):
+        self.mark()
+
+    def wrap(self, iterable):
+        """Iterate ``iterable`` and take a mark before each item and at the end."""
+        for item in iterable:
+            self.mark()
+            yield item
+        self.mark()
+
+
+_CLOCK = None
+
+
+@contextlib.contextmanager
+def ctgan_epoch_clock():
+    """Patch the ``ctgan`` package's epoch loops so that :data:`_CLOCK` marks epochs."""
+    import ctgan.synthesizers.ctgan as ctgan_module
+    import ctgan.synthesizers.tvae as tvae_module
+
+    global _CLOCK
+    _CLOCK = clock = EpochClock()
+    originals = {m: m.tqdm for m in (ctgan_module, tvae_module)}
+
+    def timed_tqdm(iterable, *args, **kwargs):
+        return clock.wrap(iterable)
+
+    for m in originals:
+        m.tqdm = timed_tqdm
+    try:
+        yield clock
+    finally:
+        for m, original in originals.items():
+            m.tqdm = original
+        _CLOCK = None
+
+
+class _Ours(Model):
+    family = "sksynth"
+
+    def _make(self):
+        raise NotImplementedError
+
+    def fit(self, frame):
+        self.clock = EpochClock()
+        estimator = self._make()
+        # the sampler deep-copies its callbacks: the net's copy holds the marks
+        estimator.set_params(callbacks={"epoch_clock": self.clock})
+        self.estimator = estimator.fit(frame)
+        self.clock = dict(self.estimator.net_.callbacks_)["epoch_clock"]
+        return self
+
+    def sample(self, n):
+        return self.estimator.sample(n, random_state=self.seed + 1)
+
+    def epoch_seconds(self):
+        return self.clock.epochs()
+
+
+class OursConditionalGAN(_Ours):
+    name = "sksynth.ConditionalGAN"
+
+    def _make(self):
+        from sksynth.generators import ConditionalGANSampler
+
+        return ConditionalGANSampler(epochs=self.epochs, random_state=self.seed, **GAN_SETTINGS)
+
+
+class OursGAN(_Ours):
+    name = "sksynth.GAN"
+
+    def _make(self):
+        from sksynth.generators import GANSampler
+
+        return GANSampler(epochs=self.epochs, random_state=self.seed, **GAN_SETTINGS)
+
+
+class OursConditionalVAE(_Ours):
+    name = "sksynth.ConditionalVAE"
+
+    def _make(self):
+        from sksynth.generators import ConditionalVAESampler
+
+        return ConditionalVAESampler(epochs=self.epochs, random_state=self.seed, **VAE_SETTINGS)
+
+
+class OursVAE(_Ours):
+    name = "sksynth.VAE"
+
+    def _make(self):
+        from sksynth.generators import VAESampler
+
+        return VAESampler(epochs=self.epochs, random_state=self.seed, **VAE_SETTINGS)
+
+
+class _Peer(Model):
+    def fit(self, frame):
+        with ctgan_epoch_clock() as clock:
+            self._fit(frame)
+        self.clock = clock
+        return self
+
+    def epoch_seconds(self):
+        return self.clock.epochs() if self.clock.marks else None
+
+
+class CtganCTGAN(_Peer):
+    name = "ctgan.CTGAN"
+    family = "ctgan"
+
+    def _fit(self, frame):
+        from ctgan import CTGAN
+
+        self.estimator = CTGAN(
+            embedding_dim=GAN_SETTINGS["latent_dim"],
+            generator_dim=GAN_SETTINGS["hidden_dims"],
+            discriminator_dim=GAN_SETTINGS["hidden_dims"],
+            batch_size=GAN_SETTINGS["batch_size"],
+            pac=GAN_SETTINGS["pac"],
+            epochs=self.epochs,
+            enable_gpu=False,
+        )
+        self.estimator.set_random_state(self.seed)
+        self.estimator.fit(frame, discrete_columns(frame))
+
+    def sample(self, n):
+        return self.estimator.sample(n)
+
+
+class CtganTVAE(_Peer):
+    name = "ctgan.TVAE"
+    family = "ctgan"
+
+    def _fit(self, frame):
+        from ctgan import TVAE
+
+        self.estimator = TVAE(
+            embedding_dim=VAE_SETTINGS["latent_dim"],
+            compress_dims=VAE_SETTINGS["hidden_dims"],
+            decompress_dims=VAE_SETTINGS["hidden_dims"],
+            batch_size=VAE_SETTINGS["batch_size"],
+            epochs=self.epochs,
+            enable_gpu=False,
+        )
+        self.estimator.set_random_state(self.seed)
+        self.estimator.fit(frame, discrete_columns(frame))
+
+    def sample(self, n):
+        return self.estimator.sample(n)
+
+
+def _restore_dtypes(frame, dtypes):
+    """Give sampled columns the training dtypes (categories back to category)."""
+    for col, dtype in dtypes.items():
+        if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_integer_dtype(dtype):
+            if pd.api.types.is_integer_dtype(dtype) and frame[col].isna().any():
+                continue
+            frame[col] = frame[col].astype(dtype)
+    return frame
+
+
+def sdv_metadata(frame):
+    """SDV metadata from the dtypes (numbers numerical, everything else categorical).
+
+    Built explicitly so that SDV does not guess ids or personal data from
+    column names, and sees the same column kinds as the other models.
+    """
+    from sdv.metadata import Metadata
+
+    columns = {}
+    for col in frame:
+        if _is_numeric(frame[col]):
+            columns[col] = {"sdtype": "numerical"}
+        else:
+            columns[col] = {"sdtype": "categorical"}
+    return Metadata.load_from_dict({"tables": {"table": {"columns": columns}}})
+
+
+class _Sdv(_Peer):
+    family = "sdv"
+
+    def _make(self, metadata):
+        raise NotImplementedError
+
+    def _fit(self, frame):
+        import torch
+
+        np.random.seed(self.seed)
+        torch.manual_seed(self.seed)
+        self.dtypes = frame.dtypes
+        self.estimator = self._make(sdv_metadata(frame))
+        # SDV's CTGAN and TVAE refuse the category dtype: give them objects
+        plain = frame.astype(
+            {c: object for c in frame if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+        )
+        self.estimator.fit({"table": plain})  # SDV 2 takes {table name: frame}
+
+    def sample(self, n):
+        import torch
+
+        np.random.seed(self.seed + 1)
+        torch.manual_seed(self.seed + 1)
+        out = self.estimator.sample(num_rows=n)
+        out = out["table"] if isinstance(out, dict) else out
+        return _restore_dtypes(out, self.dtypes)
+
+
+class SdvGaussianCopula(_Sdv):
+    name = "sdv.GaussianCopula"
+
+    def _make(self, metadata):
+        from sdv.single_table import GaussianCopulaSynthesizer
+
+        return GaussianCopulaSynthesizer(metadata)
+
+
+class SdvCTGAN(_Sdv):
+    name = "sdv.CTGAN"
+
+    def _make(self, metadata):
+        from sdv.single_table import CTGANSynthesizer
+
+        return CTGANSynthesizer(
+            metadata,
+            embedding_dim=GAN_SETTINGS["latent_dim"],
+            generator_dim=GAN_SETTINGS["hidden_dims"],
+            discriminator_dim=GAN_SETTINGS["hidden_dims"],
+            batch_size=GAN_SETTINGS["batch_size"],
+            pac=GAN_SETTINGS["pac"],
+            epochs=self.epochs,
+            enable_gpu=False,
+        )
+
+
+class SdvTVAE(_Sdv):
+    name = "sdv.TVAE"
+
+    def _make(self, metadata):
+        from sdv.single_table import TVAESynthesizer
+
+        return TVAESynthesizer(
+            metadata,
+            embedding_dim=VAE_SETTINGS["latent_dim"],
+            compress_dims=VAE_SETTINGS["hidden_dims"],
+            decompress_dims=VAE_SETTINGS["hidden_dims"],
+            batch_size=VAE_SETTINGS["batch_size"],
+            epochs=self.epochs,
+            enable_gpu=False,
+        )
+
+
+MODELS = {
+    cls.name: cls
+    for cls in (
+        OursConditionalGAN,
+        OursConditionalVAE,
+        OursGAN,
+        OursVAE,
+        CtganCTGAN,
+        CtganTVAE,
+        SdvGaussianCopula,
+        SdvCTGAN,
+        SdvTVAE,
+    )
+}
+
+
+def make(name, epochs, seed):
+    """A fresh model by name."""
+    return MODELS[name](epochs=epochs, seed=seed)

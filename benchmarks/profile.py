@@ -1,0 +1,170 @@
+"""Where the time of one ``ConditionalGANSampler`` fit (and of its sampling) goes.
+
+Two views of the same run:
+
+- *phases*: the library's own steps are wrapped with wall-clock timers
+  (encoding, drawing batches and conditional vectors, generator forward,
+  critic and gradient-penalty forward, generator loss, backward passes,
+  optimizer steps, the rest of the train step, skorch's bookkeeping) and, for
+  sampling, the network's forward pass against the decoding to a DataFrame;
+- *functions*: ``cProfile`` of a second identical fit, the functions with the
+  most own time (torch's C operators appear as ``{built-in method ...}``).
+
+The phases are exclusive: backward and optimizer time is counted where it is
+spent, not inside the step that calls it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import cProfile
+import pstats
+import time
+from collections import defaultdict
+
+from . import _data, _models
+from ._env import Timer, quiet
+
+
+class _Phases:
+    def __init__(self):
+        self.total = defaultdict(float)
+        self.calls = defaultdict(int)
+        self._stack = []
+
+    @contextlib.contextmanager
+    def phase(self, name):
+        start = time.perf_counter()
+        self._stack.append([name, 0.0])
+        try:
+            yield
+        finally:
+            own_name, inner = self._stack.pop()
+            spent = time.perf_counter() - start
+            self.total[own_name] += spent - inner
+            self.calls[own_name] += 1
+            if self._stack:
+                self._stack[-1][1] += spent
+
+    def wrap(self, owner, attr, name):
+        original = getattr(owner, attr)
+        phases = self
+
+        def timed(*args, **kwargs):
+            with phases.phase(name):
+                return original(*args, **kwargs)
+
+        setattr(owner, attr, timed)
+        return owner, attr, original
+
+
+def _wrap_iterator(phases, iterator_cls):
+    original = iterator_cls.__iter__
+
+    def timed_iter(self):
+        inner = original(self)
+        while True:
+            with phases.phase("draw batches + conditional vectors"):
+                try:
+                    batch = next(inner)
+                except StopIteration:
+                    return
+            yield batch
+
+    iterator_cls.__iter__ = timed_iter
+    return iterator_cls, "__iter__", original
+
+
+@contextlib.contextmanager
+def instrumented():
+    """Patch the library's steps with phase timers; undo on exit."""
+    import torch
+    from skorch import NeuralNet
+
+    from sksynth.base import BaseGenerativeSampler
+    from sksynth.encoding import TabularEncoder
+    from sksynth.nn import GANNet, TensorBatchIterator
+
+    phases = _Phases()
+    patches = [
+        phases.wrap(
+            BaseGenerativeSampler, "_fit_encoder", "encoding (TabularEncoder fit+transform)"
+        ),
+        phases.wrap(BaseGenerativeSampler, "_train", "setup (nets, condition layout, tensors)"),
+        phases.wrap(NeuralNet, "fit", "skorch bookkeeping (fit loop, history, callbacks)"),
+        phases.wrap(GANNet, "train_step", "train step: rest (losses .item(), requires_grad, ...)"),
+        phases.wrap(GANNet, "_fake", "generator forward (+ Gumbel-softmax heads)"),
+        phases.wrap(GANNet, "_critic_loss", "critic forward + gradient penalty"),
+        phases.wrap(GANNet, "_generator_loss", "generator loss (critic forward, condition loss)"),
+        phases.wrap(torch.Tensor, "backward", "backward passes"),
+        phases.wrap(torch.optim.Adam, "step", "optimizer steps (Adam)"),
+        phases.wrap(torch.optim.Optimizer, "zero_grad", "optimizer zero_grad"),
+        phases.wrap(GANNet, "sample", "sampling: network forward + heads"),
+        phases.wrap(TabularEncoder, "inverse_transform", "sampling: decoding to a DataFrame"),
+        _wrap_iterator(phases, TensorBatchIterator),
+    ]
+    try:
+        yield phases
+    finally:
+        for owner, attr, original in reversed(patches):
+            setattr(owner, attr, original)
+
+
+def _fit_and_sample(frame, epochs, sample_rows, seed):
+    model = _models.make("sksynth.ConditionalGAN", epochs, seed)
+    with quiet(), Timer() as fit_t:
+        model.fit(frame)
+    with quiet(), Timer() as sample_t:
+        model.sample(sample_rows)
+    return fit_t.seconds, sample_t.seconds
+
+
+def run(*, dataset="credit", epochs=10, sample_rows=100_000, seed=0, top=25, log=print):
+    """Profile one fit + sampling; return phase shares and the top functions."""
+    ds = _data.load(dataset)
+    frame = ds.train
+    with instrumented() as phases:
+        fit_s, sample_s = _fit_and_sample(frame, epochs, sample_rows, seed)
+    fit_phases = {k: v for k, v in phases.total.items() if not k.startswith("sampling")}
+    sample_phases = {k: v for k, v in phases.total.items() if k.startswith("sampling")}
+    sample_phases["sampling: rest (condition vectors, sampler glue)"] = max(
+        sample_s - sum(sample_phases.values()), 0.0
+    )
+    fit_phases["fit: rest (validation, sampler glue)"] = max(fit_s - sum(fit_phases.values()), 0.0)
+    steps = max(len(frame) // _models.GAN_SETTINGS["batch_size"], 1) * epochs
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    prof_fit_s, _ = _fit_and_sample(frame, epochs, 1, seed)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    functions = []
+    total_tt = sum(v[2] for v in stats.stats.values())
+    for (path, line, func), (cc, nc, tt, ct, _) in sorted(
+        stats.stats.items(), key=lambda kv: kv[1][2], reverse=True
+    )[:top]:
+        where = path.split("site-packages/")[-1].split("/work/main/")[-1]
+        functions.append(
+            {"function": f"{where}:{line}({func})" if line else func, "calls": nc,
+             "own_seconds": tt, "cumulative_seconds": ct, "share": tt / total_tt}
+        )
+    for name, sec in sorted(fit_phases.items(), key=lambda kv: -kv[1]):
+        log(f"  profile fit   {name:58s} {sec:7.3f}s {100 * sec / fit_s:5.1f}%")
+    for name, sec in sorted(sample_phases.items(), key=lambda kv: -kv[1]):
+        log(f"  profile sample {name:57s} {sec:7.3f}s {100 * sec / sample_s:5.1f}%")
+    return {
+        "dataset": dataset,
+        "train_rows": len(frame),
+        "epochs": epochs,
+        "steps": steps,
+        "fit_seconds": fit_s,
+        "ms_per_step": 1000 * sum(v for k, v in fit_phases.items()
+                                  if not k.startswith(("encoding", "setup", "fit: rest")))
+        / steps,
+        "fit_phases": fit_phases,
+        "sample_rows": sample_rows,
+        "sample_seconds": sample_s,
+        "sample_phases": sample_phases,
+        "cprofile_fit_seconds": prof_fit_s,
+        "top_functions": functions,
+    }

@@ -1,0 +1,246 @@
+"""Speed: fit time per epoch, total fit time, sampling throughput and peak memory.
+
+Pairs at equal settings (same table, epochs, batch size and widths):
+``sksynth.ConditionalGAN`` vs ``ctgan.CTGAN`` and ``sksynth.ConditionalVAE`` vs
+``ctgan.TVAE``; SDV's CTGAN and TVAE (the same networks behind SDV's data
+preparation) are timed too. Seconds per epoch are measured as
+``(T(E epochs) - T(1 epoch)) / (E - 1)`` for every model alike, which removes
+the fixed cost (encoding, building the nets) the same way on both sides.
+
+The ``ctgan`` package refuses missing numbers, so every model here gets the
+training table with numeric NaN median-imputed: exactly the same rows.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+
+import numpy as np
+import pandas as pd
+
+from . import _data, _models
+from ._env import PeakMemory, Timer, quiet
+
+PAIRS = [("sksynth.ConditionalGAN", "ctgan.CTGAN"), ("sksynth.ConditionalVAE", "ctgan.TVAE")]
+SDV_TIMED = ["sdv.CTGAN", "sdv.TVAE"]
+
+
+def _fit(name, frame, epochs, seed):
+    model = _models.make(name, epochs, seed)
+    with quiet(), PeakMemory() as mem, Timer() as t:
+        model.fit(frame)
+    return model, t.seconds, mem.peak_mb, t.cpu_seconds
+
+
+def _sample(model, n_rows):
+    with quiet(), PeakMemory() as mem, Timer() as t:
+        out = model.sample(n_rows)
+    if not isinstance(out, pd.DataFrame) or len(out) != n_rows:
+        raise RuntimeError(f"{model.name} sampled {type(out).__name__} of {len(out)} rows")
+    del out
+    gc.collect()
+    return t.seconds, mem.peak_mb, t.cpu_seconds
+
+
+def bare_forward(estimator, n_rows, chunk_size=50_000):
+    """Rows/s of our generator network alone: noise -> MLP logits, no head, no decoding."""
+    import torch
+
+    net = estimator.net_
+    module = net.module_
+    module.eval()
+    cond_dim = getattr(module, "cond_dim", 0) or 0
+    gen = torch.Generator().manual_seed(0)
+    latent = getattr(module, "latent_dim")
+    decode = getattr(module, "decode", None)
+    with torch.no_grad(), Timer() as t:
+        for start in range(0, n_rows, chunk_size):
+            size = min(chunk_size, n_rows - start)
+            z = torch.randn((size, latent), generator=gen)
+            cond = torch.zeros((size, cond_dim)) if cond_dim else None
+            if decode is not None:  # VAE: the decoder is the generator
+                decode(z, cond)
+            else:
+                module(z, cond)
+    return n_rows / t.seconds
+
+
+def _layer_dims(estimator):
+    import torch
+
+    module = estimator.net_.module_
+    return [
+        [m.in_features, m.out_features] for m in module.modules() if isinstance(m, torch.nn.Linear)
+    ]
+
+
+def run_dataset(ds, *, epochs, sample_rows, seed, include_sdv=True, log=print):
+    """All speed measurements on one dataset's training table."""
+    frame = _data.fill_missing(ds.train)
+    steps = max(len(frame) // _models.GAN_SETTINGS["batch_size"], 1)
+    rows = []
+    names = [n for pair in PAIRS for n in pair] + (SDV_TIMED if include_sdv else [])
+    for name in names:
+        model, fit_s, fit_mb, fit_cpu = _fit(name, frame, epochs, seed)
+        clock = np.asarray(model.epoch_seconds())
+        # the fastest epoch: the least disturbed by other work on a shared machine
+        per_epoch, per_epoch_cpu = clock.min(axis=0)
+        row = {
+            "dataset": ds.name,
+            "model": name,
+            "train_rows": len(frame),
+            "columns": frame.shape[1],
+            "epochs": epochs,
+            "steps_per_epoch": steps,
+            "fit_seconds": fit_s,
+            "fit_cpu_seconds": fit_cpu,
+            "seconds_per_epoch": float(per_epoch),
+            "median_seconds_per_epoch": float(np.median(clock[:, 0])),
+            "cpu_seconds_per_epoch": float(per_epoch_cpu),
+            "epoch_seconds": clock[:, 0].round(4).tolist(),
+            "ms_per_step": 1000 * float(per_epoch) / steps,
+            "fixed_seconds": max(fit_s - float(clock[:, 0].sum()), 0.0),
+            "fit_peak_mb": fit_mb,
+        }
+        s_s, s_mb, s_cpu = _sample(model, sample_rows)
+        row.update(
+            sample_rows=sample_rows,
+            sample_seconds=s_s,
+            sample_cpu_seconds=s_cpu,
+            sample_rows_per_s=sample_rows / s_s,
+            sample_peak_mb=s_mb,
+        )
+        if model.family == "sksynth":
+            row["bare_forward_rows_per_s"] = bare_forward(model.estimator, sample_rows)
+            row["generator_layers"] = _layer_dims(model.estimator)
+        log(
+            f"  speed {ds.name:14s} {name:24s} fit {fit_s:7.2f}s  {per_epoch:6.3f}s/epoch "
+            f"({row['ms_per_step']:6.1f} ms/step)  sample {row['sample_rows_per_s']:9.0f} rows/s"
+            + (
+                f" (bare forward {row['bare_forward_rows_per_s']:9.0f})"
+                if "bare_forward_rows_per_s" in row
+                else ""
+            )
+        )
+        rows.append(row)
+        del model
+        gc.collect()
+    return rows
+
+
+def ratios(rows):
+    """Ours / peer ratios per dataset and pair (per-epoch, fit, sampling)."""
+    by = {(r["dataset"], r["model"]): r for r in rows}
+    out = []
+    for dataset in dict.fromkeys(r["dataset"] for r in rows):
+        for ours, peer in PAIRS + [
+            ("sksynth.ConditionalGAN", "sdv.CTGAN"),
+            ("sksynth.ConditionalVAE", "sdv.TVAE"),
+        ]:
+            a, b = by.get((dataset, ours)), by.get((dataset, peer))
+            if a is None or b is None:
+                continue
+            out.append(
+                {
+                    "dataset": dataset,
+                    "ours": ours,
+                    "peer": peer,
+                    "epoch_time_ratio": a["seconds_per_epoch"] / b["seconds_per_epoch"],
+                    "epoch_cpu_ratio": a["cpu_seconds_per_epoch"] / b["cpu_seconds_per_epoch"],
+                    "fit_time_ratio": a["fit_seconds"] / b["fit_seconds"],
+                    "sampling_speedup": a["sample_rows_per_s"] / b["sample_rows_per_s"],
+                    "fit_memory_ratio": _safe_ratio(a["fit_peak_mb"], b["fit_peak_mb"]),
+                }
+            )
+    return out
+
+
+def _safe_ratio(a, b):
+    return a / b if b and b > 1 else None
+
+
+def _scaled_table(base, n_rows, seed):
+    """``n_rows`` rows drawn with replacement from ``base``, numbers jittered a little."""
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(base), n_rows)
+    out = base.iloc[idx].reset_index(drop=True)
+    for col in out:
+        if pd.api.types.is_float_dtype(out[col]):
+            scale = 0.01 * float(np.nanstd(base[col].to_numpy(dtype=float)) or 1.0)
+            out[col] = out[col] + rng.normal(0, scale, n_rows)
+    return out
+
+
+def wide_table(n_rows, n_columns, seed):
+    """A generated table: half numeric (bimodal), half categorical (5 levels)."""
+    rng = np.random.default_rng(seed)
+    data = {}
+    for j in range(n_columns):
+        if j % 2 == 0:
+            mode = rng.integers(0, 2, n_rows)
+            data[f"num{j}"] = rng.normal(mode * 4.0, 1.0)
+        else:
+            data[f"cat{j}"] = pd.Categorical(rng.choice(list("abcde"), n_rows))
+    return pd.DataFrame(data)
+
+
+def scaling(*, row_counts, column_counts, epochs, seed, models=None, log=print):
+    """Fit time against rows (diamonds resampled) and against columns (generated table)."""
+    models = models or ["sksynth.ConditionalGAN", "ctgan.CTGAN"]
+    diamonds = _data.load("diamonds").frame
+    out = []
+    for n in row_counts:
+        table = _scaled_table(diamonds, n, seed)
+        for name in models:
+            _, fit_s, fit_mb, _ = _fit(name, table, epochs, seed)
+            out.append(
+                {"axis": "rows", "rows": n, "columns": table.shape[1], "model": name,
+                 "epochs": epochs, "fit_seconds": fit_s, "fit_peak_mb": fit_mb}
+            )
+            log(f"  scaling rows={n:>8d} {name:24s} {fit_s:8.2f}s  peak +{fit_mb:7.0f} MB")
+    n_rows = 5_000
+    for k in column_counts:
+        table = wide_table(n_rows, k, seed)
+        for name in models:
+            _, fit_s, fit_mb, _ = _fit(name, table, epochs, seed)
+            out.append(
+                {"axis": "columns", "rows": n_rows, "columns": k, "model": name,
+                 "epochs": epochs, "fit_seconds": fit_s, "fit_peak_mb": fit_mb}
+            )
+            log(f"  scaling cols={k:>4d} {name:24s} {fit_s:8.2f}s  peak +{fit_mb:7.0f} MB")
+    return out
+
+
+def parquet_memory(*, n_rows, chunk_rows, epochs, seed, path, log=print):
+    """Sample ``n_rows`` to Parquet in chunks; peak resident memory above the start."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ds = _data.load("credit")
+    model = _fit("sksynth.ConditionalGAN", ds.train, epochs, seed)[0]
+    writer = None
+    with quiet(), PeakMemory() as mem, Timer() as t:
+        for i in range(math.ceil(n_rows / chunk_rows)):
+            size = min(chunk_rows, n_rows - i * chunk_rows)
+            chunk = model.estimator.sample(size, random_state=seed + i)
+            table = pa.Table.from_pandas(chunk, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema)
+            writer.write_table(table)
+            del chunk, table
+        writer.close()
+    import os
+
+    size_mb = os.path.getsize(path) / 2**20
+    os.remove(path)
+    log(f"  parquet {n_rows} rows in {t.seconds:.1f}s, peak +{mem.peak_mb:.0f} MB")
+    return {
+        "rows": n_rows,
+        "chunk_rows": chunk_rows,
+        "seconds": t.seconds,
+        "rows_per_s": n_rows / t.seconds,
+        "peak_mb": mem.peak_mb,
+        "start_rss_mb": mem.start_mb,
+        "file_mb": size_mb,
+    }
