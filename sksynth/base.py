@@ -723,6 +723,152 @@ class BaseGenerativeSampler(BaseOverSampler):
         synthetic.columns = list(real.columns)
         return float(np.mean(fidelity_score(real, synthetic)))
 
+    # ----------------------------------------------------- chunked sampling
+    def iter_samples(
+        self, n_samples, chunk_size=100_000, *, y=None, conditions=None, random_state=None
+    ):
+        """Generate ``n_samples`` rows in chunks of ``chunk_size``, one chunk at a time.
+
+        Only one chunk is in memory at once, so tables larger than memory can
+        be streamed to disk (see :meth:`to_parquet`). Chunk ``i`` is
+        ``sample(size_i, random_state=seed_i)`` where ``seed_0`` is the base
+        seed and the others are derived from it and ``i``
+        (:func:`numpy.random.SeedSequence`): the same ``random_state`` and the
+        same ``chunk_size`` give the same rows, in any process; another
+        ``chunk_size`` gives other rows from the same model.
+
+        Parameters
+        ----------
+        n_samples : int
+            Total number of rows.
+        chunk_size : int, default=100_000
+            Rows per chunk (the last one may be smaller).
+        y : label or array-like of shape (n_samples,), default=None
+            As in :meth:`sample` (one label, or one per row: sliced per chunk).
+        conditions : dict, default=None
+            As in :meth:`sample`.
+        random_state : int, RandomState instance or None, default=None
+            Base seed; ``None`` takes one from the sampler's own sequence.
+
+        Yields
+        ------
+        chunk : DataFrame or ndarray, or (X_chunk, y_chunk)
+            What :meth:`sample` returns for the chunk's rows.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sksynth.generators import VAESampler
+        >>> X = np.random.default_rng(0).normal(size=(40, 2))
+        >>> sampler = VAESampler(epochs=1, batch_size=20, hidden_dims=(8,), latent_dim=2,
+        ...                      random_state=0).fit(X)
+        >>> [chunk.shape[0] for chunk in sampler.iter_samples(10, chunk_size=4, random_state=0)]
+        [4, 4, 2]
+        """
+        from .utils._chunks import check_chunking, chunk_bounds, chunk_seed
+
+        check_is_fitted(self, "encoder_")
+        n_samples, chunk_size = check_chunking(n_samples, chunk_size)
+        seed = self._sample_seed(random_state)
+        labels = self._check_sample_labels(y, n_samples)
+        per_row = labels is not None and np.ndim(y) > 0
+        self._check_conditions(conditions, min(n_samples, 1))
+
+        def chunks():
+            for i, (start, stop) in enumerate(chunk_bounds(n_samples, chunk_size)):
+                chunk_y = labels[start:stop] if per_row else y
+                yield self.sample(
+                    stop - start,
+                    y=chunk_y,
+                    conditions=conditions,
+                    random_state=chunk_seed(seed, i),
+                )
+
+        return chunks()
+
+    def to_parquet(
+        self,
+        path,
+        n_samples,
+        chunk_size=100_000,
+        *,
+        y=None,
+        conditions=None,
+        random_state=None,
+        label_column=None,
+    ):
+        """Write ``n_samples`` generated rows to a Parquet file, chunk by chunk.
+
+        The rows are those of :meth:`iter_samples` (same seeds), each chunk a
+        row group; memory holds one chunk at a time. The file is written
+        atomically: it appears complete or not at all. Needs ``pyarrow``
+        (``pip install 'sksynth[io]'``).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The destination file.
+        n_samples : int
+            Total number of rows.
+        chunk_size : int, default=100_000
+            Rows per chunk.
+        y, conditions, random_state
+            As in :meth:`iter_samples`.
+        label_column : str, default=None
+            For a sampler fitted with ``y``: the column holding each row's
+            class (default: the name of the ``y`` Series it was fitted on,
+            else ``"y"``).
+
+        Returns
+        -------
+        path : pathlib.Path
+            The file written.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> import numpy as np, pandas as pd
+        >>> from sksynth.generators import VAESampler
+        >>> X = pd.DataFrame({"a": np.random.default_rng(0).normal(size=40)})
+        >>> sampler = VAESampler(epochs=1, batch_size=20, hidden_dims=(8,), latent_dim=2,
+        ...                      random_state=0).fit(X)
+        >>> path = sampler.to_parquet(pathlib.Path(tempfile.mkdtemp()) / "s.parquet", 25,
+        ...                           chunk_size=10, random_state=0)
+        >>> pd.read_parquet(path).shape
+        (25, 1)
+        """
+        from pathlib import Path
+
+        from .utils._chunks import require_pyarrow, write_parquet
+
+        require_pyarrow("to_parquet")
+        chunks = self.iter_samples(
+            n_samples, chunk_size, y=y, conditions=conditions, random_state=random_state
+        )
+        if n_samples == 0:  # one empty chunk still gives the file its schema
+            chunks = iter([self.sample(0, y=y if np.ndim(y) else None, conditions=conditions)])
+        label = None
+        if self._fitted_with_y:
+            _, y_name, _ = getattr(self, "_y_meta", ("ndarray", None, None))
+            label = label_column if label_column is not None else y_name
+            label = "y" if label is None else str(label)
+        frames = (self._chunk_frame(chunk, label) for chunk in chunks)
+        write_parquet(frames, path)
+        return Path(path)
+
+    def _chunk_frame(self, chunk, label):
+        X_new, y_new = chunk if isinstance(chunk, tuple) else (chunk, None)
+        frame = check_dataframe(X_new, allow_empty=True)
+        frame.columns = [str(c) for c in frame.columns]  # Parquet names are strings
+        if label is not None:
+            if label in frame.columns:
+                raise ValueError(
+                    f"label_column={label!r} is already a column of the samples; give "
+                    "another label_column."
+                )
+            frame[label] = y_new.to_numpy() if isinstance(y_new, pd.Series) else y_new
+        return frame
+
     # ---------------------------------------------------------- persistence
     def save(self, path, *, metadata=None):
         """Save the fitted sampler to a safe model file (it loads without running code).
