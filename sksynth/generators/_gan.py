@@ -8,11 +8,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..base import BaseGenerativeSampler
 from ..nn import Critic, GANNet, Generator
+from ._dp import DP_CONSTRAINTS, DPSamplerMixin
 
 __all__ = ["GANSampler", "ConditionalGANSampler"]
 
 _GAN_CONSTRAINTS = {
     **BaseGenerativeSampler._parameter_constraints,
+    **DP_CONSTRAINTS,
     "loss": [StrOptions({"wgan-gp", "bce"})],
     "pac": [Interval(numbers.Integral, 1, None, closed="left")],
     "critic_steps": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -20,7 +22,7 @@ _GAN_CONSTRAINTS = {
 }
 
 
-class GANSampler(BaseGenerativeSampler):
+class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
     """Over-sample (or synthesise a table) with a tabular GAN trained by skorch.
 
     A :class:`~sksynth.encoding.TabularEncoder` turns the table into numbers
@@ -52,10 +54,30 @@ class GANSampler(BaseGenerativeSampler):
         GAN loss.
     pac : int, default=10
         Rows the critic judges together (PacGAN), against mode collapse.
+        Ignored (taken as 1) with ``dp=True``: a pack would put several real
+        rows into one clipped gradient.
     critic_steps : int, default=1
         Critic updates per generator update.
     gp_weight : float, default=10.0
         Weight of the gradient penalty (``loss="wgan-gp"``).
+    dp : bool, default=False
+        Train with differential privacy (needs the ``privacy`` extra: Opacus):
+        DP-SGD with Poisson sampling on the critic (the only part that sees
+        real rows; the generator learns from the critic alone), an encoder
+        fitted on public or DP statistics only, noisy counts. See the user
+        guide's privacy page.
+    target_epsilon : float, default=3.0
+        Privacy budget epsilon of the whole fit (``dp=True``); the spent value
+        is ``epsilon_``.
+    target_delta : float, default=None
+        Privacy budget delta (``dp=True``); ``None``: ``1 / n_samples``.
+    max_grad_norm : float, default=1.0
+        Clipping bound of each row's gradient under DP-SGD.
+    dp_metadata : dict, default=None
+        Public metadata used instead of spending budget (``dp=True``):
+        ``{"bounds": {column: (low, high)}, "categories": {column: [levels]},
+        "budget_share": 0.1}``. Undeclared ranges and category lists are
+        estimated privately with ``budget_share`` of the budget.
     continuous : {"mode", "quantile"}, default="mode"
         Normalisation of numeric columns by the encoder.
     encoder_params : dict, default=None
@@ -87,6 +109,14 @@ class GANSampler(BaseGenerativeSampler):
         Number of columns seen during fit.
     feature_names_in_ : ndarray of str
         Column names seen during fit (string names only).
+    epsilon_ : float
+        With ``dp=True``: the privacy spent, at most ``target_epsilon``
+        (statistics plus DP-SGD, by sequential composition).
+    delta_ : float
+        With ``dp=True``: the delta of the guarantee.
+    dp_accounting_ : dict
+        With ``dp=True``: the breakdown (network epsilon and delta, noise
+        multiplier, sampling rate, each statistic's share).
 
     See Also
     --------
@@ -116,6 +146,11 @@ class GANSampler(BaseGenerativeSampler):
 
     _parameter_constraints: dict = dict(_GAN_CONSTRAINTS)
 
+    @property
+    def _training_sampling(self):
+        # DP-SGD needs Poisson-sampled rows, each with its own condition
+        return "own" if self.dp else "log-frequency"
+
     def __init__(
         self,
         *,
@@ -130,6 +165,11 @@ class GANSampler(BaseGenerativeSampler):
         pac=10,
         critic_steps=1,
         gp_weight=10.0,
+        dp=False,
+        target_epsilon=3.0,
+        target_delta=None,
+        max_grad_norm=1.0,
+        dp_metadata=None,
         continuous="mode",
         encoder_params=None,
         callbacks=None,
@@ -154,6 +194,11 @@ class GANSampler(BaseGenerativeSampler):
         self.pac = pac
         self.critic_steps = critic_steps
         self.gp_weight = gp_weight
+        self.dp = dp
+        self.target_epsilon = target_epsilon
+        self.target_delta = target_delta
+        self.max_grad_norm = max_grad_norm
+        self.dp_metadata = dp_metadata
 
     def _gan_params(self, spans, condition, seed):
         cond_dim = 0 if condition is None else condition.cond_dim
@@ -168,9 +213,9 @@ class GANSampler(BaseGenerativeSampler):
             module__cond_dim=cond_dim,
             critic__input_dim=n_features + cond_dim,
             critic__hidden_dims=self._hidden_dims,
-            critic__pac=self.pac,
+            critic__pac=1 if self.dp else self.pac,
             loss=self.loss,
-            pac=self.pac,
+            pac=1 if self.dp else self.pac,
             critic_steps=self.critic_steps,
             gp_weight=self.gp_weight,
             optimizer__weight_decay=1e-6,
@@ -215,7 +260,8 @@ class ConditionalGANSampler(GANSampler):
         Wasserstein loss with gradient penalty, or the non-saturating standard
         GAN loss.
     pac : int, default=10
-        Rows the critic judges together (PacGAN).
+        Rows the critic judges together (PacGAN); ignored (taken as 1) with
+        ``dp=True``.
     critic_steps : int, default=1
         Critic updates per generator update.
     gp_weight : float, default=10.0
@@ -225,6 +271,24 @@ class ConditionalGANSampler(GANSampler):
     condition_columns : "all", list of str or None, default="all"
         Discrete columns that can be conditioned on (``"all"``: every column
         the encoder makes discrete; ``None``: the label only).
+    dp : bool, default=False
+        Train with differential privacy (needs the ``privacy`` extra: Opacus):
+        DP-SGD with Poisson sampling on the critic (the only part that sees
+        real rows; the generator learns from the critic alone), an encoder
+        fitted on public or DP statistics only, noisy counts. See the user
+        guide's privacy page.
+    target_epsilon : float, default=3.0
+        Privacy budget epsilon of the whole fit (``dp=True``); the spent value
+        is ``epsilon_``.
+    target_delta : float, default=None
+        Privacy budget delta (``dp=True``); ``None``: ``1 / n_samples``.
+    max_grad_norm : float, default=1.0
+        Clipping bound of each row's gradient under DP-SGD.
+    dp_metadata : dict, default=None
+        Public metadata used instead of spending budget (``dp=True``):
+        ``{"bounds": {column: (low, high)}, "categories": {column: [levels]},
+        "budget_share": 0.1}``. Undeclared ranges and category lists are
+        estimated privately with ``budget_share`` of the budget.
     continuous : {"mode", "quantile"}, default="mode"
         Normalisation of numeric columns by the encoder.
     encoder_params : dict, default=None
@@ -254,6 +318,14 @@ class ConditionalGANSampler(GANSampler):
         Number of columns seen during fit.
     feature_names_in_ : ndarray of str
         Column names seen during fit (string names only).
+    epsilon_ : float
+        With ``dp=True``: the privacy spent, at most ``target_epsilon``
+        (statistics plus DP-SGD, by sequential composition).
+    delta_ : float
+        With ``dp=True``: the delta of the guarantee.
+    dp_accounting_ : dict
+        With ``dp=True``: the breakdown (network epsilon and delta, noise
+        multiplier, sampling rate, each statistic's share).
 
     See Also
     --------
@@ -300,6 +372,11 @@ class ConditionalGANSampler(GANSampler):
         gp_weight=10.0,
         condition_weight=1.0,
         condition_columns="all",
+        dp=False,
+        target_epsilon=3.0,
+        target_delta=None,
+        max_grad_norm=1.0,
+        dp_metadata=None,
         continuous="mode",
         encoder_params=None,
         callbacks=None,
@@ -318,6 +395,11 @@ class ConditionalGANSampler(GANSampler):
             pac=pac,
             critic_steps=critic_steps,
             gp_weight=gp_weight,
+            dp=dp,
+            target_epsilon=target_epsilon,
+            target_delta=target_delta,
+            max_grad_norm=max_grad_norm,
+            dp_metadata=dp_metadata,
             continuous=continuous,
             encoder_params=encoder_params,
             callbacks=callbacks,

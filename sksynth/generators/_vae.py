@@ -8,16 +8,18 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..base import BaseGenerativeSampler
 from ..nn import TabularVAE, VAENet
+from ._dp import DP_CONSTRAINTS, DPSamplerMixin
 
 __all__ = ["VAESampler", "ConditionalVAESampler"]
 
 _VAE_CONSTRAINTS = {
     **BaseGenerativeSampler._parameter_constraints,
+    **DP_CONSTRAINTS,
     "beta": [Interval(numbers.Real, 0, None, closed="left")],
 }
 
 
-class VAESampler(BaseGenerativeSampler):
+class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
     """Over-sample (or synthesise a table) with a tabular VAE trained by skorch.
 
     A :class:`~sksynth.encoding.TabularEncoder` turns the table into numbers;
@@ -45,6 +47,22 @@ class VAESampler(BaseGenerativeSampler):
         Encoder widths (the decoder mirrors them).
     beta : float, default=1.0
         Weight of the KL term.
+    dp : bool, default=False
+        Train with differential privacy (needs the ``privacy`` extra: Opacus):
+        DP-SGD with Poisson sampling on the whole VAE, an encoder fitted on public
+        or DP statistics only, noisy counts. See the user guide's privacy page.
+    target_epsilon : float, default=3.0
+        Privacy budget epsilon of the whole fit (``dp=True``); the spent value
+        is ``epsilon_``.
+    target_delta : float, default=None
+        Privacy budget delta (``dp=True``); ``None``: ``1 / n_samples``.
+    max_grad_norm : float, default=1.0
+        Clipping bound of each row's gradient under DP-SGD.
+    dp_metadata : dict, default=None
+        Public metadata used instead of spending budget (``dp=True``):
+        ``{"bounds": {column: (low, high)}, "categories": {column: [levels]},
+        "budget_share": 0.1}``. Undeclared ranges and category lists are
+        estimated privately with ``budget_share`` of the budget.
     continuous : {"mode", "quantile"}, default="mode"
         Normalisation of numeric columns by the encoder.
     encoder_params : dict, default=None
@@ -74,6 +92,14 @@ class VAESampler(BaseGenerativeSampler):
         Number of columns seen during fit.
     feature_names_in_ : ndarray of str
         Column names seen during fit (string names only).
+    epsilon_ : float
+        With ``dp=True``: the privacy spent, at most ``target_epsilon``
+        (statistics plus DP-SGD, by sequential composition).
+    delta_ : float
+        With ``dp=True``: the delta of the guarantee.
+    dp_accounting_ : dict
+        With ``dp=True``: the breakdown (network epsilon and delta, noise
+        multiplier, sampling rate, each statistic's share).
 
     See Also
     --------
@@ -111,6 +137,11 @@ class VAESampler(BaseGenerativeSampler):
         latent_dim=128,
         hidden_dims=(128, 128),
         beta=1.0,
+        dp=False,
+        target_epsilon=3.0,
+        target_delta=None,
+        max_grad_norm=1.0,
+        dp_metadata=None,
         continuous="mode",
         encoder_params=None,
         callbacks=None,
@@ -132,6 +163,11 @@ class VAESampler(BaseGenerativeSampler):
             verbose=verbose,
         )
         self.beta = beta
+        self.dp = dp
+        self.target_epsilon = target_epsilon
+        self.target_delta = target_delta
+        self.max_grad_norm = max_grad_norm
+        self.dp_metadata = dp_metadata
 
     def _vae_params(self, spans, condition, seed):
         params = self._net_common_params(seed)
@@ -182,6 +218,22 @@ class ConditionalVAESampler(VAESampler):
         Weight of the auxiliary condition loss; ``0`` disables it.
     condition_columns : "all", list of str or None, default="all"
         Discrete columns that can be conditioned on (``None``: the label only).
+    dp : bool, default=False
+        Train with differential privacy (needs the ``privacy`` extra: Opacus):
+        DP-SGD with Poisson sampling on the whole VAE, an encoder fitted on public
+        or DP statistics only, noisy counts. See the user guide's privacy page.
+    target_epsilon : float, default=3.0
+        Privacy budget epsilon of the whole fit (``dp=True``); the spent value
+        is ``epsilon_``.
+    target_delta : float, default=None
+        Privacy budget delta (``dp=True``); ``None``: ``1 / n_samples``.
+    max_grad_norm : float, default=1.0
+        Clipping bound of each row's gradient under DP-SGD.
+    dp_metadata : dict, default=None
+        Public metadata used instead of spending budget (``dp=True``):
+        ``{"bounds": {column: (low, high)}, "categories": {column: [levels]},
+        "budget_share": 0.1}``. Undeclared ranges and category lists are
+        estimated privately with ``budget_share`` of the budget.
     continuous : {"mode", "quantile"}, default="mode"
         Normalisation of numeric columns by the encoder.
     encoder_params : dict, default=None
@@ -211,6 +263,14 @@ class ConditionalVAESampler(VAESampler):
         Number of columns seen during fit.
     feature_names_in_ : ndarray of str
         Column names seen during fit (string names only).
+    epsilon_ : float
+        With ``dp=True``: the privacy spent, at most ``target_epsilon``
+        (statistics plus DP-SGD, by sequential composition).
+    delta_ : float
+        With ``dp=True``: the delta of the guarantee.
+    dp_accounting_ : dict
+        With ``dp=True``: the breakdown (network epsilon and delta, noise
+        multiplier, sampling rate, each statistic's share).
 
     See Also
     --------
@@ -251,6 +311,11 @@ class ConditionalVAESampler(VAESampler):
         beta=1.0,
         condition_weight=1.0,
         condition_columns="all",
+        dp=False,
+        target_epsilon=3.0,
+        target_delta=None,
+        max_grad_norm=1.0,
+        dp_metadata=None,
         continuous="mode",
         encoder_params=None,
         callbacks=None,
@@ -266,6 +331,11 @@ class ConditionalVAESampler(VAESampler):
             latent_dim=latent_dim,
             hidden_dims=hidden_dims,
             beta=beta,
+            dp=dp,
+            target_epsilon=target_epsilon,
+            target_delta=target_delta,
+            max_grad_norm=max_grad_norm,
+            dp_metadata=dp_metadata,
             continuous=continuous,
             encoder_params=encoder_params,
             callbacks=callbacks,

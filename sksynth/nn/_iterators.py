@@ -12,7 +12,7 @@ import math
 
 import torch
 
-__all__ = ["TrainingData", "TensorBatchIterator"]
+__all__ = ["TrainingData", "TensorBatchIterator", "PoissonBatchIterator"]
 
 
 class TrainingData:
@@ -158,4 +158,73 @@ class TensorBatchIterator:
                 batch["cond"] = data.condition.own_condition(
                     codes[start : start + size], self.generator
                 )
+            yield batch
+
+
+class PoissonBatchIterator:
+    """skorch ``iterator_train`` of DP-SGD: Poisson-sampled batches of varying size.
+
+    At every step each training row is included independently with
+    probability ``sample_rate = min(1, batch_size / n_rows)`` (one vectorised
+    ``torch.rand(n_rows) < sample_rate`` from the explicit generator), which is
+    the sampling the privacy accountant assumes. A batch may be empty. An
+    epoch has ``round(n_rows / batch_size)`` steps (at least one).
+
+    Parameters
+    ----------
+    dataset : TrainingData or torch.Tensor
+        The training data.
+    batch_size : int, default=500
+        Expected rows per batch.
+    generator : torch.Generator, default=None
+        Source of the inclusion draws and of the conditional vectors.
+
+    Attributes
+    ----------
+    sample_rate : float
+        Probability that a row is in a batch.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sksynth.nn import PoissonBatchIterator
+    >>> it = PoissonBatchIterator(torch.zeros(100, 2), batch_size=10,
+    ...                           generator=torch.Generator().manual_seed(0))
+    >>> len(it), it.sample_rate
+    (10, 0.1)
+    >>> sum(batch["X"].shape[0] for batch in it) > 0
+    True
+    """
+
+    def __init__(self, dataset, batch_size=500, *, generator=None):
+        if isinstance(dataset, torch.Tensor):
+            dataset = TrainingData(dataset)
+        self.dataset = dataset
+        self.batch_size = int(batch_size)
+        self.generator = generator
+
+    @staticmethod
+    def plan(n_rows, batch_size):
+        """Return ``(sample_rate, steps_per_epoch)`` for ``n_rows`` and ``batch_size``."""
+        sample_rate = min(1.0, batch_size / n_rows)
+        return sample_rate, max(1, round(n_rows / batch_size))
+
+    @property
+    def sample_rate(self):
+        """Probability that a row is in a batch."""
+        return self.plan(len(self.dataset), self.batch_size)[0]
+
+    def __len__(self):
+        return self.plan(len(self.dataset), self.batch_size)[1]
+
+    def __iter__(self):
+        data = self.dataset
+        n_rows = len(data)
+        device = data.X.device
+        for _ in range(len(self)):
+            keep = torch.rand(n_rows, generator=self.generator, device=device) < self.sample_rate
+            rows = torch.nonzero(keep).squeeze(1)
+            batch = {"X": data.X[rows]}
+            if data.conditional:
+                batch["cond"] = data.condition.own_condition(data.codes[rows], self.generator)
             yield batch

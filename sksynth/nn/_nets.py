@@ -10,13 +10,15 @@ without touching torch's global random state.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import EpochTimer, PassthroughScoring
 
 from ._callbacks import DivergenceGuard
-from ._iterators import TensorBatchIterator, TrainingData
+from ._iterators import PoissonBatchIterator, TensorBatchIterator, TrainingData
 from ._losses import (
     bce_critic_loss,
     bce_generator_loss,
@@ -28,6 +30,15 @@ from ._losses import (
     wasserstein_generator_loss,
 )
 from ._modules import Critic, Generator, TabularVAE
+from ._privacy import (
+    DPGradientStep,
+    critic_pair_loss,
+    draw_public_conditions,
+    dropout_masks,
+    noise_multiplier_for,
+    per_row_gradients,
+    vae_row_loss,
+)
 
 __all__ = ["GANNet", "VAENet"]
 
@@ -68,6 +79,8 @@ class _GenerativeNetMixin:
     def initialize(self):
         """Seed the generators from ``random_state``, then initialise as skorch does."""
         init_seed, train_seed, _ = _seeds(self.random_state)
+        for name in ("accountant_", "epsilon_", "delta_", "noise_multiplier_", "sample_rate_"):
+            self.__dict__.pop(name, None)
         self.init_seed_ = init_seed
         self.torch_rng_ = torch.Generator(device=self.device).manual_seed(train_seed)
         return super().initialize()
@@ -84,13 +97,21 @@ class _GenerativeNetMixin:
         return super().get_dataset(X, y)
 
     def get_iterator(self, dataset, training=False):
-        """Pass the training generator (and the batch constraints) to the iterator."""
+        """Pass the training generator (and the batch constraints) to the iterator.
+
+        Under DP-SGD (``target_epsilon`` set), batches are Poisson samples
+        (:class:`~sksynth.nn.PoissonBatchIterator`).
+        """
         if training and isinstance(dataset, TrainingData):
             dataset.to(self.device)  # batches are drawn where the model trains
             kwargs = self.get_params_for("iterator_train")
             kwargs.setdefault("batch_size", self.batch_size)
             if kwargs["batch_size"] == -1:
                 kwargs["batch_size"] = len(dataset)
+            if self._private:
+                return PoissonBatchIterator(
+                    dataset, kwargs["batch_size"], generator=self.torch_rng_
+                )
             if self.iterator_train is TensorBatchIterator:
                 kwargs.setdefault("generator", self.torch_rng_)
                 kwargs.update(self._iterator_constraints())
@@ -100,6 +121,66 @@ class _GenerativeNetMixin:
     def _iterator_constraints(self):
         return {}
 
+    # ------------------------------------------------------------ DP-SGD
+    @property
+    def _private(self):
+        return getattr(self, "target_epsilon", None) is not None
+
+    def _private_module(self):
+        """Return the module trained with DP-SGD and its optimizer."""
+        raise NotImplementedError
+
+    def _check_private(self):
+        """Raise if the net's settings cannot be trained with DP-SGD."""
+
+    def fit_loop(self, X, y=None, **fit_params):
+        """Run skorch's loop; under DP-SGD, calibrate the noise first and account after."""
+        if not self._private:
+            return super().fit_loop(X, y, **fit_params)
+        data = self.get_dataset(X, y)
+        self._start_private(data)
+        try:
+            return super().fit_loop(data, y, **fit_params)
+        finally:
+            self._finish_private()
+
+    def _start_private(self, data):
+        self._check_private()
+        n_rows = len(data)
+        batch_size = n_rows if self.batch_size == -1 else int(self.batch_size)
+        rate, per_epoch = PoissonBatchIterator.plan(n_rows, batch_size)
+        self.delta_ = (
+            1.0 / n_rows if self.target_delta is None else float(self.target_delta)
+        )
+        self.sample_rate_ = rate
+        self.noise_multiplier_ = noise_multiplier_for(
+            self.target_epsilon, self.delta_, rate, per_epoch * self.max_epochs
+        )
+        module, optimizer = self._private_module()
+        self.dp_step_ = DPGradientStep(
+            optimizer,
+            [(n, p) for n, p in module.named_parameters() if p.requires_grad],
+            noise_multiplier=self.noise_multiplier_,
+            max_grad_norm=self.max_grad_norm,
+            sample_rate=rate,
+            expected_batch_size=rate * n_rows,
+            generator=self.torch_rng_,
+        )
+        previous = getattr(self, "accountant_", None)
+        if previous is not None:  # a further partial_fit spends more
+            self.dp_step_.accountant = previous
+            self.dp_step_.steps = len(previous.history)
+        self.accountant_ = self.dp_step_.accountant
+        self._fake_batch = max(2, min(batch_size, n_rows))
+        self._public_condition = data.condition if data.conditional else None
+
+    def _finish_private(self):
+        step = self.__dict__.pop("dp_step_", None)
+        self.__dict__.pop("_public_condition", None)
+        if step is not None:
+            step.close()
+            self.epsilon_ = step.epsilon(self.delta_)
+
     def _cond_index(self):
         if self.cond_index is None:
             return None
@@ -108,6 +189,7 @@ class _GenerativeNetMixin:
     def __getstate__(self):
         state = super().__getstate__()
         state.pop("torch_rng_", None)  # training-time only; may live on a GPU
+        state.pop("dp_step_", None)
         return state
 
     def _noise_generator(self, generator):
@@ -159,6 +241,15 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         Encoded column of each slot of the conditional vector.
     tau : float, default=0.2
         Gumbel-softmax temperature during training.
+    target_epsilon : float, default=None
+        Train with DP-SGD (Poisson-sampled batches, per-row clipping, Gaussian
+        noise; Opacus' RDP accountant) so that the critic (the only part that sees real rows) is
+        ``(target_epsilon, target_delta)``-differentially private. ``None``:
+        ordinary training.
+    target_delta : float, default=None
+        The delta of the guarantee (``None``: ``1 / n_rows``).
+    max_grad_norm : float, default=1.0
+        Clipping bound of each row's gradient under DP-SGD.
     random_state : int, default=None
         Seed of the weight initialisation, the noise and the batch draws.
     iterator_train : type, default=TensorBatchIterator
@@ -202,6 +293,9 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         condition_weight=1.0,
         cond_index=None,
         tau=0.2,
+        target_epsilon=None,
+        target_delta=None,
+        max_grad_norm=1.0,
         random_state=None,
         iterator_train=TensorBatchIterator,
         train_split=None,
@@ -231,6 +325,9 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         self.condition_weight = condition_weight
         self.cond_index = cond_index
         self.tau = tau
+        self.target_epsilon = target_epsilon
+        self.target_delta = target_delta
+        self.max_grad_norm = max_grad_norm
         self.random_state = random_state
 
     def _extra_scores(self):
@@ -319,6 +416,8 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         cond = None if cond is None else cond.to(self.device)
         self.critic_updates_ += 1
         generator_turn = self.critic_updates_ % self.critic_steps == 0
+        if self._private:
+            return self._private_train_step(real, cond, generator_turn)
         with torch.set_grad_enabled(generator_turn):
             logits, fake = self._fake(real.shape[0], cond)
         critic_loss = self._critic_loss(real, fake.detach(), cond)
@@ -343,6 +442,79 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
             "y_pred": fake.detach(),
             "critic_loss": critic_loss,
         }
+
+    # ------------------------------------------------------------------ DP-SGD
+    def _check_private(self):
+        if self.pac != 1 or getattr(self.critic_, "pac", 1) != 1:
+            raise ValueError(
+                f"DP-SGD needs pac=1 (got pac={self.pac}): a pack mixes several real rows "
+                "into one critic input, so clipping per pack would not bound one row's "
+                "influence."
+            )
+
+    def _private_module(self):
+        return self.critic_, self.critic_optimizer_
+
+    def _public_cond(self, n_rows):
+        if self._public_condition is None:
+            return None
+        return draw_public_conditions(
+            self._public_condition, n_rows, self.torch_rng_, device=self.device
+        )
+
+    def _private_fakes(self, n_rows):
+        """Generate rows to pair with ``n_rows`` real ones, with public conditions.
+
+        They are generated in chunks of a fixed size, so that batch
+        normalisation never mixes in the number of real rows drawn.
+        """
+        size = self._fake_batch
+        parts = []
+        for _ in range(max(1, math.ceil(n_rows / size))):
+            cond = self._public_cond(size)
+            _, fake = self._fake(size, cond)
+            parts.append(self._join(fake, cond))
+        return torch.cat(parts)[:n_rows]
+
+    def _private_train_step(self, real, cond, generator_turn):
+        """DP-SGD step of the critic on (real, generated) pairs; generator step on public data.
+
+        Each real row is paired with a generated row; the pair's critic loss
+        (with the gradient penalty on their interpolate) is differentiated per
+        pair, clipped, summed and noised (Opacus). The generator step uses
+        fresh rows with conditions drawn from the noisy counts: it only sees
+        the privatised critic.
+        """
+        rng = self.torch_rng_
+        n_rows = real.shape[0]
+        with torch.no_grad():
+            fake_in = self._private_fakes(n_rows)
+        real_in = self._join(real, cond)
+        alpha = torch.rand((n_rows, 1), generator=rng, device=self.device)
+        masks = [dropout_masks(self.critic_, n_rows, rng, self.device) for _ in range(3)]
+        masks = [m for group in masks if group is not None for m in group]
+        loss_one = critic_pair_loss(self.critic_, self.loss, self.gp_weight)
+        named = [(n, p) for n, p in self.critic_.named_parameters() if p.requires_grad]
+        grads, aux = per_row_gradients(
+            loss_one, named, (real_in, fake_in, alpha, *masks), n_rows
+        )
+        self.dp_step_.step(grads)
+        critic_loss = aux[0].mean().detach() if n_rows else real.new_zeros(())
+        if generator_turn or self.last_generator_loss_ is None:
+            with torch.set_grad_enabled(generator_turn):
+                cond_g = self._public_cond(self._fake_batch)
+                logits, fake = self._fake(self._fake_batch, cond_g)
+                self.critic_.requires_grad_(False)
+                generator_loss = self._generator_loss(logits, fake, cond_g)
+                if generator_turn:
+                    self.optimizer_.zero_grad(set_to_none=True)
+                    generator_loss.backward()
+                    self.optimizer_.step()
+                self.critic_.requires_grad_(True)
+            self.last_generator_loss_ = generator_loss.detach()
+        self.history.record_batch("critic_loss", critic_loss.item())
+        return {"loss": self.last_generator_loss_, "y_pred": fake_in.detach(),
+                "critic_loss": critic_loss}
 
     # ---------------------------------------------------------------- sampling
     def sample(self, n_samples, cond=None, *, generator=None, mode="sample", chunk_size=50_000):
@@ -404,6 +576,15 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
         Weight of the auxiliary condition loss.
     cond_index : sequence of int, default=None
         Encoded column of each slot of the conditional vector.
+    target_epsilon : float, default=None
+        Train with DP-SGD (Poisson-sampled batches, per-row clipping, Gaussian
+        noise; Opacus' RDP accountant) so that the whole VAE is
+        ``(target_epsilon, target_delta)``-differentially private. ``None``:
+        ordinary training.
+    target_delta : float, default=None
+        The delta of the guarantee (``None``: ``1 / n_rows``).
+    max_grad_norm : float, default=1.0
+        Clipping bound of each row's gradient under DP-SGD.
     random_state : int, default=None
         Seed of the weight initialisation, the reparametrisation noise and the
         shuffling.
@@ -439,6 +620,9 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
         beta=1.0,
         condition_weight=0.0,
         cond_index=None,
+        target_epsilon=None,
+        target_delta=None,
+        max_grad_norm=1.0,
         random_state=None,
         iterator_train=TensorBatchIterator,
         train_split=None,
@@ -461,6 +645,9 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
         self.beta = beta
         self.condition_weight = condition_weight
         self.cond_index = cond_index
+        self.target_epsilon = target_epsilon
+        self.target_delta = target_delta
+        self.max_grad_norm = max_grad_norm
         self.random_state = random_state
 
     def _extra_scores(self):
@@ -482,6 +669,8 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
         x = batch["X"].to(self.device)
         cond = batch.get("cond")
         cond = None if cond is None else cond.to(self.device)
+        if self._private:
+            return self._private_train_step(x, cond)
         vae = self.module_
         logits, mu, logvar = vae(x, cond, generator=self.torch_rng_)
         reconstruction = vae_reconstruction_loss(logits, x, vae.head, vae.log_sigma)
@@ -499,6 +688,29 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
         self.history.record_batch("reconstruction", reconstruction.item())
         self.history.record_batch("kl", kl.item())
         return {"loss": loss.detach(), "y_pred": logits.detach()}
+
+    def _private_module(self):
+        return self.module_, self.optimizer_
+
+    def _private_train_step(self, x, cond):
+        """One DP-SGD step: per-row gradients, clipped, summed and noised (Opacus)."""
+        vae = self.module_
+        n_rows = x.shape[0]
+        eps = torch.randn((n_rows, vae.latent_dim), generator=self.torch_rng_, device=self.device)
+        conditional = cond is not None and cond.shape[1] > 0
+        cond_in = cond if conditional else x.new_zeros((n_rows, 0))
+        loss_one = vae_row_loss(
+            vae, self.beta, self.condition_weight, self._cond_index(), conditional
+        )
+        named = [(n, p) for n, p in vae.named_parameters() if p.requires_grad]
+        grads, aux = per_row_gradients(loss_one, named, (x, cond_in, eps), n_rows)
+        self.dp_step_.step(grads)
+        with torch.no_grad():
+            vae.log_sigma.clamp_(float(np.log(0.01)), 0.0)
+        values = [a.mean().detach() if n_rows else x.new_zeros(()) for a in (aux or (0, 0, 0))]
+        self.history.record_batch("reconstruction", values[1].item())
+        self.history.record_batch("kl", values[2].item())
+        return {"loss": values[0], "y_pred": x.new_zeros((n_rows, x.shape[1]))}
 
     def sample(self, n_samples, cond=None, *, generator=None, mode="sample", chunk_size=50_000):
         """Decode ``n_samples`` latent draws into encoded rows (float32 array).
