@@ -12,7 +12,7 @@
 
 from ._callbacks import DivergenceGuard, LossProgressBar
 from ._conditions import ConditionLayout
-from ._iterators import PoissonBatchIterator, TensorBatchIterator, TrainingData
+from ._iterators import TensorBatchIterator, TrainingData
 from ._losses import (
     bce_critic_loss,
     bce_generator_loss,
@@ -36,7 +36,6 @@ __all__ = [
     "gumbel_softmax",
     "TrainingData",
     "TensorBatchIterator",
-    "PoissonBatchIterator",
     "ConditionLayout",
     "DivergenceGuard",
     "LossProgressBar",

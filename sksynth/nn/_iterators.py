@@ -187,7 +187,7 @@ class PoissonBatchIterator:
     Examples
     --------
     >>> import torch
-    >>> from sksynth.nn import PoissonBatchIterator
+    >>> from sksynth.nn._iterators import PoissonBatchIterator
     >>> it = PoissonBatchIterator(torch.zeros(100, 2), batch_size=10,
     ...                           generator=torch.Generator().manual_seed(0))
     >>> len(it), it.sample_rate

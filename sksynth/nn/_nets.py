@@ -100,7 +100,7 @@ class _GenerativeNetMixin:
         """Pass the training generator (and the batch constraints) to the iterator.
 
         Under DP-SGD (``target_epsilon`` set), batches are Poisson samples
-        (:class:`~sksynth.nn.PoissonBatchIterator`).
+        (:class:`~sksynth.nn._iterators.PoissonBatchIterator`).
         """
         if training and isinstance(dataset, TrainingData):
             dataset.to(self.device)  # batches are drawn where the model trains

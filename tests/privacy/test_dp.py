@@ -15,7 +15,7 @@ from sksynth.generators import (
     GANSampler,
     VAESampler,
 )
-from sksynth.nn import PoissonBatchIterator
+from sksynth.nn._iterators import PoissonBatchIterator
 
 SAMPLERS = [VAESampler, GANSampler, ConditionalVAESampler, ConditionalGANSampler]
 TINY = dict(epochs=2, batch_size=40, hidden_dims=(16,), latent_dim=4, random_state=0)
