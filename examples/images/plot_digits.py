@@ -69,7 +69,7 @@ generators = {
         epochs=epochs or 100, batch_size=128, condition_columns=None, random_state=0
     ),
     "conditional GAN": ConditionalGANSampler(
-        epochs=epochs or 120,
+        epochs=epochs or 100,
         batch_size=100,
         hidden_dims=(128, 128),
         pac=1,
