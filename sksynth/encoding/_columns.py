@@ -102,11 +102,27 @@ def numbers_to_dtype(values, missing, dtype, integral):
             series = series.dt.tz_localize("UTC").dt.tz_convert(tz)
         return series.astype(dtype)
     values[missing] = np.nan
+    target = getattr(dtype, "numpy_dtype", dtype)  # Int64 -> int64
+    if isinstance(target, np.dtype) and target.kind in "iu":
+        values = np.clip(values, *_float_bounds(target))
     if isinstance(dtype, np.dtype):
         return pd.Series(values.astype(dtype), dtype=dtype)
     array = pd.array(values, dtype=dtype)
     array[missing] = pd.NA
     return pd.Series(array, dtype=dtype)
+
+
+def _float_bounds(dtype):
+    """Floats nearest to an integer dtype's range that still cast into it.
+
+    ``float(2**63 - 1)`` rounds up to ``2**63``, which overflows ``int64``
+    (to ``-2**63``); the upper bound is the largest float below it instead.
+    """
+    info = np.iinfo(dtype)
+    low, high = float(info.min), float(info.max)
+    if high > info.max:
+        high = float(np.nextafter(high, -np.inf))
+    return low, high
 
 
 def labels_to_dtype(values, missing, dtype, missing_value):

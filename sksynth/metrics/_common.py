@@ -21,7 +21,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from sksynth.utils import check_dataframe, infer_column_kinds
+from sksynth.utils import check_dataframe, check_no_inf, infer_column_kinds
 
 __all__ = [
     "NUMERIC_KINDS",
@@ -47,6 +47,7 @@ _KIND_GROUP = {
 
 def _as_frame(X, name: str, min_rows: int) -> pd.DataFrame:
     frame = check_dataframe(X, name=name)
+    check_no_inf(frame, name=name)
     if len(frame) < min_rows:
         raise ValueError(
             f"{name} has {len(frame)} row(s); at least {min_rows} are required to compare "

@@ -16,7 +16,7 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
-from ..utils import check_dataframe, infer_column_kinds
+from ..utils import check_dataframe, check_no_inf, infer_column_kinds
 
 __all__ = ["make_encoder"]
 
@@ -74,6 +74,44 @@ def datetimes_to_seconds(X):
         for col in frame.columns
     }
     return pd.DataFrame(seconds, index=frame.index).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def categories_as_objects(X):
+    """Make categorical columns safe for scikit-learn's encoders.
+
+    Each column becomes ``object`` with every missing value (``None``,
+    ``pd.NA``, ``NaN``) as ``NaN``; a column that mixes Python types (``1``
+    and ``"a"``) has its values turned into strings, which the encoders need
+    (``1`` and ``"1"`` then become one category).
+
+    Parameters
+    ----------
+    X : {array-like, DataFrame} of shape (n_samples, n_features)
+        Categorical columns.
+
+    Returns
+    -------
+    X_objects : DataFrame of shape (n_samples, n_features)
+        A new table; ``X`` is not changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.preprocessing._encoder import categories_as_objects
+    >>> X = pd.DataFrame({"a": pd.array(["x", None], dtype="string"), "b": [1, "y"]})
+    >>> categories_as_objects(X).to_numpy().tolist()
+    [['x', '1'], [nan, 'y']]
+    """
+    frame = pd.DataFrame(X)
+    columns = {}
+    for col in frame.columns:
+        values = frame[col].astype(object)
+        missing = values.isna().to_numpy()
+        if pd.api.types.infer_dtype(values, skipna=True) in ("mixed", "mixed-integer"):
+            values = values.astype(str)
+        values = values.where(~missing, np.nan)
+        columns[col] = values
+    return pd.DataFrame(columns, index=frame.index, columns=frame.columns)
 
 
 def _make_scaler(scale):
@@ -171,6 +209,7 @@ def make_encoder(
     ['age', 'job_a', 'job_b', 'ok']
     """
     frame = check_dataframe(X, name="X")
+    check_no_inf(frame)
     resolved = infer_column_kinds(frame, overrides=kinds)
     by_name = isinstance(X, pd.DataFrame)
     position = {col: i for i, col in enumerate(frame.columns)}
@@ -185,9 +224,9 @@ def make_encoder(
         transformers.append(("numeric", _make_scaler(scale), numeric))
     labels = select(("categorical",))
     if labels:
-        transformers.append(
-            ("categorical", _make_categorical(categorical, min_frequency, max_categories), labels)
-        )
+        as_objects = FunctionTransformer(categories_as_objects, feature_names_out="one-to-one")
+        encoder = _make_categorical(categorical, min_frequency, max_categories)
+        transformers.append(("categorical", make_pipeline(as_objects, encoder), labels))
     flags = select(("boolean",))
     if flags:
         transformers.append(
