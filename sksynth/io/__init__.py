@@ -13,6 +13,13 @@ scikit-learn, but unpickling can run arbitrary code: load such files only
 from trusted sources.
 """
 
+from ._dask import sample_to_parquet_dask
 from ._model_file import ModelFileError, load_sampler, read_model_info, save_sampler
 
-__all__ = ["ModelFileError", "load_sampler", "read_model_info", "save_sampler"]
+__all__ = [
+    "ModelFileError",
+    "load_sampler",
+    "read_model_info",
+    "sample_to_parquet_dask",
+    "save_sampler",
+]
