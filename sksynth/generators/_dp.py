@@ -451,8 +451,8 @@ class DPSamplerMixin:
         del self._dp_plan
 
     def _dp_net_params(self):
-        if not self.dp:
-            return {}
+        if not self.dp or not hasattr(self, "_dp_plan"):
+            return {}  # outside fit (e.g. a net rebuilt to load weights): ordinary net
         return {
             "target_epsilon": self._dp_plan["net_epsilon"],
             "target_delta": self._dp_plan["net_delta"],
