@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all install demo test lint pytest bench docs clean
+.PHONY: all install demo test lint pytest bench docs docs-full clean
 
 all: test
 
@@ -36,9 +36,15 @@ bench: $(STAMP)
 	$(BIN)/pip install -e ".[bench]"
 	$(BIN)/python -m benchmarks.run
 
+# The HTML site; the gallery pages are built without running the examples
+# (set plot_gallery in docs/conf.py, or `make docs-full`, to run them).
 docs: $(STAMP)
 	$(BIN)/pip install -e ".[docs]"
-	$(BIN)/sphinx-build -W -b html docs docs/_build/html
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+docs-full: $(STAMP)
+	$(BIN)/pip install -e ".[docs]"
+	$(BIN)/sphinx-build -W --keep-going -D plot_gallery=1 -b html docs docs/_build/html
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info demo_output docs/_build .pytest_cache .ruff_cache

@@ -1,7 +1,7 @@
 """
-==================================================
+===================================================
 Training a classifier on synthetic data, end to end
-==================================================
+===================================================
 
 Two ways to use a generator when the real data are scarce or cannot be
 shared:

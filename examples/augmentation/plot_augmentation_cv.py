@@ -1,7 +1,7 @@
 """
-=========================================================
+==================================================================
 Over-sampling with GANs and VAEs versus SMOTE, by cross-validation
-=========================================================
+==================================================================
 
 sksynth's generators are imbalanced-learn samplers: in an
 :class:`imblearn.pipeline.Pipeline` they add synthetic rows of the minority

@@ -1,7 +1,7 @@
 """
-==============================================
+================================================
 Sampling rows with given labels or column values
-==============================================
+================================================
 
 A conditional generator learns the table *given* a condition: the class
 label, and (as in CTGAN) the category of one discrete column. It can then be

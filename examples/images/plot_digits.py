@@ -1,7 +1,7 @@
 """
-===========================================================
+============================================================
 Generating handwritten digits with a conditional VAE and GAN
-===========================================================
+============================================================
 
 scikit-learn's digits are 8x8 grey images: a table of 64 continuous columns
 (pixel intensities, scaled to [0, 1]) and a label. A conditional generator

@@ -1,7 +1,7 @@
 """
-==========================================================
+===================================================
 Differential privacy: the privacy/utility trade-off
-==========================================================
+===================================================
 
 With ``dp=True`` a generator is trained with DP-SGD and everything it keeps
 about the training rows is differentially private, with a budget

@@ -1,7 +1,7 @@
 """
-======================================================
+=================================================
 Replacing a sensitive table with a synthetic copy
-======================================================
+=================================================
 
 A credit table describes real people. Sharing a synthetic copy instead is
 only worth it if the copy is *useful* (a model trained on it works on real

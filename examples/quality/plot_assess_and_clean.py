@@ -1,7 +1,7 @@
 """
-==================================================
+================================================
 Assess, clean and re-assess a messy credit table
-==================================================
+================================================
 
 Real tables arrive messy: rows exported twice, numbers stored as text with
 placeholders such as ``"?"``, flags written ``"yes"``/``"No"``, impossible

@@ -1,7 +1,7 @@
 """
-==============================================
+================================================
 Tuning a generator by fidelity with GridSearchCV
-==============================================
+================================================
 
 Which latent size, how many epochs? A generator has no labels to predict,
 but it can still be cross-validated: fit it on the training folds, sample as

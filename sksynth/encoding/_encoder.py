@@ -326,7 +326,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Z : ndarray of float32 of shape (n_samples, n_features_out_)
+        Z : ndarray of float32 of shape (n_samples, `n_features_out_`)
             The encoded table, laid out as :attr:`output_spans_` says.
         """
         check_is_fitted(self)
@@ -360,7 +360,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        Z : array-like of shape (n_samples, n_features_out_)
+        Z : array-like of shape (n_samples, `n_features_out_`)
             Activated generator output or :meth:`transform` output: values in
             the continuous spans (``tanh`` spans are clipped to ``[-1, 1]``),
             scores or probabilities in the softmax spans.
@@ -374,7 +374,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X : pandas.DataFrame of shape (n_samples, n_features_in_)
+        X : pandas.DataFrame of shape (n_samples, `n_features_in_`)
             The columns seen during ``fit``, in order, with their dtypes
             (categories included); integers rounded; values clipped to the
             training range; missing values where the missing span says so.
@@ -433,7 +433,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        names : ndarray of object of shape (n_features_out_,)
+        names : ndarray of object of shape (`n_features_out_`,)
         """
         check_is_fitted(self)
         names = []

@@ -210,7 +210,7 @@ class TypeCoercer(_TableTransformer):
         ``"to_boolean"``, ``"to_category"`` or ``"to_datetime"``.
     n_features_in_ : int
         Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen during fit (only when they are all strings).
 
     Raises

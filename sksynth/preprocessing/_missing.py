@@ -100,7 +100,7 @@ class MissingValueImputer(_TableTransformer):
         ``add_indicator=True``).
     n_features_in_ : int
         Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen during fit (only when they are all strings).
 
     Raises
@@ -330,7 +330,7 @@ class HighMissingColumnDropper(_TableTransformer):
         The dropped columns, in their original order.
     n_features_in_ : int
         Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen during fit (only when they are all strings).
 
     Raises
@@ -460,7 +460,7 @@ class MissingRowDropper(_RowFilterSampler):
         Positions of the rows that were kept.
     n_features_in_ : int
         Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen during fit (only when they are all strings).
 
     See Also

@@ -143,7 +143,7 @@ class OutlierClipper(_TableTransformer):
         The kind of every column.
     n_features_in_ : int
         Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen during fit (only when they are all strings).
 
     Raises
@@ -297,7 +297,7 @@ class OutlierRemover(_RowFilterSampler):
         Always ``"auto"`` (kept for imbalanced-learn's API).
     n_features_in_ : int
         Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen during fit (only when they are all strings).
 
     See Also
