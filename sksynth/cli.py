@@ -33,10 +33,13 @@ by chunk (``--chunk-size``), so ten million rows never sit in memory at once.
 
 Model files
 -----------
-``sksynth fit`` saves the fitted sampler with :mod:`joblib`, which uses
-pickle: **load model files from trusted sources only** -- unpickling a file
-can run arbitrary code. :func:`save_model` and :func:`load_model` are the only
-two places that know the format, so that a safer one can replace it.
+``sksynth fit`` saves the fitted sampler as a safe sksynth model file
+(:func:`sksynth.io.save_sampler`): hyperparameters and encoder state as JSON
+and NPZ, weights as torch state dicts loaded with ``weights_only=True``, and a
+SHA-256 manifest. Loading such a file runs no code from it, and a modified file
+is refused. Any file name works (``model.sksynth`` is conventional; the
+``model.joblib`` of older examples is accepted as a name, but the content is
+not pickle).
 
 Errors
 ------
@@ -294,15 +297,17 @@ def write_table(frame: pd.DataFrame, path, *, option: str = "--out"):
 def save_model(bundle: dict, path) -> Path:
     """Save a model bundle (the fitted sampler and what the CLI knows of its table).
 
-    The file is written with :func:`joblib.dump` (pickle), atomically.
+    The file is a safe sksynth model file (:func:`sksynth.io.save_sampler`): JSON,
+    NPZ and torch state dicts in a zip with a SHA-256 manifest. Loading it runs no
+    code from the file. It is written atomically.
 
     Parameters
     ----------
     bundle : dict
-        As built by ``sksynth fit``: ``sampler``, ``model``, ``target``,
-        ``columns`` and provenance entries.
+        As built by ``sksynth fit``: ``sampler`` (fitted), ``model``, ``target``,
+        ``columns`` and provenance entries (JSON-able).
     path : str or path-like
-        The destination (conventionally ``.joblib``).
+        The destination (any name; ``.sksynth`` is conventional).
 
     Returns
     -------
@@ -311,38 +316,36 @@ def save_model(bundle: dict, path) -> Path:
 
     See Also
     --------
-    load_model : Read it back (trusted files only).
+    load_model : Read it back.
 
     Examples
     --------
     >>> import pathlib, tempfile
+    >>> import numpy as np, pandas as pd
     >>> from sksynth.cli import load_model, save_model
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.joblib"
-    >>> _ = save_model({"sampler": None, "columns": ["a"], "target": None}, path)
+    >>> from sksynth.generators import VAESampler
+    >>> X = pd.DataFrame(np.random.default_rng(0).normal(size=(40, 2)), columns=["a", "b"])
+    >>> sampler = VAESampler(epochs=1, batch_size=20, hidden_dims=(8,), latent_dim=2,
+    ...                      random_state=0).fit(X)
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.sksynth"
+    >>> _ = save_model({"sampler": sampler, "columns": ["a", "b"], "target": None}, path)
     >>> load_model(path)["columns"]
-    ['a']
+    ['a', 'b']
     """
-    import joblib
+    from .io import save_sampler
 
-    from . import __version__
-    from .utils import atomic_write
-
-    content = {
-        "format": _MODEL_FORMAT,
-        "format_version": _MODEL_FORMAT_VERSION,
-        "sksynth_version": __version__,
-        **bundle,
-    }
-    with atomic_write(path, "wb") as fh:
-        joblib.dump(content, fh)
+    metadata = {key: value for key, value in bundle.items() if key != "sampler"}
+    metadata["format"] = _MODEL_FORMAT
+    metadata["format_version"] = _MODEL_FORMAT_VERSION
+    save_sampler(bundle["sampler"], path, metadata=metadata)
     return Path(path)
 
 
 def load_model(path, *, option: str = "MODEL") -> dict:
     """Load a model bundle written by :func:`save_model`.
 
-    .. warning:: The file is unpickled: only load model files you trust;
-       unpickling can run arbitrary code.
+    The file's integrity is checked against its manifest, and nothing in it is
+    executed (no pickle): a modified or foreign file is refused.
 
     Parameters
     ----------
@@ -354,33 +357,33 @@ def load_model(path, *, option: str = "MODEL") -> dict:
     Returns
     -------
     bundle : dict
-        The sampler and what was recorded with it.
+        The sampler (``"sampler"``) and what was recorded with it.
 
     Raises
     ------
     CLIError
-        If the file is missing or is not an sksynth model file.
+        If the file is missing, is not an sksynth model file, or was modified.
     """
-    import joblib
+    from .io import ModelFileError, load_sampler, read_model_info
 
     path = Path(path)
     if not path.is_file():
         raise CLIError(f"{option} {str(path)!r}: no such file")
     try:
-        content = joblib.load(path)
-    except Exception as exc:  # noqa: BLE001 - any unpickling failure means "not a model file"
+        metadata = read_model_info(path).get("metadata") or {}
+        sampler = load_sampler(path)
+    except ModelFileError as exc:
         raise CLIError(
             f"{option} {str(path)!r} is not a model file written by 'sksynth fit' "
-            f"({type(exc).__name__}: {_one_line(exc)})"
+            f"({_one_line(exc)})"
         ) from None
-    if not isinstance(content, dict) or content.get("format") != _MODEL_FORMAT:
+    if metadata.get("format") != _MODEL_FORMAT:
         raise CLIError(f"{option} {str(path)!r} is not a model file written by 'sksynth fit'")
-    if content.get("format_version", 0) > _MODEL_FORMAT_VERSION:
+    if metadata.get("format_version", 0) > _MODEL_FORMAT_VERSION:
         raise CLIError(
-            f"{option} {str(path)!r} was written by a newer sksynth "
-            f"({content.get('sksynth_version')}); upgrade sksynth to read it"
+            f"{option} {str(path)!r} was written by a newer sksynth; upgrade sksynth to read it"
         )
-    return content
+    return {**metadata, "sampler": sampler}
 
 
 # --------------------------------------------------------------------------- parsing
@@ -584,7 +587,7 @@ def _cmd_fit(args) -> int:
     sampler = _make_sampler(args)
     out = Path(args.out)
     if out.is_dir():
-        raise CLIError(f"--out {str(out)!r} is a folder; give a file name (model.joblib)")
+        raise CLIError(f"--out {str(out)!r} is a folder; give a file name (model.sksynth)")
     _info(
         args,
         f"fitting {args.model} ({args.epochs} epochs) on {X.shape[0]} rows x "
@@ -594,7 +597,7 @@ def _cmd_fit(args) -> int:
     save_model(
         {
             "model": args.model,
-            "sampler": sampler.set_params(verbose=0),
+            "sampler": sampler.set_params(verbose=0, callbacks=None),
             "target": args.target,
             "columns": list(frame.columns),
             "n_rows": int(frame.shape[0]),
@@ -602,7 +605,7 @@ def _cmd_fit(args) -> int:
         },
         out,
     )
-    print(f"model written to {out} (joblib/pickle: share and load it only between trusted parties)")
+    print(f"model written to {out}")
     return 0
 
 
@@ -662,18 +665,17 @@ def _cmd_sample(args) -> int:
     # Fail on bad conditions before the output file is opened.
     _assemble(sampler.sample(1, y=label, conditions=conditions or None, random_state=seed), bundle)
     _info(args, f"sampling {args.n} rows from {args.model} ({bundle.get('model')})")
-    starts = range(0, args.n, args.chunk_size)
     with (
         _chunk_writer(args.out) as writer,
         tqdm(total=args.n, unit="row", unit_scale=True, disable=args.quiet, file=sys.stderr) as bar,
     ):
-        for i, start in enumerate(starts):
-            size = min(args.chunk_size, args.n - start)
-            out = sampler.sample(
-                size, y=label, conditions=conditions or None, random_state=seed + i
-            )
-            writer.write(_assemble(out, bundle))
-            bar.update(size)
+        chunks = sampler.iter_samples(
+            args.n, args.chunk_size, y=label, conditions=conditions or None, random_state=seed
+        )
+        for out in chunks:
+            frame = _assemble(out, bundle)
+            writer.write(frame)
+            bar.update(len(frame))
     print(f"{args.n} synthetic rows written to {args.out}")
     return 0
 
@@ -840,7 +842,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "fit",
-        help="fit a generator and save it (joblib)",
+        help="fit a generator and save it (a safe sksynth model file)",
         description="Fit a generative model of a table and save it. With --target, "
         "conditional models learn one model conditioned on the label, "
         "unconditional ones one model per class. The model file is a pickle: "
@@ -863,7 +865,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="any other parameter of the sampler, e.g. --param lr=1e-3 "
         "--param hidden_dims='(128,128)' (repeatable)",
     )
-    p.add_argument("--out", required=True, metavar="MODEL.joblib", help="the model file")
+    p.add_argument("--out", required=True, metavar="MODEL.sksynth", help="the model file")
     _random_state(p, 0, "training")
     _common(p)
     p.set_defaults(func=_cmd_fit)

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sksynth.utils import atomic_write
+
 __all__ = ["main"]
 
 
@@ -69,7 +71,8 @@ def _cleaning_stage(X, y, out: Path):
             target=y.name,
         )
         card_path = out / "credit_clean_card.json"
-        card.to_json(card_path)
+        with atomic_write(card_path) as fh:
+            fh.write(card.to_json())
     n_missing = int(X.isna().sum().sum())
     _log(f"  filled {n_missing} missing values; card: {card_path}")
     return X_clean, card_path
@@ -85,7 +88,8 @@ def _generation_stage(X_train, y_train, X_test, y_test, out: Path, epochs: int):
     with _timed("sampling"):
         X_syn, y_syn = generator.sample(len(X_train), random_state=0)
         synthetic = pd.concat([X_syn, y_syn], axis=1)
-        synthetic.to_csv(out / "credit_synthetic.csv", index=False)
+        with atomic_write(out / "credit_synthetic.csv") as fh:
+            synthetic.to_csv(fh, index=False)
     with _timed("evaluation"):
         real_train = pd.concat([X_train, y_train], axis=1)
         holdout = pd.concat([X_test, y_test], axis=1)
@@ -178,7 +182,7 @@ def main(argv=None) -> int:
     )
     outputs["synthetic table"] = out / "credit_synthetic.csv"
     augmentation = _augmentation_stage(X, y, epochs)
-    with open(out / "summary.json", "w", encoding="utf-8") as fh:
+    with atomic_write(out / "summary.json") as fh:
         json.dump(
             {
                 "scores": {k: float(v) for k, v in scores.items()},

@@ -14,6 +14,7 @@ FAMILIES = [
     "sksynth.encoding",
     "sksynth.generators",
     "sksynth.metrics",
+    "sksynth.io",
     "sksynth.nn",
     "sksynth.utils",
 ]

@@ -17,9 +17,7 @@ LIBRARY = Path(__file__).resolve().parents[2] / "sksynth"
 WRITERS = {"to_csv", "to_parquet", "to_excel", "to_json", "write_text", "write_bytes", "savefig"}
 HANDLES = {"fh", "buffer", "self.fh", "stream", "file", "f"}
 # {file: reason} for writers that are known and reported, not yet fixed.
-KNOWN = {
-    "demo.py": "the demo writes its outputs with plain open()/to_csv; reported to the lead",
-}
+KNOWN: dict[str, str] = {}
 
 
 def _name(node):
