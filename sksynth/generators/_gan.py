@@ -259,9 +259,14 @@ class ConditionalGANSampler(GANSampler):
     loss : {"wgan-gp", "bce"}, default="wgan-gp"
         Wasserstein loss with gradient penalty, or the non-saturating standard
         GAN loss.
-    pac : int, default=10
+    pac : int, default=1
         Rows the critic judges together (PacGAN); ignored (taken as 1) with
-        ``dp=True``.
+        ``dp=True``. The default is 1, unlike :class:`GANSampler`'s 10: a packed
+        critic reads each position of a pack with its own weights and barely
+        learns how a row relates to its own condition, so with ``pac=10`` the
+        generator learns to ignore the condition (measured on digits: 10% of
+        generated images recognised as the requested digit with ``pac=10``,
+        76-91% with ``pac=1``). CTGAN's critic has the same design.
     critic_steps : int, default=1
         Critic updates per generator update.
     gp_weight : float, default=10.0
@@ -367,7 +372,7 @@ class ConditionalGANSampler(GANSampler):
         latent_dim=128,
         hidden_dims=(256, 256),
         loss="wgan-gp",
-        pac=10,
+        pac=1,
         critic_steps=1,
         gp_weight=10.0,
         condition_weight=1.0,
