@@ -71,8 +71,24 @@ def machine():
         "torch_interop_threads": torch.get_num_interop_threads(),
         "omp_num_threads_env": os.environ.get("OMP_NUM_THREADS"),
         "python": platform.python_version(),
+        "git": git_state(),
         "platform": platform.platform(),
     }
+
+
+def git_state():
+    """Commit of the working tree and whether ``sksynth/`` has uncommitted changes."""
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "sksynth"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "sksynth_dirty": None}
+    return {"commit": commit or None, "sksynth_dirty": bool(dirty)}
 
 
 def now():

@@ -31,6 +31,7 @@ class _Phases:
         self.total = defaultdict(float)
         self.calls = defaultdict(int)
         self._stack = []
+        self.sampling = False
 
     @contextlib.contextmanager
     def phase(self, name):
@@ -46,12 +47,14 @@ class _Phases:
             if self._stack:
                 self._stack[-1][1] += spent
 
-    def wrap(self, owner, attr, name):
+    def wrap(self, owner, attr, name, sampling_name=None):
+        """Time ``owner.attr`` as ``name`` (``sampling_name`` while sampling)."""
         original = getattr(owner, attr)
         phases = self
 
         def timed(*args, **kwargs):
-            with phases.phase(name):
+            label = sampling_name if (phases.sampling and sampling_name) else name
+            with phases.phase(label):
                 return original(*args, **kwargs)
 
         setattr(owner, attr, timed)
@@ -83,9 +86,19 @@ def instrumented():
 
     from sksynth.base import BaseGenerativeSampler
     from sksynth.encoding import TabularEncoder
-    from sksynth.nn import GANNet, TensorBatchIterator
+    from sksynth.nn import Critic, GANNet, Generator, SpanActivation, TensorBatchIterator
 
     phases = _Phases()
+    original_sample = GANNet.sample
+
+    def sample(self, *args, **kwargs):
+        phases.sampling = True
+        try:
+            with phases.phase("sampling: rest of net.sample (noise, chunks, concatenation)"):
+                return original_sample(self, *args, **kwargs)
+        finally:
+            phases.sampling = False
+
     patches = [
         phases.wrap(
             BaseGenerativeSampler, "_fit_encoder", "encoding (TabularEncoder fit+transform)"
@@ -93,21 +106,63 @@ def instrumented():
         phases.wrap(BaseGenerativeSampler, "_train", "setup (nets, condition layout, tensors)"),
         phases.wrap(NeuralNet, "fit", "skorch bookkeeping (fit loop, history, callbacks)"),
         phases.wrap(GANNet, "train_step", "train step: rest (losses .item(), requires_grad, ...)"),
-        phases.wrap(GANNet, "_fake", "generator forward (+ Gumbel-softmax heads)"),
-        phases.wrap(GANNet, "_critic_loss", "critic forward + gradient penalty"),
-        phases.wrap(GANNet, "_generator_loss", "generator loss (critic forward, condition loss)"),
+        phases.wrap(GANNet, "_fake", "generator: noise draw"),
+        phases.wrap(Generator, "forward", "generator MLP forward",
+                    "sampling: generator MLP forward"),
+        phases.wrap(SpanActivation, "forward", "output heads (Gumbel-softmax)",
+                    "sampling: output heads (Gumbel draws, one-hot)"),
+        phases.wrap(Critic, "forward", "critic forward"),
+        phases.wrap(GANNet, "_critic_loss", "critic loss: gradient penalty (double backward) "
+                    "and loss arithmetic"),
+        phases.wrap(GANNet, "_generator_loss", "generator loss: condition loss and arithmetic"),
         phases.wrap(torch.Tensor, "backward", "backward passes"),
         phases.wrap(torch.optim.Adam, "step", "optimizer steps (Adam)"),
         phases.wrap(torch.optim.Optimizer, "zero_grad", "optimizer zero_grad"),
-        phases.wrap(GANNet, "sample", "sampling: network forward + heads"),
+        (GANNet, "sample", original_sample),
         phases.wrap(TabularEncoder, "inverse_transform", "sampling: decoding to a DataFrame"),
         _wrap_iterator(phases, TensorBatchIterator),
+    ]
+    GANNet.sample = sample
+    try:
+        yield phases
+    finally:
+        for owner, attr, original in reversed(patches):
+            setattr(owner, attr, original)
+
+
+@contextlib.contextmanager
+def instrumented_vae_sampling():
+    """Phase timers for the sampling path of the VAE samplers."""
+    from sksynth.encoding import TabularEncoder
+    from sksynth.nn import SpanActivation, TabularVAE, VAENet
+
+    phases = _Phases()
+    phases.sampling = True
+    patches = [
+        phases.wrap(VAENet, "sample", "sampling: rest of net.sample (noise, clamp, chunks)"),
+        phases.wrap(TabularVAE, "decode", "sampling: decoder MLP forward"),
+        phases.wrap(SpanActivation, "forward", "sampling: output heads (Gumbel draws, one-hot)"),
+        phases.wrap(TabularEncoder, "inverse_transform", "sampling: decoding to a DataFrame"),
     ]
     try:
         yield phases
     finally:
         for owner, attr, original in reversed(patches):
             setattr(owner, attr, original)
+
+
+def vae_sampling(frame, epochs, sample_rows, seed):
+    """Phases of ``ConditionalVAESampler.sample`` (after an uninstrumented fit)."""
+    model = _models.make("sksynth.ConditionalVAE", epochs, seed)
+    with quiet():
+        model.fit(frame)
+    with instrumented_vae_sampling() as phases, quiet(), Timer() as t:
+        model.sample(sample_rows)
+    out = dict(phases.total)
+    out["sampling: rest (condition vectors, sampler glue)"] = max(
+        t.seconds - sum(out.values()), 0.0
+    )
+    return t.seconds, out
 
 
 def _fit_and_sample(frame, epochs, sample_rows, seed):
@@ -132,6 +187,10 @@ def run(*, dataset="credit", epochs=10, sample_rows=100_000, seed=0, top=25, log
     )
     fit_phases["fit: rest (validation, sampler glue)"] = max(fit_s - sum(fit_phases.values()), 0.0)
     steps = max(len(frame) // _models.GAN_SETTINGS["batch_size"], 1) * epochs
+
+    vae_s, vae_phases = vae_sampling(frame, epochs, sample_rows, seed)
+    for name, sec in sorted(vae_phases.items(), key=lambda kv: -kv[1]):
+        log(f"  profile VAE sample {name:53s} {sec:7.3f}s {100 * sec / vae_s:5.1f}%")
 
     profiler = cProfile.Profile()
     profiler.enable()
@@ -165,6 +224,8 @@ def run(*, dataset="credit", epochs=10, sample_rows=100_000, seed=0, top=25, log
         "sample_rows": sample_rows,
         "sample_seconds": sample_s,
         "sample_phases": sample_phases,
+        "vae_sample_seconds": vae_s,
+        "vae_sample_phases": vae_phases,
         "cprofile_fit_seconds": prof_fit_s,
         "top_functions": functions,
     }

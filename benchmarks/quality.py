@@ -23,23 +23,40 @@ MODELS = _models.OURS + _models.SDV_PEERS
 
 
 def _scores(ds, train, synthetic, seed):
+    """Every metric on its own: one that cannot be computed leaves the others."""
     from sksynth.metrics import dcr_share, detection_auc, fidelity_score, tstr_score
 
-    with quiet():
-        fidelity = fidelity_score(train, synthetic)
-        detection = detection_auc(train, synthetic, random_state=seed)
-        utility = tstr_score(train, synthetic, ds.holdout, ds.target, random_state=seed)
-        dcr = dcr_share(train, synthetic, ds.holdout, random_state=seed)
-    first = utility.index[0]
-    return {
-        "fidelity": float(fidelity),
-        "detection_auc": float(detection),
-        "tstr_metric": str(first),
-        "trtr": float(utility.loc[first, "real"]),
-        "tstr": float(utility.loc[first, "synthetic"]),
-        "tstr_trtr_ratio": float(utility.loc[first, "ratio"]),
-        "dcr_share": float(dcr),
+    out, errors = {}, {}
+
+    def utility():
+        scores = tstr_score(train, synthetic, ds.holdout, ds.target, random_state=seed)
+        first = scores.index[0]
+        return {
+            "tstr_metric": str(first),
+            "trtr": float(scores.loc[first, "real"]),
+            "tstr": float(scores.loc[first, "synthetic"]),
+            "tstr_trtr_ratio": float(scores.loc[first, "ratio"]),
+        }
+
+    metrics = {
+        "fidelity": lambda: {"fidelity": float(fidelity_score(train, synthetic))},
+        "detection_auc": lambda: {
+            "detection_auc": float(detection_auc(train, synthetic, random_state=seed))
+        },
+        "tstr_trtr_ratio": utility,
+        "dcr_share": lambda: {
+            "dcr_share": float(dcr_share(train, synthetic, ds.holdout, random_state=seed))
+        },
     }
+    for name, compute in metrics.items():
+        try:
+            with quiet():
+                out.update(compute())
+        except Exception as exc:  # e.g. a synthetic target with a single class
+            errors[name] = f"{type(exc).__name__}: {exc}"[:300]
+    if errors:
+        out["metric_errors"] = errors
+    return out
 
 
 def run_dataset(ds, *, epochs, seed, max_train_rows=None, models=None, log=print):
@@ -63,11 +80,13 @@ def run_dataset(ds, *, epochs, seed, max_train_rows=None, models=None, log=print
             log(f"  quality {ds.name:14s} {name:24s} FAILED {row['error']}")
             rows.append(row)
             continue
-        log(
-            f"  quality {ds.name:14s} {name:24s} fidelity {row['fidelity']:.3f}  "
-            f"detection {row['detection_auc']:.3f}  TSTR/TRTR {row['tstr_trtr_ratio']:.3f}  "
-            f"DCR {row['dcr_share']:.3f}  ({row['fit_sample_seconds']:.1f}s)"
+        shown = "  ".join(
+            f"{k} {row[k]:.3f}" for k in ("fidelity", "detection_auc", "tstr_trtr_ratio",
+                                          "dcr_share") if k in row
         )
+        failed = "; ".join(f"{k}: {v}" for k, v in row.get("metric_errors", {}).items())
+        log(f"  quality {ds.name:14s} {name:24s} {shown}  ({row['fit_sample_seconds']:.1f}s)"
+            + (f"  not computed: {failed}" if failed else ""))
         rows.append(row)
         del model, synthetic
         gc.collect()

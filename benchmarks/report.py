@@ -85,11 +85,14 @@ def verdict(ok):
 def _machine_line(run):
     m = run.get("machine", {})
     v = run.get("versions", {})
+    git = m.get("git") or {}
+    dirty = " + uncommitted sksynth changes" if git.get("sksynth_dirty") else ""
+    tree = f"commit {git.get('commit')}{dirty}, " if git.get("commit") else ""
     return (
         f"`{run['_file']}` ({run.get('started', '?')}, {run.get('seconds', 0):.0f} s): "
         f"{m.get('nproc', '?')} cores ({m.get('cpu_model', '?')}), torch threads "
         f"{m.get('torch_threads', '?')}, load at start {m.get('load_average_at_start', '?')}; "
-        f"sksynth {v.get('sksynth')}, torch {v.get('torch')}, ctgan {v.get('ctgan')}, "
+        f"{tree}sksynth {v.get('sksynth')}, torch {v.get('torch')}, ctgan {v.get('ctgan')}, "
         f"sdv {v.get('sdv')}, pandas {v.get('pandas')}; command `{run.get('command', '?')}`"
     )
 
@@ -260,10 +263,19 @@ def section_speed(runs, static_dir, targets):
     if not rows:
         return []
     newest = runs[0]
-    from .speed import ratios as compute_ratios
+    from ._summary import ratios as compute_ratios
 
     ratios = compute_ratios(rows)
     out = ["## Speed", "", "Run: " + _machine_line(newest), ""]
+    gauge = [(run.get("results") or {}).get(k) for run in runs[:1]
+             for k in ("matmul_gflops_start", "matmul_gflops_end")]
+    if all(gauge):
+        out += [f"Machine gauge: a (500, 256) x (256, 256) float32 product ran at "
+                f"{gauge[0]:.0f} GFLOP/s at the start and {gauge[1]:.0f} GFLOP/s at the end of "
+                "the run (one thread).", ""]
+    out += ["Wall-clock and CPU time are both given: with one torch thread the process's CPU "
+            "time hardly depends on what else runs on the machine, wall time does (a load "
+            "average above the core count means the run shared its cores).", ""]
     out += ["Seconds per epoch are those of the fastest epoch of one fit (the least "
             "disturbed by other work on the machine; the median is in the JSON), timed alike on "
             "both sides (from the start of one epoch to the start of the next: batch drawing, "
@@ -273,10 +285,13 @@ def section_speed(runs, static_dir, targets):
             "`ctgan` package refuses missing numbers, so in this part every model gets the "
             "training table with numeric NaN median-imputed.", ""]
     header = ["dataset", "train rows", "model", "epochs", "s/epoch", "ms/step", "CPU s/epoch",
-              "fit s", "fit peak MB", "sample rows/s", "bare forward rows/s", "sample peak MB"]
+              "fit s", "fit peak MB", "sampled rows", "sample rows/s", "sample rows/CPU-s",
+              "bare forward rows/s", "sample peak MB"]
     body = [[r["dataset"], r["train_rows"], r["model"], r["epochs"], fmt(r["seconds_per_epoch"]),
              fmt(r["ms_per_step"]), fmt(r.get("cpu_seconds_per_epoch")), fmt(r["fit_seconds"]),
-             fmt(r["fit_peak_mb"]), fmt(r["sample_rows_per_s"]),
+             fmt(r["fit_peak_mb"]), f"{r['sample_rows']:,}", fmt(r["sample_rows_per_s"]),
+             fmt(r["sample_rows"] / r["sample_cpu_seconds"] if r.get("sample_cpu_seconds")
+                 else None),
              fmt(r.get("bare_forward_rows_per_s")), fmt(r["sample_peak_mb"])] for r in rows]
     out += [table(header, body), ""]
     out += ["### Ratios (ours / peer; below 1 means we are faster or lighter)", ""]
@@ -290,17 +305,19 @@ def section_speed(runs, static_dir, targets):
 
     # targets
     gan = _ratio_rows(ratios, "ctgan.CTGAN")
-    vae = _ratio_rows(ratios, "ctgan.TVAE")
+    vae = [r for r in _ratio_rows(ratios, "ctgan.TVAE") if r["ours"] == "sksynth.ConditionalVAE"]
     worst_gan = max((r["epoch_time_ratio"] for r in gan), default=None)
     worst_vae = max((r["epoch_time_ratio"] for r in vae), default=None)
     targets.append(("Seconds per epoch <= 1/3 of ctgan's CTGAN",
                     worst_gan is not None and worst_gan <= 1 / 3 if gan else None,
-                    "ours/ctgan per-epoch ratio: " + ", ".join(
-                        f"{r['dataset']} {r['epoch_time_ratio']:.2f}" for r in gan)))
+                    "ours/ctgan per-epoch ratio, wall (CPU): " + ", ".join(
+                        f"{r['dataset']} {r['epoch_time_ratio']:.2f} ({r['epoch_cpu_ratio']:.2f})"
+                        for r in gan)))
     targets.append(("Seconds per epoch <= 1/2 of ctgan's TVAE",
                     worst_vae is not None and worst_vae <= 1 / 2 if vae else None,
-                    "ours/ctgan per-epoch ratio: " + ", ".join(
-                        f"{r['dataset']} {r['epoch_time_ratio']:.2f}" for r in vae)))
+                    "ours/ctgan per-epoch ratio, wall (CPU): " + ", ".join(
+                        f"{r['dataset']} {r['epoch_time_ratio']:.2f} ({r['epoch_cpu_ratio']:.2f})"
+                        for r in vae)))
     checks, notes = [], []
     for dataset in dict.fromkeys(r["dataset"] for r in rows):
         sel = [r for r in rows if r["dataset"] == dataset]
@@ -371,55 +388,70 @@ def section_encoder(runs, targets):
                    "transform speedup"], body), ""]
 
 
+def _metric_note(row):
+    if "error" in row:
+        return row["error"][:80]
+    errors = row.get("metric_errors") or {}
+    return "; ".join(f"{k}: {v}" for k, v in errors.items())[:120]
+
+
 def section_quality(runs, static_dir, targets):
-    rows = merged_rows(runs, ("dataset", "model"))
+    rows = merged_rows(runs, ("dataset", "model", "epochs"))
     if not rows:
         return []
     run = runs[0]
     cfg = run.get("config", {})
+    budgets = sorted({r["epochs"] for r in rows})
     out = ["## Quality at equal training budget", "", "Run: " + _machine_line(run), "",
-           f"Every model trains {cfg.get('epochs')} epochs (GaussianCopula has none) on the "
-           f"training split, capped at {cfg.get('max_train_rows') or 'all'} rows (stratified), "
-           "target column included, missing values as they are; it then samples as many rows. "
-           "Fidelity (column shapes and pair trends, sdmetrics' definition) and detection AUC "
-           "(gradient boosting, 5 folds) compare with the training rows; TSTR/TRTR is the ROC "
-           "AUC on the holdout of a model trained on synthetic rows over one trained on the "
-           "real training rows; DCR share: synthetic rows closer to training than to holdout "
-           "rows (0.5 is best).", ""]
-    body = [[r["dataset"], r["model"], r["train_rows"], fmt(r.get("fidelity")),
+           f"Every model trains the same number of epochs ({', '.join(map(str, budgets))}; "
+           "GaussianCopula has none) on the training split, capped at "
+           f"{cfg.get('max_train_rows') or 'all'} rows (stratified), target column included, "
+           "missing values as they are; it then samples as many rows. Fidelity (column shapes "
+           "and pair trends, sdmetrics' definition) and detection AUC (gradient boosting, 5 "
+           "folds) compare with the training rows; TSTR/TRTR is the ROC AUC on the holdout of "
+           "a model trained on synthetic rows over one trained on the real training rows; DCR "
+           "share: synthetic rows closer to training than to holdout rows (0.5 is best). A "
+           "metric that could not be computed (e.g. a synthetic target with one class) is "
+           "shown as `-` with the reason.", ""]
+    body = [[r["dataset"], r["model"], r["epochs"], r["train_rows"], fmt(r.get("fidelity")),
              fmt(r.get("detection_auc")), fmt(r.get("tstr_trtr_ratio")),
-             fmt(r.get("dcr_share")), fmt(r.get("fit_sample_seconds")),
-             r.get("error", "")[:80]] for r in rows]
-    out += [table(["dataset", "model", "train rows", "fidelity", "detection AUC",
-                   "TSTR/TRTR", "DCR share", "fit+sample s", "error"], body), ""]
+             fmt(r.get("dcr_share")), fmt(r.get("fit_sample_seconds")), _metric_note(r)]
+            for r in sorted(rows, key=lambda r: (r["epochs"], r["dataset"]))]
+    out += [table(["dataset", "model", "epochs", "train rows", "fidelity", "detection AUC",
+                   "TSTR/TRTR", "DCR share", "fit+sample s", "not computed"], body), ""]
     out += [f"![fidelity vs detection]({plot_quality(rows, static_dir)})", ""]
-    ok_rows = [r for r in rows if "fidelity" in r]
+    for epochs in budgets:
+        _quality_targets([r for r in rows if r["epochs"] == epochs], epochs, targets)
+    return out
+
+
+def _quality_targets(rows, epochs, targets):
     beats, ratio_ok, notes, ratio_notes = [], [], [], []
-    for dataset in dict.fromkeys(r["dataset"] for r in ok_rows):
-        sel = [r for r in ok_rows if r["dataset"] == dataset]
-        ours = [r for r in sel if r["model"].startswith("sksynth")]
+    for dataset in dict.fromkeys(r["dataset"] for r in rows):
+        sel = [r for r in rows if r["dataset"] == dataset]
+        ours = [r for r in sel if r["model"].startswith("sksynth") and "fidelity" in r]
         sdv = [r for r in sel if r["model"].startswith("sdv")]
         if not ours or not sdv:
             continue
-        best_fid = max(ours, key=lambda r: r["fidelity"])
-        best_det = min(ours, key=lambda r: abs(r["detection_auc"] - 0.5))
-        best_sdv_fid = max(r["fidelity"] for r in sdv)
-        best_sdv_det = min(abs(r["detection_auc"] - 0.5) for r in sdv)
-        ok = best_fid["fidelity"] > best_sdv_fid and abs(best_det["detection_auc"] - 0.5) < \
-            best_sdv_det
+        best_fid = max(r["fidelity"] for r in ours)
+        best_det = min(r["detection_auc"] for r in ours if "detection_auc" in r)
+        # a synthesizer that produced nothing scorable counts as beaten
+        sdv_fid = max((r["fidelity"] for r in sdv if "fidelity" in r), default=0.0)
+        sdv_det = min((r["detection_auc"] for r in sdv if "detection_auc" in r), default=1.0)
+        ok = best_fid > sdv_fid and best_det < sdv_det
         beats.append(ok)
-        notes.append(f"{dataset}: {'yes' if ok else 'no'} (fidelity ours "
-                     f"{best_fid['fidelity']:.3f} vs SDV {best_sdv_fid:.3f}, detection ours "
-                     f"{best_det['detection_auc']:.3f} vs SDV {0.5 + best_sdv_det:.3f})")
-        best_ratio = max(r["tstr_trtr_ratio"] for r in ours)
-        ratio_ok.append(best_ratio >= 0.95)
-        ratio_notes.append(f"{dataset} {best_ratio:.3f}")
-    targets.append(("Quality: our best generator beats each SDV synthesizer on fidelity and "
-                    "detection AUC on every dataset", all(beats) if beats else None,
-                    "; ".join(notes)))
-    targets.append(("Quality: TSTR/TRTR >= 0.95 (our best) on the classification datasets",
+        notes.append(f"{dataset}: {'yes' if ok else 'no'} (fidelity {best_fid:.3f} vs "
+                     f"{sdv_fid:.3f}, detection {best_det:.3f} vs {sdv_det:.3f})")
+        ratios = [r["tstr_trtr_ratio"] for r in ours if "tstr_trtr_ratio" in r]
+        if ratios:
+            ratio_ok.append(max(ratios) >= 0.95)
+            ratio_notes.append(f"{dataset} {max(ratios):.3f}")
+    targets.append((f"Quality ({epochs} epochs): our best generator beats each SDV synthesizer "
+                    "on fidelity and detection AUC on every dataset (ours best vs SDV best)",
+                    all(beats) if beats else None, "; ".join(notes)))
+    targets.append((f"Quality ({epochs} epochs): TSTR/TRTR >= 0.95 (our best) on the "
+                    "classification datasets",
                     all(ratio_ok) if ratio_ok else None, ", ".join(ratio_notes)))
-    return out
 
 
 def section_augment(runs, static_dir, targets):
@@ -482,7 +514,13 @@ def section_profile(runs):
     out += [table(["fit phase", "seconds", "share"], body), ""]
     body = [[name, fmt(sec), f"{100 * sec / r['sample_seconds']:.1f}%"]
             for name, sec in sorted(r["sample_phases"].items(), key=lambda kv: -kv[1])]
-    out += [table(["sampling phase", "seconds", "share"], body), ""]
+    out += [table(["ConditionalGAN sampling phase", "seconds", "share"], body), ""]
+    if r.get("vae_sample_phases"):
+        body = [[name, fmt(sec), f"{100 * sec / r['vae_sample_seconds']:.1f}%"]
+                for name, sec in sorted(r["vae_sample_phases"].items(), key=lambda kv: -kv[1])]
+        out += [f"ConditionalVAESampler, same table and epochs, sampling {r['sample_rows']:,} "
+                f"rows: {r['vae_sample_seconds']:.2f} s.", "",
+                table(["ConditionalVAE sampling phase", "seconds", "share"], body), ""]
     body = [[f"`{f['function']}`", f["calls"], fmt(f["own_seconds"]),
              fmt(f["cumulative_seconds"]), f"{100 * f['share']:.1f}%"]
             for f in r["top_functions"][:15]]

@@ -39,11 +39,11 @@ CONFIGS = {
             "scale_epochs": 2,
             "parquet_rows": 0,
         },
-        "quality": {"datasets": _data.DATASETS, "epochs": 20, "max_train_rows": 3_000},
+        "quality": {"datasets": _data.DATASETS, "epochs": 20, "max_train_rows": 2_000},
         "augment": {
             "datasets": ["breast_cancer", "credit", "cps1988", "hi", "creditcard"],
             "epochs": 20,
-            "max_rows": 2_000,
+            "max_rows": 1_500,
         },
         "profile": {"dataset": "credit", "epochs": 10, "sample_rows": 200_000},
         "encoder": {"repeats": 3, "quick": False},
@@ -101,7 +101,8 @@ def _warm_up(seed):
 def run_speed(cfg, datasets, seed):
     from . import speed
 
-    out = {"datasets": [], "rows": [], "ratios": [], "scaling": [], "parquet": None}
+    out = {"datasets": [], "rows": [], "ratios": [], "scaling": [], "parquet": None,
+           "matmul_gflops_start": speed.matmul_gflops()}
     for i, name in enumerate(datasets):
         ds = _data.load(name)
         out["datasets"].append(ds.describe())
@@ -111,6 +112,7 @@ def run_speed(cfg, datasets, seed):
                               include_sdv=cfg.get("include_sdv", True), log=log)
         )
     out["ratios"] = speed.ratios(out["rows"])
+    out["matmul_gflops_end"] = speed.matmul_gflops()
     if cfg["scale_rows"] or cfg["scale_columns"]:
         out["scaling"] = speed.scaling(
             row_counts=cfg["scale_rows"], column_counts=cfg["scale_columns"],

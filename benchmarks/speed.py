@@ -21,9 +21,11 @@ import pandas as pd
 
 from . import _data, _models
 from ._env import PeakMemory, Timer, quiet
+from ._summary import PAIRS, ratios  # noqa: F401  (ratios: part of this module's API)
 
-PAIRS = [("sksynth.ConditionalGAN", "ctgan.CTGAN"), ("sksynth.ConditionalVAE", "ctgan.TVAE")]
 SDV_TIMED = ["sdv.CTGAN", "sdv.TVAE"]
+# TVAE is unconditional: our unconditional VAE is the like-for-like architecture
+EXTRA = ["sksynth.VAE"]
 
 
 def _fit(name, frame, epochs, seed):
@@ -66,6 +68,27 @@ def bare_forward(estimator, n_rows, chunk_size=50_000):
     return n_rows / t.seconds
 
 
+def matmul_gflops(seconds=1.0):
+    """Throughput of a (500, 256) @ (256, 256) float32 product now, in GFLOP/s.
+
+    A gauge of the machine while the part runs: the matrix products of a
+    training step cannot go faster than this.
+    """
+    import time
+
+    import torch
+
+    a, b = torch.randn(500, 256), torch.randn(256, 256)
+    for _ in range(20):
+        a @ b
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for _ in range(50):
+            a @ b
+        n += 50
+    return 2 * 500 * 256 * 256 * n / (time.perf_counter() - start) / 1e9
+
+
 def _layer_dims(estimator):
     import torch
 
@@ -80,7 +103,7 @@ def run_dataset(ds, *, epochs, sample_rows, seed, include_sdv=True, log=print):
     frame = _data.fill_missing(ds.train)
     steps = max(len(frame) // _models.GAN_SETTINGS["batch_size"], 1)
     rows = []
-    names = [n for pair in PAIRS for n in pair] + (SDV_TIMED if include_sdv else [])
+    names = [n for pair in PAIRS for n in pair] + EXTRA + (SDV_TIMED if include_sdv else [])
     for name in names:
         model, fit_s, fit_mb, fit_cpu = _fit(name, frame, epochs, seed)
         clock = np.asarray(model.epoch_seconds())
@@ -127,37 +150,6 @@ def run_dataset(ds, *, epochs, sample_rows, seed, include_sdv=True, log=print):
         del model
         gc.collect()
     return rows
-
-
-def ratios(rows):
-    """Ours / peer ratios per dataset and pair (per-epoch, fit, sampling)."""
-    by = {(r["dataset"], r["model"]): r for r in rows}
-    out = []
-    for dataset in dict.fromkeys(r["dataset"] for r in rows):
-        for ours, peer in PAIRS + [
-            ("sksynth.ConditionalGAN", "sdv.CTGAN"),
-            ("sksynth.ConditionalVAE", "sdv.TVAE"),
-        ]:
-            a, b = by.get((dataset, ours)), by.get((dataset, peer))
-            if a is None or b is None:
-                continue
-            out.append(
-                {
-                    "dataset": dataset,
-                    "ours": ours,
-                    "peer": peer,
-                    "epoch_time_ratio": a["seconds_per_epoch"] / b["seconds_per_epoch"],
-                    "epoch_cpu_ratio": a["cpu_seconds_per_epoch"] / b["cpu_seconds_per_epoch"],
-                    "fit_time_ratio": a["fit_seconds"] / b["fit_seconds"],
-                    "sampling_speedup": a["sample_rows_per_s"] / b["sample_rows_per_s"],
-                    "fit_memory_ratio": _safe_ratio(a["fit_peak_mb"], b["fit_peak_mb"]),
-                }
-            )
-    return out
-
-
-def _safe_ratio(a, b):
-    return a / b if b and b > 1 else None
 
 
 def _scaled_table(base, n_rows, seed):

@@ -1,0 +1,33 @@
+"""Ratios of the speed results (no heavy imports: the report uses it too)."""
+
+PAIRS = [("sksynth.ConditionalGAN", "ctgan.CTGAN"), ("sksynth.ConditionalVAE", "ctgan.TVAE")]
+SDV_PAIRS = [("sksynth.ConditionalGAN", "sdv.CTGAN"), ("sksynth.ConditionalVAE", "sdv.TVAE")]
+EXTRA_PAIRS = [("sksynth.VAE", "ctgan.TVAE")]
+
+
+def ratios(rows):
+    """Ours / peer ratios per dataset and pair (per-epoch, fit, sampling)."""
+    by = {(r["dataset"], r["model"]): r for r in rows}
+    out = []
+    for dataset in dict.fromkeys(r["dataset"] for r in rows):
+        for ours, peer in PAIRS + EXTRA_PAIRS + SDV_PAIRS:
+            a, b = by.get((dataset, ours)), by.get((dataset, peer))
+            if a is None or b is None:
+                continue
+            out.append(
+                {
+                    "dataset": dataset,
+                    "ours": ours,
+                    "peer": peer,
+                    "epoch_time_ratio": a["seconds_per_epoch"] / b["seconds_per_epoch"],
+                    "epoch_cpu_ratio": a["cpu_seconds_per_epoch"] / b["cpu_seconds_per_epoch"],
+                    "fit_time_ratio": a["fit_seconds"] / b["fit_seconds"],
+                    "sampling_speedup": a["sample_rows_per_s"] / b["sample_rows_per_s"],
+                    "fit_memory_ratio": _safe_ratio(a["fit_peak_mb"], b["fit_peak_mb"]),
+                }
+            )
+    return out
+
+
+def _safe_ratio(a, b):
+    return a / b if b and b > 1 else None

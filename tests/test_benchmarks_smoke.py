@@ -1,0 +1,129 @@
+"""Smoke test of the benchmark report generator on a small fixture (no peer package needed)."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+pytest.importorskip("matplotlib")
+report = pytest.importorskip("benchmarks.report")
+
+MACHINE = {"nproc": 2, "cpu_model": "Test CPU", "torch_threads": 1, "load_average_at_start": [0]}
+VERSIONS = {"sksynth": "0.0", "torch": "2.13.0", "ctgan": "0.12", "sdv": "2.0", "pandas": "2.3"}
+
+
+def _speed_row(model, ms, rows_per_s, bare=None):
+    row = {
+        "dataset": "toy",
+        "model": model,
+        "train_rows": 1000,
+        "columns": 3,
+        "epochs": 3,
+        "steps_per_epoch": 2,
+        "seconds_per_epoch": ms * 2 / 1000,
+        "cpu_seconds_per_epoch": ms * 2 / 1000,
+        "ms_per_step": ms,
+        "fit_seconds": 1.0,
+        "fit_peak_mb": 10.0,
+        "sample_rows": 1000,
+        "sample_rows_per_s": rows_per_s,
+        "sample_peak_mb": 5.0,
+    }
+    if bare:
+        row["bare_forward_rows_per_s"] = bare
+    return row
+
+
+def _write(folder, part, results, started="2026-01-01T00:00:00", quick=False):
+    payload = {
+        "part": part,
+        "quick": quick,
+        "started": started,
+        "seconds": 1.0,
+        "command": "python -m benchmarks.run",
+        "config": {"epochs": 3},
+        "machine": MACHINE,
+        "versions": VERSIONS,
+        "results": results,
+    }
+    name = f"{part}-{started.replace(':', '')}{'-quick' if quick else ''}.json"
+    (folder / name).write_text(json.dumps(payload))
+
+
+def test_report_from_fixture(tmp_path):
+    results = tmp_path / "results"
+    results.mkdir()
+    speed_rows = [
+        _speed_row("sksynth.ConditionalGAN", 10.0, 200_000, bare=250_000),
+        _speed_row("ctgan.CTGAN", 40.0, 100_000),
+        _speed_row("sksynth.ConditionalVAE", 8.0, 300_000, bare=600_000),
+        _speed_row("ctgan.TVAE", 10.0, 150_000),
+    ]
+    _write(results, "speed", {"rows": speed_rows, "scaling": [], "parquet": None})
+    _write(
+        results,
+        "encoder",
+        {
+            "rows": [
+                {
+                    "table": "toy",
+                    "rows": 10,
+                    "columns": 2,
+                    "ctgan_fit_seconds": 1.0,
+                    "sksynth_fit_seconds": 0.2,
+                    "sksynth_quantile_fit_seconds": 0.01,
+                    "fit_speedup": 5.0,
+                    "ctgan_transform_seconds": 0.1,
+                    "sksynth_transform_seconds": 0.01,
+                    "transform_speedup": 10.0,
+                }
+            ]
+        },
+    )
+    # an older quick run must not replace the full one
+    _write(
+        results,
+        "encoder",
+        {
+            "rows": [
+                {
+                    "table": "toy",
+                    "rows": 10,
+                    "columns": 2,
+                    "ctgan_fit_seconds": 1.0,
+                    "sksynth_fit_seconds": 1.0,
+                    "sksynth_quantile_fit_seconds": 0.01,
+                    "fit_speedup": 1.0,
+                    "ctgan_transform_seconds": 0.1,
+                    "sksynth_transform_seconds": 0.1,
+                    "transform_speedup": 1.0,
+                }
+            ]
+        },
+        started="2026-02-01T00:00:00",
+        quick=True,
+    )
+    out = tmp_path / "docs" / "benchmarks.md"
+    text = report.build(results, out)
+
+    assert out.read_text() == text
+    lines = {
+        line.split("|")[1].strip(): line
+        for line in text.splitlines()
+        if line.startswith("| ") and "|" in line[2:]
+    }
+    # CTGAN: 10/40 = 0.25 <= 1/3 -> met; TVAE: 8/10 = 0.8 > 1/2 -> missed
+    assert "**met**" in lines["Seconds per epoch <= 1/3 of ctgan's CTGAN"]
+    assert "**missed**" in lines["Seconds per epoch <= 1/2 of ctgan's TVAE"]
+    # VAE bare forward is 2x its sampling rate -> the sampling target is missed
+    sampling = next(v for k, v in lines.items() if k.startswith("Sampling >="))
+    assert "**missed**" in sampling and "ConditionalVAE 2.0x" in sampling
+    assert "**met**" in lines["Encoder fit >= 3x faster than ctgan's DataTransformer"]
+    assert "not measured" in next(v for k, v in lines.items() if "Parquet" in k)
+    assert (out.parent / "_static" / "bench" / "speed_step.png").stat().st_size > 1000
+    assert "Test CPU" in text and "torch threads 1" in text
