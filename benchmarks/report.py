@@ -70,6 +70,13 @@ def fmt(value, digits=3):
     return str(value)
 
 
+def fmt3(value):
+    """Scores in [0, 1] with three decimals (0.9996 must not read as 1)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:.3f}"
+
+
 def table(header, rows):
     """A markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
@@ -423,9 +430,11 @@ def section_quality(runs, static_dir, targets):
            "share: synthetic rows closer to training than to holdout rows (0.5 is best). A "
            "metric that could not be computed (e.g. a synthetic target with one class) is "
            "shown as `-` with the reason.", ""]
-    body = [[r["dataset"], r["model"], r["epochs"], r["train_rows"], fmt(r.get("fidelity")),
-             fmt(r.get("detection_auc")), fmt(r.get("tstr_trtr_ratio")),
-             fmt(r.get("dcr_share")), fmt(r.get("fit_sample_seconds")), _metric_note(r)]
+    body = [[r["dataset"], r["model"],
+             "-" if r["model"] == "sdv.GaussianCopula" else r["epochs"], r["train_rows"],
+             fmt3(r.get("fidelity")), fmt3(r.get("detection_auc")),
+             fmt3(r.get("tstr_trtr_ratio")), fmt3(r.get("dcr_share")),
+             fmt(r.get("fit_sample_seconds")), _metric_note(r)]
             for r in sorted(rows, key=lambda r: (r["epochs"], r["dataset"]))]
     out += [table(["dataset", "model", "epochs", "train rows", "fidelity", "detection AUC",
                    "TSTR/TRTR", "DCR share", "fit+sample s", "not computed"], body), ""]
