@@ -32,9 +32,21 @@ pytest: $(STAMP)
 
 test: lint pytest
 
-bench: $(STAMP)
-	$(BIN)/pip install -e ".[bench]"
-	$(BIN)/python -m benchmarks.run
+# The benchmarks run in their own venv: the peers (sdv, ctgan, sdmetrics) pin
+# pandas<3. CPU torch first so that no CUDA build is pulled.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --upgrade pip
+	$(BENCH_VENV)/bin/pip install torch==2.13.0
+	$(BENCH_VENV)/bin/pip install -e ".[bench]"
+	$(BENCH_VENV)/bin/pip check
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	OMP_NUM_THREADS=1 $(BENCH_VENV)/bin/python -m benchmarks.run $(BENCH_ARGS)
 
 # The HTML site; the gallery pages are built without running the examples
 # (set plot_gallery in docs/conf.py, or `make docs-full`, to run them).
@@ -47,4 +59,4 @@ docs-full: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -D plot_gallery=1 -b html docs docs/_build/html
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info demo_output docs/_build .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) build dist *.egg-info demo_output docs/_build .pytest_cache .ruff_cache

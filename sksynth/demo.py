@@ -14,9 +14,10 @@ Run it with ``python -m sksynth.demo --out demo_output``. It
 
 and prints a short summary and where every output went.
 
-The demo runs PyTorch on one thread (``torch.set_num_threads(1)``): the networks
-are small, and on a 2-core machine more threads than free cores make OpenMP spin
-and slow training down several times over.
+The demo runs PyTorch and the OpenMP/BLAS pools on one thread
+(``torch.set_num_threads(1)``, ``threadpoolctl.threadpool_limits(1)``): the
+networks are small, and on a 2-core machine more threads than free cores make
+OpenMP spin and slow everything down several times over.
 """
 
 from __future__ import annotations
@@ -172,8 +173,14 @@ def main(argv=None) -> int:
     gan_epochs = 2 if args.quick else args.gan_epochs
 
     import torch
+    from threadpoolctl import threadpool_limits
 
     torch.set_num_threads(1)
+    with threadpool_limits(limits=1):
+        return _run(args, out, epochs, gan_epochs)
+
+
+def _run(args, out: Path, epochs: int, gan_epochs: int) -> int:
     start = time.perf_counter()
 
     from sklearn.model_selection import train_test_split
