@@ -173,7 +173,7 @@ def vae_reconstruction_loss(logits, target, layout, log_sigma):
     target : torch.Tensor of shape (n_rows, n_features)
         The encoded rows.
     layout : SpanActivation
-        The span layout (its index tensors).
+        The span layout (its grouped order).
     log_sigma : torch.Tensor of shape (n_numeric,)
         Log-scale of each numeric column.
 
@@ -195,15 +195,16 @@ def vae_reconstruction_loss(logits, target, layout, log_sigma):
     """
     n_rows = logits.shape[0]
     total = logits.new_zeros(())
-    if len(layout.numeric_index):
-        predicted = layout.activate_numeric(logits)
-        observed = target[:, layout.numeric_index]
+    numeric, blocks = layout.split(layout.group(logits))
+    observed, target_blocks = layout.split(target.index_select(-1, layout.group_order))
+    if layout.n_numeric:
+        predicted = layout.activate_numeric_values(numeric)
         sigma = torch.exp(log_sigma)
         nll = (observed - predicted) ** 2 / (2.0 * sigma**2) + log_sigma
         total = total + nll.sum() / n_rows
-    for _, index in layout.softmax_groups():
-        log_probs = F.log_softmax(logits[:, index], dim=-1)
-        total = total - (target[:, index] * log_probs).sum() / n_rows
+    for (_, block), (_, observed_block) in zip(blocks, target_blocks, strict=True):
+        log_probs = F.log_softmax(block, dim=-1)
+        total = total - (observed_block * log_probs).sum() / n_rows
     return total
 
 
@@ -270,5 +271,5 @@ def condition_loss(logits, cond, layout, cond_index):
     """
     if cond is None or cond.shape[1] == 0:
         return logits.new_zeros(())
-    log_probs = layout.log_softmax(logits)[:, cond_index]
+    log_probs = layout.log_softmax(logits, grouped=True)[:, layout.group_inverse[cond_index]]
     return -(log_probs * cond).sum() / logits.shape[0]

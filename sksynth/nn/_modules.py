@@ -2,9 +2,13 @@
 
 Every module reads the encoded layout from a sequence of *spans* (objects with
 ``start``, ``stop`` and ``activation`` attributes, normally
-:class:`sksynth.encoding.Span`). The layout is turned once into index tensors, so
-that the per-span activations are computed with one call per group of spans of
-the same size rather than one per span.
+:class:`sksynth.encoding.Span`). The layout is turned once into a permutation
+of the columns, the *grouped* order: numeric columns first, then the softmax
+spans grouped by size. One gather puts logits in that order, where every group
+of same-size spans is a contiguous slice viewed as ``(n_rows, n_spans, size)``,
+so the per-span activations take one call per group (no per-group gathers,
+whose backward would be a scatter-add); one gather puts the result back in the
+encoded layout.
 """
 
 from __future__ import annotations
@@ -25,6 +29,42 @@ __all__ = [
 
 _ACTIVATIONS = ("tanh", "identity", "softmax")
 _MODES = ("gumbel", "soft", "sample", "hard")
+
+
+class _Permute(torch.autograd.Function):
+    """Column permutation whose backward is the inverse permutation (a gather, no scatter)."""
+
+    generate_vmap_rule = True
+
+    @staticmethod
+    def forward(x, order, inverse):
+        return x.index_select(-1, order)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[1], inputs[2])
+
+    @staticmethod
+    def backward(ctx, grad):
+        order, inverse = ctx.saved_tensors
+        return _Permute.apply(grad, inverse, order), None, None
+
+
+def _categorical_one_hot(logits, generator):
+    """One-hot draws from ``softmax(logits)`` over the last axis, one uniform per row and span.
+
+    Inverse-CDF sampling: the same distribution as the Gumbel-max draw of
+    :func:`gumbel_softmax` with ``hard=True``, with one random number per span
+    instead of one per category.
+    """
+    weights = (logits - logits.amax(dim=-1, keepdim=True)).exp_()
+    cdf = weights.cumsum_(dim=-1)
+    uniform = torch.rand(
+        logits.shape[:-1] + (1,), generator=generator, device=logits.device, dtype=logits.dtype
+    )
+    index = (cdf <= uniform * cdf[..., -1:]).sum(dim=-1, keepdim=True)
+    index = index.clamp_(max=logits.shape[-1] - 1)
+    return torch.zeros_like(logits).scatter_(-1, index, 1.0)
 
 
 def gumbel_softmax(logits, *, tau=0.2, generator=None, hard=False, dim=-1):
@@ -153,33 +193,113 @@ class SpanActivation(nn.Module):
             torch.tensor(tanh, dtype=torch.long),
         )
         self.register_buffer("numeric_is_tanh", numeric_is_tanh)
+        # The grouped order (numeric columns, then each size's spans) and back.
+        # Not persistent: derived from the spans, and absent from older model files.
+        self.register_buffer(
+            "group_order", torch.tensor(numeric_first, dtype=torch.long), persistent=False
+        )
+        self.register_buffer(
+            "group_inverse", self.numeric_first_inverse.clone(), persistent=False
+        )
+        self.n_numeric = len(tanh) + len(identity)
+        self.group_shapes = [(size, len(groups[size])) for size in self.softmax_sizes]
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "group_order" not in self._buffers:  # pickled before the grouped order existed
+            self.register_buffer(
+                "group_order", torch.argsort(self.numeric_first_inverse), persistent=False
+            )
+            self.register_buffer(
+                "group_inverse", self.numeric_first_inverse.clone(), persistent=False
+            )
+            self.n_numeric = len(self.numeric_index)
+            self.group_shapes = [
+                (size, len(index)) for size, index in self.softmax_groups()
+            ]
 
     def softmax_groups(self):
         """Yield ``(size, index)`` pairs, ``index`` of shape (n_spans, size)."""
         for size in self.softmax_sizes:
             yield size, getattr(self, f"softmax_index_{size}")
 
-    def activate_numeric(self, logits):
-        """Return the activated numeric columns, in the order of ``numeric_index``."""
-        values = logits[:, self.numeric_index]
+    def group(self, x):
+        """Permute the columns of ``x`` (encoded layout) into the grouped order.
+
+        The grouped order holds the numeric columns (in the order of
+        ``numeric_index``) then the softmax spans grouped by size (in the order
+        of :meth:`softmax_groups`); see :meth:`split`. Its backward is the
+        inverse permutation.
+        """
+        return _Permute.apply(x, self.group_order, self.group_inverse)
+
+    def ungroup(self, x):
+        """Permute the columns of ``x`` from the grouped order back to the encoded layout."""
+        return _Permute.apply(x, self.group_inverse, self.group_order)
+
+    def split(self, grouped):
+        """Return views of a grouped matrix: the numeric columns and one block per size.
+
+        Returns
+        -------
+        numeric : torch.Tensor of shape (n_rows, n_numeric)
+        blocks : list of (size, torch.Tensor of shape (n_rows, n_spans, size))
+        """
+        numeric = grouped.narrow(-1, 0, self.n_numeric)
+        blocks, offset = [], self.n_numeric
+        for size, n_spans in self.group_shapes:
+            block = grouped.narrow(-1, offset, size * n_spans)
+            blocks.append((size, block.unflatten(-1, (n_spans, size))))
+            offset += size * n_spans
+        return numeric, blocks
+
+    def activate_numeric_values(self, values):
+        """Activate numeric columns given in the order of ``numeric_index``."""
         return torch.where(self.numeric_is_tanh, torch.tanh(values), values)
 
-    def log_softmax(self, logits):
+    def activate_numeric(self, logits):
+        """Return the activated numeric columns, in the order of ``numeric_index``."""
+        return self.activate_numeric_values(self.split(self.group(logits))[0])
+
+    def log_softmax(self, logits, *, grouped=False):
         """Per-span log-probabilities placed in the encoded layout (0 elsewhere).
 
         Parameters
         ----------
         logits : torch.Tensor of shape (n_rows, n_features)
+        grouped : bool, default=False
+            Return them in the grouped order (see :meth:`group`) instead.
 
         Returns
         -------
         torch.Tensor of shape (n_rows, n_features)
         """
-        n_rows = logits.shape[0]
-        parts = [torch.zeros_like(logits[:, self.numeric_index])]
-        for _, index in self.softmax_groups():
-            parts.append(F.log_softmax(logits[:, index], dim=-1).reshape(n_rows, -1))
-        return torch.cat(parts, dim=1)[:, self.numeric_first_inverse]
+        numeric, blocks = self.split(self.group(logits))
+        parts = [torch.zeros_like(numeric)]
+        for _, block in blocks:
+            parts.append(F.log_softmax(block, dim=-1).flatten(-2))
+        out = torch.cat(parts, dim=-1)
+        return out if grouped else self.ungroup(out)
+
+    def activate_grouped(self, logits, *, mode="gumbel", tau=0.2, generator=None):
+        """Like :meth:`forward`, but return the result in the grouped order (see :meth:`group`)."""
+        if mode not in _MODES:
+            raise ValueError(f"mode must be one of {_MODES}; got {mode!r}.")
+        numeric, blocks = self.split(self.group(logits))
+        parts = [self.activate_numeric_values(numeric)]
+        for _, block in blocks:
+            if mode == "gumbel":
+                block = gumbel_softmax(block, tau=tau, generator=generator)
+            elif mode == "sample":
+                block = _categorical_one_hot(block, generator)
+            elif mode == "soft":
+                block = F.softmax(block, dim=-1)
+            else:
+                block = torch.zeros_like(block).scatter_(
+                    -1, block.argmax(dim=-1, keepdim=True), 1.0
+                )
+            parts.append(block.flatten(-2))
+        return torch.cat(parts, dim=-1)
 
     def forward(self, logits, *, mode="gumbel", tau=0.2, generator=None):
         """Activate ``logits``.
@@ -194,30 +314,15 @@ class SpanActivation(nn.Module):
         tau : float, default=0.2
             Gumbel-softmax temperature.
         generator : torch.Generator, default=None
-            Source of the Gumbel noise.
+            Source of the Gumbel noise and of the draws.
 
         Returns
         -------
         torch.Tensor of shape (n_rows, n_features)
         """
-        if mode not in _MODES:
-            raise ValueError(f"mode must be one of {_MODES}; got {mode!r}.")
-        n_rows = logits.shape[0]
-        parts = [torch.tanh(logits[:, self.tanh_index]), logits[:, self.identity_index]]
-        for _, index in self.softmax_groups():
-            block = logits[:, index]
-            if mode == "gumbel":
-                block = gumbel_softmax(block, tau=tau, generator=generator)
-            elif mode == "sample":
-                block = gumbel_softmax(block, generator=generator, hard=True)
-            elif mode == "soft":
-                block = F.softmax(block, dim=-1)
-            else:
-                block = torch.zeros_like(block).scatter_(
-                    -1, block.argmax(dim=-1, keepdim=True), 1.0
-                )
-            parts.append(block.reshape(n_rows, -1))
-        return torch.cat(parts, dim=1)[:, self.inverse_order]
+        return self.ungroup(
+            self.activate_grouped(logits, mode=mode, tau=tau, generator=generator)
+        )
 
 
 class _Residual(nn.Module):

@@ -99,6 +99,38 @@ def test_log_softmax_places_each_span_in_the_layout():
     assert torch.allclose(out[:, 7:10], torch.log_softmax(logits[:, 7:10], 1), atol=1e-6)
 
 
+def test_grouped_order_is_a_permutation_with_contiguous_same_size_groups():
+    head = SpanActivation(SPANS)
+    x = torch.arange(10.0).unsqueeze(0)
+    grouped = head.group(x)
+    numeric, blocks = head.split(grouped)
+    assert numeric.tolist() == [[0.0, 4.0]]
+    assert [(size, block.tolist()) for size, block in blocks] == [
+        (2, [[[5.0, 6.0]]]),
+        (3, [[[1.0, 2.0, 3.0], [7.0, 8.0, 9.0]]]),
+    ]
+    assert torch.equal(head.ungroup(grouped), x)
+
+
+def test_permutation_backward_is_the_inverse_permutation():
+    head = SpanActivation(SPANS)
+    logits = torch.randn(3, 10, generator=torch.Generator().manual_seed(0), requires_grad=True)
+    weights = torch.randn(3, 10, generator=torch.Generator().manual_seed(1))
+    (head(logits, mode="soft") * weights).sum().backward()
+    expected = torch.autograd.grad(
+        (_reference_soft(logits) * weights).sum(), logits
+    )[0]
+    assert torch.allclose(logits.grad, expected, atol=1e-6)
+
+
+def _reference_soft(logits):
+    parts = [torch.tanh(logits[:, :1])]
+    for start, stop in ((1, 4), (4, 5), (5, 7), (7, 10)):
+        block = logits[:, start:stop]
+        parts.append(block if stop - start == 1 else torch.softmax(block, 1))
+    return torch.cat(parts, 1)
+
+
 def test_generator_critic_and_vae_shapes():
     gen = Generator(latent_dim=3, output_spans=SPANS, hidden_dims=(8, 8), cond_dim=2)
     assert gen(torch.zeros(4, 3), torch.zeros(4, 2)).shape == (4, 10)

@@ -61,6 +61,17 @@ def test_gan_net_creates_critic_and_its_optimizer_from_prefixed_params():
     assert "critic" in net.get_params() and "critic_optimizer" in net.get_params()
 
 
+def test_adam_is_fused_unless_the_implementation_is_chosen():
+    net = gan().initialize()
+    assert net.optimizer_.defaults["fused"] and net.critic_optimizer_.defaults["fused"]
+    assert vae().initialize().optimizer_.defaults["fused"]
+    net = gan(optimizer__foreach=False, critic_optimizer__fused=False).initialize()
+    assert not net.optimizer_.defaults["fused"] and not net.optimizer_.defaults["foreach"]
+    assert not net.critic_optimizer_.defaults["fused"]
+    net = vae(optimizer=torch.optim.SGD).initialize()
+    assert not net.optimizer_.defaults.get("fused")
+
+
 @pytest.mark.parametrize("loss", ["wgan-gp", "bce"])
 def test_gan_net_trains_records_losses_and_is_deterministic(loss):
     data = table()
