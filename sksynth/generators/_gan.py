@@ -8,6 +8,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..base import BaseGenerativeSampler
 from ..nn import Critic, GANNet, Generator
+from ..utils import fill_doc
+from ._docs import SHARED_ENTRIES
 from ._dp import DP_CONSTRAINTS, DPSamplerMixin
 
 __all__ = ["GANSampler", "ConditionalGANSampler"]
@@ -22,6 +24,7 @@ _GAN_CONSTRAINTS = {
 }
 
 
+@fill_doc(SHARED_ENTRIES)
 class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
     """Over-sample (or synthesise a table) with a tabular GAN trained by skorch.
 
@@ -35,12 +38,9 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default="auto"
-        Which classes to over-sample and how far, as in imbalanced-learn.
-    random_state : int, RandomState instance or None, default=None
-        Seed of everything random; the same seed gives bit-identical output on CPU.
-    epochs : int, default=300
-        Training epochs.
+    {sampling_strategy}
+    {random_state}
+    {epochs}
     batch_size : int, default=500
         Rows per batch (rounded down to a multiple of ``pac``).
     lr : float, default=2e-4
@@ -49,15 +49,12 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         Size of the noise vector.
     hidden_dims : tuple of int, default=(256, 256)
         Widths of the generator's residual blocks and the critic's layers.
-    loss : {"wgan-gp", "bce"}, default="wgan-gp"
-        Wasserstein loss with gradient penalty, or the non-saturating standard
-        GAN loss.
+    {loss}
     pac : int, default=10
         Rows the critic judges together (PacGAN), against mode collapse.
         Ignored (taken as 1) with ``dp=True``: a pack would put several real
         rows into one clipped gradient.
-    critic_steps : int, default=1
-        Critic updates per generator update.
+    {critic_steps}
     gp_weight : float, default=10.0
         Weight of the gradient penalty (``loss="wgan-gp"``).
     dp : bool, default=False
@@ -66,34 +63,21 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         real rows; the generator learns from the critic alone), an encoder
         fitted on public or DP statistics only, noisy counts. See the user
         guide's privacy page.
-    target_epsilon : float, default=3.0
-        Privacy budget epsilon of the whole fit (``dp=True``); the spent value
-        is ``epsilon_``.
-    target_delta : float, default=None
-        Privacy budget delta (``dp=True``); ``None``: ``1 / n_samples``.
-    max_grad_norm : float, default=1.0
-        Clipping bound of each row's gradient under DP-SGD.
-    dp_metadata : dict, default=None
-        Public metadata used instead of spending budget (``dp=True``):
-        ``{"bounds": {column: (low, high)}, "categories": {column: [levels]},
-        "budget_share": 0.1}``. Undeclared ranges and category lists are
-        estimated privately with ``budget_share`` of the budget.
-    continuous : {"mode", "quantile"}, default="mode"
-        Normalisation of numeric columns by the encoder.
-    encoder_params : dict, default=None
-        Other :class:`~sksynth.encoding.TabularEncoder` parameters.
+    {target_epsilon}
+    {target_delta}
+    {max_grad_norm}
+    {dp_metadata}
+    {continuous}
+    {encoder_params}
     callbacks : dict or list, default=None
         Extra skorch callbacks; they monitor ``"train_loss"`` (the generator loss)
         or ``"critic_loss"``.
-    device : str, default="cpu"
-        Torch device; ``"cuda"`` needs a GPU.
-    verbose : int, default=0
-        ``1`` shows a progress bar with the losses.
+    {device}
+    {verbose}
 
     Attributes
     ----------
-    encoder_ : TabularEncoder
-        The fitted encoder.
+    {encoder_}
     net_ : GANNet
         The trained net, when fitted without ``y``.
     nets_ : dict of label to GANNet
@@ -101,22 +85,13 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         the classes it over-samples).
     history_ : skorch History or dict of them
         The training history (per class with ``nets_``).
-    classes_ : ndarray
-        Class labels, when fitted with ``y``.
-    sampling_strategy_ : dict
-        Number of rows to generate per class (``fit_resample``).
-    n_features_in_ : int
-        Number of columns seen during fit.
-    feature_names_in_ : ndarray of str
-        Column names seen during fit (string names only).
-    epsilon_ : float
-        With ``dp=True``: the privacy spent, at most ``target_epsilon``
-        (statistics plus DP-SGD, by sequential composition).
-    delta_ : float
-        With ``dp=True``: the delta of the guarantee.
-    dp_accounting_ : dict
-        With ``dp=True``: the breakdown (network epsilon and delta, noise
-        multiplier, sampling rate, each statistic's share).
+    {classes_}
+    {sampling_strategy_}
+    {n_features_in_}
+    {feature_names_in_}
+    {epsilon_}
+    {delta_}
+    {dp_accounting_}
 
     See Also
     --------
@@ -227,6 +202,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         return GANNet(**self._gan_params(spans, condition, seed))
 
 
+@fill_doc(SHARED_ENTRIES)
 class ConditionalGANSampler(GANSampler):
     """Over-sample (or synthesise a table) with a conditional tabular GAN (CTGAN-like).
 
@@ -242,12 +218,9 @@ class ConditionalGANSampler(GANSampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default="auto"
-        Which classes to over-sample and how far, as in imbalanced-learn.
-    random_state : int, RandomState instance or None, default=None
-        Seed of everything random; the same seed gives bit-identical output on CPU.
-    epochs : int, default=300
-        Training epochs.
+    {sampling_strategy}
+    {random_state}
+    {epochs}
     batch_size : int, default=500
         Rows per batch (rounded down to a multiple of ``pac``).
     lr : float, default=2e-4
@@ -256,9 +229,7 @@ class ConditionalGANSampler(GANSampler):
         Size of the noise vector.
     hidden_dims : tuple of int, default=(256, 256)
         Widths of the generator's residual blocks and the critic's layers.
-    loss : {"wgan-gp", "bce"}, default="wgan-gp"
-        Wasserstein loss with gradient penalty, or the non-saturating standard
-        GAN loss.
+    {loss}
     pac : int, default=1
         Rows the critic judges together (PacGAN); ignored (taken as 1) with
         ``dp=True``. The default is 1, unlike :class:`GANSampler`'s 10: a packed
@@ -267,12 +238,10 @@ class ConditionalGANSampler(GANSampler):
         generator learns to ignore the condition (measured on digits: 10% of
         generated images recognised as the requested digit with ``pac=10``,
         76-91% with ``pac=1``). CTGAN's critic has the same design.
-    critic_steps : int, default=1
-        Critic updates per generator update.
+    {critic_steps}
     gp_weight : float, default=10.0
         Weight of the gradient penalty.
-    condition_weight : float, default=1.0
-        Weight of the auxiliary condition loss; ``0`` disables it.
+    {condition_weight}
     condition_columns : "all", list of str or None, default="all"
         Discrete columns that can be conditioned on (``"all"``: every column
         the encoder makes discrete; ``None``: the label only).
@@ -282,55 +251,32 @@ class ConditionalGANSampler(GANSampler):
         real rows; the generator learns from the critic alone), an encoder
         fitted on public or DP statistics only, noisy counts. See the user
         guide's privacy page.
-    target_epsilon : float, default=3.0
-        Privacy budget epsilon of the whole fit (``dp=True``); the spent value
-        is ``epsilon_``.
-    target_delta : float, default=None
-        Privacy budget delta (``dp=True``); ``None``: ``1 / n_samples``.
-    max_grad_norm : float, default=1.0
-        Clipping bound of each row's gradient under DP-SGD.
-    dp_metadata : dict, default=None
-        Public metadata used instead of spending budget (``dp=True``):
-        ``{"bounds": {column: (low, high)}, "categories": {column: [levels]},
-        "budget_share": 0.1}``. Undeclared ranges and category lists are
-        estimated privately with ``budget_share`` of the budget.
-    continuous : {"mode", "quantile"}, default="mode"
-        Normalisation of numeric columns by the encoder.
-    encoder_params : dict, default=None
-        Other :class:`~sksynth.encoding.TabularEncoder` parameters.
+    {target_epsilon}
+    {target_delta}
+    {max_grad_norm}
+    {dp_metadata}
+    {continuous}
+    {encoder_params}
     callbacks : dict or list, default=None
         Extra skorch callbacks (monitor ``"train_loss"``).
-    device : str, default="cpu"
-        Torch device; ``"cuda"`` needs a GPU.
-    verbose : int, default=0
-        ``1`` shows a progress bar with the losses.
+    {device}
+    {verbose}
 
     Attributes
     ----------
-    encoder_ : TabularEncoder
-        The fitted encoder.
+    {encoder_}
     net_ : GANNet
         The trained net.
-    condition_ : ConditionLayout or None
-        The conditional vector's layout and category frequencies.
+    {condition_}
     history_ : skorch History
         The training history.
-    classes_ : ndarray
-        Class labels, when fitted with ``y``.
-    sampling_strategy_ : dict
-        Number of rows to generate per class (``fit_resample``).
-    n_features_in_ : int
-        Number of columns seen during fit.
-    feature_names_in_ : ndarray of str
-        Column names seen during fit (string names only).
-    epsilon_ : float
-        With ``dp=True``: the privacy spent, at most ``target_epsilon``
-        (statistics plus DP-SGD, by sequential composition).
-    delta_ : float
-        With ``dp=True``: the delta of the guarantee.
-    dp_accounting_ : dict
-        With ``dp=True``: the breakdown (network epsilon and delta, noise
-        multiplier, sampling rate, each statistic's share).
+    {classes_}
+    {sampling_strategy_}
+    {n_features_in_}
+    {feature_names_in_}
+    {epsilon_}
+    {delta_}
+    {dp_accounting_}
 
     See Also
     --------

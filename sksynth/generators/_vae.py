@@ -8,6 +8,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..base import BaseGenerativeSampler
 from ..nn import TabularVAE, VAENet
+from ..utils import fill_doc
+from ._docs import SHARED_ENTRIES
 from ._dp import DP_CONSTRAINTS, DPSamplerMixin
 
 __all__ = ["VAESampler", "ConditionalVAESampler"]
@@ -19,6 +21,7 @@ _VAE_CONSTRAINTS = {
 }
 
 
+@fill_doc(SHARED_ENTRIES)
 class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
     """Over-sample (or synthesise a table) with a tabular VAE trained by skorch.
 
@@ -31,12 +34,9 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default="auto"
-        Which classes to over-sample and how far, as in imbalanced-learn.
-    random_state : int, RandomState instance or None, default=None
-        Seed of everything random; the same seed gives bit-identical output on CPU.
-    epochs : int, default=300
-        Training epochs.
+    {sampling_strategy}
+    {random_state}
+    {epochs}
     batch_size : int, default=500
         Rows per batch.
     lr : float, default=1e-3
@@ -45,61 +45,38 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
         Size of the latent code.
     hidden_dims : tuple of int, default=(128, 128)
         Encoder widths (the decoder mirrors them).
-    beta : float, default=1.0
-        Weight of the KL term.
+    {beta}
     dp : bool, default=False
         Train with differential privacy (needs the ``privacy`` extra: Opacus):
         DP-SGD with Poisson sampling on the whole VAE, an encoder fitted on public
         or DP statistics only, noisy counts. See the user guide's privacy page.
-    target_epsilon : float, default=3.0
-        Privacy budget epsilon of the whole fit (``dp=True``); the spent value
-        is ``epsilon_``.
-    target_delta : float, default=None
-        Privacy budget delta (``dp=True``); ``None``: ``1 / n_samples``.
-    max_grad_norm : float, default=1.0
-        Clipping bound of each row's gradient under DP-SGD.
-    dp_metadata : dict, default=None
-        Public metadata used instead of spending budget (``dp=True``):
-        ``{"bounds": {column: (low, high)}, "categories": {column: [levels]},
-        "budget_share": 0.1}``. Undeclared ranges and category lists are
-        estimated privately with ``budget_share`` of the budget.
-    continuous : {"mode", "quantile"}, default="mode"
-        Normalisation of numeric columns by the encoder.
-    encoder_params : dict, default=None
-        Other :class:`~sksynth.encoding.TabularEncoder` parameters.
+    {target_epsilon}
+    {target_delta}
+    {max_grad_norm}
+    {dp_metadata}
+    {continuous}
+    {encoder_params}
     callbacks : dict or list, default=None
         Extra skorch callbacks (monitor ``"train_loss"``).
-    device : str, default="cpu"
-        Torch device; ``"cuda"`` needs a GPU.
-    verbose : int, default=0
-        ``1`` shows a progress bar with the losses.
+    {device}
+    {verbose}
 
     Attributes
     ----------
-    encoder_ : TabularEncoder
-        The fitted encoder.
+    {encoder_}
     net_ : VAENet
         The trained net, when fitted without ``y``.
     nets_ : dict of label to VAENet
         One trained net per class, when fitted with ``y``.
     history_ : skorch History or dict of them
         The training history.
-    classes_ : ndarray
-        Class labels, when fitted with ``y``.
-    sampling_strategy_ : dict
-        Number of rows to generate per class (``fit_resample``).
-    n_features_in_ : int
-        Number of columns seen during fit.
-    feature_names_in_ : ndarray of str
-        Column names seen during fit (string names only).
-    epsilon_ : float
-        With ``dp=True``: the privacy spent, at most ``target_epsilon``
-        (statistics plus DP-SGD, by sequential composition).
-    delta_ : float
-        With ``dp=True``: the delta of the guarantee.
-    dp_accounting_ : dict
-        With ``dp=True``: the breakdown (network epsilon and delta, noise
-        multiplier, sampling rate, each statistic's share).
+    {classes_}
+    {sampling_strategy_}
+    {n_features_in_}
+    {feature_names_in_}
+    {epsilon_}
+    {delta_}
+    {dp_accounting_}
 
     See Also
     --------
@@ -186,6 +163,7 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
         return VAENet(**self._vae_params(spans, condition, seed))
 
 
+@fill_doc(SHARED_ENTRIES)
 class ConditionalVAESampler(VAESampler):
     """Over-sample (or synthesise a table) with a conditional tabular VAE.
 
@@ -198,12 +176,9 @@ class ConditionalVAESampler(VAESampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default="auto"
-        Which classes to over-sample and how far, as in imbalanced-learn.
-    random_state : int, RandomState instance or None, default=None
-        Seed of everything random; the same seed gives bit-identical output on CPU.
-    epochs : int, default=300
-        Training epochs.
+    {sampling_strategy}
+    {random_state}
+    {epochs}
     batch_size : int, default=500
         Rows per batch.
     lr : float, default=1e-3
@@ -212,65 +187,40 @@ class ConditionalVAESampler(VAESampler):
         Size of the latent code.
     hidden_dims : tuple of int, default=(128, 128)
         Encoder widths (the decoder mirrors them).
-    beta : float, default=1.0
-        Weight of the KL term.
-    condition_weight : float, default=1.0
-        Weight of the auxiliary condition loss; ``0`` disables it.
+    {beta}
+    {condition_weight}
     condition_columns : "all", list of str or None, default="all"
         Discrete columns that can be conditioned on (``None``: the label only).
     dp : bool, default=False
         Train with differential privacy (needs the ``privacy`` extra: Opacus):
         DP-SGD with Poisson sampling on the whole VAE, an encoder fitted on public
         or DP statistics only, noisy counts. See the user guide's privacy page.
-    target_epsilon : float, default=3.0
-        Privacy budget epsilon of the whole fit (``dp=True``); the spent value
-        is ``epsilon_``.
-    target_delta : float, default=None
-        Privacy budget delta (``dp=True``); ``None``: ``1 / n_samples``.
-    max_grad_norm : float, default=1.0
-        Clipping bound of each row's gradient under DP-SGD.
-    dp_metadata : dict, default=None
-        Public metadata used instead of spending budget (``dp=True``):
-        ``{"bounds": {column: (low, high)}, "categories": {column: [levels]},
-        "budget_share": 0.1}``. Undeclared ranges and category lists are
-        estimated privately with ``budget_share`` of the budget.
-    continuous : {"mode", "quantile"}, default="mode"
-        Normalisation of numeric columns by the encoder.
-    encoder_params : dict, default=None
-        Other :class:`~sksynth.encoding.TabularEncoder` parameters.
+    {target_epsilon}
+    {target_delta}
+    {max_grad_norm}
+    {dp_metadata}
+    {continuous}
+    {encoder_params}
     callbacks : dict or list, default=None
         Extra skorch callbacks (monitor ``"train_loss"``).
-    device : str, default="cpu"
-        Torch device; ``"cuda"`` needs a GPU.
-    verbose : int, default=0
-        ``1`` shows a progress bar with the losses.
+    {device}
+    {verbose}
 
     Attributes
     ----------
-    encoder_ : TabularEncoder
-        The fitted encoder.
+    {encoder_}
     net_ : VAENet
         The trained net.
-    condition_ : ConditionLayout or None
-        The conditional vector's layout and category frequencies.
+    {condition_}
     history_ : skorch History
         The training history.
-    classes_ : ndarray
-        Class labels, when fitted with ``y``.
-    sampling_strategy_ : dict
-        Number of rows to generate per class (``fit_resample``).
-    n_features_in_ : int
-        Number of columns seen during fit.
-    feature_names_in_ : ndarray of str
-        Column names seen during fit (string names only).
-    epsilon_ : float
-        With ``dp=True``: the privacy spent, at most ``target_epsilon``
-        (statistics plus DP-SGD, by sequential composition).
-    delta_ : float
-        With ``dp=True``: the delta of the guarantee.
-    dp_accounting_ : dict
-        With ``dp=True``: the breakdown (network epsilon and delta, noise
-        multiplier, sampling rate, each statistic's share).
+    {classes_}
+    {sampling_strategy_}
+    {n_features_in_}
+    {feature_names_in_}
+    {epsilon_}
+    {delta_}
+    {dp_accounting_}
 
     See Also
     --------

@@ -1,6 +1,7 @@
 """Utilities shared by sksynth: column kinds and input validation."""
 
 from ._discovery import all_estimators
+from ._docstrings import fill_doc
 from ._io import atomic_write, figure_to_html, render_html_report
 from ._kinds import KINDS, infer_column_kind, infer_column_kinds
 from ._validation import check_dataframe, check_no_inf, check_same_columns
@@ -14,6 +15,7 @@ __all__ = [
     "check_dataframe",
     "check_no_inf",
     "check_same_columns",
+    "fill_doc",
     "infer_column_kind",
     "infer_column_kinds",
 ]

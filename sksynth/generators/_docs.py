@@ -1,0 +1,107 @@
+"""Numpydoc entries shared by the generators' docstrings (see ``fill_doc``)."""
+
+SHARED_ENTRIES = {
+    'sampling_strategy': (
+        'sampling_strategy : float, str, dict or callable, default="auto"\n'
+        '    Which classes to over-sample and how far, as in imbalanced-learn.'
+    ),
+    'random_state': (
+        'random_state : int, RandomState instance or None, default=None\n'
+        '    Seed of everything random; the same seed gives bit-identical output on CPU.'
+    ),
+    'epochs': (
+        'epochs : int, default=300\n'
+        '    Training epochs.'
+    ),
+    'continuous': (
+        'continuous : {"mode", "quantile"}, default="mode"\n'
+        '    Normalisation of numeric columns by the encoder.'
+    ),
+    'encoder_params': (
+        'encoder_params : dict, default=None\n'
+        '    Other :class:`~sksynth.encoding.TabularEncoder` parameters.'
+    ),
+    'device': (
+        'device : str, default="cpu"\n'
+        '    Torch device; ``"cuda"`` needs a GPU.'
+    ),
+    'verbose': (
+        'verbose : int, default=0\n'
+        '    ``1`` shows a progress bar with the losses.'
+    ),
+    'target_epsilon': (
+        'target_epsilon : float, default=3.0\n'
+        '    Privacy budget epsilon of the whole fit (``dp=True``); the spent value\n'
+        '    is ``epsilon_``.'
+    ),
+    'target_delta': (
+        'target_delta : float, default=None\n'
+        '    Privacy budget delta (``dp=True``); ``None``: ``1 / n_samples``.'
+    ),
+    'max_grad_norm': (
+        'max_grad_norm : float, default=1.0\n'
+        "    Clipping bound of each row's gradient under DP-SGD."
+    ),
+    'dp_metadata': (
+        'dp_metadata : dict, default=None\n'
+        '    Public metadata used instead of spending budget (``dp=True``):\n'
+        '    ``{"bounds": {column: (low, high)}, "categories": {column: [levels]},\n'
+        '    "budget_share": 0.1}``. Undeclared ranges and category lists are\n'
+        '    estimated privately with ``budget_share`` of the budget.'
+    ),
+    'critic_steps': (
+        'critic_steps : int, default=1\n'
+        '    Critic updates per generator update.'
+    ),
+    'loss': (
+        'loss : {"wgan-gp", "bce"}, default="wgan-gp"\n'
+        '    Wasserstein loss with gradient penalty, or the non-saturating standard\n'
+        '    GAN loss.'
+    ),
+    'beta': (
+        'beta : float, default=1.0\n'
+        '    Weight of the KL term.'
+    ),
+    'condition_weight': (
+        'condition_weight : float, default=1.0\n'
+        '    Weight of the auxiliary condition loss; ``0`` disables it.'
+    ),
+    'encoder_': (
+        'encoder_ : TabularEncoder\n'
+        '    The fitted encoder.'
+    ),
+    'classes_': (
+        'classes_ : ndarray\n'
+        '    Class labels, when fitted with ``y``.'
+    ),
+    'condition_': (
+        'condition_ : ConditionLayout or None\n'
+        "    The conditional vector's layout and category frequencies."
+    ),
+    'sampling_strategy_': (
+        'sampling_strategy_ : dict\n'
+        '    Number of rows to generate per class (``fit_resample``).'
+    ),
+    'n_features_in_': (
+        'n_features_in_ : int\n'
+        '    Number of columns seen during fit.'
+    ),
+    'feature_names_in_': (
+        'feature_names_in_ : ndarray of str\n'
+        '    Column names seen during fit (string names only).'
+    ),
+    'epsilon_': (
+        'epsilon_ : float\n'
+        '    With ``dp=True``: the privacy spent, at most ``target_epsilon``\n'
+        '    (statistics plus DP-SGD, by sequential composition).'
+    ),
+    'delta_': (
+        'delta_ : float\n'
+        '    With ``dp=True``: the delta of the guarantee.'
+    ),
+    'dp_accounting_': (
+        'dp_accounting_ : dict\n'
+        '    With ``dp=True``: the breakdown (network epsilon and delta, noise\n'
+        "    multiplier, sampling rate, each statistic's share)."
+    ),
+}
