@@ -85,7 +85,8 @@ def main(argv=None) -> int:
         print(rows[-1], flush=True)
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"fitmemory-{stamp}.json").write_text(json.dumps(rows, indent=2))
+    run = {"part": "fitmemory", "started": stamp, "quick": False, "rows": rows}
+    (RESULTS / f"fitmemory-{stamp}.json").write_text(json.dumps(run, indent=2))
     return 0
 
 

@@ -34,6 +34,8 @@ def load_runs(results_dir=RESULTS, include_quick=False):
             run = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
+        if not isinstance(run, dict):  # e.g. a standalone script's list of rows
+            continue
         run["_file"] = path.name
         runs.setdefault(run.get("part", "?"), []).append(run)
     chosen = {}
