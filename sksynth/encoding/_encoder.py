@@ -116,7 +116,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     continuous : {"mode", "quantile"}, default="mode"
-        How continuous, integer and datetime columns are normalised.
+        How continuous, integer and datetime columns are normalised. Note that
+        ``"quantile"`` keeps the fitted quantiles, which are training values
+        (all of them when a column has fewer rows than quantiles), so a model
+        fitted with it carries some real values; ``"mode"`` keeps only mixture
+        parameters.
     n_modes : int, default=10
         Most modes of a column with ``continuous="mode"``.
     weight_threshold : float, default=0.005
