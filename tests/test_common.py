@@ -88,11 +88,14 @@ def test_estimators_are_discovered():
 
 @sklearn_parametrize_with_checks(ALL_ESTIMATORS, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
+    # each check asserts itself and raises (AssertionError, ValueError...) on failure;
+    # this is scikit-learn's documented pattern for parametrize_with_checks
     check(estimator)
 
 
 @imblearn_parametrize_with_checks(SAMPLERS, expected_failed_checks=_expected_failed_checks)
 def test_imblearn_compatible_sampler(estimator, check):
+    # as above: imbalanced-learn's sampler checks raise on failure
     check(estimator)
 
 

@@ -51,19 +51,7 @@ def as_generator(random_state):
 
 def _check_table(X):
     """Validate a table for fit or transform; return it as a DataFrame."""
-    if not isinstance(X, pd.DataFrame | pd.Series):
-        shape = X.shape if hasattr(X, "shape") else np.asarray(X).shape
-        if len(shape) == 1:
-            raise ValueError(
-                f"Expected a 2-D table, got a 1-D array of shape {shape}. Reshape your "
-                "data with array.reshape(-1, 1) for a single column."
-            )
-        if len(shape) == 2 and shape[1] == 0:
-            raise ValueError(f"0 feature(s) (shape={shape}) while a minimum of 1 is required.")
     frame = check_dataframe(X)
-    complex_columns = [c for c in frame if pd.api.types.is_complex_dtype(frame[c].dtype)]
-    if complex_columns:
-        raise ValueError(f"Complex data not supported: columns {complex_columns}.")
     check_no_inf(frame)
     return frame
 

@@ -146,8 +146,12 @@ class _GenerativeNetMixin:
         return getattr(self, "target_epsilon", None) is not None
 
     def _private_module(self):
-        """Return the module trained with DP-SGD and its optimizer."""
-        raise NotImplementedError
+        """Return the module trained with DP-SGD and its optimizer.
+
+        Each net defines it (the critic for :class:`GANNet`, the whole model for
+        :class:`VAENet`); the mixin alone has nothing to train privately.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not define _private_module")
 
     def _check_private(self):
         """Raise if the net's settings cannot be trained with DP-SGD."""

@@ -12,6 +12,8 @@ Two families live in :mod:`sksynth.preprocessing`:
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 import numpy as np
 import pandas as pd
 from imblearn.base import BaseSampler
@@ -41,33 +43,6 @@ def _reject_sparse(X, owner: str) -> None:
         raise TypeError(
             f"{owner} does not accept a sparse matrix: cleaning works column by column "
             "on dense tables. Convert it first, e.g. with X.toarray()."
-        )
-
-
-def check_table_shape(X, name: str = "X") -> None:
-    """Raise scikit-learn's messages for a 1-D input or a table without columns."""
-    try:
-        shape = X.shape if hasattr(X, "shape") else np.asarray(X).shape
-    except ValueError:  # ragged nested lists: let check_dataframe explain
-        return
-    if len(shape) == 1:
-        raise ValueError(
-            f"{name} must be two-dimensional; got a 1-D array of shape {tuple(shape)}. Reshape "
-            "your data either using array.reshape(-1, 1) if it has a single feature or "
-            "array.reshape(1, -1) if it contains a single sample."
-        )
-    if len(shape) == 2 and shape[1] == 0:
-        raise ValueError(
-            f"{name} has no columns: found array with 0 feature(s) (shape={tuple(shape)}) while "
-            "a minimum of 1 is required."
-        )
-
-
-def _reject_complex(frame: pd.DataFrame) -> None:
-    complex_cols = [c for c in frame.columns if pd.api.types.is_complex_dtype(frame[c].dtype)]
-    if complex_cols:
-        raise ValueError(
-            f"Complex data not supported: column(s) {complex_cols} hold complex numbers."
         )
 
 
@@ -102,9 +77,7 @@ class _TableTransformer(TransformerMixin, BaseEstimator):
     def _validate_table(self, X, *, reset: bool) -> pd.DataFrame:
         owner = type(self).__name__
         _reject_sparse(X, owner)
-        check_table_shape(X)
         frame = check_dataframe(X, name="X")
-        _reject_complex(frame)
         _check_feature_names(self, X, reset=reset)
         _check_n_features(self, X, reset=reset)
         if reset:
@@ -180,9 +153,7 @@ class _RowFilterSampler(BaseSampler):
     def _check_inputs(self, X, y):
         _reject_sparse(X, type(self).__name__)
         y_checked, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        check_table_shape(X)
         frame = check_dataframe(X, name="X")
-        _reject_complex(frame)
         _check_feature_names(self, X, reset=True)
         _check_n_features(self, X, reset=True)
         check_consistent_length(frame, y_checked)
@@ -255,8 +226,9 @@ class _RowFilterSampler(BaseSampler):
         X_res = X.iloc[self.sample_indices_] if isinstance(X, pd.DataFrame) else X[keep]
         return X_res, y[keep]
 
-    def _keep_mask(self, frame: pd.DataFrame, y) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def _keep_mask(self, frame: pd.DataFrame, y) -> np.ndarray:
+        """Return a boolean array: True for the rows to keep (each sampler's own rule)."""
 
     def _subset_columns(self, frame: pd.DataFrame, subset, param: str = "subset") -> list:
         """Resolve a ``subset`` parameter (one name or a list of names) to columns."""

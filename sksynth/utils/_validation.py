@@ -32,7 +32,7 @@ def check_dataframe(X, *, name: str = "X", allow_empty: bool = False) -> pd.Data
     ------
     ValueError
         If ``X`` has no rows (unless ``allow_empty``), no columns, is not
-        two-dimensional or has duplicate column names.
+        two-dimensional, has duplicate column names or holds complex numbers.
 
     Examples
     --------
@@ -67,6 +67,12 @@ def check_dataframe(X, *, name: str = "X", allow_empty: bool = False) -> pd.Data
         )
     if frame.shape[0] == 0 and not allow_empty:
         raise ValueError(f"{name} is empty (0 rows); at least one row is required.")
+    complex_columns = [c for c in frame.columns if pd.api.types.is_complex_dtype(frame[c].dtype)]
+    if complex_columns:
+        raise ValueError(
+            f"Complex data not supported: column(s) {complex_columns} of {name} hold complex "
+            "numbers."
+        )
     sparse = [c for c in frame.columns if isinstance(frame[c].dtype, pd.SparseDtype)]
     for col in sparse:
         frame[col] = frame[col].sparse.to_dense()
