@@ -11,42 +11,18 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
-from ..utils import check_dataframe, check_no_inf, check_same_columns, infer_column_kinds
+from ..utils import (
+    as_generator,
+    check_dataframe,
+    check_no_inf,
+    check_same_columns,
+    infer_column_kinds,
+)
 from ._columns import make_codec, missing_mask
 from ._normalisers import choose_slots
 from ._spans import RareLevels, Span
 
 __all__ = ["TabularEncoder"]
-
-
-def as_generator(random_state):
-    """Turn ``random_state`` (None, int, Generator or RandomState) into a Generator.
-
-    Parameters
-    ----------
-    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
-        A Generator is returned as is; a RandomState seeds a new Generator.
-
-    Returns
-    -------
-    rng : numpy.random.Generator
-
-    Examples
-    --------
-    >>> from sksynth.encoding._encoder import as_generator
-    >>> int(as_generator(0).integers(10)) == int(as_generator(0).integers(10))
-    True
-    """
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
-    if random_state is None or isinstance(random_state, Integral):
-        return np.random.default_rng(random_state)
-    raise TypeError(
-        "random_state must be None, an int, a numpy Generator or a RandomState; "
-        f"got {type(random_state).__name__}."
-    )
 
 
 def _check_table(X):

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.multiclass import type_of_target
 
-from ..utils import check_dataframe, infer_column_kinds
-from ._label_issues import LABEL_ISSUE_COLUMNS, as_generator, find_label_issues
+from ..utils import as_generator, check_dataframe, infer_column_kinds
+from ._label_issues import LABEL_ISSUE_COLUMNS, find_label_issues
 from ._near_duplicates import find_near_duplicates, near_duplicate_matrix
 from ._report import QualityReport, QualityWarning, severity_order
 

@@ -10,7 +10,7 @@ from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from ..utils import check_dataframe, infer_column_kinds
+from ..utils import as_generator, check_dataframe, infer_column_kinds
 
 __all__ = ["find_label_issues", "make_default_classifier"]
 
@@ -78,13 +78,6 @@ def _model_matrix(X: pd.DataFrame, kinds: dict) -> tuple[pd.DataFrame, np.ndarra
         columns[col] = encoded
     frame = pd.DataFrame(columns, index=X.index)
     return frame, np.asarray(categorical, dtype=bool)
-
-
-def as_generator(random_state) -> np.random.Generator:
-    """Turn ``None``, an int, a ``RandomState`` or a ``Generator`` into a ``Generator``."""
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(2**31 - 1))
-    return np.random.default_rng(random_state)
 
 
 def _encode_labels(y: pd.Series) -> tuple[np.ndarray, pd.Index]:

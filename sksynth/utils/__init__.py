@@ -4,11 +4,12 @@ from ._discovery import all_estimators
 from ._docstrings import fill_doc
 from ._io import atomic_write, figure_to_html, render_html_report
 from ._kinds import KINDS, infer_column_kind, infer_column_kinds
-from ._validation import check_dataframe, check_no_inf, check_same_columns
+from ._validation import as_generator, check_dataframe, check_no_inf, check_same_columns
 
 __all__ = [
     "KINDS",
     "all_estimators",
+    "as_generator",
     "atomic_write",
     "figure_to_html",
     "render_html_report",
