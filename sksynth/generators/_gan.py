@@ -21,6 +21,7 @@ _GAN_CONSTRAINTS = {
     "pac": [Interval(numbers.Integral, 1, None, closed="left")],
     "critic_steps": [Interval(numbers.Integral, 1, None, closed="left")],
     "gp_weight": [Interval(numbers.Real, 0, None, closed="left")],
+    "gp_interval": [Interval(numbers.Integral, 1, None, closed="left")],
 }
 
 
@@ -57,6 +58,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
     {critic_steps}
     gp_weight : float, default=10.0
         Weight of the gradient penalty (``loss="wgan-gp"``).
+    {gp_interval}
     dp : bool, default=False
         Train with differential privacy (needs the ``privacy`` extra: Opacus):
         DP-SGD with Poisson sampling on the critic (the only part that sees
@@ -140,6 +142,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         pac=10,
         critic_steps=1,
         gp_weight=10.0,
+        gp_interval=1,
         dp=False,
         target_epsilon=3.0,
         target_delta=None,
@@ -169,6 +172,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         self.pac = pac
         self.critic_steps = critic_steps
         self.gp_weight = gp_weight
+        self.gp_interval = gp_interval
         self.dp = dp
         self.target_epsilon = target_epsilon
         self.target_delta = target_delta
@@ -193,6 +197,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
             pac=1 if self.dp else self.pac,
             critic_steps=self.critic_steps,
             gp_weight=self.gp_weight,
+            gp_interval=self.gp_interval,
             optimizer__weight_decay=1e-6,
             cond_index=None if condition is None else condition.encoded_index.tolist(),
         )
@@ -242,6 +247,7 @@ class ConditionalGANSampler(GANSampler):
     {critic_steps}
     gp_weight : float, default=10.0
         Weight of the gradient penalty.
+    {gp_interval}
     {condition_weight}
     condition_columns : "all", list of str or None, default="all"
         Discrete columns that can be conditioned on (``"all"``: every column
@@ -322,6 +328,7 @@ class ConditionalGANSampler(GANSampler):
         pac=1,
         critic_steps=1,
         gp_weight=10.0,
+        gp_interval=1,
         condition_weight=1.0,
         condition_columns="all",
         dp=False,
@@ -347,6 +354,7 @@ class ConditionalGANSampler(GANSampler):
             pac=pac,
             critic_steps=critic_steps,
             gp_weight=gp_weight,
+            gp_interval=gp_interval,
             dp=dp,
             target_epsilon=target_epsilon,
             target_delta=target_delta,

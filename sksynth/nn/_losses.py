@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
+from ._modules import span_log_softmax
+
 __all__ = [
     "wasserstein_critic_loss",
     "wasserstein_generator_loss",
@@ -149,7 +151,7 @@ def gradient_penalty(critic, real, fake, *, pac=1, generator=None):
     alpha = torch.rand(
         (n_rows // pac, 1, 1), generator=generator, device=real.device, dtype=real.dtype
     )
-    real_packs = real.reshape(-1, pac, n_features)
+    real_packs = real.detach().reshape(-1, pac, n_features)
     fake_packs = fake.detach().reshape(-1, pac, n_features)
     mixed = (alpha * real_packs + (1.0 - alpha) * fake_packs).reshape(n_rows, n_features)
     mixed.requires_grad_(True)
@@ -203,7 +205,7 @@ def vae_reconstruction_loss(logits, target, layout, log_sigma):
         nll = (observed - predicted) ** 2 / (2.0 * sigma**2) + log_sigma
         total = total + nll.sum() / n_rows
     for (_, block), (_, observed_block) in zip(blocks, target_blocks, strict=True):
-        log_probs = F.log_softmax(block, dim=-1)
+        log_probs = span_log_softmax(block)
         total = total - (observed_block * log_probs).sum() / n_rows
     return total
 
@@ -249,7 +251,7 @@ def condition_loss(logits, cond, layout, cond_index):
         The conditional vector.
     layout : SpanActivation
         The span layout.
-    cond_index : torch.Tensor of shape (cond_dim,)
+    cond_index : sequence of int or torch.Tensor of shape (cond_dim,)
         The encoded column of each slot of the conditional vector.
 
     Returns
@@ -271,5 +273,7 @@ def condition_loss(logits, cond, layout, cond_index):
     """
     if cond is None or cond.shape[1] == 0:
         return logits.new_zeros(())
-    log_probs = layout.log_softmax(logits, grouped=True)[:, layout.group_inverse[cond_index]]
+    if isinstance(cond_index, torch.Tensor):
+        cond_index = cond_index.tolist()
+    log_probs = layout.log_softmax_at(logits, cond_index)
     return -(log_probs * cond).sum() / logits.shape[0]

@@ -216,3 +216,48 @@ def test_condition_loss_targets_the_conditioned_span_slot():
     high = condition_loss(logits, cond, layout, cond_index).item()
     assert low == pytest.approx(-np.log(np.exp(5) / (np.exp(5) + 2)), rel=1e-4)
     assert high > 4.0 > low
+
+
+@pytest.mark.parametrize("size", [2, 5, 16, 17, 40])
+def test_span_softmax_and_log_softmax_match_torch_values_and_gradients(size):
+    from sksynth.nn._modules import span_log_softmax, span_softmax
+
+    x = torch.randn(7, 3, size, dtype=torch.float64, generator=torch.Generator().manual_seed(size))
+    x = (x * 30).requires_grad_(True)  # large logits: the max must be subtracted
+    assert torch.allclose(span_softmax(x), torch.softmax(x, dim=-1))
+    assert torch.allclose(span_log_softmax(x), torch.log_softmax(x, dim=-1))
+    small = x[:2, :2].detach().requires_grad_(True)
+    assert torch.autograd.gradcheck(span_softmax, (small,))
+    assert torch.autograd.gradcheck(span_log_softmax, (small,))
+    assert torch.autograd.gradgradcheck(span_softmax, (small,))
+    assert torch.autograd.gradgradcheck(span_log_softmax, (small,))
+
+
+def test_span_softmax_works_under_vmap_and_grad():
+    from torch.func import grad, vmap
+
+    from sksynth.nn._modules import span_log_softmax
+
+    x = torch.randn(4, 2, 3, generator=torch.Generator().manual_seed(0))
+    per_row = vmap(grad(lambda row: span_log_softmax(row)[:, 0].sum()))(x)
+    expected = torch.autograd.functional.jacobian(
+        lambda t: torch.log_softmax(t, dim=-1)[..., 0].sum(), x
+    )
+    assert torch.allclose(per_row, expected, atol=1e-6)
+
+
+def test_log_softmax_at_equals_the_full_layout_at_those_columns():
+    layout = SpanActivation(SPANS)
+    logits = torch.randn(5, 10, generator=torch.Generator().manual_seed(1))
+    full = layout.log_softmax(logits)
+    for columns in ([8, 1, 5], [2], [9, 7, 3, 6]):
+        assert torch.allclose(layout.log_softmax_at(logits, columns), full[:, columns], atol=1e-6)
+    with pytest.raises(ValueError, match="not in a softmax span"):
+        layout.log_softmax_at(logits, [0])
+
+
+def test_critic_scores_stacked_rows_as_separate_passes():
+    critic = Critic(input_dim=3, hidden_dims=(8, 8), pac=2).eval()
+    a, b = torch.randn(4, 3), torch.randn(6, 3)
+    stacked = critic(torch.cat([a, b]))
+    assert torch.allclose(stacked, torch.cat([critic(a), critic(b)]), atol=1e-6)

@@ -148,3 +148,33 @@ def test_nets_pickle_and_reload_with_the_same_samples():
     loaded = pickle.load(io.BytesIO(blob))
     assert not hasattr(loaded, "torch_rng_")
     np.testing.assert_array_equal(net.sample(20, generator=3), loaded.sample(20, generator=3))
+
+
+@pytest.mark.parametrize("interval", [1, 3])
+def test_gradient_penalty_every_gp_interval_critic_steps_with_scaled_weight(interval, monkeypatch):
+    import sksynth.nn._nets as nets
+
+    calls = []
+    original = nets.gradient_penalty
+
+    def counting(*args, **kwargs):
+        value = original(*args, **kwargs)
+        calls.append(value.detach())
+        return value
+
+    monkeypatch.setattr(nets, "gradient_penalty", counting)
+    net = gan(gp_interval=interval, max_epochs=1, batch_size=20).fit(table(120))  # 6 steps
+    assert len(calls) == 6 // interval
+    assert np.isfinite(net.history[-1, "train_loss"])
+    # on the steps that take it, the penalty is weighted by gp_weight * interval
+    net.critic_.eval()  # no dropout: the two losses below differ by the penalty only
+    real, fake = table(20), table(20, seed=1)
+    net.critic_updates_ = interval + 1  # a step that takes the penalty
+    with_penalty = net._critic_loss(real, fake, None)
+    penalty = calls[-1]
+    net.critic_updates_ = interval + 2 if interval > 1 else 1
+    other = net._critic_loss(real, fake, None)
+    if interval > 1:
+        assert torch.allclose(with_penalty - other, 10.0 * interval * penalty, atol=1e-5)
+    else:  # every step takes it
+        assert len(calls) == 6 + 2
