@@ -52,7 +52,9 @@ def _our_sampler(name, epochs, seed):
     )
 
     classes = {
-        "sksynth.ConditionalGAN": (ConditionalGANSampler, _models.GAN_SETTINGS),
+        "sksynth.ConditionalGAN": (
+            ConditionalGANSampler, {**_models.GAN_SETTINGS, "pac": _models.CGAN_DEFAULT_PAC}
+        ),
         "sksynth.ConditionalVAE": (ConditionalVAESampler, _models.VAE_SETTINGS),
         "sksynth.GAN": (GANSampler, _models.GAN_SETTINGS),
         "sksynth.VAE": (VAESampler, _models.VAE_SETTINGS),

@@ -24,8 +24,9 @@ from ._env import PeakMemory, Timer, quiet
 from ._summary import PAIRS, ratios  # noqa: F401  (ratios: part of this module's API)
 
 SDV_TIMED = ["sdv.CTGAN", "sdv.TVAE"]
-# TVAE is unconditional: our unconditional VAE is the like-for-like architecture
-EXTRA = ["sksynth.VAE"]
+# TVAE is unconditional: our unconditional VAE is the like-for-like architecture;
+# the conditional GAN at its default pac=1 is what users get
+EXTRA = ["sksynth.VAE", "sksynth.ConditionalGAN"]
 
 
 def _fit(name, frame, epochs, seed):
@@ -45,8 +46,11 @@ def _sample(model, n_rows):
     return t.seconds, mem.peak_mb, t.cpu_seconds
 
 
-def bare_forward(estimator, n_rows, chunk_size=50_000):
-    """Rows/s of our generator network alone: noise -> MLP logits, no head, no decoding."""
+def bare_forward(estimator, n_rows, chunk_size=4096):
+    """Rows/s of our generator network alone: noise -> MLP logits, no head, no decoding.
+
+    Same chunk size as our samplers use (small chunks stay in cache).
+    """
     import torch
 
     net = estimator.net_
@@ -56,7 +60,7 @@ def bare_forward(estimator, n_rows, chunk_size=50_000):
     gen = torch.Generator().manual_seed(0)
     latent = getattr(module, "latent_dim")
     decode = getattr(module, "decode", None)
-    with torch.no_grad(), Timer() as t:
+    with torch.inference_mode(), Timer() as t:
         for start in range(0, n_rows, chunk_size):
             size = min(chunk_size, n_rows - start)
             z = torch.randn((size, latent), generator=gen)
@@ -66,6 +70,49 @@ def bare_forward(estimator, n_rows, chunk_size=50_000):
             else:
                 module(z, cond)
     return n_rows / t.seconds
+
+
+def bare_vae_step_ms(n_features, *, hidden=128, latent=128, batch_size=500, steps=200, seed=0):
+    """Milliseconds of one training step of a plain PyTorch VAE of the benchmark's widths.
+
+    Encoder ``n_features -> hidden -> hidden -> (mu, logvar)``, decoder
+    ``latent -> hidden -> hidden -> n_features``, squared-error reconstruction
+    plus KL, fused Adam: the arithmetic every VAE of these widths must do, with
+    no per-column loss, no condition and no bookkeeping -- the floor for a
+    training step on this machine and thread count.
+    """
+    import torch
+    from torch import nn
+
+    torch.manual_seed(seed)
+    encoder = nn.Sequential(
+        nn.Linear(n_features, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU()
+    )
+    heads = nn.Linear(hidden, 2 * latent)
+    decoder = nn.Sequential(
+        nn.Linear(latent, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
+        nn.Linear(hidden, n_features),
+    )
+    params = [*encoder.parameters(), *heads.parameters(), *decoder.parameters()]
+    optimizer = torch.optim.Adam(params, lr=1e-3, fused=True)
+    data = torch.randn(batch_size * 8, n_features)
+
+    def step(i):
+        x = data[(i % 8) * batch_size : (i % 8 + 1) * batch_size]
+        mu, logvar = heads(encoder(x)).chunk(2, dim=1)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        reconstruction = ((decoder(z) - x) ** 2).sum() / batch_size
+        kl = -0.5 * torch.sum(1 + logvar - mu**2 - logvar.exp()) / batch_size
+        optimizer.zero_grad(set_to_none=True)
+        (reconstruction + kl).backward()
+        optimizer.step()
+
+    for i in range(20):
+        step(i)
+    with Timer() as t:
+        for i in range(steps):
+            step(i)
+    return 1000 * t.seconds / steps
 
 
 def matmul_gflops(seconds=1.0):
@@ -137,6 +184,14 @@ def run_dataset(ds, *, epochs, sample_rows, seed, include_sdv=True, log=print):
         if model.family == "sksynth":
             row["bare_forward_rows_per_s"] = bare_forward(model.estimator, sample_rows)
             row["generator_layers"] = _layer_dims(model.estimator)
+            if "VAE" in name:
+                width = model.estimator.net_.module_.head.n_features
+                row["bare_step_ms"] = bare_vae_step_ms(
+                    width,
+                    hidden=_models.VAE_SETTINGS["hidden_dims"][0],
+                    latent=_models.VAE_SETTINGS["latent_dim"],
+                    batch_size=_models.VAE_SETTINGS["batch_size"],
+                )
         log(
             f"  speed {ds.name:14s} {name:24s} fit {fit_s:7.2f}s  {per_epoch:6.3f}s/epoch "
             f"({row['ms_per_step']:6.1f} ms/step)  sample {row['sample_rows_per_s']:9.0f} rows/s"
@@ -179,7 +234,7 @@ def wide_table(n_rows, n_columns, seed):
 
 def scaling(*, row_counts, column_counts, epochs, seed, models=None, log=print):
     """Fit time against rows (diamonds resampled) and against columns (generated table)."""
-    models = models or ["sksynth.ConditionalGAN", "ctgan.CTGAN"]
+    models = models or ["sksynth.ConditionalGAN[pac=10]", "ctgan.CTGAN"]
     diamonds = _data.load("diamonds").frame
     out = []
     for n in row_counts:
