@@ -109,19 +109,14 @@ def _libc():
 _LIBC = _libc()
 
 
-def fix_malloc():
-    """Make freed memory go back to the system (glibc), so that RSS deltas mean something.
-
-    Without it glibc's dynamic mmap threshold keeps large freed blocks in the
-    heap, and a later fit reuses them: its resident-memory increase reads ~0.
-    """
-    if _LIBC is not None and hasattr(_LIBC, "mallopt"):
-        M_MMAP_THRESHOLD = -3
-        _LIBC.mallopt(M_MMAP_THRESHOLD, 256 * 1024)
-
-
 def release_memory():
-    """Collect garbage and hand free heap pages back to the system."""
+    """Collect garbage and hand free heap pages back to the system.
+
+    Called before every memory measurement, so that memory a previous model
+    freed but glibc kept does not hide the next model's growth. (glibc's
+    allocator is otherwise left as users have it: a fixed low mmap threshold
+    would turn every large tensor into fresh pages and slow the timed code.)
+    """
     import gc
 
     gc.collect()

@@ -260,7 +260,6 @@ def main(argv=None):
     import torch
 
     torch.set_num_threads(args.threads)
-    _env.fix_malloc()
     cfg = _config(args)
     parts = args.part or PARTS
     log(f"sksynth benchmarks: parts {parts}, {'quick' if args.quick else 'default'} mode, "
