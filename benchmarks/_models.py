@@ -197,6 +197,14 @@ class _Peer(Model):
         return self.clock.epochs() if self.clock.marks else None
 
 
+def _fill_numbers(frame):
+    """Median-impute numeric NaN: the ``ctgan`` package refuses missing numbers."""
+    numeric = [c for c in frame if _is_numeric(frame[c]) and frame[c].isna().any()]
+    if not numeric:
+        return frame
+    return frame.fillna({c: frame[c].median() for c in numeric})
+
+
 class CtganCTGAN(_Peer):
     name = "ctgan.CTGAN"
     family = "ctgan"
@@ -214,7 +222,7 @@ class CtganCTGAN(_Peer):
             enable_gpu=False,
         )
         self.estimator.set_random_state(self.seed)
-        self.estimator.fit(frame, discrete_columns(frame))
+        self.estimator.fit(_fill_numbers(frame), discrete_columns(frame))
 
     def sample(self, n):
         return self.estimator.sample(n)
@@ -236,13 +244,13 @@ class CtganTVAE(_Peer):
             enable_gpu=False,
         )
         self.estimator.set_random_state(self.seed)
-        self.estimator.fit(frame, discrete_columns(frame))
+        self.estimator.fit(_fill_numbers(frame), discrete_columns(frame))
 
     def sample(self, n):
         return self.estimator.sample(n)
 
 
-def _restore_dtypes(frame, dtypes):
+def restore_dtypes(frame, dtypes):
     """Give sampled columns the training dtypes (categories back to category)."""
     for col, dtype in dtypes.items():
         if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_integer_dtype(dtype):
@@ -295,7 +303,7 @@ class _Sdv(_Peer):
         torch.manual_seed(self.seed + 1)
         out = self.estimator.sample(num_rows=n)
         out = out["table"] if isinstance(out, dict) else out
-        return _restore_dtypes(out, self.dtypes)
+        return restore_dtypes(out, self.dtypes)
 
 
 class SdvGaussianCopula(_Sdv):
