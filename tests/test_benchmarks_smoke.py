@@ -59,7 +59,7 @@ def test_report_from_fixture(tmp_path):
     results = tmp_path / "results"
     results.mkdir()
     speed_rows = [
-        _speed_row("sksynth.ConditionalGAN", 10.0, 200_000, bare=250_000),
+        _speed_row("sksynth.ConditionalGAN[pac=10]", 10.0, 200_000, bare=250_000),
         _speed_row("ctgan.CTGAN", 40.0, 100_000),
         _speed_row("sksynth.ConditionalVAE", 8.0, 300_000, bare=600_000),
         _speed_row("ctgan.TVAE", 10.0, 150_000),
