@@ -198,7 +198,7 @@ def vae_reconstruction_loss(logits, target, layout, log_sigma):
     n_rows = logits.shape[0]
     total = logits.new_zeros(())
     numeric, blocks = layout.split(layout.group(logits))
-    observed, target_blocks = layout.split(target.index_select(-1, layout.group_order))
+    observed, target_blocks = layout.split(layout.group(target, fill=0.0))
     if layout.n_numeric:
         predicted = layout.activate_numeric_values(numeric)
         sigma = torch.exp(log_sigma)

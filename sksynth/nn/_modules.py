@@ -2,13 +2,15 @@
 
 Every module reads the encoded layout from a sequence of *spans* (objects with
 ``start``, ``stop`` and ``activation`` attributes, normally
-:class:`sksynth.encoding.Span`). The layout is turned once into a permutation
+:class:`sksynth.encoding.Span`). The layout is turned once into a gather
 of the columns, the *grouped* order: numeric columns first, then the softmax
-spans grouped by size. One gather puts logits in that order, where every group
-of same-size spans is a contiguous slice viewed as ``(n_rows, n_spans, size)``,
-so the per-span activations take one call per group (no per-group gathers,
-whose backward would be a scatter-add); one gather puts the result back in the
-encoded layout.
+spans in blocks. A block is a contiguous slice viewed as ``(n_rows, n_spans,
+size)``; short spans of different sizes share a block, padded to its size with
+slots whose logits are so negative that their probability is exactly 0 (which
+spans share a block is chosen once, trading padded columns against the fixed
+cost of one more block). One gather puts logits in that order, so the per-span
+activations take one call per block (no per-block gathers, whose backward would
+be a scatter-add); one gather puts the result back in the encoded layout.
 """
 
 from __future__ import annotations
@@ -31,28 +33,75 @@ _ACTIVATIONS = ("tanh", "identity", "softmax")
 _MODES = ("gumbel", "soft", "sample", "hard")
 
 
-class _Permute(torch.autograd.Function):
-    """Column permutation whose backward is the inverse permutation (a gather, no scatter)."""
+class _Gather(torch.autograd.Function):
+    """Gather of columns whose backward is a gather too (no scatter-add).
+
+    ``index`` may point one past the last column, at a column of ``fill``;
+    every real column is gathered at most once, at ``back_index`` (which points
+    one past the last gathered column, at a column of ``back_fill``, for the
+    columns that were not gathered).
+    """
 
     generate_vmap_rule = True
 
     @staticmethod
-    def forward(x, order, inverse):
-        return x.index_select(-1, order)
+    def forward(x, index, back_index, fill, back_fill):
+        if fill is not None:
+            x = torch.cat([x, x.new_full((*x.shape[:-1], 1), fill)], dim=-1)
+        return x.index_select(-1, index)
 
     @staticmethod
     def setup_context(ctx, inputs, output):
         ctx.save_for_backward(inputs[1], inputs[2])
+        ctx.fills = (inputs[3], inputs[4])
 
     @staticmethod
     def backward(ctx, grad):
-        order, inverse = ctx.saved_tensors
-        return _Permute.apply(grad, inverse, order), None, None
+        index, back_index = ctx.saved_tensors
+        fill, back_fill = ctx.fills
+        # the gradient of a gathered fill slot is dropped; a gradient slot that
+        # was not gathered is 0
+        back_fill = None if back_fill is None else 0.0
+        again = None if fill is None else 0.0
+        return _Gather.apply(grad, back_index, index, back_fill, again), None, None, None, None
 
 
 # Above this many categories per span, torch's own kernels are faster; below it
 # they are 1.5-2x slower than a few element-wise ops (measured, fwd + bwd, CPU).
 _SMALL_SPAN = 16
+# Logit of a padded slot: its exp() is exactly 0 in float32, and it stays finite
+# (so that a zero target times its log-probability is 0, not NaN).
+_PAD_LOGIT = -1e9
+# One more block of spans costs about as much as this many padded columns
+# (activations, losses and their backward, CPU, batch 500).
+_BLOCK_COST = 12
+
+
+def _plan_blocks(groups):
+    """Assign the softmax spans to blocks: ``[(block_size, [columns of each span])]``.
+
+    Spans of at most ``_SMALL_SPAN`` categories are sorted by size and cut into
+    runs that minimise ``_BLOCK_COST`` per block plus the padded width (a small
+    dynamic programme over the distinct sizes); longer spans keep one block per
+    size, unpadded.
+    """
+    small = sorted(size for size in groups if size <= _SMALL_SPAN)
+    best = [0] + [float("inf")] * len(small)
+    cut = [0] * (len(small) + 1)
+    for stop in range(1, len(small) + 1):
+        n_spans = 0
+        for start in range(stop, 0, -1):
+            n_spans += len(groups[small[start - 1]])
+            cost = best[start - 1] + _BLOCK_COST + n_spans * small[stop - 1]
+            if cost < best[stop]:
+                best[stop], cut[stop] = cost, start - 1
+    runs, stop = [], len(small)
+    while stop:
+        runs.append(small[cut[stop] : stop])
+        stop = cut[stop]
+    plan = [(run[-1], [cols for size in run for cols in groups[size]]) for run in reversed(runs)]
+    plan.extend((size, list(groups[size])) for size in sorted(groups) if size > _SMALL_SPAN)
+    return plan
 
 
 class _SmallSoftmax(torch.autograd.Function):
@@ -109,12 +158,14 @@ def span_log_softmax(x):
     return F.log_softmax(x, dim=-1)
 
 
-def _categorical_one_hot(logits, generator):
+def _categorical_one_hot(logits, generator, last=None):
     """One-hot draws from ``softmax(logits)`` over the last axis, one uniform per row and span.
 
     Inverse-CDF sampling: the same distribution as the Gumbel-max draw of
     :func:`gumbel_softmax` with ``hard=True``, with one random number per span
-    instead of one per category.
+    instead of one per category. ``last`` (shape ``(n_spans, 1)``) caps each
+    span's draw at its last real slot (a padded span's rounding must not land
+    on a padded slot).
     """
     weights = (logits - logits.amax(dim=-1, keepdim=True)).exp_()
     cdf = weights.cumsum_(dim=-1)
@@ -122,7 +173,7 @@ def _categorical_one_hot(logits, generator):
         logits.shape[:-1] + (1,), generator=generator, device=logits.device, dtype=logits.dtype
     )
     index = (cdf <= uniform * cdf[..., -1:]).sum(dim=-1, keepdim=True)
-    index = index.clamp_(max=logits.shape[-1] - 1)
+    index = index.clamp_(max=logits.shape[-1] - 1) if last is None else torch.minimum(index, last)
     return torch.zeros_like(logits).scatter_(-1, index, 1.0)
 
 
@@ -173,8 +224,8 @@ class SpanActivation(nn.Module):
     """Apply each span's output activation to a matrix of logits.
 
     Columns of ``"tanh"`` spans go through :func:`torch.tanh`, ``"identity"``
-    columns pass unchanged, ``"softmax"`` spans are grouped by size and
-    activated together.
+    columns pass unchanged, ``"softmax"`` spans are gathered into blocks (short
+    spans padded to a common size) and activated one block at a time.
 
     Parameters
     ----------
@@ -188,6 +239,10 @@ class SpanActivation(nn.Module):
         Width of the encoded matrix.
     softmax_sizes : list of int
         The distinct sizes of the softmax spans, one index buffer per size.
+    group_shapes : list of (int, int)
+        ``(size, n_spans)`` of each block of the grouped order (see :meth:`split`).
+    n_grouped : int
+        Width of the grouped order (``n_features`` plus the padded slots).
 
     Examples
     --------
@@ -254,57 +309,77 @@ class SpanActivation(nn.Module):
             torch.tensor(tanh, dtype=torch.long),
         )
         self.register_buffer("numeric_is_tanh", numeric_is_tanh)
-        # The grouped order (numeric columns, then each size's spans) and back.
-        # Not persistent: derived from the spans, and absent from older model files.
-        self.register_buffer(
-            "group_order", torch.tensor(numeric_first, dtype=torch.long), persistent=False
-        )
-        self.register_buffer(
-            "group_inverse", self.numeric_first_inverse.clone(), persistent=False
-        )
-        self.n_numeric = len(tanh) + len(identity)
-        self.group_shapes = [(size, len(groups[size])) for size in self.softmax_sizes]
+        self._build_blocks()
+
+    def _build_blocks(self):
+        """Derive the grouped order from the persistent index buffers.
+
+        Not persistent (absent from older model files and pickles, rebuilt on
+        load): ``group_order`` gathers the grouped row from the encoded one plus
+        one fill column; ``group_inverse`` is each encoded column's position in
+        the grouped row; ``group_shapes`` holds ``(size, n_spans)`` per block and
+        ``block_last_<k>`` the last real slot of each span of a padded block.
+        """
+        device = self.numeric_index.device
+        groups = {size: index.tolist() for size, index in self.softmax_groups()}
+        plan = _plan_blocks(groups)
+        fill = self.n_features  # the gathered fill column
+        order = self.numeric_index.tolist()
+        self.padded_blocks = []
+        for k, (size, spans) in enumerate(plan):
+            for columns in spans:
+                order.extend(columns + [fill] * (size - len(columns)))
+            padded = any(len(columns) < size for columns in spans)
+            self.padded_blocks.append(padded)
+            last = torch.tensor([[len(columns) - 1] for columns in spans], dtype=torch.long)
+            self.register_buffer(f"block_last_{k}", last.to(device), persistent=False)
+        order = torch.tensor(order, dtype=torch.long)
+        real = order < fill
+        inverse = torch.empty(self.n_features, dtype=torch.long)
+        inverse[order[real]] = torch.nonzero(real).flatten()
+        self.register_buffer("group_order", order.to(device), persistent=False)
+        self.register_buffer("group_inverse", inverse.to(device), persistent=False)
+        self.padded = bool(not real.all())
+        self.n_numeric = len(self.numeric_index)
+        self.group_shapes = [(size, len(spans)) for size, spans in plan]
+        self.n_grouped = len(order)
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        if "group_order" not in self._buffers:  # pickled before the grouped order existed
-            self.register_buffer(
-                "group_order", torch.argsort(self.numeric_first_inverse), persistent=False
-            )
-            self.register_buffer(
-                "group_inverse", self.numeric_first_inverse.clone(), persistent=False
-            )
-            self.n_numeric = len(self.numeric_index)
-            self.group_shapes = [
-                (size, len(index)) for size, index in self.softmax_groups()
-            ]
+        self._build_blocks()  # the grouped order may differ from the pickled one's
 
     def softmax_groups(self):
         """Yield ``(size, index)`` pairs, ``index`` of shape (n_spans, size)."""
         for size in self.softmax_sizes:
             yield size, getattr(self, f"softmax_index_{size}")
 
-    def group(self, x):
-        """Permute the columns of ``x`` (encoded layout) into the grouped order.
+    def group(self, x, fill=_PAD_LOGIT):
+        """Gather the columns of ``x`` (encoded layout) into the grouped order.
 
         The grouped order holds the numeric columns (in the order of
-        ``numeric_index``) then the softmax spans grouped by size (in the order
-        of :meth:`softmax_groups`); see :meth:`split`. Its backward is the
-        inverse permutation.
+        ``numeric_index``) then the softmax spans block by block (see
+        :meth:`split`), ``n_grouped`` columns in all. Padded slots hold
+        ``fill``: the default is a logit whose probability is 0; pass 0 for a
+        target. Its backward is a gather too.
         """
-        return _Permute.apply(x, self.group_order, self.group_inverse)
+        return _Gather.apply(
+            x, self.group_order, self.group_inverse, fill if self.padded else None, None
+        )
 
     def ungroup(self, x):
-        """Permute the columns of ``x`` from the grouped order back to the encoded layout."""
-        return _Permute.apply(x, self.group_inverse, self.group_order)
+        """Gather the columns of ``x`` from the grouped order back to the encoded layout."""
+        return _Gather.apply(
+            x, self.group_inverse, self.group_order, None, 0.0 if self.padded else None
+        )
 
     def split(self, grouped):
-        """Return views of a grouped matrix: the numeric columns and one block per size.
+        """Return views of a grouped matrix: the numeric columns and the span blocks.
 
         Returns
         -------
         numeric : torch.Tensor of shape (n_rows, n_numeric)
         blocks : list of (size, torch.Tensor of shape (n_rows, n_spans, size))
+            Spans shorter than their block's ``size`` are padded at the end.
         """
         # one split (its backward is one concatenation), not a slice per block (each
         # slice's backward would build a zero matrix of the full width)
@@ -394,11 +469,12 @@ class SpanActivation(nn.Module):
             raise ValueError(f"mode must be one of {_MODES}; got {mode!r}.")
         numeric, blocks = self.split(self.group(logits))
         parts = [self.activate_numeric_values(numeric)]
-        for _, block in blocks:
+        for k, (_, block) in enumerate(blocks):
             if mode == "gumbel":
                 block = gumbel_softmax(block, tau=tau, generator=generator)
             elif mode == "sample":
-                block = _categorical_one_hot(block, generator)
+                last = getattr(self, f"block_last_{k}") if self.padded_blocks[k] else None
+                block = _categorical_one_hot(block, generator, last=last)
             elif mode == "soft":
                 block = span_softmax(block)
             else:

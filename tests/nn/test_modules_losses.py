@@ -99,17 +99,84 @@ def test_log_softmax_places_each_span_in_the_layout():
     assert torch.allclose(out[:, 7:10], torch.log_softmax(logits[:, 7:10], 1), atol=1e-6)
 
 
-def test_grouped_order_is_a_permutation_with_contiguous_same_size_groups():
+def test_grouped_order_holds_each_column_once_with_spans_contiguous_in_blocks():
     head = SpanActivation(SPANS)
     x = torch.arange(10.0).unsqueeze(0)
-    grouped = head.group(x)
+    grouped = head.group(x, fill=-1.0)
+    assert grouped.shape == (1, head.n_grouped)
     numeric, blocks = head.split(grouped)
     assert numeric.tolist() == [[0.0, 4.0]]
-    assert [(size, block.tolist()) for size, block in blocks] == [
-        (2, [[[5.0, 6.0]]]),
-        (3, [[[1.0, 2.0, 3.0], [7.0, 8.0, 9.0]]]),
-    ]
+    spans = []
+    for size, block in blocks:
+        assert block.shape[-1] == size
+        for row in block[0].tolist():
+            real = [v for v in row if v != -1.0]
+            # a span's columns come first, in order, then only padding
+            assert row[: len(real)] == real
+            spans.append(real)
+    assert sorted(spans) == [[1.0, 2.0, 3.0], [5.0, 6.0], [7.0, 8.0, 9.0]]
     assert torch.equal(head.ungroup(grouped), x)
+
+
+@pytest.mark.parametrize(
+    "sizes", [[2, 3], [2] * 40 + [16], [2, 3, 5, 9, 17, 17, 40], [1, 4, 4, 4, 7]]
+)
+def test_block_plan_bounds_padding_and_keeps_long_spans_unpadded(sizes):
+    spans, start = [], 0
+    for size in sizes:
+        spans.append(span(start, start + size, "softmax"))
+        start += size
+    head = SpanActivation(spans)
+    padded_width = sum(size * n for size, n in head.group_shapes)
+    assert padded_width == head.n_grouped
+    # merging never costs more than it saves: at most one block's cost of padding per
+    # block removed, and long spans (> 16 slots) are never padded
+    n_blocks_by_size = len(set(sizes))
+    saved_blocks = n_blocks_by_size - len(head.group_shapes)
+    assert head.n_grouped - start <= 12 * saved_blocks
+    for (size, n_spans), padded in zip(head.group_shapes, head.padded_blocks, strict=True):
+        if size > 16:
+            assert not padded
+    logits = torch.randn(5, start, generator=torch.Generator().manual_seed(0))
+    out = head(logits, mode="soft")
+    for s in spans:
+        expected = torch.softmax(logits[:, s.start : s.stop], dim=1)
+        assert torch.allclose(out[:, s.start : s.stop], expected, atol=1e-6)
+
+
+def test_padded_gather_has_exact_first_and_second_derivatives():
+    # a softmax(2) and a softmax(3) share one block: the 2-slot span is padded
+    head = SpanActivation(SPANS)
+    assert head.padded
+    logits = torch.randn(3, 10, generator=torch.Generator().manual_seed(0), requires_grad=True)
+    weights = torch.randn(3, 10, generator=torch.Generator().manual_seed(1))
+
+    def ours(v, w=weights):
+        return ((head(v, mode="soft") * w) ** 2).sum()
+
+    def reference(v):
+        return ((_reference_soft(v) * weights) ** 2).sum()
+
+    (g,) = torch.autograd.grad(ours(logits), logits, create_graph=True)
+    (g_ref,) = torch.autograd.grad(reference(logits), logits, create_graph=True)
+    assert torch.allclose(g, g_ref, atol=1e-5)
+    (gg,) = torch.autograd.grad(g.sum(), logits)
+    (gg_ref,) = torch.autograd.grad(g_ref.sum(), logits)
+    assert torch.allclose(gg, gg_ref, atol=1e-4)
+    per_row = torch.func.vmap(torch.func.grad(lambda v, w: ours(v[None], w[None])))(
+        logits.detach(), weights
+    )
+    assert torch.allclose(per_row, g_ref.detach(), atol=1e-5)
+
+
+def test_pickled_head_rebuilds_its_blocks():
+    import pickle
+
+    head = SpanActivation(SPANS)
+    thawed = pickle.loads(pickle.dumps(head))
+    logits = torch.randn(4, 10, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(thawed(logits, mode="soft"), head(logits, mode="soft"))
+    assert thawed.group_shapes == head.group_shapes
 
 
 def test_permutation_backward_is_the_inverse_permutation():
