@@ -328,3 +328,17 @@ def test_critic_scores_stacked_rows_as_separate_passes():
     a, b = torch.randn(4, 3), torch.randn(6, 3)
     stacked = critic(torch.cat([a, b]))
     assert torch.allclose(stacked, torch.cat([critic(a), critic(b)]), atol=1e-6)
+
+
+def test_sample_mode_never_lands_on_a_padded_slot(monkeypatch):
+    # softmax(2) shares a block with softmax(3): its third slot is padding. A uniform
+    # that rounds up to the span's total mass must still pick a real slot.
+    head = SpanActivation(SPANS)
+    assert head.padded
+    logits = torch.randn(8, 10, generator=torch.Generator().manual_seed(0))
+    monkeypatch.setattr(torch, "rand", lambda shape, **kwargs: torch.ones(shape))
+    out = head(logits, mode="sample")
+    for s in (SPANS[1], SPANS[3], SPANS[4]):
+        block = out[:, s.start : s.stop]
+        assert torch.all(block.sum(1) == 1)
+        assert torch.all(block[:, -1] == 1)  # the last real slot, not a padded one
