@@ -343,6 +343,7 @@ class SpanActivation(nn.Module):
         self.n_numeric = len(self.numeric_index)
         self.group_shapes = [(size, len(spans)) for size, spans in plan]
         self.n_grouped = len(order)
+        self.__dict__.pop("_column_plans", None)  # positions in an older grouped order
 
     def __setstate__(self, state):
         super().__setstate__(state)

@@ -173,10 +173,14 @@ def test_pickled_head_rebuilds_its_blocks():
     import pickle
 
     head = SpanActivation(SPANS)
-    thawed = pickle.loads(pickle.dumps(head))
     logits = torch.randn(4, 10, generator=torch.Generator().manual_seed(0))
+    head.log_softmax_at(logits, [2, 6])  # caches a column plan
+    head._column_plans = {key: ([0], torch.tensor([0, 0])) for key in head._column_plans}
+    thawed = pickle.loads(pickle.dumps(head))  # a stale plan, as an older layout's would be
     assert torch.equal(thawed(logits, mode="soft"), head(logits, mode="soft"))
     assert thawed.group_shapes == head.group_shapes
+    expected = head.log_softmax(logits)[:, [2, 6]]
+    assert torch.allclose(thawed.log_softmax_at(logits, [2, 6]), expected, atol=1e-6)
 
 
 def test_permutation_backward_is_the_inverse_permutation():
