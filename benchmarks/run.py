@@ -221,7 +221,8 @@ def parse_args(argv=None):
                         help="cap on the rows used by quality (training) and augment (all)")
     parser.add_argument("--scale-rows", type=str,
                         help="comma-separated row counts for the scaling plot, e.g. "
-                             "10000,100000,1000000 (speed part)")
+                             "10000,100000,1000000 (speed part); an empty value skips the "
+                             "scaling runs (rows and columns)")
     parser.add_argument("--parquet-rows", type=int, default=None,
                         help="also sample this many rows to Parquet in chunks and record the "
                              "peak memory, e.g. 10000000 (speed part)")
@@ -247,8 +248,10 @@ def _config(args):
     if args.max_rows:
         cfg["quality"]["max_train_rows"] = args.max_rows
         cfg["augment"]["max_rows"] = args.max_rows
-    if args.scale_rows:
-        cfg["speed"]["scale_rows"] = [int(x) for x in args.scale_rows.split(",") if x]
+    if args.scale_rows is not None:
+        cfg["speed"]["scale_rows"] = [int(x) for x in args.scale_rows.split(",") if x.strip()]
+        if not cfg["speed"]["scale_rows"]:
+            cfg["speed"]["scale_columns"] = []
     if args.parquet_rows is not None:
         cfg["speed"]["parquet_rows"] = args.parquet_rows
     return cfg

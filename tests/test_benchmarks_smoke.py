@@ -127,3 +127,15 @@ def test_report_from_fixture(tmp_path):
     assert "not measured" in next(v for k, v in lines.items() if "Parquet" in k)
     assert (out.parent / "_static" / "bench" / "speed_step.png").stat().st_size > 1000
     assert "Test CPU" in text and "torch threads 1" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "rows", "has_columns"),
+    [(None, [5_000, 10_000, 20_000], True), ("", [], False), ("1000,2000", [1000, 2000], True)],
+)
+def test_run_scale_rows_option(value, rows, has_columns):
+    run = pytest.importorskip("benchmarks.run")
+    argv = ["--part", "speed"] + ([] if value is None else ["--scale-rows", value])
+    cfg = run._config(run.parse_args(argv))["speed"]
+    assert cfg["scale_rows"] == rows
+    assert bool(cfg["scale_columns"]) is has_columns
