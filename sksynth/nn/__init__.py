@@ -19,6 +19,7 @@ from ._losses import (
     condition_loss,
     gradient_penalty,
     kl_divergence,
+    vae_loss_terms,
     vae_reconstruction_loss,
     wasserstein_critic_loss,
     wasserstein_generator_loss,
@@ -45,6 +46,7 @@ __all__ = [
     "bce_generator_loss",
     "gradient_penalty",
     "vae_reconstruction_loss",
+    "vae_loss_terms",
     "kl_divergence",
     "condition_loss",
 ]

@@ -16,6 +16,7 @@ __all__ = [
     "vae_reconstruction_loss",
     "kl_divergence",
     "condition_loss",
+    "vae_loss_terms",
 ]
 
 
@@ -277,3 +278,60 @@ def condition_loss(logits, cond, layout, cond_index):
         cond_index = cond_index.tolist()
     log_probs = layout.log_softmax_at(logits, cond_index)
     return -(log_probs * cond).sum() / logits.shape[0]
+
+
+def vae_loss_terms(logits, target, layout, log_sigma, cond=None, cond_index=None):
+    """Reconstruction and condition losses of a VAE from one pass over the spans.
+
+    The same values as :func:`vae_reconstruction_loss` and
+    :func:`condition_loss`, but every span's log-softmax is computed once and
+    serves both terms (the conditioned spans are reconstructed too).
+
+    Parameters
+    ----------
+    logits : torch.Tensor of shape (n_rows, n_features)
+        Decoder output before activations.
+    target : torch.Tensor of shape (n_rows, n_features)
+        The encoded rows.
+    layout : SpanActivation
+        The span layout.
+    log_sigma : torch.Tensor of shape (n_numeric,)
+        Log-scale of each numeric column.
+    cond : torch.Tensor of shape (n_rows, cond_dim), default=None
+        The conditional vector (``None`` or no columns: the condition loss is 0).
+    cond_index : sequence of int, default=None
+        The encoded column of each slot of the conditional vector.
+
+    Returns
+    -------
+    reconstruction, condition : torch.Tensor
+        Two scalars.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from types import SimpleNamespace as Span
+    >>> from sksynth.nn import SpanActivation, vae_loss_terms
+    >>> layout = SpanActivation([Span(start=0, stop=2, activation="softmax")])
+    >>> target = torch.tensor([[1.0, 0.0]])
+    >>> rec, cond = vae_loss_terms(torch.zeros(1, 2), target, layout, torch.zeros(0),
+    ...                            cond=torch.tensor([[0.0, 1.0]]), cond_index=[0, 1])
+    >>> round(float(rec), 4), round(float(cond), 4)
+    (0.6931, 0.6931)
+    """
+    n_rows = logits.shape[0]
+    numeric, log_probs = layout.block_log_probs(logits)
+    grouped_target = layout.group(target, fill=0.0)
+    total = -(grouped_target[:, layout.n_numeric :] * log_probs).sum() / n_rows
+    if layout.n_numeric:
+        observed = grouped_target[:, : layout.n_numeric]
+        predicted = layout.activate_numeric_values(numeric)
+        sigma = torch.exp(log_sigma)
+        nll = (observed - predicted) ** 2 / (2.0 * sigma**2) + log_sigma
+        total = total + nll.sum() / n_rows
+    if cond is None or cond.shape[1] == 0:
+        return total, logits.new_zeros(())
+    if isinstance(cond_index, torch.Tensor):
+        cond_index = cond_index.tolist()
+    at_cond = log_probs.index_select(-1, layout.softmax_positions(cond_index))
+    return total, -(at_cond * cond).sum() / n_rows

@@ -343,7 +343,9 @@ class SpanActivation(nn.Module):
         self.n_numeric = len(self.numeric_index)
         self.group_shapes = [(size, len(spans)) for size, spans in plan]
         self.n_grouped = len(order)
-        self.__dict__.pop("_column_plans", None)  # positions in an older grouped order
+        # positions in an older grouped order
+        self.__dict__.pop("_column_plans", None)
+        self.__dict__.pop("_softmax_positions", None)
 
     def __setstate__(self, state):
         super().__setstate__(state)
@@ -419,6 +421,39 @@ class SpanActivation(nn.Module):
             parts.append(span_log_softmax(block).flatten(-2))
         out = torch.cat(parts, dim=-1)
         return out if grouped else self.ungroup(out)
+
+    def block_log_probs(self, logits):
+        """Numeric logits and the log-probabilities of every softmax span, grouped.
+
+        Parameters
+        ----------
+        logits : torch.Tensor of shape (n_rows, n_features)
+
+        Returns
+        -------
+        numeric : torch.Tensor of shape (n_rows, n_numeric)
+            The numeric columns' logits (not activated).
+        log_probs : torch.Tensor of shape (n_rows, n_grouped - n_numeric)
+            Each block's log-softmax, flattened and concatenated in the grouped
+            order (padded slots hold a very negative, finite value).
+        """
+        numeric, blocks = self.split(self.group(logits))
+        parts = [span_log_softmax(block).flatten(-2) for _, block in blocks]
+        if not parts:
+            return numeric, logits.new_zeros((*logits.shape[:-1], 0))
+        return numeric, parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)
+
+    def softmax_positions(self, columns):
+        """Positions of encoded ``columns`` (softmax slots) in :meth:`block_log_probs` output."""
+        key = tuple(int(c) for c in columns)
+        cache = self.__dict__.setdefault("_softmax_positions", {})
+        if key not in cache:
+            positions = self.group_inverse.cpu()[list(key)] - self.n_numeric
+            if key and int(positions.min()) < 0:
+                bad = [c for c, p in zip(key, positions.tolist(), strict=True) if p < 0]
+                raise ValueError(f"Columns {bad} are not in a softmax span.")
+            cache[key] = positions
+        return cache[key].to(self.group_order.device)
 
     def _column_plan(self, columns):
         """Blocks holding ``columns`` and their positions in those blocks' concatenation."""

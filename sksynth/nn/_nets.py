@@ -25,7 +25,7 @@ from ._losses import (
     condition_loss,
     gradient_penalty,
     kl_divergence,
-    vae_reconstruction_loss,
+    vae_loss_terms,
     wasserstein_critic_loss,
     wasserstein_generator_loss,
 )
@@ -610,7 +610,7 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
     module : type or torch.nn.Module, default=TabularVAE
         The VAE (``module__*`` parameters are passed to it).
     criterion : type, default=torch.nn.Identity
-        Unused (see :func:`~sksynth.nn.vae_reconstruction_loss`); kept for skorch.
+        Unused (see :func:`~sksynth.nn.vae_loss_terms`); kept for skorch.
     optimizer : type, default=torch.optim.Adam
         Adam runs its fused kernel (``fused=True``) on CPU and CUDA unless
         ``optimizer__fused`` or ``optimizer__foreach`` is given.
@@ -728,13 +728,16 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
             return self._private_train_step(x, cond)
         vae = self.module_
         logits, mu, logvar = vae(x, cond, generator=self.torch_rng_)
-        reconstruction = vae_reconstruction_loss(logits, x, vae.head, vae.log_sigma)
+        conditioned = cond is not None and bool(self.condition_weight)
+        reconstruction, cond_term = vae_loss_terms(
+            logits, x, vae.head, vae.log_sigma,
+            cond=cond if conditioned else None,
+            cond_index=self._cond_index() if conditioned else None,
+        )
         kl = kl_divergence(mu, logvar)
         loss = reconstruction + self.beta * kl
-        if cond is not None and self.condition_weight:
-            loss = loss + self.condition_weight * condition_loss(
-                logits, cond, vae.head, self._cond_index()
-            )
+        if conditioned:
+            loss = loss + self.condition_weight * cond_term
         self.optimizer_.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer_.step()

@@ -17,6 +17,7 @@ from sksynth.nn import (
     gradient_penalty,
     gumbel_softmax,
     kl_divergence,
+    vae_loss_terms,
     vae_reconstruction_loss,
     wasserstein_critic_loss,
     wasserstein_generator_loss,
@@ -346,3 +347,41 @@ def test_sample_mode_never_lands_on_a_padded_slot(monkeypatch):
         block = out[:, s.start : s.stop]
         assert torch.all(block.sum(1) == 1)
         assert torch.all(block[:, -1] == 1)  # the last real slot, not a padded one
+
+
+@pytest.mark.parametrize("with_cond", [True, False])
+def test_vae_loss_terms_equal_the_separate_losses_and_their_gradients(with_cond):
+    head = SpanActivation(SPANS)
+    gen = torch.Generator().manual_seed(0)
+    logits = torch.randn(6, 10, generator=gen, requires_grad=True)
+    target = torch.zeros(6, 10)
+    target[:, 0] = torch.rand(6, generator=gen) * 2 - 1
+    target[:, 4] = torch.randn(6, generator=gen)
+    for start, stop in ((1, 4), (5, 7), (7, 10)):
+        picks = torch.randint(start, stop, (6,), generator=gen)
+        target[torch.arange(6), picks] = 1.0
+    log_sigma = torch.tensor([-1.0, -0.5], requires_grad=True)
+    cond_index = [5, 6, 8]
+    cond = torch.zeros(6, 3)
+    cond[torch.arange(6), torch.randint(0, 3, (6,), generator=gen)] = 1.0
+    rec, cnd = vae_loss_terms(
+        logits, target, head, log_sigma,
+        cond=cond if with_cond else None, cond_index=cond_index if with_cond else None,
+    )
+    rec_ref = vae_reconstruction_loss(logits, target, head, log_sigma)
+    cnd_ref = condition_loss(logits, cond if with_cond else None, head, cond_index)
+    assert torch.allclose(rec, rec_ref, atol=1e-5)
+    assert torch.allclose(cnd, cnd_ref, atol=1e-5)
+    grads = torch.autograd.grad(rec + 0.7 * cnd, (logits, log_sigma))
+    grads_ref = torch.autograd.grad(rec_ref + 0.7 * cnd_ref, (logits, log_sigma))
+    for g, g_ref in zip(grads, grads_ref, strict=True):
+        assert torch.allclose(g, g_ref, atol=1e-5)
+
+
+def test_vae_loss_terms_rejects_condition_columns_outside_softmax_spans():
+    head = SpanActivation(SPANS)
+    with pytest.raises(ValueError, match=r"\[0\]"):
+        vae_loss_terms(
+            torch.zeros(2, 10), torch.zeros(2, 10), head, torch.zeros(2),
+            cond=torch.ones(2, 2), cond_index=[0, 5],
+        )
