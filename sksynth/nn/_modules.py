@@ -347,6 +347,14 @@ class SpanActivation(nn.Module):
         self.__dict__.pop("_column_plans", None)
         self.__dict__.pop("_softmax_positions", None)
 
+    def __getstate__(self):
+        # the caches may hold tensors on a GPU: never pickle them (a model trained
+        # there must load on a CPU-only machine); they are rebuilt on first use
+        state = self.__dict__.copy()
+        state.pop("_column_plans", None)
+        state.pop("_softmax_positions", None)
+        return state
+
     def __setstate__(self, state):
         super().__setstate__(state)
         self._build_blocks()  # the grouped order may differ from the pickled one's
@@ -445,15 +453,16 @@ class SpanActivation(nn.Module):
 
     def softmax_positions(self, columns):
         """Positions of encoded ``columns`` (softmax slots) in :meth:`block_log_probs` output."""
-        key = tuple(int(c) for c in columns)
+        device = self.group_order.device
+        key = (tuple(int(c) for c in columns), str(device))
         cache = self.__dict__.setdefault("_softmax_positions", {})
-        if key not in cache:
-            positions = self.group_inverse.cpu()[list(key)] - self.n_numeric
-            if key and int(positions.min()) < 0:
-                bad = [c for c, p in zip(key, positions.tolist(), strict=True) if p < 0]
+        if key not in cache:  # cached on the layout's device: no copy per training step
+            positions = self.group_inverse.cpu()[list(key[0])] - self.n_numeric
+            if key[0] and int(positions.min()) < 0:
+                bad = [c for c, p in zip(key[0], positions.tolist(), strict=True) if p < 0]
                 raise ValueError(f"Columns {bad} are not in a softmax span.")
-            cache[key] = positions
-        return cache[key].to(self.group_order.device)
+            cache[key] = positions.to(device)
+        return cache[key]
 
     def _column_plan(self, columns):
         """Blocks holding ``columns`` and their positions in those blocks' concatenation."""
@@ -477,7 +486,10 @@ class SpanActivation(nn.Module):
             order = torch.tensor([local[p] for p in positions], dtype=torch.long)
             plans[key] = (needed, order)
         needed, order = plans[key]
-        return needed, order.to(self.group_order.device)
+        if order.device != self.group_order.device:  # moved since: keep the moved copy
+            order = order.to(self.group_order.device)
+            plans[key] = (needed, order)
+        return needed, order
 
     def log_softmax_at(self, logits, columns):
         """Log-probabilities of the given encoded ``columns`` (each in a softmax span).

@@ -385,3 +385,15 @@ def test_vae_loss_terms_rejects_condition_columns_outside_softmax_spans():
             torch.zeros(2, 10), torch.zeros(2, 10), head, torch.zeros(2),
             cond=torch.ones(2, 2), cond_index=[0, 5],
         )
+
+
+def test_pickled_head_carries_no_cached_index_tensors():
+    import pickle
+
+    head = SpanActivation(SPANS)
+    logits = torch.randn(4, 10, generator=torch.Generator().manual_seed(0))
+    head.log_softmax_at(logits, [2, 6])
+    head.softmax_positions([2, 6])
+    state = pickle.loads(pickle.dumps(head)).__dict__
+    # caches could hold GPU tensors; they are rebuilt on first use
+    assert "_column_plans" not in state and "_softmax_positions" not in state
