@@ -5,8 +5,6 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from ._modules import span_log_softmax
-
 __all__ = [
     "wasserstein_critic_loss",
     "wasserstein_generator_loss",
@@ -196,19 +194,7 @@ def vae_reconstruction_loss(logits, target, layout, log_sigma):
     ...                                     torch.zeros(0))), 4)
     0.6931
     """
-    n_rows = logits.shape[0]
-    total = logits.new_zeros(())
-    numeric, blocks = layout.split(layout.group(logits))
-    observed, target_blocks = layout.split(layout.group(target, fill=0.0))
-    if layout.n_numeric:
-        predicted = layout.activate_numeric_values(numeric)
-        sigma = torch.exp(log_sigma)
-        nll = (observed - predicted) ** 2 / (2.0 * sigma**2) + log_sigma
-        total = total + nll.sum() / n_rows
-    for (_, block), (_, observed_block) in zip(blocks, target_blocks, strict=True):
-        log_probs = span_log_softmax(block)
-        total = total - (observed_block * log_probs).sum() / n_rows
-    return total
+    return vae_loss_terms(logits, target, layout, log_sigma)[0]
 
 
 def kl_divergence(mu, logvar):
@@ -322,9 +308,9 @@ def vae_loss_terms(logits, target, layout, log_sigma, cond=None, cond_index=None
     n_rows = logits.shape[0]
     numeric, log_probs = layout.block_log_probs(logits)
     grouped_target = layout.group(target, fill=0.0)
-    total = -(grouped_target[:, layout.n_numeric :] * log_probs).sum() / n_rows
+    total = -(grouped_target[..., layout.n_numeric :] * log_probs).sum() / n_rows
     if layout.n_numeric:
-        observed = grouped_target[:, : layout.n_numeric]
+        observed = grouped_target[..., : layout.n_numeric]
         predicted = layout.activate_numeric_values(numeric)
         sigma = torch.exp(log_sigma)
         nll = (observed - predicted) ** 2 / (2.0 * sigma**2) + log_sigma
