@@ -339,19 +339,15 @@ class SpanActivation(nn.Module):
         inverse[order[real]] = torch.nonzero(real).flatten()
         self.register_buffer("group_order", order.to(device), persistent=False)
         self.register_buffer("group_inverse", inverse.to(device), persistent=False)
-        self.padded = bool(not real.all())
+        self.padded = any(self.padded_blocks)
         self.n_numeric = len(self.numeric_index)
         self.group_shapes = [(size, len(spans)) for size, spans in plan]
         self.n_grouped = len(order)
-        # positions in an older grouped order
-        self.__dict__.pop("_column_plans", None)
-        self.__dict__.pop("_softmax_positions", None)
 
     def __getstate__(self):
-        # the caches may hold tensors on a GPU: never pickle them (a model trained
-        # there must load on a CPU-only machine); they are rebuilt on first use
+        # the cache may hold tensors on a GPU: never pickle it (a model trained
+        # there must load on a CPU-only machine); it is rebuilt on first use
         state = self.__dict__.copy()
-        state.pop("_column_plans", None)
         state.pop("_softmax_positions", None)
         return state
 
@@ -423,11 +419,8 @@ class SpanActivation(nn.Module):
         -------
         torch.Tensor of shape (n_rows, n_features)
         """
-        numeric, blocks = self.split(self.group(logits))
-        parts = [torch.zeros_like(numeric)]
-        for _, block in blocks:
-            parts.append(span_log_softmax(block).flatten(-2))
-        out = torch.cat(parts, dim=-1)
+        numeric, log_probs = self.block_log_probs(logits)
+        out = torch.cat([torch.zeros_like(numeric), log_probs], dim=-1)
         return out if grouped else self.ungroup(out)
 
     def block_log_probs(self, logits):
@@ -464,37 +457,8 @@ class SpanActivation(nn.Module):
             cache[key] = positions.to(device)
         return cache[key]
 
-    def _column_plan(self, columns):
-        """Blocks holding ``columns`` and their positions in those blocks' concatenation."""
-        key = tuple(int(c) for c in columns)
-        plans = self.__dict__.setdefault("_column_plans", {})
-        if key not in plans:
-            positions = self.group_inverse.cpu()[list(key)].tolist()
-            offset, needed, local, width = self.n_numeric, [], {}, 0
-            for index, (size, n_spans) in enumerate(self.group_shapes):
-                stop = offset + size * n_spans
-                inside = [p for p in positions if offset <= p < stop]
-                if inside:
-                    needed.append(index)
-                    for p in inside:
-                        local[p] = width + p - offset
-                    width += stop - offset
-                offset = stop
-            missing = [c for c, p in zip(key, positions, strict=True) if p not in local]
-            if missing:
-                raise ValueError(f"Columns {missing} are not in a softmax span.")
-            order = torch.tensor([local[p] for p in positions], dtype=torch.long)
-            plans[key] = (needed, order)
-        needed, order = plans[key]
-        if order.device != self.group_order.device:  # moved since: keep the moved copy
-            order = order.to(self.group_order.device)
-            plans[key] = (needed, order)
-        return needed, order
-
     def log_softmax_at(self, logits, columns):
         """Log-probabilities of the given encoded ``columns`` (each in a softmax span).
-
-        Only the blocks of spans that hold one of ``columns`` are computed.
 
         Parameters
         ----------
@@ -506,10 +470,8 @@ class SpanActivation(nn.Module):
         -------
         torch.Tensor of shape (n_rows, len(columns))
         """
-        needed, order = self._column_plan(columns)
-        _, blocks = self.split(self.group(logits))
-        parts = [span_log_softmax(blocks[i][1]).flatten(-2) for i in needed]
-        return torch.cat(parts, dim=-1).index_select(-1, order)
+        _, log_probs = self.block_log_probs(logits)
+        return log_probs.index_select(-1, self.softmax_positions(columns))
 
     def activate_grouped(self, logits, *, mode="gumbel", tau=0.2, generator=None):
         """Like :meth:`forward`, but return the result in the grouped order (see :meth:`group`)."""

@@ -22,6 +22,7 @@ from sksynth.nn import (
     wasserstein_critic_loss,
     wasserstein_generator_loss,
 )
+from sksynth.nn._modules import _BLOCK_COST
 
 
 def span(start, stop, activation, column="c", kind=None, categories=()):
@@ -134,7 +135,7 @@ def test_block_plan_bounds_padding_and_keeps_long_spans_unpadded(sizes):
     # block removed, and long spans (> 16 slots) are never padded
     n_blocks_by_size = len(set(sizes))
     saved_blocks = n_blocks_by_size - len(head.group_shapes)
-    assert head.n_grouped - start <= 12 * saved_blocks
+    assert head.n_grouped - start <= _BLOCK_COST * saved_blocks
     for (size, n_spans), padded in zip(head.group_shapes, head.padded_blocks, strict=True):
         if size > 16:
             assert not padded
@@ -175,8 +176,8 @@ def test_pickled_head_rebuilds_its_blocks():
 
     head = SpanActivation(SPANS)
     logits = torch.randn(4, 10, generator=torch.Generator().manual_seed(0))
-    head.log_softmax_at(logits, [2, 6])  # caches a column plan
-    head._column_plans = {key: ([0], torch.tensor([0, 0])) for key in head._column_plans}
+    head.log_softmax_at(logits, [2, 6])  # caches the columns' positions
+    head._softmax_positions = {key: torch.tensor([0, 0]) for key in head._softmax_positions}
     thawed = pickle.loads(pickle.dumps(head))  # a stale plan, as an older layout's would be
     assert torch.equal(thawed(logits, mode="soft"), head(logits, mode="soft"))
     assert thawed.group_shapes == head.group_shapes
@@ -402,7 +403,7 @@ def test_pickled_head_carries_no_cached_index_tensors():
     head = SpanActivation(SPANS)
     logits = torch.randn(4, 10, generator=torch.Generator().manual_seed(0))
     head.log_softmax_at(logits, [2, 6])
-    head.softmax_positions([2, 6])
+    assert head._softmax_positions
     state = pickle.loads(pickle.dumps(head)).__dict__
-    # caches could hold GPU tensors; they are rebuilt on first use
-    assert "_column_plans" not in state and "_softmax_positions" not in state
+    # the cache could hold GPU tensors; it is rebuilt on first use
+    assert "_softmax_positions" not in state
