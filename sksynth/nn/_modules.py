@@ -30,6 +30,8 @@ __all__ = [
 ]
 
 _ACTIVATIONS = ("tanh", "identity", "softmax")
+# The VAE's posterior log-variance is clamped to [-LOGVAR_BOUND, LOGVAR_BOUND].
+LOGVAR_BOUND = 20.0
 _MODES = ("gumbel", "soft", "sample", "hard")
 
 
@@ -691,9 +693,13 @@ class TabularVAE(nn.Module):
         return a
 
     def encode(self, x, cond=None):
-        """Return ``(mu, logvar)`` of the posterior."""
+        """Return ``(mu, logvar)`` of the posterior (``logvar`` clamped to [-20, 20])."""
+        mu, logvar = self._encode_unclamped(x, cond)
+        return mu, logvar.clamp(-LOGVAR_BOUND, LOGVAR_BOUND)
+
+    def _encode_unclamped(self, x, cond=None):
         h = self.encoder(self._join(x, cond))
-        return self.mu(h), self.logvar(h).clamp(-20.0, 20.0)
+        return self.mu(h), self.logvar(h)
 
     def decode(self, z, cond=None):
         """Return the logits of the reconstruction for latent codes ``z``."""

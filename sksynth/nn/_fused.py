@@ -1,0 +1,227 @@
+"""Fused VAE training terms: losses whose gradients are computed with their values.
+
+A VAE step on a table spends as much time in the many small operators of its
+per-span losses, and in their backward, as in its matrix products. The
+functions here compute the same values as :func:`~sksynth.nn.vae_loss_terms`
+and :func:`~sksynth.nn.kl_divergence` (plus the reparametrisation), and their
+gradients in closed form in the same pass, so that the backward pass is a
+product by the incoming scalar gradient. They support one backward pass (no
+second derivatives, no ``vmap``): the DP-SGD path keeps the plain functions.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import torch
+from torch.autograd.function import once_differentiable
+
+from ._modules import _PAD_LOGIT
+
+__all__ = ["fused_vae_loss", "fused_reparametrize_kl"]
+
+
+class _SlotMajorPlan:
+    """The grouped order of a layout, transposed and slot-major within each block.
+
+    The loss works on the transposed grouped matrix (one row per grouped
+    column, one column per table row), each block ordered slot by slot: a
+    block is then a ``(size, n_spans, n_rows)`` view whose per-span reductions
+    run over its first axis, so that every element-wise operator runs over
+    long contiguous rows (span-major blocks broadcast over axes of 2-16 slots,
+    which keeps CPU kernels from vectorising).
+    """
+
+    def __init__(self, layout):
+        k = layout.n_numeric
+        order = layout.group_order.cpu()
+        perm = list(range(k))  # slot-major position -> span-major position
+        offset = k
+        for size, n_spans in layout.group_shapes:
+            perm.extend(offset + s * size + j for j in range(size) for s in range(n_spans))
+            offset += size * n_spans
+        perm = torch.tensor(perm, dtype=torch.long)
+        to_slot = torch.empty_like(perm)  # span-major position -> slot-major position
+        to_slot[perm] = torch.arange(len(perm))
+        device = layout.group_order.device
+        self.order = order[perm].to(device)
+        self.inverse = to_slot[layout.group_inverse.cpu()].to(device)
+        self.cat_to_slot = (to_slot[k:] - k).to(device)
+        self.device = device
+
+
+_PLANS = weakref.WeakKeyDictionary()
+
+
+def _slot_major_plan(layout):
+    plan = _PLANS.get(layout)
+    if plan is None or plan.device != layout.group_order.device:
+        plan = _PLANS[layout] = _SlotMajorPlan(layout)
+    return plan
+
+
+def _transposed(layout, plan, x, fill):
+    """Gather the columns of ``x`` in the plan's order, transposed: ``(n_grouped, n_rows)``."""
+    if layout.padded:
+        x = torch.cat([x, x.new_full((x.shape[0], 1), fill)], dim=-1)
+    return x.t().index_select(0, plan.order)
+
+
+class _VAELoss(torch.autograd.Function):
+    """``reconstruction + weight * condition`` of a VAE; its gradient made in the forward pass.
+
+    Outputs ``(total, reconstruction, condition)``; only ``total`` is
+    differentiable (the two terms are returned for logging).
+    """
+
+    @staticmethod
+    def forward(ctx, logits, log_sigma, target, cond, layout, positions, weight):
+        n_rows = logits.shape[0]
+        k = layout.n_numeric
+        plan = _slot_major_plan(layout)
+        grouped = _transposed(layout, plan, logits, _PAD_LOGIT)
+        grouped_target = _transposed(layout, plan, target, 0.0)
+        grad = torch.empty_like(grouped)  # of the sum over rows (scaled in backward)
+        terms = []
+        ctx.log_sigma_grad = None
+        if k:
+            numeric, observed = grouped[:k], grouped_target[:k]
+            n_tanh = len(layout.tanh_index)
+            if n_tanh == k:
+                predicted = torch.tanh(numeric)
+                slope = 1.0 - predicted * predicted
+            elif n_tanh:
+                is_tanh = layout.numeric_is_tanh[:, None]
+                tanh = torch.tanh(numeric)
+                predicted = torch.where(is_tanh, tanh, numeric)
+                slope = torch.where(is_tanh, 1.0 - tanh * tanh, 1.0)
+            else:
+                predicted, slope = numeric.clone(), None
+            diff = predicted.sub_(observed)
+            weighted = diff * torch.exp(-2.0 * log_sigma)[:, None]
+            squares = (diff * weighted).sum(dim=1)  # sum over rows of diff^2 / sigma^2
+            if slope is None:
+                grad[:k] = weighted
+            else:
+                torch.mul(weighted, slope, out=grad[:k])
+            terms.append(0.5 * squares.sum() + n_rows * log_sigma.sum())
+            ctx.log_sigma_grad = n_rows - squares
+        condition = logits.new_zeros(())
+        if layout.group_shapes:
+            shapes = layout.group_shapes
+            widths = [size * n_spans for size, n_spans in shapes]
+
+            def blocks(matrix):
+                return [
+                    part.view(size, n_spans, n_rows)
+                    for (size, n_spans), part in zip(shapes, matrix.split(widths), strict=True)
+                ]
+
+            log_probs = torch.empty_like(grouped[k:])
+            lp_blocks = blocks(log_probs)
+            for block, lp in zip(blocks(grouped[k:]), lp_blocks, strict=True):
+                torch.sub(block, block.amax(dim=0), out=lp)
+            probs = log_probs.exp()
+            p_blocks = blocks(probs)
+            for p, lp in zip(p_blocks, lp_blocks, strict=True):  # log-softmax, softmax
+                total = p.sum(dim=0)
+                lp.sub_(total.log())
+                p.div_(total)
+            target_cat = grouped_target[k:]
+            terms.append(-(target_cat * log_probs).sum())
+            mass = target_cat
+            if positions is not None:
+                spread = torch.zeros_like(target_cat)
+                spread.index_add_(0, plan.cat_to_slot[positions], cond.t())
+                condition = -(spread * log_probs).sum() / max(n_rows, 1)
+                mass = torch.add(target_cat, spread, alpha=weight)
+            # d(-sum(mass * log_softmax)) / d logits = softmax * sum(mass) - mass
+            for p, m, g in zip(p_blocks, blocks(mass), blocks(grad[k:]), strict=True):
+                torch.mul(p, m.sum(dim=0), out=g)
+            grad[k:].sub_(mass)
+        reconstruction = sum(terms[1:], terms[0]) / max(n_rows, 1)
+        ctx.inverse = plan.inverse
+        ctx.grad = grad
+        ctx.scale = 1.0 / max(n_rows, 1)
+        ctx.mark_non_differentiable(reconstruction, condition)
+        return reconstruction + weight * condition, reconstruction, condition
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_total, _grad_reconstruction, _grad_condition):
+        scaled = grad_total * ctx.scale
+        grad_logits = None
+        if ctx.needs_input_grad[0]:  # a transposed view: the Linear's backward reads it as is
+            grad_logits = (ctx.grad * scaled).index_select(0, ctx.inverse).t()
+        grad_log_sigma = None
+        if ctx.log_sigma_grad is not None and ctx.needs_input_grad[1]:
+            grad_log_sigma = ctx.log_sigma_grad * scaled
+        return grad_logits, grad_log_sigma, None, None, None, None, None
+
+
+def fused_vae_loss(logits, target, layout, log_sigma, cond=None, cond_index=None, weight=1.0):
+    """``reconstruction + weight * condition`` with a one-product backward pass.
+
+    The terms are those of :func:`~sksynth.nn.vae_loss_terms` (same arguments);
+    the gradient with respect to ``logits`` and ``log_sigma`` is computed in
+    closed form during the forward pass (the cross-entropy's ``softmax -
+    target``, the Gaussian's scaled residual). Only first derivatives: not for
+    ``create_graph=True`` or ``vmap``.
+
+    Returns
+    -------
+    total, reconstruction, condition : torch.Tensor
+        Scalars; only ``total`` carries a gradient.
+    """
+    positions = None
+    if cond is not None and cond.shape[1]:
+        if isinstance(cond_index, torch.Tensor):
+            cond_index = cond_index.tolist()
+        positions = layout.softmax_positions(cond_index)
+    return _VAELoss.apply(logits, log_sigma, target, cond, layout, positions, float(weight))
+
+
+class _ReparametrizeKL(torch.autograd.Function):
+    """``z = mu + eps * exp(logvar / 2)`` and the KL divergence, in one pass.
+
+    ``logvar`` is clamped to ``[-bound, bound]`` first (no gradient outside).
+    """
+
+    @staticmethod
+    def forward(ctx, mu, logvar, eps, bound):
+        n_rows = mu.shape[0]
+        inside = None
+        # on a CPU, one reduction tells whether the clamp does anything (it
+        # rarely does); elsewhere the mask is kept rather than read back
+        if logvar.device.type != "cpu" or float(logvar.abs().max()) > bound:
+            inside = logvar.abs() <= bound
+            logvar = logvar.clamp(-bound, bound)
+        spread = torch.exp(logvar * 0.5).mul_(eps)  # eps * std
+        variance = torch.exp(logvar)
+        z = mu + spread
+        kl = (mu.numel() + (logvar - variance).sum() - torch.vdot(mu.flatten(), mu.flatten()))
+        ctx.save_for_backward(mu, spread, variance, inside)
+        ctx.scale = 1.0 / max(n_rows, 1)
+        return z, kl * (-0.5 * ctx.scale)
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_z, grad_kl):
+        mu, spread, variance, inside = ctx.saved_tensors
+        kl_scale = grad_kl * ctx.scale  # a 0-d tensor: no host sync on a GPU
+        grad_mu = torch.addcmul(grad_z, mu, kl_scale)
+        # d z / d logvar = spread / 2; d kl / d logvar = (variance - 1) / 2 (per row scale)
+        grad_logvar = torch.addcmul(grad_z * spread, variance - 1.0, kl_scale).mul_(0.5)
+        if inside is not None:
+            grad_logvar = grad_logvar.mul_(inside)
+        return grad_mu, grad_logvar, None, None
+
+
+def fused_reparametrize_kl(mu, logvar, eps, bound=20.0):
+    """Latent draw ``mu + eps * exp(logvar / 2)`` and ``kl_divergence(mu, logvar)``.
+
+    The same values as clamping ``logvar`` to ``[-bound, bound]``, the
+    reparametrisation trick and :func:`~sksynth.nn.kl_divergence`, with a
+    one-pass backward (first derivatives only).
+    """
+    return _ReparametrizeKL.apply(mu, logvar, eps, float(bound))
