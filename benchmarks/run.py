@@ -53,6 +53,7 @@ CONFIGS = {
         "speed": {
             "datasets": ["credit"],
             "epochs": 3,
+            "min_steps": 0,
             "sample_rows": 20_000,
             "sample_rows_other": 20_000,
             "include_sdv": False,
@@ -110,7 +111,8 @@ def run_speed(cfg, datasets, seed):
         n = cfg["sample_rows"] if i == 0 else cfg["sample_rows_other"]
         out["rows"].extend(
             speed.run_dataset(ds, epochs=cfg["epochs"], sample_rows=n, seed=seed,
-                              include_sdv=cfg.get("include_sdv", True), log=log)
+                              include_sdv=cfg.get("include_sdv", True),
+                              min_steps=cfg.get("min_steps", speed.MIN_TIMED_STEPS), log=log)
         )
     out["ratios"] = speed.ratios(out["rows"])
     out["matmul_gflops_end"] = speed.matmul_gflops()

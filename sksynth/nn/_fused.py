@@ -18,7 +18,7 @@ from torch.autograd.function import once_differentiable
 
 from ._modules import _PAD_LOGIT
 
-__all__ = ["fused_vae_loss", "fused_reparametrize_kl"]
+__all__ = ["fused_vae_loss", "fused_reparametrize_kl", "fused_gumbel_head"]
 
 
 class _SlotMajorPlan:
@@ -46,6 +46,9 @@ class _SlotMajorPlan:
         device = layout.group_order.device
         self.order = order[perm].to(device)
         self.inverse = to_slot[layout.group_inverse.cpu()].to(device)
+        safe = self.order.clone()  # padded slots read column 0 instead of the fill column
+        safe[safe >= layout.n_features] = 0
+        self.safe_order = safe
         self.cat_to_slot = (to_slot[k:] - k).to(device)
         self.device = device
 
@@ -225,3 +228,135 @@ def fused_reparametrize_kl(mu, logvar, eps, bound=20.0):
     one-pass backward (first derivatives only).
     """
     return _ReparametrizeKL.apply(mu, logvar, eps, float(bound))
+
+
+class _GumbelHead(torch.autograd.Function):
+    """A generator's output head in training mode, with its condition loss.
+
+    Numeric columns through their activation, every softmax span through a
+    Gumbel-softmax of temperature ``tau`` (one uniform draw ``uniform`` for all
+    spans, slot-major transposed like the plan), and the condition loss
+    ``-log p(c | logits)`` at the conditioned slots. Outputs ``(fake,
+    condition)``: ``fake`` in the encoded layout (a transposed view), the loss a
+    scalar (0 without ``positions``).
+    """
+
+    @staticmethod
+    def forward(ctx, logits, cond, layout, positions, tau, uniform):
+        n_rows = logits.shape[0]
+        k = layout.n_numeric
+        plan = _slot_major_plan(layout)
+        grouped = _transposed(layout, plan, logits, _PAD_LOGIT)
+        out = torch.empty_like(grouped)
+        slope = None
+        if k:
+            numeric = grouped[:k]
+            n_tanh = len(layout.tanh_index)
+            if n_tanh == k:
+                torch.tanh(numeric, out=out[:k])
+                slope = 1.0 - out[:k] * out[:k]
+            elif n_tanh:
+                is_tanh = layout.numeric_is_tanh[:, None]
+                tanh = torch.tanh(numeric)
+                out[:k] = torch.where(is_tanh, tanh, numeric)
+                slope = torch.where(is_tanh, 1.0 - tanh * tanh, 1.0)
+            else:
+                out[:k] = numeric
+        cond_grad = None
+        condition = logits.new_zeros(())
+        if layout.group_shapes:
+            shapes = layout.group_shapes
+            widths = [size * n_spans for size, n_spans in shapes]
+
+            def blocks(matrix):
+                return [
+                    part.view(size, n_spans, n_rows)
+                    for (size, n_spans), part in zip(shapes, matrix.split(widths), strict=True)
+                ]
+
+            # Gumbel noise -log(-log(u)), added to the logits, over the temperature
+            perturbed = uniform.clamp(1e-10, 1.0 - 1e-7).log_().neg_().log_()
+            perturbed = torch.sub(grouped[k:], perturbed).mul_(1.0 / tau)
+            y = out[k:]
+            for block, y_block in zip(blocks(perturbed), blocks(y), strict=True):
+                torch.sub(block, block.amax(dim=0), out=y_block)
+            y.exp_()
+            for y_block in blocks(y):
+                y_block.div_(y_block.sum(dim=0))
+            if positions is not None:
+                scale = 1.0 / max(n_rows, 1)
+                log_probs = torch.empty_like(grouped[k:])
+                lp_blocks = blocks(log_probs)
+                for block, lp in zip(blocks(grouped[k:]), lp_blocks, strict=True):
+                    torch.sub(block, block.amax(dim=0), out=lp)
+                probs = log_probs.exp()
+                spread = torch.zeros_like(log_probs)
+                spread.index_add_(0, plan.cat_to_slot[positions], cond.t())
+                cond_grad = torch.empty_like(log_probs)
+                for p, lp, c, g in zip(blocks(probs), lp_blocks, blocks(spread),
+                                       blocks(cond_grad), strict=True):
+                    total = p.sum(dim=0)
+                    lp.sub_(total.log())
+                    torch.mul(p.div_(total), c.sum(dim=0), out=g)
+                condition = -(spread * log_probs).sum() * scale
+                cond_grad.sub_(spread).mul_(scale)
+        ctx.save_for_backward(out, slope, cond_grad)
+        ctx.plan, ctx.shapes, ctx.tau, ctx.k = plan, layout.group_shapes, tau, k
+        return out.index_select(0, plan.inverse).t(), condition
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_fake, grad_condition):
+        out, slope, cond_grad = ctx.saved_tensors
+        plan, k, n_rows = ctx.plan, ctx.k, out.shape[1]
+        # gradient in the plan's order; a padded slot reads any column (its
+        # softmax output is exactly 0, so its gradient is 0 whatever it reads)
+        grad = grad_fake.t().index_select(0, plan.safe_order)
+        if k and slope is not None:
+            grad[:k].mul_(slope)
+        if ctx.shapes:
+            widths = [size * n_spans for size, n_spans in ctx.shapes]
+            y = out[k:]
+            dy = grad[k:].mul_(y)  # y * g
+            totals = [
+                part.view(size, n_spans, n_rows).sum(dim=0)
+                for (size, n_spans), part in zip(ctx.shapes, dy.split(widths), strict=True)
+            ]
+            # softmax backward: y * (g - sum(y * g)), over the temperature
+            for (size, n_spans), y_part, d_part, total in zip(
+                ctx.shapes, y.split(widths), dy.split(widths), totals, strict=True
+            ):
+                d_part.view(size, n_spans, n_rows).sub_(
+                    y_part.view(size, n_spans, n_rows) * total
+                )
+            dy.mul_(1.0 / ctx.tau)
+            if cond_grad is not None:
+                dy.add_(cond_grad * grad_condition)
+        return grad.index_select(0, plan.inverse).t(), None, None, None, None, None
+
+
+def fused_gumbel_head(logits, layout, *, tau, generator=None, cond=None, cond_index=None):
+    """Training-mode head of a generator and its condition loss, in one pass.
+
+    The same as ``layout(logits, mode="gumbel", tau=tau, generator=generator)``
+    (the Gumbel noise is drawn in another order, so the same generator gives
+    other draws) and :func:`~sksynth.nn.condition_loss`, with a backward pass
+    made of a few element-wise operators over the whole width. First
+    derivatives only.
+
+    Returns
+    -------
+    fake : torch.Tensor of shape (n_rows, n_features)
+    condition : torch.Tensor
+        A scalar (0 without ``cond``).
+    """
+    positions = None
+    if cond is not None and cond.shape[1]:
+        if isinstance(cond_index, torch.Tensor):
+            cond_index = cond_index.tolist()
+        positions = layout.softmax_positions(cond_index)
+    n_cat = layout.n_grouped - layout.n_numeric
+    uniform = torch.rand(
+        (n_cat, logits.shape[0]), generator=generator, device=logits.device, dtype=logits.dtype
+    )
+    return _GumbelHead.apply(logits, cond, layout, positions, float(tau), uniform)

@@ -18,7 +18,7 @@ from skorch import NeuralNet
 from skorch.callbacks import EpochTimer, PassthroughScoring
 
 from ._callbacks import DivergenceGuard
-from ._fused import fused_reparametrize_kl, fused_vae_loss
+from ._fused import fused_gumbel_head, fused_reparametrize_kl, fused_vae_loss
 from ._iterators import PoissonBatchIterator, TensorBatchIterator, TrainingData
 from ._losses import (
     bce_critic_loss,
@@ -30,7 +30,7 @@ from ._losses import (
     wasserstein_critic_loss,
     wasserstein_generator_loss,
 )
-from ._modules import LOGVAR_BOUND, Critic, Generator, TabularVAE
+from ._modules import LOGVAR_BOUND, Critic, Generator, SpanActivation, TabularVAE
 from ._privacy import (
     DPGradientStep,
     critic_pair_loss,
@@ -432,21 +432,36 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         )
         return loss + (self.gp_weight * interval) * penalty
 
-    def _fake(self, n_rows, cond):
+    def _fake(self, n_rows, cond, *, with_condition=False):
+        """Generate ``n_rows`` rows: ``(logits, fake, condition)``.
+
+        ``condition`` is the condition loss when ``with_condition`` and the
+        head is a plain :class:`SpanActivation` (computed with the head, in one
+        pass); otherwise ``None`` (see :meth:`_generator_loss`).
+        """
         rng = self.torch_rng_
         logits = self.module_(self._noise(n_rows, rng), cond)
-        return logits, self.module_.head(logits, mode="gumbel", tau=self.tau, generator=rng)
+        head = self.module_.head
+        if type(head) is SpanActivation:
+            conditioned = with_condition and cond is not None and bool(self.condition_weight)
+            fake, condition = fused_gumbel_head(
+                logits, head, tau=self.tau, generator=rng,
+                cond=cond if conditioned else None,
+                cond_index=self._cond_index() if conditioned else None,
+            )
+            return logits, fake, condition if conditioned else None
+        return logits, head(logits, mode="gumbel", tau=self.tau, generator=rng), None
 
-    def _generator_loss(self, logits, fake, cond):
+    def _generator_loss(self, logits, fake, cond, condition=None):
         scores = self.critic_(self._join(fake, cond), generator=self.torch_rng_)
         if self.loss == "bce":
             loss = bce_generator_loss(scores)
         else:
             loss = wasserstein_generator_loss(scores)
         if cond is not None and self.condition_weight:
-            loss = loss + self.condition_weight * condition_loss(
-                logits, cond, self.module_.head, self._cond_index()
-            )
+            if condition is None:
+                condition = condition_loss(logits, cond, self.module_.head, self._cond_index())
+            loss = loss + self.condition_weight * condition
         return loss
 
     def train_step(self, batch, **fit_params):
@@ -465,14 +480,16 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         if self._private:
             return self._private_train_step(real, cond, generator_turn)
         with torch.set_grad_enabled(generator_turn):
-            logits, fake = self._fake(real.shape[0], cond)
+            logits, fake, condition = self._fake(
+                real.shape[0], cond, with_condition=generator_turn
+            )
         critic_loss = self._critic_loss(real, fake.detach(), cond)
         self.critic_optimizer_.zero_grad(set_to_none=True)
         critic_loss.backward()
         self.critic_optimizer_.step()
         if generator_turn:
             self.critic_.requires_grad_(False)
-            generator_loss = self._generator_loss(logits, fake, cond)
+            generator_loss = self._generator_loss(logits, fake, cond, condition)
             self.optimizer_.zero_grad(set_to_none=True)
             generator_loss.backward()
             self.optimizer_.step()
@@ -518,7 +535,7 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         parts = []
         for _ in range(max(1, math.ceil(n_rows / size))):
             cond = self._public_cond(size)
-            _, fake = self._fake(size, cond)
+            _, fake, _ = self._fake(size, cond)
             parts.append(self._join(fake, cond))
         return torch.cat(parts)[:n_rows]
 
@@ -549,9 +566,11 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         if generator_turn or self.last_generator_loss_ is None:
             with torch.set_grad_enabled(generator_turn):
                 cond_g = self._public_cond(self._fake_batch)
-                logits, fake = self._fake(self._fake_batch, cond_g)
+                logits, fake, condition = self._fake(
+                    self._fake_batch, cond_g, with_condition=True
+                )
                 self.critic_.requires_grad_(False)
-                generator_loss = self._generator_loss(logits, fake, cond_g)
+                generator_loss = self._generator_loss(logits, fake, cond_g, condition)
                 if generator_turn:
                     self.optimizer_.zero_grad(set_to_none=True)
                     generator_loss.backward()
