@@ -24,7 +24,14 @@ from ._losses import (
     wasserstein_critic_loss,
     wasserstein_generator_loss,
 )
-from ._modules import Critic, Generator, SpanActivation, TabularVAE, gumbel_softmax
+from ._modules import (
+    Critic,
+    Generator,
+    SpanActivation,
+    TabularVAE,
+    dropout_mask,
+    gumbel_softmax,
+)
 from ._nets import GANNet, VAENet
 
 __all__ = [
@@ -35,6 +42,7 @@ __all__ = [
     "TabularVAE",
     "SpanActivation",
     "gumbel_softmax",
+    "dropout_mask",
     "TrainingData",
     "TensorBatchIterator",
     "ConditionLayout",

@@ -261,11 +261,10 @@ def dropout_masks(critic, n_rows, generator, device):
     """Scaled dropout masks of the critic's hidden layers for ``n_rows`` rows (or None)."""
     if not critic.training or critic.dropout <= 0:
         return None
-    keep = 1.0 - critic.dropout
+    from ._modules import dropout_mask
+
     return [
-        (torch.rand((n_rows, layer.out_features), generator=generator, device=device) < keep)
-        .float()
-        .div_(keep)
+        dropout_mask((n_rows, layer.out_features), critic.dropout, generator, device)
         for layer in critic.layers
     ]
 

@@ -228,6 +228,37 @@ def test_critic_dropout_draws_from_the_given_generator_only():
     assert torch.equal(state, torch.get_rng_state())
 
 
+@pytest.mark.parametrize("rate", [0.0, 0.1, 0.5, 0.75])
+def test_dropout_mask_drops_at_the_rate_independently_and_keeps_the_mean(rate):
+    from sksynth.nn import dropout_mask
+
+    mask = dropout_mask((4000, 64), rate, torch.Generator().manual_seed(0))
+    dropped = mask == 0
+    # 256,000 entries: the dropped share is within 0.5 % of the rate
+    assert abs(float(dropped.float().mean()) - rate) < 0.005
+    assert torch.allclose(mask[~dropped], torch.tensor(1.0 / (1.0 - rate)))
+    assert abs(float(mask.mean()) - 1.0) < 0.02
+    if 0 < rate:
+        # entries drawn from one 64-bit word are independent: neighbours and
+        # entries four apart are uncorrelated, and so are rows and columns
+        flat = dropped.flatten().float()
+        for lag in (1, 2, 3, 4, 64):
+            corr = torch.corrcoef(torch.stack([flat[:-lag], flat[lag:]]))[0, 1]
+            assert abs(float(corr)) < 0.01, lag
+        per_column = dropped.float().mean(0)
+        assert float((per_column - rate).abs().max()) < 0.04
+
+
+def test_dropout_mask_is_reproducible_and_drops_everything_at_rate_one():
+    from sksynth.nn import dropout_mask
+
+    a = dropout_mask((7, 5), 0.3, torch.Generator().manual_seed(4))
+    b = dropout_mask((7, 5), 0.3, torch.Generator().manual_seed(4))
+    assert torch.equal(a, b) and a.shape == (7, 5)
+    assert not torch.equal(a, dropout_mask((7, 5), 0.3, torch.Generator().manual_seed(5)))
+    assert torch.equal(dropout_mask((3, 2), 1.0), torch.zeros(3, 2))
+
+
 def test_adversarial_losses_match_their_formulas():
     real, fake = torch.tensor([1.0, 3.0]), torch.tensor([-1.0, 0.0])
     assert wasserstein_critic_loss(real, fake).item() == pytest.approx(-0.5 - 2.0)
