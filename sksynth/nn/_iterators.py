@@ -149,9 +149,13 @@ class TensorBatchIterator:
             return
         n_rows = len(data)
         total = size * n_batches if self._exact(size, n_rows) else n_rows
-        order = self._permutation(total)
-        X = data.X[order]
-        codes = data.codes[order] if data.conditional else None
+        if total == n_rows and n_batches == 1 and self.multiple_of == 1:
+            # one batch of every row, no packs of neighbouring rows: order is moot
+            X, codes = data.X, data.codes if data.conditional else None
+        else:
+            order = self._permutation(total)
+            X = data.X[order]
+            codes = data.codes[order] if data.conditional else None
         for start in range(0, total, size):
             batch = {"X": X[start : start + size]}
             if codes is not None:

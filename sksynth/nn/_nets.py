@@ -108,6 +108,20 @@ class _GenerativeNetMixin:
     def _seeded(self):
         return torch.random.fork_rng(devices=_fork_devices(self.device))
 
+    def _set_training(self, training=True):
+        """Set train/eval mode, as skorch does, unless every module is in it already.
+
+        ``train_step`` calls it at every step; setting the mode walks every
+        submodule and sets an attribute on each, checking it only reads them.
+        """
+        for name in self._modules + self._criteria:
+            module = getattr(self, name + "_", None)
+            if isinstance(module, torch.nn.Module) and any(
+                m.training != training for m in module.modules()
+            ):
+                return super()._set_training(training)
+        return None
+
     def get_dataset(self, X, y=None):
         """Return ``X`` as a :class:`~sksynth.nn.TrainingData` (tensors stay as they are)."""
         if isinstance(X, TrainingData):

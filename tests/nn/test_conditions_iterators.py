@@ -133,6 +133,18 @@ def test_iterator_full_batches_in_multiples_of_pac_even_for_tiny_tables():
     assert set(batch["X"].ravel().tolist()) == {0.0, 1.0, 2.0, 3.0}
 
 
+def test_iterator_single_batch_holds_every_row_and_packs_still_change_between_epochs():
+    X = torch.arange(12, dtype=torch.float32).reshape(-1, 1)
+    gen = torch.Generator().manual_seed(0)
+    (batch,) = list(TensorBatchIterator(X, batch_size=500, generator=gen))
+    assert sorted(batch["X"].ravel().tolist()) == X.ravel().tolist()
+    # with packs (pac=3) a batch of every row is still shuffled: packs of
+    # neighbouring rows must not repeat from one epoch to the next
+    it = TensorBatchIterator(X, batch_size=12, multiple_of=3, generator=gen)
+    orders = {tuple(next(iter(it))["X"].ravel().tolist()) for _ in range(5)}
+    assert len(orders) > 1
+
+
 def test_iterator_draws_conditional_batches_by_sampling():
     layout, codes = make_layout(n=100)
     data = TrainingData(torch.randn(100, 9), torch.from_numpy(codes), layout)
