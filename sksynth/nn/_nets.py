@@ -18,7 +18,7 @@ from skorch import NeuralNet
 from skorch.callbacks import EpochTimer, PassthroughScoring
 
 from ._callbacks import DivergenceGuard
-from ._fused import fused_gumbel_head, fused_reparametrize_kl, fused_vae_loss
+from ._fused import fused_gumbel_head, fused_reparametrize_kl, fused_vae_loss, sample_head
 from ._iterators import PoissonBatchIterator, TensorBatchIterator, TrainingData
 from ._losses import (
     bce_critic_loss,
@@ -627,7 +627,11 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
                 stop = min(start + chunk_size, n_samples)
                 c = None if cond is None else cond[start:stop].to(self.device)
                 logits = self.module_(self._noise(stop - start, generator), c)
-                out = self.module_.head(logits, mode=mode, tau=self.tau, generator=generator)
+                head = self.module_.head
+                if mode == "sample" and type(head) is SpanActivation:
+                    out = sample_head(logits, head, generator=generator)
+                else:
+                    out = head(logits, mode=mode, tau=self.tau, generator=generator)
                 result[start:stop] = out.cpu().numpy()
         return result
 
@@ -856,6 +860,13 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
                     (stop - start, vae.latent_dim), generator=generator, device=self.device
                 )
                 logits = vae.decode(z, c)
+                if mode == "sample" and type(head) is SpanActivation:
+                    out = sample_head(
+                        logits, head, generator=generator,
+                        numeric_scale=torch.exp(vae.log_sigma),
+                    )
+                    result[start:stop] = out.cpu().numpy()
+                    continue
                 out = head.activate_grouped(logits, mode=mode, generator=generator)
                 if head.n_numeric:  # the numeric columns come first in the grouped order
                     noise = torch.randn(

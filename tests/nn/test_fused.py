@@ -227,3 +227,68 @@ def test_fused_gumbel_head_is_reproducible_and_spans_sum_to_one():
     for s in spans:
         if s.activation == "softmax":
             torch.testing.assert_close(a[:, s.start : s.stop].sum(1), torch.ones(50))
+
+
+@pytest.mark.parametrize("name", ["mixed", "tanh", "categorical"])
+def test_sample_head_draws_one_hot_spans_from_the_softmax(name):
+    from sksynth.nn._fused import sample_head
+
+    spans = layout_of(LAYOUTS[name])
+    head = SpanActivation(spans)
+    gen = torch.Generator().manual_seed(0)
+    row = 1.5 * torch.randn(1, spans[-1].stop, generator=gen)
+    n = 40_000
+    out = sample_head(row.expand(n, -1), head, generator=gen)
+    for s in spans:
+        part = out[:, s.start : s.stop]
+        if s.activation == "softmax":
+            assert set(part.unique().tolist()) <= {0.0, 1.0}
+            assert torch.equal(part.sum(1), torch.ones(n))
+            expected = torch.softmax(row[0, s.start : s.stop], dim=0)
+            # 40,000 draws: shares within 0.01 of the probabilities
+            torch.testing.assert_close(part.mean(0), expected, atol=0.01, rtol=0)
+        elif s.activation == "tanh":
+            assert torch.allclose(part, torch.tanh(row[:, s.start : s.stop]).expand(n, -1))
+        else:
+            assert torch.allclose(part, row[:, s.start : s.stop].expand(n, -1))
+
+
+def test_sample_head_numeric_noise_has_the_given_scale_and_tanh_columns_stay_in_range():
+    from sksynth.nn._fused import sample_head
+
+    spans = layout_of(LAYOUTS["mixed"])
+    head = SpanActivation(spans)
+    gen = torch.Generator().manual_seed(1)
+    row = torch.zeros(1, spans[-1].stop)
+    row[0, 0] = 0.3  # a tanh column
+    n = 40_000
+    numeric = [s for s in spans if s.activation != "softmax"]
+    scale = torch.linspace(0.05, 0.5, len(numeric))
+    out = sample_head(row.expand(n, -1), head, generator=gen, numeric_scale=scale)
+    for s, sigma in zip(sorted(numeric, key=lambda s: s.start), scale, strict=True):
+        values = out[:, s.start]
+        centre = torch.tanh(row[0, s.start]) if s.activation == "tanh" else row[0, s.start]
+        if s.activation == "tanh":
+            assert float(values.abs().max()) <= 1.0
+        if s.activation == "identity" or sigma < 0.2:  # clipping bends wide tanh noise
+            assert abs(float(values.mean()) - float(centre)) < 0.01
+            assert abs(float(values.std()) - float(sigma)) < 0.01
+
+
+def test_sample_head_never_lands_on_padding_even_when_the_draw_rounds_up(monkeypatch):
+    from sksynth.nn import _fused
+
+    spans = layout_of([2, 5, 3])  # sizes 2 and 3 padded into the 5-slot block
+    head = SpanActivation(spans)
+    assert head.padded
+    real_rand = torch.rand
+
+    def all_ones(*args, **kwargs):  # the largest uniform: rounding lands past the end
+        return torch.ones_like(real_rand(*args, **kwargs))
+
+    monkeypatch.setattr(_fused.torch, "rand", all_ones)
+    out = _fused.sample_head(torch.randn(50, spans[-1].stop), head)
+    for s in spans:
+        part = out[:, s.start : s.stop]
+        assert torch.equal(part.sum(1), torch.ones(50))
+        assert torch.equal(part[:, -1], torch.ones(50))  # the last real category
