@@ -528,8 +528,11 @@ class BaseGenerativeSampler(BaseOverSampler):
         return out.iloc[order].reset_index(drop=True), labels
 
     def _decode(self, Z, rng):
+        # the nets draw every softmax span as an exact one-hot: decode without argmax
         Z = Z[:, : self.encoder_.n_features_out_]
-        return self.encoder_.inverse_transform(Z, random_state=int(rng.integers(2**62)))
+        return self.encoder_._inverse_transform(
+            Z, int(rng.integers(2**62)), sample_discrete=False, one_hot=True
+        )
 
     def _generate_conditional(self, n_rows, labels, conditions, rng):
         condition = self.condition_

@@ -194,9 +194,9 @@ class NumericCodec:
         values = numeric_values(series, self.column)
         return self.normaliser.transform(values, missing, rng)
 
-    def inverse_transform(self, block, missing, rng, sample=False):
+    def inverse_transform(self, block, missing, rng, sample=False, one_hot=False):
         """Decode the value (and mode) spans into a Series of the column's dtype."""
-        values = self.normaliser.inverse_transform(block, rng if sample else None)
+        values = self.normaliser.inverse_transform(block, rng if sample else None, one_hot)
         values = np.clip(values, self.min_, self.max_)
         if self.step_ != 1.0:
             values = np.round(values / self.step_) * self.step_
@@ -349,9 +349,9 @@ class DiscreteCodec:
         block[rows, self.slot_of_level_[index[rows]]] = 1.0
         return block
 
-    def inverse_transform(self, block, missing, rng, sample=False):
+    def inverse_transform(self, block, missing, rng, sample=False, one_hot=False):
         """Decode slot scores into a Series of the column's dtype."""
-        slots = choose_slots(block, rng if sample else None)
+        slots = choose_slots(block, rng if sample else None, one_hot)
         level = np.full(slots.size, -1, dtype=np.int64)
         regular = slots < self.slot_levels_.size
         level[regular] = self.slot_levels_[slots[regular]]

@@ -347,6 +347,15 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             (categories included); integers rounded; values clipped to the
             training range; missing values where the missing span says so.
         """
+        return self._inverse_transform(Z, random_state, sample_discrete, one_hot=False)
+
+    def _inverse_transform(self, Z, random_state, sample_discrete, one_hot):
+        """Decode as :meth:`inverse_transform` does.
+
+        With ``one_hot``, every softmax span of ``Z`` is known to be an exact
+        one-hot (generated draws) and is read without an argmax (see
+        ``choose_slots``).
+        """
         check_is_fitted(self)
         Z = self._check_encoded(Z)
         rng = as_generator(random_state)
@@ -360,10 +369,14 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if has_missing:
                 *spans, missing_span = spans
                 scores = Z[:, missing_span.slice]
-                choice = choose_slots(scores, column_rng if sample_discrete else None)
+                choice = choose_slots(
+                    scores, column_rng if sample_discrete else None, one_hot
+                )
                 missing = choice == 1
             block = Z[:, spans[0].start : spans[-1].stop]
-            series = codec.inverse_transform(block, missing, column_rng, sample_discrete)
+            series = codec.inverse_transform(
+                block, missing, column_rng, sample_discrete, one_hot
+            )
             columns[codec.column] = series.reset_index(drop=True)
         frame = pd.DataFrame(columns)
         frame.columns = pd.Index(list(self.feature_names_in_))

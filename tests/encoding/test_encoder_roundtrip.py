@@ -333,3 +333,19 @@ def test_pickle_size_does_not_grow_with_rows():
     assert max(sizes) < 100_000
     enc = pickle.loads(pickle.dumps(TabularEncoder(random_state=0).fit(small)))
     np.testing.assert_array_equal(enc.transform(small), enc.transform(small))
+
+
+@pytest.mark.parametrize("continuous", CONTINUOUS)
+def test_one_hot_decoding_equals_the_argmax_decoding_of_one_hot_outputs(continuous):
+    # the samplers decode their draws (exact one-hots) without an argmax
+    X = zoo_frame()
+    enc = TabularEncoder(continuous=continuous, random_state=0).fit(X)
+    Z = random_activated(enc, 500, seed=2)
+    rng = np.random.default_rng(3)
+    for span in enc.output_spans_:
+        if span.activation == "softmax":
+            hot = rng.integers(span.size, size=len(Z))
+            Z[:, span.slice] = np.eye(span.size, dtype=np.float32)[hot]
+    expected = enc.inverse_transform(Z, random_state=0)
+    got = enc._inverse_transform(Z, 0, sample_discrete=False, one_hot=True)
+    pd.testing.assert_frame_equal(got, expected)
