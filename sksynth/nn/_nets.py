@@ -632,7 +632,8 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
                     out = sample_head(logits, head, generator=generator)
                 else:
                     out = head(logits, mode=mode, tau=self.tau, generator=generator)
-                result[start:stop] = out.cpu().numpy()
+                # a transposed view: torch's copy is ~4x faster than numpy's here
+                torch.from_numpy(result[start:stop]).copy_(out)
         return result
 
 
@@ -865,7 +866,7 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
                         logits, head, generator=generator,
                         numeric_scale=torch.exp(vae.log_sigma),
                     )
-                    result[start:stop] = out.cpu().numpy()
+                    torch.from_numpy(result[start:stop]).copy_(out)  # see GANNet.sample
                     continue
                 out = head.activate_grouped(logits, mode=mode, generator=generator)
                 if head.n_numeric:  # the numeric columns come first in the grouped order
@@ -875,5 +876,5 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
                     values = out[:, : head.n_numeric] + noise * torch.exp(vae.log_sigma)
                     values = torch.where(head.numeric_is_tanh, values.clamp(-1.0, 1.0), values)
                     out[:, : head.n_numeric] = values
-                result[start:stop] = head.ungroup(out).cpu().numpy()
+                torch.from_numpy(result[start:stop]).copy_(head.ungroup(out))
         return result
