@@ -70,6 +70,16 @@ def _transposed(layout, plan, x, fill):
     return x.t().index_select(0, plan.order)
 
 
+def _block_views(layout, matrix, n_rows):
+    """Return views ``(size, n_spans, n_rows)`` of each block of a transposed softmax part."""
+    shapes = layout.group_shapes
+    widths = [size * n_spans for size, n_spans in shapes]
+    return [
+        part.view(size, n_spans, n_rows)
+        for (size, n_spans), part in zip(shapes, matrix.split(widths), strict=True)
+    ]
+
+
 class _VAELoss(torch.autograd.Function):
     """``reconstruction + weight * condition`` of a VAE; its gradient made in the forward pass.
 
@@ -111,14 +121,9 @@ class _VAELoss(torch.autograd.Function):
             ctx.log_sigma_grad = n_rows - squares
         condition = logits.new_zeros(())
         if layout.group_shapes:
-            shapes = layout.group_shapes
-            widths = [size * n_spans for size, n_spans in shapes]
 
             def blocks(matrix):
-                return [
-                    part.view(size, n_spans, n_rows)
-                    for (size, n_spans), part in zip(shapes, matrix.split(widths), strict=True)
-                ]
+                return _block_views(layout, matrix, n_rows)
 
             log_probs = torch.empty_like(grouped[k:])
             lp_blocks = blocks(log_probs)
@@ -265,14 +270,9 @@ class _GumbelHead(torch.autograd.Function):
         cond_grad = None
         condition = logits.new_zeros(())
         if layout.group_shapes:
-            shapes = layout.group_shapes
-            widths = [size * n_spans for size, n_spans in shapes]
 
             def blocks(matrix):
-                return [
-                    part.view(size, n_spans, n_rows)
-                    for (size, n_spans), part in zip(shapes, matrix.split(widths), strict=True)
-                ]
+                return _block_views(layout, matrix, n_rows)
 
             # Gumbel noise -log(-log(u)), added to the logits, over the temperature
             perturbed = uniform.clamp(1e-10, 1.0 - 1e-7).log_().neg_().log_()
@@ -301,7 +301,7 @@ class _GumbelHead(torch.autograd.Function):
                 condition = -(spread * log_probs).sum() * scale
                 cond_grad.sub_(spread).mul_(scale)
         ctx.save_for_backward(out, slope, cond_grad)
-        ctx.plan, ctx.shapes, ctx.tau, ctx.k = plan, layout.group_shapes, tau, k
+        ctx.plan, ctx.layout, ctx.tau, ctx.k = plan, layout, tau, k
         return out.index_select(0, plan.inverse).t(), condition
 
     @staticmethod
@@ -314,21 +314,15 @@ class _GumbelHead(torch.autograd.Function):
         grad = grad_fake.t().index_select(0, plan.safe_order)
         if k and slope is not None:
             grad[:k].mul_(slope)
-        if ctx.shapes:
-            widths = [size * n_spans for size, n_spans in ctx.shapes]
+        if ctx.layout.group_shapes:
             y = out[k:]
             dy = grad[k:].mul_(y)  # y * g
-            totals = [
-                part.view(size, n_spans, n_rows).sum(dim=0)
-                for (size, n_spans), part in zip(ctx.shapes, dy.split(widths), strict=True)
-            ]
+            y_blocks = _block_views(ctx.layout, y, n_rows)
+            d_blocks = _block_views(ctx.layout, dy, n_rows)
+            totals = [d.sum(dim=0) for d in d_blocks]  # before any block is updated
             # softmax backward: y * (g - sum(y * g)), over the temperature
-            for (size, n_spans), y_part, d_part, total in zip(
-                ctx.shapes, y.split(widths), dy.split(widths), totals, strict=True
-            ):
-                d_part.view(size, n_spans, n_rows).sub_(
-                    y_part.view(size, n_spans, n_rows) * total
-                )
+            for y_block, d_block, total in zip(y_blocks, d_blocks, totals, strict=True):
+                d_block.sub_(y_block * total)
             dy.mul_(1.0 / ctx.tau)
             if cond_grad is not None:
                 dy.add_(cond_grad * grad_condition)
@@ -420,21 +414,19 @@ def sample_head(logits, layout, *, generator=None, numeric_scale=None):
             elif n_tanh:
                 out[:k] = torch.where(is_tanh, out[:k].clamp(-1.0, 1.0), out[:k])
     if layout.group_shapes:
-        shapes = layout.group_shapes
-        widths = [size * n_spans for size, n_spans in shapes]
-        n_spans_all = sum(n_spans for _, n_spans in shapes)
+        n_spans_all = sum(n_spans for _, n_spans in layout.group_shapes)
         uniform = torch.rand(
             (n_spans_all, n_rows), generator=generator, device=logits.device,
             dtype=logits.dtype,
         )
         cdf = torch.empty_like(grouped[k:])
         start = 0
-        parts = zip(shapes, grouped[k:].split(widths), cdf.split(widths),
-                    out[k:].split(widths), _tail_mask(layout, plan), strict=True)
-        for (size, n_spans), block, c, o, tail in parts:
-            block = block.view(size, n_spans, n_rows)
-            c = c.view(size, n_spans, n_rows)
-            o = o.view(size, n_spans, n_rows)
+        parts = zip(
+            _block_views(layout, grouped[k:], n_rows), _block_views(layout, cdf, n_rows),
+            _block_views(layout, out[k:], n_rows), _tail_mask(layout, plan), strict=True,
+        )
+        for block, c, o, tail in parts:
+            size, n_spans, _ = block.shape
             torch.sub(block, block.amax(dim=0), out=c)
             c.exp_()
             for slot in range(1, size):  # cumulative weights (cumsum over dim 0 is slow)

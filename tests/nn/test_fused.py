@@ -68,14 +68,20 @@ def condition_of(spans, n_rows=7, seed=1):
     return cond, index
 
 
-@pytest.mark.parametrize("name", sorted(LAYOUTS))
-@pytest.mark.parametrize("with_cond", [False, True])
-def test_fused_vae_loss_equals_the_plain_terms_and_gradients(name, with_cond):
+def case(name, with_cond):
+    """Spans, head, a batch and (when asked and possible) a condition, for one layout."""
     spans = layout_of(LAYOUTS[name])
     head = SpanActivation(spans)
     logits, target, log_sigma = batch(spans)
     has_softmax = any(s.activation == "softmax" for s in spans)
     cond, cond_index = condition_of(spans) if with_cond and has_softmax else (None, None)
+    return spans, head, (logits, target, log_sigma), (cond, cond_index)
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+@pytest.mark.parametrize("with_cond", [False, True])
+def test_fused_vae_loss_equals_the_plain_terms_and_gradients(name, with_cond):
+    _, head, (logits, target, log_sigma), (cond, cond_index) = case(name, with_cond)
     weight = 0.7
     rec, cnd = vae_loss_terms(logits, target, head, log_sigma, cond=cond, cond_index=cond_index)
     total, rec_f, cnd_f = fused_vae_loss(
@@ -195,11 +201,7 @@ def test_fused_gumbel_head_equals_the_per_span_formulas_and_gradients(name, with
     from sksynth.nn import condition_loss
     from sksynth.nn._fused import _GumbelHead, _slot_major_plan
 
-    spans = layout_of(LAYOUTS[name])
-    head = SpanActivation(spans)
-    logits, _, _ = batch(spans)
-    has_softmax = any(s.activation == "softmax" for s in spans)
-    cond, cond_index = condition_of(spans) if with_cond and has_softmax else (None, None)
+    spans, head, (logits, _, _), (cond, cond_index) = case(name, with_cond)
     plan = _slot_major_plan(head)
     gen = torch.Generator().manual_seed(5)
     uniform = torch.rand((head.n_grouped - head.n_numeric, logits.shape[0]), generator=gen)
