@@ -1,12 +1,22 @@
-"""Fused VAE training terms: losses whose gradients are computed with their values.
+"""Fused heads and losses of the training and sampling steps.
 
-A VAE step on a table spends as much time in the many small operators of its
-per-span losses, and in their backward, as in its matrix products. The
-functions here compute the same values as :func:`~sksynth.nn.vae_loss_terms`
-and :func:`~sksynth.nn.kl_divergence` (plus the reparametrisation), and their
-gradients in closed form in the same pass, so that the backward pass is a
-product by the incoming scalar gradient. They support one backward pass (no
-second derivatives, no ``vmap``): the DP-SGD path keeps the plain functions.
+A step on a table spends as much time in the many small operators of its
+per-span activations and losses, and in their backward, as in its matrix
+products. The functions here work on a transposed, slot-major copy of the span
+blocks (see :class:`_SlotMajorPlan`), so that every element-wise operator runs
+over long contiguous rows, and compute gradients in closed form in the forward
+pass, so that the backward pass is a product by the incoming gradient:
+
+- :func:`fused_vae_loss` and :func:`fused_reparametrize_kl`: the same values as
+  :func:`~sksynth.nn.vae_loss_terms`, the reparametrisation and
+  :func:`~sksynth.nn.kl_divergence` (``VAENet.train_step``);
+- :func:`fused_gumbel_head`: a generator's Gumbel-softmax head and its
+  condition loss (``GANNet`` training);
+- :func:`sample_head`: one-hot draws and numeric values for sampling (both
+  nets' ``sample``).
+
+They support one backward pass (no second derivatives, no ``vmap``): the
+DP-SGD path keeps the plain functions for its per-row gradients.
 """
 
 from __future__ import annotations
