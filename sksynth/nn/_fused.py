@@ -38,8 +38,9 @@ class _SlotMajorPlan:
     column, one column per table row), each block ordered slot by slot: a
     block is then a ``(size, n_spans, n_rows)`` view whose per-span reductions
     run over its first axis, so that every element-wise operator runs over
-    long contiguous rows (span-major blocks broadcast over axes of 2-16 slots,
-    which keeps CPU kernels from vectorising).
+    long contiguous rows (span-major blocks broadcast over axes of 2-16 slots;
+    measured on one CPU thread, the VAE loss with its backward on breast
+    cancer's layout took 1.43 ms span-major and 0.91 ms this way).
     """
 
     def __init__(self, layout):
@@ -90,6 +91,53 @@ def _block_views(layout, matrix, n_rows):
     ]
 
 
+def _activate_numeric(layout, numeric):
+    """Activated numeric rows (tanh or identity, per column) and their derivative.
+
+    The derivative is ``None`` when every numeric column is an identity.
+    """
+    n_tanh = len(layout.tanh_index)
+    if n_tanh == layout.n_numeric:
+        activated = torch.tanh(numeric)
+        return activated, 1.0 - activated * activated
+    if n_tanh:
+        is_tanh = layout.numeric_is_tanh[:, None]
+        tanh = torch.tanh(numeric)
+        return torch.where(is_tanh, tanh, numeric), torch.where(is_tanh, 1.0 - tanh * tanh, 1.0)
+    return numeric.clone(), None
+
+
+def _block_log_softmax(layout, logits, n_rows):
+    """Per-span log-softmax and softmax of a transposed softmax part (two new tensors)."""
+    log_probs = torch.empty_like(logits)
+    lp_blocks = _block_views(layout, log_probs, n_rows)
+    for block, lp in zip(_block_views(layout, logits, n_rows), lp_blocks, strict=True):
+        torch.sub(block, block.amax(dim=0), out=lp)
+    probs = log_probs.exp()
+    for p, lp in zip(_block_views(layout, probs, n_rows), lp_blocks, strict=True):
+        total = p.sum(dim=0)
+        lp.sub_(total.log())
+        p.div_(total)
+    return log_probs, probs
+
+
+def _condition_spread(plan, positions, cond, like):
+    """Place the conditional vectors at their slots of a transposed softmax part."""
+    spread = torch.zeros_like(like)
+    return spread.index_add_(0, plan.cat_to_slot[positions], cond.t())
+
+
+def _cross_entropy_grad(layout, probs, mass, out, n_rows):
+    """Write ``d(-sum(mass * log_softmax)) / d logits = softmax * sum(mass) - mass`` to ``out``."""
+    blocks = zip(
+        _block_views(layout, probs, n_rows), _block_views(layout, mass, n_rows),
+        _block_views(layout, out, n_rows), strict=True,
+    )
+    for p, m, g in blocks:
+        torch.mul(p, m.sum(dim=0), out=g)
+    return out.sub_(mass)
+
+
 class _VAELoss(torch.autograd.Function):
     """``reconstruction + weight * condition`` of a VAE; its gradient made in the forward pass.
 
@@ -108,19 +156,8 @@ class _VAELoss(torch.autograd.Function):
         terms = []
         ctx.log_sigma_grad = None
         if k:
-            numeric, observed = grouped[:k], grouped_target[:k]
-            n_tanh = len(layout.tanh_index)
-            if n_tanh == k:
-                predicted = torch.tanh(numeric)
-                slope = 1.0 - predicted * predicted
-            elif n_tanh:
-                is_tanh = layout.numeric_is_tanh[:, None]
-                tanh = torch.tanh(numeric)
-                predicted = torch.where(is_tanh, tanh, numeric)
-                slope = torch.where(is_tanh, 1.0 - tanh * tanh, 1.0)
-            else:
-                predicted, slope = numeric.clone(), None
-            diff = predicted.sub_(observed)
+            predicted, slope = _activate_numeric(layout, grouped[:k])
+            diff = predicted.sub_(grouped_target[:k])
             weighted = diff * torch.exp(-2.0 * log_sigma)[:, None]
             squares = (diff * weighted).sum(dim=1)  # sum over rows of diff^2 / sigma^2
             if slope is None:
@@ -131,32 +168,15 @@ class _VAELoss(torch.autograd.Function):
             ctx.log_sigma_grad = n_rows - squares
         condition = logits.new_zeros(())
         if layout.group_shapes:
-
-            def blocks(matrix):
-                return _block_views(layout, matrix, n_rows)
-
-            log_probs = torch.empty_like(grouped[k:])
-            lp_blocks = blocks(log_probs)
-            for block, lp in zip(blocks(grouped[k:]), lp_blocks, strict=True):
-                torch.sub(block, block.amax(dim=0), out=lp)
-            probs = log_probs.exp()
-            p_blocks = blocks(probs)
-            for p, lp in zip(p_blocks, lp_blocks, strict=True):  # log-softmax, softmax
-                total = p.sum(dim=0)
-                lp.sub_(total.log())
-                p.div_(total)
+            log_probs, probs = _block_log_softmax(layout, grouped[k:], n_rows)
             target_cat = grouped_target[k:]
             terms.append(-(target_cat * log_probs).sum())
             mass = target_cat
             if positions is not None:
-                spread = torch.zeros_like(target_cat)
-                spread.index_add_(0, plan.cat_to_slot[positions], cond.t())
+                spread = _condition_spread(plan, positions, cond, target_cat)
                 condition = -(spread * log_probs).sum() / max(n_rows, 1)
                 mass = torch.add(target_cat, spread, alpha=weight)
-            # d(-sum(mass * log_softmax)) / d logits = softmax * sum(mass) - mass
-            for p, m, g in zip(p_blocks, blocks(mass), blocks(grad[k:]), strict=True):
-                torch.mul(p, m.sum(dim=0), out=g)
-            grad[k:].sub_(mass)
+            _cross_entropy_grad(layout, probs, mass, grad[k:], n_rows)
         reconstruction = sum(terms[1:], terms[0]) / max(n_rows, 1)
         ctx.inverse = plan.inverse
         ctx.grad = grad
@@ -265,51 +285,29 @@ class _GumbelHead(torch.autograd.Function):
         out = torch.empty_like(grouped)
         slope = None
         if k:
-            numeric = grouped[:k]
-            n_tanh = len(layout.tanh_index)
-            if n_tanh == k:
-                torch.tanh(numeric, out=out[:k])
-                slope = 1.0 - out[:k] * out[:k]
-            elif n_tanh:
-                is_tanh = layout.numeric_is_tanh[:, None]
-                tanh = torch.tanh(numeric)
-                out[:k] = torch.where(is_tanh, tanh, numeric)
-                slope = torch.where(is_tanh, 1.0 - tanh * tanh, 1.0)
-            else:
-                out[:k] = numeric
+            out[:k], slope = _activate_numeric(layout, grouped[:k])
         cond_grad = None
         condition = logits.new_zeros(())
         if layout.group_shapes:
-
-            def blocks(matrix):
-                return _block_views(layout, matrix, n_rows)
-
             # Gumbel noise -log(-log(u)), added to the logits, over the temperature
             perturbed = uniform.clamp(1e-10, 1.0 - 1e-7).log_().neg_().log_()
             perturbed = torch.sub(grouped[k:], perturbed).mul_(1.0 / tau)
-            y = out[k:]
-            for block, y_block in zip(blocks(perturbed), blocks(y), strict=True):
+            y_blocks = _block_views(layout, out[k:], n_rows)
+            for block, y_block in zip(
+                _block_views(layout, perturbed, n_rows), y_blocks, strict=True
+            ):
                 torch.sub(block, block.amax(dim=0), out=y_block)
-            y.exp_()
-            for y_block in blocks(y):
+            out[k:].exp_()
+            for y_block in y_blocks:
                 y_block.div_(y_block.sum(dim=0))
             if positions is not None:
                 scale = 1.0 / max(n_rows, 1)
-                log_probs = torch.empty_like(grouped[k:])
-                lp_blocks = blocks(log_probs)
-                for block, lp in zip(blocks(grouped[k:]), lp_blocks, strict=True):
-                    torch.sub(block, block.amax(dim=0), out=lp)
-                probs = log_probs.exp()
-                spread = torch.zeros_like(log_probs)
-                spread.index_add_(0, plan.cat_to_slot[positions], cond.t())
-                cond_grad = torch.empty_like(log_probs)
-                for p, lp, c, g in zip(blocks(probs), lp_blocks, blocks(spread),
-                                       blocks(cond_grad), strict=True):
-                    total = p.sum(dim=0)
-                    lp.sub_(total.log())
-                    torch.mul(p.div_(total), c.sum(dim=0), out=g)
+                log_probs, probs = _block_log_softmax(layout, grouped[k:], n_rows)
+                spread = _condition_spread(plan, positions, cond, log_probs)
                 condition = -(spread * log_probs).sum() * scale
-                cond_grad.sub_(spread).mul_(scale)
+                cond_grad = _cross_entropy_grad(
+                    layout, probs, spread, torch.empty_like(probs), n_rows
+                ).mul_(scale)
         ctx.save_for_backward(out, slope, cond_grad)
         ctx.plan, ctx.layout, ctx.tau, ctx.k = plan, layout, tau, k
         return out.index_select(0, plan.inverse).t(), condition
@@ -405,24 +403,16 @@ def sample_head(logits, layout, *, generator=None, numeric_scale=None):
     grouped = _transposed(layout, plan, logits, _PAD_LOGIT)
     out = torch.empty_like(grouped)
     if k:
-        numeric = grouped[:k]
-        n_tanh = len(layout.tanh_index)
-        is_tanh = layout.numeric_is_tanh[:, None]
-        if n_tanh == k:
-            torch.tanh(numeric, out=out[:k])
-        elif n_tanh:
-            out[:k] = torch.where(is_tanh, torch.tanh(numeric), numeric)
-        else:
-            out[:k] = numeric
+        values, slope = _activate_numeric(layout, grouped[:k])
         if numeric_scale is not None:
             noise = torch.randn(
                 (k, n_rows), generator=generator, device=logits.device, dtype=logits.dtype
             )
-            out[:k].addcmul_(noise, numeric_scale[:, None])
-            if n_tanh == k:
-                out[:k].clamp_(-1.0, 1.0)
-            elif n_tanh:
-                out[:k] = torch.where(is_tanh, out[:k].clamp(-1.0, 1.0), out[:k])
+            values.addcmul_(noise, numeric_scale[:, None])
+            if slope is not None:  # tanh columns stay in [-1, 1]
+                is_tanh = layout.numeric_is_tanh[:, None]
+                values = torch.where(is_tanh, values.clamp(-1.0, 1.0), values)
+        out[:k] = values
     if layout.group_shapes:
         n_spans_all = sum(n_spans for _, n_spans in layout.group_shapes)
         uniform = torch.rand(
@@ -447,8 +437,9 @@ def sample_head(logits, layout, *, generator=None, numeric_scale=None):
             u = uniform[start : start + n_spans].mul_(c[size - 1])
             start += n_spans
             c.add_(tail)
-            # 1 where cdf < u, else 0 (ties have probability 0; sign and clamp are
-            # 20x faster than heaviside or a boolean comparison here)
+            # 1 where cdf < u, else 0 (ties have probability 0); measured on one
+            # CPU thread, sign and clamp took 1/18 of heaviside's time and 1/3 of
+            # a boolean comparison turned to float
             below = torch.sub(u, c, out=c).sign_().clamp_min_(0.0)
             o[0] = 1.0 - below[0]
             torch.sub(below[:-1], below[1:], out=o[1:])
