@@ -208,6 +208,7 @@ def _fill_numbers(frame):
 class CtganCTGAN(_Peer):
     name = "ctgan.CTGAN"
     family = "ctgan"
+    enable_gpu = False  # benchmarks/gpu_timing.py turns it on
 
     def _fit(self, frame):
         from ctgan import CTGAN
@@ -219,7 +220,7 @@ class CtganCTGAN(_Peer):
             batch_size=GAN_SETTINGS["batch_size"],
             pac=GAN_SETTINGS["pac"],
             epochs=self.epochs,
-            enable_gpu=False,
+            enable_gpu=self.enable_gpu,
         )
         self.estimator.set_random_state(self.seed)
         self.estimator.fit(_fill_numbers(frame), discrete_columns(frame))
@@ -231,6 +232,7 @@ class CtganCTGAN(_Peer):
 class CtganTVAE(_Peer):
     name = "ctgan.TVAE"
     family = "ctgan"
+    enable_gpu = False  # benchmarks/gpu_timing.py turns it on
 
     def _fit(self, frame):
         from ctgan import TVAE
@@ -241,7 +243,7 @@ class CtganTVAE(_Peer):
             decompress_dims=VAE_SETTINGS["hidden_dims"],
             batch_size=VAE_SETTINGS["batch_size"],
             epochs=self.epochs,
-            enable_gpu=False,
+            enable_gpu=self.enable_gpu,
         )
         self.estimator.set_random_state(self.seed)
         self.estimator.fit(_fill_numbers(frame), discrete_columns(frame))

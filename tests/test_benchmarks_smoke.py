@@ -139,3 +139,30 @@ def test_run_scale_rows_option(value, rows, has_columns):
     cfg = run._config(run.parse_args(argv))["speed"]
     assert cfg["scale_rows"] == rows
     assert bool(cfg["scale_columns"]) is has_columns
+
+
+def test_gpu_timing_runs_on_a_cpu_and_the_report_shows_its_ratios(tmp_path):
+    gpu_timing = pytest.importorskip("benchmarks.gpu_timing")
+    results = tmp_path / "results"
+    results.mkdir()
+    path = results / "gpu-test.json"
+    gpu_timing.main(["--device", "cpu", "--epochs", "2", "--repeat", "2", "--sample", "300",
+                     "--out", str(path)])
+    run = json.loads(path.read_text())
+    rows = run["results"]["rows"]
+    assert run["part"] == "gpu" and {r["device"] for r in rows} == {"cpu"}
+    assert {r["table"] for r in rows} == {"credit", "credit_x2"}
+    assert {m.name for m in gpu_timing.OURS} <= {r["model"] for r in rows}
+    for row in rows:
+        assert "error" not in row, row
+        assert row["epoch_s"] > 0 and row["sample_rows_per_s"] > 0
+    # a peer twice as slow per epoch: the page shows the ratio 0.50
+    ours = next(r for r in rows if r["model"] == "sksynth.ConditionalVAE"
+                and r["table"] == "credit")
+    peer = dict(ours, model="ctgan.TVAE", epoch_s=2 * ours["epoch_s"], sample_rows_per_s=1)
+    run["results"]["rows"].append(peer)
+    path.write_text(json.dumps(run))
+    text = report.build(results, tmp_path / "docs" / "benchmarks.md")
+    line = next(x for x in text.splitlines()
+                if "| cpu | credit | sksynth.ConditionalVAE |" in x)
+    assert "| ctgan.TVAE |" in line and "| 0.50 |" in line

@@ -228,6 +228,12 @@ class _GenerativeNetMixin:
         state = super().__getstate__()
         state.pop("torch_rng_", None)  # training-time only; may live on a GPU
         state.pop("dp_step_", None)
+        # skorch maps its modules and optimizers to the CPU when no GPU is there; any
+        # other tensor (the last generator loss) is stored on the CPU so that a model
+        # trained on a GPU unpickles on a machine without one
+        for name, value in state.items():
+            if isinstance(value, torch.Tensor) and value.device.type != "cpu":
+                state[name] = value.cpu()
         return state
 
     def _noise_generator(self, generator):

@@ -1,5 +1,6 @@
 """Determinism and persistence: processes, pickling, n_jobs, joblib, interrupts, divergence."""
 
+import os
 import pickle
 import subprocess
 import sys
@@ -58,7 +59,9 @@ def test_same_output_in_another_process():
         text=True,
         cwd=ROOT,
         timeout=300,
-        env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"},
+        # a bare environment; the import path only, where packages come from PYTHONPATH
+        env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin",
+             **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}},
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == _fingerprints_here()
