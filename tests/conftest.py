@@ -1,5 +1,7 @@
 """Shared fixtures: small real-looking mixed-type tables used across the suite."""
 
+import importlib.util
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +12,22 @@ try:  # keep each pytest-xdist worker on one core: the machines have two
     torch.set_num_threads(1)
 except ImportError:  # pragma: no cover
     pass
+
+# doctests of the package, by the file that holds them -> the optional packages they need.
+# CI installs every extra (``pip install -e ".[dev]"``), so there they all run; elsewhere
+# they are skipped, not failed, when a package is missing (the functions themselves raise
+# an ImportError naming the extra, which is tested). The hook is global: it also sees the
+# package's doctests when the whole suite runs (``make test``).
+_DOCTEST_NEEDS = {"sksynth/io/_dask.py": ("dask", "distributed")}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the doctests of :data:`_DOCTEST_NEEDS` skipped when a package they need is absent."""
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        missing = [m for m in _DOCTEST_NEEDS.get(path, ()) if importlib.util.find_spec(m) is None]
+        if missing:
+            item.add_marker(pytest.mark.skip(reason=f"needs the optional package(s) {missing}"))
 
 
 def make_mixed_frame(n=200, seed=0):
