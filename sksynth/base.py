@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import numbers
+import re
 from abc import abstractmethod
 
 import numpy as np
@@ -47,13 +48,32 @@ def _check_hidden_dims(hidden_dims, name="hidden_dims"):
 
 def _check_device(device):
     name = str(device)
-    if name.startswith("cuda") and not torch.cuda.is_available():
+    match = re.fullmatch(r"cuda(?::(\d+))?", name)
+    if match:
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} was asked but PyTorch sees no CUDA GPU on this machine; "
+                "use device='cpu'."
+            )
+        index = match.group(1)
+        if index is not None and int(index) >= torch.cuda.device_count():
+            raise ValueError(
+                f"device={device!r}: this machine has {torch.cuda.device_count()} CUDA GPU(s), "
+                f"numbered from 0."
+            )
+        return name
+    if name == "mps":
+        mps = getattr(torch.backends, "mps", None)
+        if mps is None or not mps.is_available():
+            raise ValueError(
+                "device='mps' was asked but PyTorch sees no Apple-silicon GPU (MPS) on this "
+                "machine; use device='cpu'."
+            )
+        return name
+    if name != "cpu":
         raise ValueError(
-            f"device={device!r} was asked but PyTorch sees no CUDA GPU on this machine; "
-            "use device='cpu'."
+            f"device must be 'cpu', 'cuda', 'cuda:N' or 'mps'; got {device!r}."
         )
-    if not (name == "cpu" or name.startswith("cuda") or name == "mps"):
-        raise ValueError(f"device must be 'cpu' or 'cuda' (or 'cuda:N'); got {device!r}.")
     return name
 
 

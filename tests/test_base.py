@@ -218,6 +218,22 @@ def test_cuda_without_gpu_is_a_clear_error():
     X, y = numeric_xy()
     with pytest.raises(ValueError, match="no CUDA GPU"):
         VAESampler(**FAST, device="cuda").fit_resample(X, y)
+    with pytest.raises(ValueError, match="no CUDA GPU"):
+        VAESampler(**FAST, device="cuda:1").fit(X)
+
+
+@pytest.mark.parametrize("device", ["gpu", "cudafoo", "cuda:x", "CPU", "cuda:-1"])
+def test_unknown_device_names_are_a_clear_error(device):
+    X, _ = numeric_xy()
+    with pytest.raises(ValueError, match=r"device must be 'cpu', 'cuda', 'cuda:N' or 'mps'"):
+        VAESampler(**FAST, device=device).fit(X)
+
+
+@pytest.mark.skipif(torch.backends.mps.is_available(), reason="needs a machine without MPS")
+def test_mps_without_apple_gpu_is_a_clear_error():
+    X, _ = numeric_xy()
+    with pytest.raises(ValueError, match=r"device='mps'.*no Apple-silicon GPU"):
+        GANSampler(**FAST, device="mps").fit(X)
 
 
 def test_verbose_shows_a_progress_bar_with_losses(capsys):

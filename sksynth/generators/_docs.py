@@ -23,7 +23,10 @@ SHARED_ENTRIES = {
     ),
     'device': (
         'device : str, default="cpu"\n'
-        '    Torch device; ``"cuda"`` needs a GPU.'
+        '    Torch device: ``"cpu"``, ``"cuda"`` or ``"cuda:N"`` (a CUDA GPU; checked on\n'
+        '    an NVIDIA H200, where the same seed gave the same rows in our tests), or ``"mps"``\n'
+        '    (Apple silicon; accepted, not tested by us). A model trained on a GPU\n'
+        '    pickles, saves and samples on a machine without one.'
     ),
     'verbose': (
         'verbose : int, default=0\n'

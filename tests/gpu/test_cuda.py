@@ -297,3 +297,9 @@ def test_augmentation_pipeline_cross_validates_on_cuda(mixed_xy):
     ])
     scores = cross_validate(pipe, X, y, cv=2, n_jobs=2, scoring="balanced_accuracy")
     assert np.isfinite(scores["test_score"]).all() and len(scores["test_score"]) == 2
+
+
+def test_a_gpu_number_past_the_last_gpu_is_a_clear_error(mixed_frame):
+    device = f"cuda:{torch.cuda.device_count()}"
+    with pytest.raises(ValueError, match="numbered from 0"):
+        VAESampler(**TINY, device=device).fit(mixed_frame)
