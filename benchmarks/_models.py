@@ -44,6 +44,7 @@ class Model:
 
     name = "?"
     family = "?"
+    device = "cpu"  # "cuda": benchmarks/gpu_timing.py trains on a GPU
 
     def __init__(self, epochs, seed):
         self.epochs = epochs
@@ -129,7 +130,7 @@ class _Ours(Model):
         self.clock = EpochClock()
         estimator = self._make()
         # the sampler deep-copies its callbacks: the net's copy holds the marks
-        estimator.set_params(callbacks={"epoch_clock": self.clock})
+        estimator.set_params(callbacks={"epoch_clock": self.clock}, device=self.device)
         self.estimator = estimator.fit(frame)
         self.clock = dict(self.estimator.net_.callbacks_)["epoch_clock"]
         return self
@@ -208,7 +209,6 @@ def _fill_numbers(frame):
 class CtganCTGAN(_Peer):
     name = "ctgan.CTGAN"
     family = "ctgan"
-    enable_gpu = False  # benchmarks/gpu_timing.py turns it on
 
     def _fit(self, frame):
         from ctgan import CTGAN
@@ -220,7 +220,7 @@ class CtganCTGAN(_Peer):
             batch_size=GAN_SETTINGS["batch_size"],
             pac=GAN_SETTINGS["pac"],
             epochs=self.epochs,
-            enable_gpu=self.enable_gpu,
+            enable_gpu=self.device == "cuda",
         )
         self.estimator.set_random_state(self.seed)
         self.estimator.fit(_fill_numbers(frame), discrete_columns(frame))
@@ -232,7 +232,6 @@ class CtganCTGAN(_Peer):
 class CtganTVAE(_Peer):
     name = "ctgan.TVAE"
     family = "ctgan"
-    enable_gpu = False  # benchmarks/gpu_timing.py turns it on
 
     def _fit(self, frame):
         from ctgan import TVAE
@@ -243,7 +242,7 @@ class CtganTVAE(_Peer):
             decompress_dims=VAE_SETTINGS["hidden_dims"],
             batch_size=VAE_SETTINGS["batch_size"],
             epochs=self.epochs,
-            enable_gpu=self.enable_gpu,
+            enable_gpu=self.device == "cuda",
         )
         self.estimator.set_random_state(self.seed)
         self.estimator.fit(_fill_numbers(frame), discrete_columns(frame))

@@ -40,11 +40,7 @@ PEERS = [_models.CtganCTGAN, _models.CtganTVAE]
 def _on(model_class, device, epochs, seed=0):
     """A model of ``model_class`` that trains on ``device``."""
     model = model_class(epochs=epochs, seed=seed)
-    if issubclass(model_class, _models._Peer):
-        model.enable_gpu = device == "cuda"
-    else:
-        make = model._make
-        model._make = lambda: make().set_params(device=device)
+    model.device = device
     return model
 
 

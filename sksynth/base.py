@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import numbers
-import re
 from abc import abstractmethod
 
 import numpy as np
@@ -48,31 +47,29 @@ def _check_hidden_dims(hidden_dims, name="hidden_dims"):
 
 def _check_device(device):
     name = str(device)
-    match = re.fullmatch(r"cuda(?::(\d+))?", name)
-    if match:
+    try:
+        parsed = torch.device(name)
+    except RuntimeError:  # not a device string at all ("gpu", "cuda:x", ...)
+        parsed = None
+    if parsed is None or parsed.type not in ("cpu", "cuda", "mps") or (
+        parsed.type != "cuda" and parsed.index is not None
+    ):
+        raise ValueError(f"device must be 'cpu', 'cuda', 'cuda:N' or 'mps'; got {device!r}.")
+    if parsed.type == "cuda":
         if not torch.cuda.is_available():
             raise ValueError(
                 f"device={device!r} was asked but PyTorch sees no CUDA GPU on this machine; "
                 "use device='cpu'."
             )
-        index = match.group(1)
-        if index is not None and int(index) >= torch.cuda.device_count():
+        if parsed.index is not None and parsed.index >= torch.cuda.device_count():
             raise ValueError(
                 f"device={device!r}: this machine has {torch.cuda.device_count()} CUDA GPU(s), "
-                f"numbered from 0."
+                "numbered from 0."
             )
-        return name
-    if name == "mps":
-        mps = getattr(torch.backends, "mps", None)
-        if mps is None or not mps.is_available():
-            raise ValueError(
-                "device='mps' was asked but PyTorch sees no Apple-silicon GPU (MPS) on this "
-                "machine; use device='cpu'."
-            )
-        return name
-    if name != "cpu":
+    if parsed.type == "mps" and not torch.backends.mps.is_available():
         raise ValueError(
-            f"device must be 'cpu', 'cuda', 'cuda:N' or 'mps'; got {device!r}."
+            "device='mps' was asked but PyTorch sees no Apple-silicon GPU (MPS) on this "
+            "machine; use device='cpu'."
         )
     return name
 

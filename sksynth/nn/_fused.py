@@ -62,6 +62,7 @@ class _SlotMajorPlan:
         self.safe_order = safe
         self.cat_to_slot = (to_slot[k:] - k).to(device)
         self.device = device
+        self.tail_masks = None  # built on first use by :func:`_tail_mask`
 
 
 _PLANS = weakref.WeakKeyDictionary()
@@ -119,6 +120,15 @@ def _block_log_softmax(layout, logits, n_rows):
         lp.sub_(total.log())
         p.div_(total)
     return log_probs, probs
+
+
+def _condition_positions(layout, cond, cond_index):
+    """Return the grouped positions of the conditioned columns (None without a condition)."""
+    if cond is None or not cond.shape[1]:
+        return None
+    if isinstance(cond_index, torch.Tensor):
+        cond_index = cond_index.tolist()
+    return layout.softmax_positions(cond_index)
 
 
 def _condition_spread(plan, positions, cond, like):
@@ -211,11 +221,7 @@ def fused_vae_loss(logits, target, layout, log_sigma, cond=None, cond_index=None
     total, reconstruction, condition : torch.Tensor
         Scalars; only ``total`` carries a gradient.
     """
-    positions = None
-    if cond is not None and cond.shape[1]:
-        if isinstance(cond_index, torch.Tensor):
-            cond_index = cond_index.tolist()
-        positions = layout.softmax_positions(cond_index)
+    positions = _condition_positions(layout, cond, cond_index)
     return _VAELoss.apply(logits, log_sigma, target, cond, layout, positions, float(weight))
 
 
@@ -352,11 +358,7 @@ def fused_gumbel_head(logits, layout, *, tau, generator=None, cond=None, cond_in
     condition : torch.Tensor
         A scalar (0 without ``cond``).
     """
-    positions = None
-    if cond is not None and cond.shape[1]:
-        if isinstance(cond_index, torch.Tensor):
-            cond_index = cond_index.tolist()
-        positions = layout.softmax_positions(cond_index)
+    positions = _condition_positions(layout, cond, cond_index)
     n_cat = layout.n_grouped - layout.n_numeric
     uniform = torch.rand(
         (n_cat, logits.shape[0]), generator=generator, device=logits.device, dtype=logits.dtype
@@ -366,7 +368,7 @@ def fused_gumbel_head(logits, layout, *, tau, generator=None, cond=None, cond_in
 
 def _tail_mask(layout, plan):
     """``+inf`` at each span's last real slot and its padding, 0 elsewhere, per block."""
-    cached = getattr(plan, "tail_masks", None)
+    cached = plan.tail_masks
     if cached is None:
         cached = []
         for k, (size, n_spans) in enumerate(layout.group_shapes):

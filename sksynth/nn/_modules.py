@@ -15,6 +15,7 @@ be a scatter-add); one gather puts the result back in the encoded layout.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 import torch
@@ -662,10 +663,8 @@ def dropout_mask(shape, rate, generator=None, device=None, dtype=torch.float32):
     >>> sorted(mask.unique().tolist()), round(float((mask == 0).float().mean()), 2)
     ([0.0, 2.0], 0.5)
     """
-    shape = tuple(shape)
-    n = 1
-    for size in shape:
-        n *= int(size)
+    shape = tuple(int(size) for size in shape)
+    n = math.prod(shape)
     words = torch.empty(((n + 3) // 4,), dtype=torch.int64, device=device)
     words.random_(-(2**63), 2**63 - 1, generator=generator)
     # 16-bit integers, uniform on [-32768, 32767]; keep those below the threshold

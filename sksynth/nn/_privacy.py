@@ -26,6 +26,15 @@ from torch import nn
 from torch.func import functional_call, grad, grad_and_value, vmap
 from torch.nn import functional as F
 
+from ._losses import (
+    bce_critic_loss,
+    condition_loss,
+    kl_divergence,
+    vae_reconstruction_loss,
+    wasserstein_critic_loss,
+)
+from ._modules import dropout_mask
+
 __all__ = [
     "DPGradientStep",
     "check_opacus",
@@ -263,8 +272,6 @@ def dropout_masks(critic, n_rows, generator, device):
     """Scaled dropout masks of the critic's hidden layers for ``n_rows`` rows (or None)."""
     if not critic.training or critic.dropout <= 0:
         return None
-    from ._modules import dropout_mask
-
     return [
         dropout_mask((n_rows, layer.out_features), critic.dropout, generator, device)
         for layer in critic.layers
@@ -279,8 +286,6 @@ def critic_pair_loss(critic, loss, gp_weight):
     interpolate, or the standard GAN loss), so clipping its gradient bounds
     the influence of the real row.
     """
-    from ._losses import bce_critic_loss, wasserstein_critic_loss
-
     n_layers = len(critic.layers)
 
     def loss_one(params, real, fake, alpha, *masks):
@@ -329,8 +334,6 @@ def vae_row_loss(vae, beta, condition_weight, cond_index, conditional):
     the VAE's parameters by name; ``eps`` is the row's reparametrisation
     noise, drawn outside the transform from the net's generator.
     """
-    from ._losses import condition_loss, kl_divergence, vae_reconstruction_loss
-
     wrapper = _VAEWithNoise(vae)
 
     def loss_one(params, x, cond, eps):
