@@ -99,7 +99,8 @@ def _generation_stage(X_train, y_train, X_test, y_test, out: Path, epochs: int):
     with _timed("evaluation"):
         real_train = pd.concat([X_train, y_train], axis=1)
         holdout = pd.concat([X_test, y_test], axis=1)
-        report = evaluate(real_train, synthetic, target=y_train.name, holdout=holdout)
+        report = evaluate(real_train, synthetic, target=y_train.name, holdout=holdout,
+                          random_state=0)
         path = out / "evaluation_report.html"
         report.to_html(path)
     return report.scores, path
