@@ -106,6 +106,12 @@ def _load_wine():
     return _sklearn(load_wine, "wine"), "target", "scikit-learn"
 
 
+def _load_digits():
+    from sklearn.datasets import load_digits
+
+    return _sklearn(load_digits, "digits"), "target", "scikit-learn"
+
+
 def _load_credit():
     from sksynth.datasets import load_credit
 
@@ -141,6 +147,9 @@ LOADERS = {
 
 DATASETS = list(LOADERS)
 
+# tables only the sweep uses (digits: 64 columns, a wide table for layer sizes)
+EXTRA_LOADERS = {"digits": _load_digits}
+
 
 def load(name):
     """Load one benchmark table by name, with its fixed 70/30 stratified split.
@@ -156,9 +165,10 @@ def load(name):
     """
     from sklearn.model_selection import train_test_split
 
-    if name not in LOADERS:
-        raise ValueError(f"Unknown dataset {name!r}; choose from {DATASETS}.")
-    frame, target, source = LOADERS[name]()
+    loaders = {**LOADERS, **EXTRA_LOADERS}
+    if name not in loaders:
+        raise ValueError(f"Unknown dataset {name!r}; choose from {list(loaders)}.")
+    frame, target, source = loaders[name]()
     frame = _categorise(frame.reset_index(drop=True))
     train, holdout = train_test_split(
         frame, test_size=0.3, stratify=frame[target], random_state=SPLIT_SEED

@@ -203,6 +203,8 @@ def test_invalid_hyperparameters_name_the_parameter():
     X, y = numeric_xy()
     with pytest.raises(ValueError, match="hidden_dims"):
         GANSampler(**{**FAST, "hidden_dims": (8, 0)}).fit(X)
+    with pytest.raises(ValueError, match="critic_dims"):
+        ConditionalGANSampler(**FAST, critic_dims=(8, -1)).fit(X, y)
     with pytest.raises(ValueError, match="epochs"):
         GANSampler(**{**FAST, "epochs": 0}).fit(X)
     with pytest.raises(ValueError, match="loss"):
@@ -211,6 +213,23 @@ def test_invalid_hyperparameters_name_the_parameter():
         VAESampler(**FAST, callbacks=[EarlyStopping()]).fit(X)
     with pytest.raises(ValueError, match="encoder_params"):
         VAESampler(**FAST, encoder_params={"bogus": 1}).fit(X)
+
+
+@pytest.mark.parametrize("cls", [GANSampler, ConditionalGANSampler])
+def test_critic_dims_sets_the_critics_widths_apart_from_the_generators(cls):
+    X, y = numeric_xy()
+
+    def linear_widths(module):
+        return [m.out_features for m in module.modules() if isinstance(m, torch.nn.Linear)]
+
+    y = y if cls is ConditionalGANSampler else None  # one net (net_) for the whole table
+    same = cls(**FAST).fit(X, y)
+    apart = cls(**{**FAST, "hidden_dims": (8,)}, critic_dims=(6, 5)).fit(X, y)
+    assert linear_widths(apart.net_.critic_)[:2] == [6, 5]
+    assert linear_widths(same.net_.critic_)[0] == 8
+    # the generator keeps hidden_dims
+    assert linear_widths(apart.net_.module_) == linear_widths(same.net_.module_)
+    assert clone(apart).get_params()["critic_dims"] == (6, 5)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without a GPU")

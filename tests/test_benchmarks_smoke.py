@@ -108,6 +108,14 @@ def test_report_from_fixture(tmp_path):
         started="2026-02-01T00:00:00",
         quick=True,
     )
+    sweep_rows = [
+        {"dataset": "toy", "value": value, "seed": seed, "fidelity": score}
+        for value, scores in (("16", (0.8, 0.9)), ("128", (0.6, 0.7)))
+        for seed, score in enumerate(scores)
+    ]
+    (results / "sweep-toy.json").write_text(json.dumps(
+        {"part": "sweep", "started": "2026-01-01T00:00:00", "model": "sksynth.VAE",
+         "param": "latent_dim", "epochs": 3, "max_train_rows": 100, "rows": sweep_rows}))
     out = tmp_path / "docs" / "benchmarks.md"
     text = report.build(results, out)
 
@@ -127,6 +135,8 @@ def test_report_from_fixture(tmp_path):
     assert "not measured" in next(v for k, v in lines.items() if "Parquet" in k)
     assert (out.parent / "_static" / "bench" / "speed_step.png").stat().st_size > 1000
     assert "Test CPU" in text and "torch threads 1" in text
+    # the sweep's means over seeds, one column per value
+    assert "| toy | 0.850 (2) | 0.650 (2) |" in text
 
 
 @pytest.mark.parametrize(
@@ -166,3 +176,19 @@ def test_gpu_timing_runs_on_a_cpu_and_the_report_shows_its_ratios(tmp_path):
     line = next(x for x in text.splitlines()
                 if "| cpu | credit | sksynth.ConditionalVAE |" in x)
     assert "| ctgan.TVAE |" in line and "| 0.50 |" in line
+
+
+def test_sweep_parses_values_and_scores_every_value_and_seed(tmp_path):
+    sweep = pytest.importorskip("benchmarks.sweep")
+    assert sweep.parse_values("16,32") == [16, 32]
+    assert sweep.parse_values("(128, 128),None,bce") == [(128, 128), None, "bce"]
+    out = tmp_path / "sweep.json"
+    rows = sweep.run("sksynth.VAE", "latent_dim", [2, 4], ["wine"], [0, 1], epochs=2,
+                     max_train_rows=60, out_path=out, log=lambda *_: None)
+    assert sorted((r["seed"], r["value"]) for r in rows) == [(0, "2"), (0, "4"), (1, "2"),
+                                                             (1, "4")]
+    assert all(0.0 <= r["fidelity"] <= 1.0 and r["train_rows"] == 60 for r in rows)
+    assert len(json.loads(out.read_text())["rows"]) == 4
+    assert "wine" in sweep.summary(rows) and "(n=2)" in sweep.summary(rows)
+    with pytest.raises(ValueError, match="only our samplers"):
+        sweep.run("ctgan.TVAE", "epochs", [1], ["wine"], [0])

@@ -6,7 +6,7 @@ import numbers
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..base import BaseGenerativeSampler
+from ..base import BaseGenerativeSampler, _check_hidden_dims
 from ..nn import Critic, GANNet, Generator
 from ..utils import fill_doc
 from ._docs import SHARED_ENTRIES
@@ -22,6 +22,7 @@ _GAN_CONSTRAINTS = {
     "critic_steps": [Interval(numbers.Integral, 1, None, closed="left")],
     "gp_weight": [Interval(numbers.Real, 0, None, closed="left")],
     "gp_interval": [Interval(numbers.Integral, 1, None, closed="left")],
+    "critic_dims": [tuple, list, None],
 }
 
 
@@ -49,7 +50,10 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
     latent_dim : int, default=128
         Size of the noise vector.
     hidden_dims : tuple of int, default=(256, 256)
-        Widths of the generator's residual blocks and the critic's layers.
+        Widths of the generator's residual blocks (and of the critic's layers
+        when ``critic_dims`` is None).
+    critic_dims : tuple of int, default=None
+        Widths of the critic's layers; None: the same as ``hidden_dims``.
     {loss}
     pac : int, default=10
         Rows the critic judges together (PacGAN), against mode collapse.
@@ -138,6 +142,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         lr=2e-4,
         latent_dim=128,
         hidden_dims=(256, 256),
+        critic_dims=None,
         loss="wgan-gp",
         pac=10,
         critic_steps=1,
@@ -168,6 +173,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
             device=device,
             verbose=verbose,
         )
+        self.critic_dims = critic_dims
         self.loss = loss
         self.pac = pac
         self.critic_steps = critic_steps
@@ -178,6 +184,13 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         self.target_delta = target_delta
         self.max_grad_norm = max_grad_norm
         self.dp_metadata = dp_metadata
+
+    def _check_params(self):
+        super()._check_params()
+        self._critic_dims = (
+            self._hidden_dims if self.critic_dims is None
+            else _check_hidden_dims(self.critic_dims, "critic_dims")
+        )
 
     def _gan_params(self, spans, condition, seed):
         cond_dim = 0 if condition is None else condition.cond_dim
@@ -191,7 +204,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
             module__hidden_dims=self._hidden_dims,
             module__cond_dim=cond_dim,
             critic__input_dim=n_features + cond_dim,
-            critic__hidden_dims=self._hidden_dims,
+            critic__hidden_dims=self._critic_dims,
             critic__pac=1 if self.dp else self.pac,
             loss=self.loss,
             pac=1 if self.dp else self.pac,
@@ -233,7 +246,10 @@ class ConditionalGANSampler(GANSampler):
     latent_dim : int, default=128
         Size of the noise vector.
     hidden_dims : tuple of int, default=(256, 256)
-        Widths of the generator's residual blocks and the critic's layers.
+        Widths of the generator's residual blocks (and of the critic's layers
+        when ``critic_dims`` is None).
+    critic_dims : tuple of int, default=None
+        Widths of the critic's layers; None: the same as ``hidden_dims``.
     {loss}
     pac : int, default=1
         Rows the critic judges together (PacGAN); ignored (taken as 1) with
@@ -324,6 +340,7 @@ class ConditionalGANSampler(GANSampler):
         lr=2e-4,
         latent_dim=128,
         hidden_dims=(256, 256),
+        critic_dims=None,
         loss="wgan-gp",
         pac=1,
         critic_steps=1,
@@ -350,6 +367,7 @@ class ConditionalGANSampler(GANSampler):
             lr=lr,
             latent_dim=latent_dim,
             hidden_dims=hidden_dims,
+            critic_dims=critic_dims,
             loss=loss,
             pac=pac,
             critic_steps=critic_steps,

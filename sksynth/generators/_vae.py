@@ -41,8 +41,11 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
         Rows per batch.
     lr : float, default=1e-3
         Adam learning rate.
-    latent_dim : int, default=128
-        Size of the latent code.
+    latent_dim : int, default=32
+        Size of the latent code. 32 rather than TVAE's 128: over three seeds
+        on eight benchmark tables (7 to 64 columns) it scored a fidelity at
+        least as high as 128 on seven and within 0.003 on the eighth, and a
+        training step is about a quarter shorter (see the benchmark notes).
     hidden_dims : tuple of int, default=(128, 128)
         Encoder widths (the decoder mirrors them).
     {beta}
@@ -111,7 +114,7 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
         epochs=300,
         batch_size=500,
         lr=1e-3,
-        latent_dim=128,
+        latent_dim=32,
         hidden_dims=(128, 128),
         beta=1.0,
         dp=False,
@@ -183,8 +186,11 @@ class ConditionalVAESampler(VAESampler):
         Rows per batch.
     lr : float, default=1e-3
         Adam learning rate.
-    latent_dim : int, default=128
-        Size of the latent code.
+    latent_dim : int, default=32
+        Size of the latent code. 32 rather than TVAE's 128: over three seeds
+        on eight benchmark tables (7 to 64 columns) it scored a fidelity at
+        least as high as 128 on seven and within 0.003 on the eighth, and a
+        training step is about a quarter shorter (see the benchmark notes).
     hidden_dims : tuple of int, default=(128, 128)
         Encoder widths (the decoder mirrors them).
     {beta}
@@ -256,7 +262,7 @@ class ConditionalVAESampler(VAESampler):
         epochs=300,
         batch_size=500,
         lr=1e-3,
-        latent_dim=128,
+        latent_dim=32,
         hidden_dims=(128, 128),
         beta=1.0,
         condition_weight=1.0,

@@ -680,7 +680,8 @@ def dropout_mask(shape, rate, generator=None, device=None, dtype=torch.float32):
 def _mlp(in_features, hidden_dims):
     layers, width = [], in_features
     for hidden in hidden_dims:
-        layers += [nn.Linear(width, int(hidden)), nn.ReLU()]
+        # in place: the Linear before it does not need its output for backward
+        layers += [nn.Linear(width, int(hidden)), nn.ReLU(inplace=True)]
         width = int(hidden)
     return nn.Sequential(*layers), width
 
