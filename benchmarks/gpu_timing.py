@@ -32,6 +32,7 @@ OURS = [
     _models.OursConditionalGANPac10,
     _models.OursGAN,
     _models.OursConditionalVAE,
+    _models.OursConditionalVAELatent128,
     _models.OursVAE,
 ]
 PEERS = [_models.CtganCTGAN, _models.CtganTVAE]
@@ -142,7 +143,8 @@ def _print_ratios(results):
     pairs = [("sksynth.ConditionalGAN", "ctgan.CTGAN"),
              ("sksynth.ConditionalGAN[pac=10]", "ctgan.CTGAN"),
              ("sksynth.GAN", "ctgan.CTGAN"),
-             ("sksynth.ConditionalVAE", "ctgan.TVAE"), ("sksynth.VAE", "ctgan.TVAE")]
+             ("sksynth.ConditionalVAE", "ctgan.TVAE"),
+             ("sksynth.ConditionalVAE[latent=128]", "ctgan.TVAE"), ("sksynth.VAE", "ctgan.TVAE")]
     for device, table in sorted({(d, t) for d, t, _ in by}):
         for ours, peer in pairs:
             a, b = by.get((device, table, ours)), by.get((device, table, peer))

@@ -599,6 +599,7 @@ _GPU_PAIRS = [("sksynth.ConditionalGAN", "ctgan.CTGAN"),
               ("sksynth.ConditionalGAN[pac=10]", "ctgan.CTGAN"),
               ("sksynth.GAN", "ctgan.CTGAN"),
               ("sksynth.ConditionalVAE", "ctgan.TVAE"),
+              ("sksynth.ConditionalVAE[latent=128]", "ctgan.TVAE"),
               ("sksynth.VAE", "ctgan.TVAE")]
 
 
