@@ -14,6 +14,9 @@ import torch
 
 __all__ = ["TrainingData", "TensorBatchIterator", "PoissonBatchIterator"]
 
+# entries (rows x (features + condition)) drawn at once for the conditional batches
+_DRAW_ENTRIES = 1 << 22
+
 
 class TrainingData:
     """The encoded training rows as tensors, and how batches are drawn from them.
@@ -137,15 +140,27 @@ class TensorBatchIterator:
         ]
         return torch.cat(perms)[:n_total]
 
+    def _batches_per_draw(self, size):
+        """Batches whose conditional draws are made in one call (about 4M entries)."""
+        data = self.dataset
+        width = data.X.shape[1] + (data.condition.cond_dim if data.conditional else 0)
+        return max(1, _DRAW_ENTRIES // max(size * width, 1))
+
     def __iter__(self):
         data = self.dataset
         size, n_batches, by_sampling = self._plan()
         if by_sampling:
-            for _ in range(n_batches):
+            # one draw for several batches (the draws are row by row: the same
+            # distribution as one call per batch, fewer small operators)
+            per_draw = self._batches_per_draw(size)
+            for first in range(0, n_batches, per_draw):
+                n_drawn = min(per_draw, n_batches - first)
                 rows, cond = data.condition.sample_training(
-                    data.codes, data.index, size, self.generator
+                    data.codes, data.index, size * n_drawn, self.generator
                 )
-                yield {"X": data.X[rows], "cond": cond}
+                X = data.X[rows]
+                for start in range(0, size * n_drawn, size):
+                    yield {"X": X[start : start + size], "cond": cond[start : start + size]}
             return
         n_rows = len(data)
         total = size * n_batches if self._exact(size, n_rows) else n_rows
@@ -156,13 +171,16 @@ class TensorBatchIterator:
             order = self._permutation(total)
             X = data.X[order]
             codes = data.codes[order] if data.conditional else None
-        for start in range(0, total, size):
-            batch = {"X": X[start : start + size]}
-            if codes is not None:
-                batch["cond"] = data.condition.own_condition(
-                    codes[start : start + size], self.generator
-                )
-            yield batch
+        if codes is None:
+            for start in range(0, total, size):
+                yield {"X": X[start : start + size]}
+            return
+        span = size * self._batches_per_draw(size)
+        for first in range(0, total, span):
+            cond = data.condition.own_condition(codes[first : first + span], self.generator)
+            for start in range(0, cond.shape[0], size):
+                yield {"X": X[first + start : first + start + size],
+                       "cond": cond[start : start + size]}
 
 
 class PoissonBatchIterator:

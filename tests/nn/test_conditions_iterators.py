@@ -157,3 +157,36 @@ def test_iterator_draws_conditional_batches_by_sampling():
                                        generator=torch.Generator().manual_seed(0)))
     assert [b["X"].shape[0] for b in batches] == [30, 30, 30, 10]
     assert all(torch.all(b["cond"].sum(1) == 1) for b in batches)
+
+
+@pytest.mark.parametrize("entries", [1, 1080, 1 << 22])  # 1, 2-3 or all batches per draw
+def test_conditional_batches_drawn_several_at_a_time_still_describe_their_rows(
+    monkeypatch, entries
+):
+    from sksynth.nn import _iterators
+
+    monkeypatch.setattr(_iterators, "_DRAW_ENTRIES", entries)
+    layout, codes = make_layout(n=100)
+    codes_t = torch.from_numpy(codes)
+    # the row's index in the first feature: a batch's rows can be matched to their codes
+    X = torch.arange(100.0)[:, None].repeat(1, 9)
+    own = TrainingData(X, codes_t, layout, sampling="own")
+    batches = list(TensorBatchIterator(own, batch_size=30,
+                                       generator=torch.Generator().manual_seed(0)))
+    assert [b["X"].shape[0] for b in batches] == [30, 30, 30, 10]
+    rows = torch.cat([b["X"][:, 0] for b in batches]).long()
+    assert sorted(rows.tolist()) == list(range(100))  # every row once
+    for batch in batches:
+        slot = batch["cond"].argmax(1)
+        column = torch.bucketize(slot, torch.as_tensor(layout.offsets[1:]), right=True)
+        own_code = codes_t[batch["X"][:, 0].long(), column]
+        assert torch.all(slot - torch.as_tensor(layout.offsets)[column] == own_code)
+    sampled = TrainingData(X, codes_t, layout)
+    batches = list(TensorBatchIterator(sampled, batch_size=20,
+                                       generator=torch.Generator().manual_seed(0)))
+    assert [b["X"].shape[0] for b in batches] == [20] * 5
+    for batch in batches:  # each drawn row holds the category its vector asks for
+        slot = batch["cond"].argmax(1)
+        column = torch.bucketize(slot, torch.as_tensor(layout.offsets[1:]), right=True)
+        own_code = codes_t[batch["X"][:, 0].long(), column]
+        assert torch.all(slot - torch.as_tensor(layout.offsets)[column] == own_code)
