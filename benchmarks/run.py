@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import _data, _env
+from . import _data, _env, _models
 
 PARTS = ["speed", "quality", "augment", "profile", "encoder"]
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -216,6 +216,10 @@ def parse_args(argv=None):
                         help="part to run (repeatable); default: all parts")
     parser.add_argument("--dataset", action="append", choices=_data.DATASETS,
                         help="dataset to run (repeatable); default: the part's own list")
+    parser.add_argument("--model", action="append", choices=list(_models.MODELS),
+                        help="model of the quality part to run (repeatable), e.g. "
+                             "sksynth.ConditionalVAE; default: all; the page keeps the other "
+                             "models' rows from earlier runs")
     parser.add_argument("--quick", action="store_true", help="smoke run (1-2 minutes)")
     parser.add_argument("--epochs", type=int, help="epochs for every model (overrides the part's)")
     parser.add_argument("--sample-rows", type=int, help="rows sampled in the speed part")
@@ -247,6 +251,8 @@ def _config(args):
             part["epochs"] = args.epochs
     if args.sample_rows:
         cfg["speed"]["sample_rows"] = cfg["speed"]["sample_rows_other"] = args.sample_rows
+    if args.model:
+        cfg["quality"]["models"] = args.model
     if args.max_rows:
         cfg["quality"]["max_train_rows"] = args.max_rows
         cfg["augment"]["max_rows"] = args.max_rows

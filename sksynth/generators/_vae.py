@@ -43,9 +43,8 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
         Adam learning rate.
     latent_dim : int, default=32
         Size of the latent code. 32 rather than TVAE's 128: over three seeds
-        on eight benchmark tables (7 to 64 columns) it scored a fidelity at
-        least as high as 128 on seven and within 0.003 on the eighth, and a
-        training step is about a quarter shorter (see the benchmark notes).
+        on four benchmark tables it scored a fidelity at least as high as 128
+        on each, and a training step is shorter (``benchmarks/NOTES.md``).
     hidden_dims : tuple of int, default=(128, 128)
         Encoder widths (the decoder mirrors them).
     {beta}
@@ -189,8 +188,8 @@ class ConditionalVAESampler(VAESampler):
     latent_dim : int, default=32
         Size of the latent code. 32 rather than TVAE's 128: over three seeds
         on eight benchmark tables (7 to 64 columns) it scored a fidelity at
-        least as high as 128 on seven and within 0.003 on the eighth, and a
-        training step is about a quarter shorter (see the benchmark notes).
+        least as high as 128 on seven and 0.003 below on the eighth, and a
+        training step is about a quarter shorter (``benchmarks/NOTES.md``).
     hidden_dims : tuple of int, default=(128, 128)
         Encoder widths (the decoder mirrors them).
     {beta}
