@@ -126,6 +126,7 @@ def ctgan_epoch_clock():
 
 class _Ours(Model):
     family = "sksynth"
+    params = None  # extra sampler parameters (benchmarks/sweep.py sets them)
 
     def _make(self):
         raise NotImplementedError
@@ -134,7 +135,8 @@ class _Ours(Model):
         self.clock = EpochClock()
         estimator = self._make()
         # the sampler deep-copies its callbacks: the net's copy holds the marks
-        estimator.set_params(callbacks={"epoch_clock": self.clock}, device=self.device)
+        estimator.set_params(callbacks={"epoch_clock": self.clock}, device=self.device,
+                             **(self.params or {}))
         self.estimator = estimator.fit(frame)
         self.clock = dict(self.estimator.net_.callbacks_)["epoch_clock"]
         return self

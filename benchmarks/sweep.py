@@ -61,15 +61,15 @@ def run(model, param, values, datasets, seeds, *, epochs=300, max_train_rows=2_0
             train = _data.stratified_subsample(ds.train, ds.target, max_train_rows, seed=seed)
             for value in values:
                 wrapper = _models.make(model, epochs, seed)
-                make = wrapper._make
-                wrapper._make = lambda make=make, value=value: make().set_params(
-                    **{param: value})
+                wrapper.params = {param: value}
                 with quiet(), Timer() as t:
                     wrapper.fit(train)
                     synthetic = wrapper.sample(len(train))
                 synthetic = _models.restore_dtypes(
                     synthetic[list(train.columns)], train.dtypes)
+                applied = wrapper.estimator.get_params()[param]  # what the fit used
                 row = {"dataset": name, "model": model, "param": param, "value": repr(value),
+                       "applied": repr(applied),
                        "seed": seed, "epochs": epochs, "train_rows": len(train),
                        "fidelity": float(fidelity_score(train, synthetic)),
                        "fit_sample_seconds": t.seconds}

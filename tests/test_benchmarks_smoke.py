@@ -188,6 +188,7 @@ def test_sweep_parses_values_and_scores_every_value_and_seed(tmp_path):
     assert sorted((r["seed"], r["value"]) for r in rows) == [(0, "2"), (0, "4"), (1, "2"),
                                                              (1, "4")]
     assert all(0.0 <= r["fidelity"] <= 1.0 and r["train_rows"] == 60 for r in rows)
+    assert all(r["applied"] == r["value"] for r in rows)  # the fitted sampler got the value
     assert len(json.loads(out.read_text())["rows"]) == 4
     assert "wine" in sweep.summary(rows) and "(n=2)" in sweep.summary(rows)
     with pytest.raises(ValueError, match="only our samplers"):
