@@ -188,9 +188,7 @@ class OursConditionalVAELatent128(OursConditionalVAE):
     """The conditional VAE at TVAE's latent size: the same arithmetic as TVAE."""
 
     name = "sksynth.ConditionalVAE[latent=128]"
-
-    def _make(self):
-        return super()._make().set_params(latent_dim=TVAE_LATENT)
+    params = {"latent_dim": TVAE_LATENT}
 
 
 class OursVAE(_Ours):

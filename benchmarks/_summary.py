@@ -7,6 +7,15 @@ PAIRS = [
     ("sksynth.ConditionalGAN[pac=10]", "ctgan.CTGAN"),
     ("sksynth.ConditionalVAE", "ctgan.TVAE"),
 ]
+# the GPU timing's pairs (benchmarks/gpu_timing.py and the report's GPU section)
+GPU_PAIRS = [
+    ("sksynth.ConditionalGAN", "ctgan.CTGAN"),
+    ("sksynth.ConditionalGAN[pac=10]", "ctgan.CTGAN"),
+    ("sksynth.GAN", "ctgan.CTGAN"),
+    ("sksynth.ConditionalVAE", "ctgan.TVAE"),
+    ("sksynth.ConditionalVAE[latent=128]", "ctgan.TVAE"),
+    ("sksynth.VAE", "ctgan.TVAE"),
+]
 SDV_PAIRS = [
     ("sksynth.ConditionalGAN[pac=10]", "sdv.CTGAN"),
     ("sksynth.ConditionalVAE", "sdv.TVAE"),

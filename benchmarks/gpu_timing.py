@@ -25,7 +25,8 @@ import time
 import pandas as pd
 import torch
 
-from benchmarks import _models
+from benchmarks import _env, _models
+from benchmarks._summary import GPU_PAIRS
 
 OURS = [
     _models.OursConditionalGAN,
@@ -102,7 +103,7 @@ def main(argv=None):
     report = {
         "part": "gpu",
         "quick": False,
-        "started": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+        "started": _env.now(),
         "command": "python -m benchmarks.gpu_timing " + " ".join(argv or sys.argv[1:]),
         "machine": {
             "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
@@ -140,13 +141,8 @@ def _write(report, path):
 def _print_ratios(results):
     """Our epoch over the peer's, and GPU over CPU, per table."""
     by = {(r["device"], r["table"], r["model"]): r.get("epoch_s") for r in results}
-    pairs = [("sksynth.ConditionalGAN", "ctgan.CTGAN"),
-             ("sksynth.ConditionalGAN[pac=10]", "ctgan.CTGAN"),
-             ("sksynth.GAN", "ctgan.CTGAN"),
-             ("sksynth.ConditionalVAE", "ctgan.TVAE"),
-             ("sksynth.ConditionalVAE[latent=128]", "ctgan.TVAE"), ("sksynth.VAE", "ctgan.TVAE")]
     for device, table in sorted({(d, t) for d, t, _ in by}):
-        for ours, peer in pairs:
+        for ours, peer in GPU_PAIRS:
             a, b = by.get((device, table, ours)), by.get((device, table, peer))
             if a and b:
                 print(f"{device:5s} {table:10s} {ours:31s} / {peer:11s} epoch: {a / b:.2f}")

@@ -16,6 +16,8 @@ import json
 import math
 from pathlib import Path
 
+from ._summary import GPU_PAIRS, PAIRS
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 OUT = ROOT / "docs" / "benchmarks.md"
@@ -121,8 +123,7 @@ def plot_speed(rows, static_dir):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from ._summary import PAIRS as pairs
-
+    pairs = PAIRS
     datasets = list(dict.fromkeys(r["dataset"] for r in rows))
     by = {(r["dataset"], r["model"]): r for r in rows}
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
@@ -595,14 +596,6 @@ def section_profile(runs):
     return out
 
 
-_GPU_PAIRS = [("sksynth.ConditionalGAN", "ctgan.CTGAN"),
-              ("sksynth.ConditionalGAN[pac=10]", "ctgan.CTGAN"),
-              ("sksynth.GAN", "ctgan.CTGAN"),
-              ("sksynth.ConditionalVAE", "ctgan.TVAE"),
-              ("sksynth.ConditionalVAE[latent=128]", "ctgan.TVAE"),
-              ("sksynth.VAE", "ctgan.TVAE")]
-
-
 def section_gpu(runs):
     """Epoch and sampling times on a CUDA GPU and that machine's CPU (benchmarks/gpu_timing.py)."""
     if not runs:
@@ -625,7 +618,7 @@ def section_gpu(runs):
     for device in ("cuda", "cpu"):
         for table_name in sorted({r["table"] for r in rows if r["device"] == device},
                                  key=lambda t: (len(t), t)):
-            for ours, peer in _GPU_PAIRS:
+            for ours, peer in GPU_PAIRS:
                 a, b = by.get((device, table_name, ours)), by.get((device, table_name, peer))
                 if not a or not b or not a.get("epoch_s") or not b.get("epoch_s"):
                     continue

@@ -61,7 +61,7 @@ def run(model, param, values, datasets, seeds, *, epochs=300, max_train_rows=2_0
             train = _data.stratified_subsample(ds.train, ds.target, max_train_rows, seed=seed)
             for value in values:
                 wrapper = _models.make(model, epochs, seed)
-                wrapper.params = {param: value}
+                wrapper.params = {**(wrapper.params or {}), param: value}
                 with quiet(), Timer() as t:
                     wrapper.fit(train)
                     synthetic = wrapper.sample(len(train))

@@ -92,19 +92,21 @@ def _block_views(layout, matrix, n_rows):
     ]
 
 
-def _activate_numeric(layout, numeric):
+def _activate_numeric(layout, numeric, derivative=True):
     """Activated numeric rows (tanh or identity, per column) and their derivative.
 
-    The derivative is ``None`` when every numeric column is an identity.
+    The derivative is ``None`` when every numeric column is an identity, or
+    when it is not asked for.
     """
     n_tanh = len(layout.tanh_index)
     if n_tanh == layout.n_numeric:
         activated = torch.tanh(numeric)
-        return activated, 1.0 - activated * activated
+        return activated, (1.0 - activated * activated) if derivative else None
     if n_tanh:
         is_tanh = layout.numeric_is_tanh[:, None]
         tanh = torch.tanh(numeric)
-        return torch.where(is_tanh, tanh, numeric), torch.where(is_tanh, 1.0 - tanh * tanh, 1.0)
+        slope = torch.where(is_tanh, 1.0 - tanh * tanh, 1.0) if derivative else None
+        return torch.where(is_tanh, tanh, numeric), slope
     return numeric.clone(), None
 
 
@@ -405,13 +407,13 @@ def sample_head(logits, layout, *, generator=None, numeric_scale=None):
     grouped = _transposed(layout, plan, logits, _PAD_LOGIT)
     out = torch.empty_like(grouped)
     if k:
-        values, slope = _activate_numeric(layout, grouped[:k])
+        values, _ = _activate_numeric(layout, grouped[:k], derivative=False)
         if numeric_scale is not None:
             noise = torch.randn(
                 (k, n_rows), generator=generator, device=logits.device, dtype=logits.dtype
             )
             values.addcmul_(noise, numeric_scale[:, None])
-            if slope is not None:  # tanh columns stay in [-1, 1]
+            if len(layout.tanh_index):  # tanh columns stay in [-1, 1]
                 is_tanh = layout.numeric_is_tanh[:, None]
                 values = torch.where(is_tanh, values.clamp(-1.0, 1.0), values)
         out[:k] = values
