@@ -5,8 +5,9 @@ the ``ctgan`` package's defaults -- generator and discriminator (256, 256),
 embedding 128, batch 500, pac 10, Adam 2e-4 with decay 1e-6 for the GANs;
 (128, 128) encoder and decoder, batch 500, Adam 1e-3 for the VAEs. Two of our
 defaults differ from ctgan's and run as such: the conditional GAN's ``pac=1``
-and the VAEs' latent size 32 (TVAE: 128); ``[pac=10]`` and ``[latent=128]``
-rows run ours at ctgan's values (equal arithmetic). Only the number of epochs
+and the conditional VAE's latent size 32 and one-layer encoder (TVAE: 128 and
+(128, 128); our VAE: latent 32, encoder (128, 128)); ``[pac=10]`` and
+``[TVAE sizes]`` rows run ours at ctgan's values (equal arithmetic). Only the number of epochs
 changes between runs, and it is the same for every model of a run.
 """
 
@@ -25,7 +26,7 @@ GAN_SETTINGS = {"batch_size": 500, "hidden_dims": (256, 256), "latent_dim": 128,
 # so; the speed part also times it at ctgan's ``pac=10`` (equal arithmetic).
 CGAN_DEFAULT_PAC = 1
 VAE_SETTINGS = {"batch_size": 500, "hidden_dims": (128, 128)}
-# our VAEs' default latent size is 32; TVAE's (and the [latent=128] rows') is 128
+# our VAEs' default latent size is 32; TVAE's (and the [TVAE sizes] rows') is 128
 TVAE_LATENT = 128
 
 OURS = ["sksynth.ConditionalGAN", "sksynth.ConditionalVAE", "sksynth.GAN", "sksynth.VAE"]
@@ -184,11 +185,11 @@ class OursConditionalVAE(_Ours):
         return ConditionalVAESampler(epochs=self.epochs, random_state=self.seed, **VAE_SETTINGS)
 
 
-class OursConditionalVAELatent128(OursConditionalVAE):
-    """The conditional VAE at TVAE's latent size: the same arithmetic as TVAE."""
+class OursConditionalVAETvaeSizes(OursConditionalVAE):
+    """The conditional VAE at TVAE's sizes (latent 128, (128, 128) encoder): TVAE's arithmetic."""
 
-    name = "sksynth.ConditionalVAE[latent=128]"
-    params = {"latent_dim": TVAE_LATENT}
+    name = "sksynth.ConditionalVAE[TVAE sizes]"
+    params = {"latent_dim": TVAE_LATENT, "encoder_dims": VAE_SETTINGS["hidden_dims"]}
 
 
 class OursVAE(_Ours):
@@ -370,7 +371,7 @@ MODELS = {
         OursConditionalGAN,
         OursConditionalGANPac10,
         OursConditionalVAE,
-        OursConditionalVAELatent128,
+        OursConditionalVAETvaeSizes,
         OursGAN,
         OursVAE,
         CtganCTGAN,

@@ -33,7 +33,7 @@ OURS = [
     _models.OursConditionalGANPac10,
     _models.OursGAN,
     _models.OursConditionalVAE,
-    _models.OursConditionalVAELatent128,
+    _models.OursConditionalVAETvaeSizes,
     _models.OursVAE,
 ]
 PEERS = [_models.CtganCTGAN, _models.CtganTVAE]

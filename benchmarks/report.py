@@ -247,9 +247,10 @@ def section_setup(all_runs):
              "Settings are equal on both sides: GANs with (256, 256) generator and "
              "discriminator, noise/embedding 128, batch 500, pac 10, Adam 2e-4 (decay 1e-6); "
              "VAEs with (128, 128) encoder and decoder, batch 500, Adam 1e-3. Two of our "
-             "defaults differ and run as such: the conditional GAN's pac=1 and the VAEs' "
-             "latent size 32 (TVAE's: 128); rows marked `[pac=10]` and `[latent=128]` run "
-             "ours at ctgan's values (the same arithmetic). "
+             "defaults differ and run as such: the conditional GAN's pac=1, the VAEs' "
+             "latent size 32 (TVAE's: 128) and the conditional VAE's one-layer (128) "
+             "encoder; rows marked `[pac=10]` and `[TVAE sizes]` run ours at ctgan's "
+             "values (the same arithmetic). "
              "Datasets are split once, 70/30, stratified on the target, with a fixed seed.", ""]
     return lines
 

@@ -2,8 +2,9 @@
 
 Pairs on the same table, epochs and batch size: ``sksynth.ConditionalGAN[pac=10]``
 vs ``ctgan.CTGAN`` (equal widths and pac) and ``sksynth.ConditionalVAE`` vs
-``ctgan.TVAE`` (equal widths, our default latent size 32 against TVAE's 128);
-our default conditional GAN (``pac=1``), the conditional VAE at latent 128 and
+``ctgan.TVAE`` (equal decoder, our default latent size 32 and one-layer encoder
+against TVAE's 128 and two layers); our default conditional GAN (``pac=1``), the
+conditional VAE at TVAE's sizes and
 the unconditional VAE are timed as extras, and SDV's CTGAN and TVAE (the same
 networks behind SDV's data preparation) too. Seconds per epoch are the fastest epoch of the
 fit, timed from the start of one epoch to the start of the next for every model
@@ -34,7 +35,7 @@ MIN_TIMED_STEPS = 40
 # TVAE is unconditional: our unconditional VAE is the like-for-like architecture;
 # the conditional GAN at its default pac=1 is what users get; the conditional VAE
 # at TVAE's latent size is the equal-arithmetic row
-EXTRA = ["sksynth.VAE", "sksynth.ConditionalGAN", "sksynth.ConditionalVAE[latent=128]"]
+EXTRA = ["sksynth.VAE", "sksynth.ConditionalGAN", "sksynth.ConditionalVAE[TVAE sizes]"]
 
 
 def _fit(name, frame, epochs, seed):
@@ -80,10 +81,12 @@ def bare_forward(estimator, n_rows, chunk_size=4096):
     return n_rows / t.seconds
 
 
-def bare_vae_step_ms(n_features, *, hidden=128, latent=128, batch_size=500, steps=200, seed=0):
+def bare_vae_step_ms(n_features, *, hidden=128, latent=128, batch_size=500, steps=200, seed=0,
+                     encoder_layers=2):
     """Milliseconds of one training step of a plain PyTorch VAE of the benchmark's widths.
 
-    Encoder ``n_features -> hidden -> hidden -> (mu, logvar)``, decoder
+    Encoder ``n_features -> hidden -> hidden -> (mu, logvar)`` (``encoder_layers``
+    hidden layers of width ``hidden``), decoder
     ``latent -> hidden -> hidden -> n_features``, squared-error reconstruction
     plus KL, fused Adam: the arithmetic every VAE of these widths must do, with
     no per-column loss, no condition and no bookkeeping -- the floor for a
@@ -93,9 +96,10 @@ def bare_vae_step_ms(n_features, *, hidden=128, latent=128, batch_size=500, step
     from torch import nn
 
     torch.manual_seed(seed)
-    encoder = nn.Sequential(
-        nn.Linear(n_features, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU()
-    )
+    widths = [n_features] + [hidden] * encoder_layers
+    encoder = nn.Sequential(*[
+        layer for a, b in zip(widths, widths[1:]) for layer in (nn.Linear(a, b), nn.ReLU())
+    ])
     heads = nn.Linear(hidden, 2 * latent)
     decoder = nn.Sequential(
         nn.Linear(latent, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
@@ -203,6 +207,7 @@ def run_dataset(ds, *, epochs, sample_rows, seed, include_sdv=True, min_steps=MI
                     width,
                     hidden=_models.VAE_SETTINGS["hidden_dims"][0],
                     latent=model.estimator.latent_dim,
+                    encoder_layers=len(model.estimator._encoder_dims),
                     batch_size=_models.VAE_SETTINGS["batch_size"],
                 )
         log(

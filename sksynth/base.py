@@ -169,6 +169,9 @@ class BaseGenerativeSampler(BaseOverSampler):
     _conditional = False
     _min_class_rows = 2
     _mixed_input = True
+    # parameters added after samplers were first saved, with the value that
+    # gives the former behaviour: a pickle or model file that lacks one gets it
+    _former_params: dict = {}
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
@@ -248,6 +251,11 @@ class BaseGenerativeSampler(BaseOverSampler):
         return []
 
     # ------------------------------------------------------------ validation
+    def __setstate__(self, state):
+        for name, value in type(self)._former_params.items():
+            state.setdefault(name, value)
+        super().__setstate__(state)
+
     def _check_params(self):
         self._hidden_dims = _check_hidden_dims(self.hidden_dims)
         self._device = _check_device(self.device)

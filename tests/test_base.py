@@ -205,6 +205,8 @@ def test_invalid_hyperparameters_name_the_parameter():
         GANSampler(**{**FAST, "hidden_dims": (8, 0)}).fit(X)
     with pytest.raises(ValueError, match="critic_dims"):
         ConditionalGANSampler(**FAST, critic_dims=(8, -1)).fit(X, y)
+    with pytest.raises(ValueError, match="encoder_dims"):
+        ConditionalVAESampler(**FAST, encoder_dims=(8, 0)).fit(X, y)
     with pytest.raises(ValueError, match="epochs"):
         GANSampler(**{**FAST, "epochs": 0}).fit(X)
     with pytest.raises(ValueError, match="loss"):
@@ -230,6 +232,30 @@ def test_critic_dims_sets_the_critics_widths_apart_from_the_generators(cls):
     # the generator keeps hidden_dims
     assert linear_widths(apart.net_.module_) == linear_widths(same.net_.module_)
     assert clone(apart).get_params()["critic_dims"] == (6, 5)
+
+
+@pytest.mark.parametrize("cls", [VAESampler, ConditionalVAESampler])
+def test_encoder_dims_sets_the_vae_encoders_widths_apart_from_the_decoders(cls):
+    X, y = numeric_xy()
+
+    def widths(sequential):
+        return [m.out_features for m in sequential if isinstance(m, torch.nn.Linear)]
+
+    y = y if cls is ConditionalVAESampler else None  # one net (net_) for the whole table
+    same = cls(**{**FAST, "hidden_dims": (8, 7)}, encoder_dims=None).fit(X, y)
+    apart = cls(**{**FAST, "hidden_dims": (8, 7)}, encoder_dims=(6,)).fit(X, y)
+    default = cls(**{**FAST, "hidden_dims": (8, 7)}).fit(X, y)
+    # the conditional VAE's default encoder is one layer of 128; the VAE's mirrors hidden_dims
+    expected = [128] if cls is ConditionalVAESampler else [8, 7]
+    assert widths(default.net_.module_.encoder) == expected
+    assert widths(same.net_.module_.encoder) == [8, 7]
+    assert widths(apart.net_.module_.encoder) == [6]
+    assert apart.net_.module_.mu.in_features == 6
+    # the decoder keeps hidden_dims, mirrored
+    assert widths(apart.net_.module_.decoder) == widths(same.net_.module_.decoder) == [7, 8]
+    assert clone(apart).get_params()["encoder_dims"] == (6,)
+    X_new = apart.sample(5) if y is None else apart.sample(5)[0]
+    assert X_new.shape == (5, X.shape[1])
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without a GPU")

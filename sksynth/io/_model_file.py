@@ -526,6 +526,8 @@ def load_sampler(path, *, device=None, trusted_types=None):
         reader = StateReader({name: arrays[name] for name in arrays.files}, trusted)
         try:
             params = _decode_fields(reader, archive.json("params.json"))
+            for name, value in cls._former_params.items():  # written before `name` existed
+                params.setdefault(name, value)
             state = _decode_fields(reader, archive.json("state.json"))
             sampler = cls(**params)
         except ModelFileError:

@@ -701,9 +701,12 @@ class TabularVAE(nn.Module):
     latent_dim : int, default=128
         Size of the latent code.
     hidden_dims : tuple of int, default=(128, 128)
-        Encoder widths (the decoder mirrors them).
+        Decoder widths, mirrored (the last is next to the output), and the
+        encoder's widths when ``encoder_dims`` is None.
     cond_dim : int, default=0
         Size of the conditional vector given to encoder and decoder.
+    encoder_dims : tuple of int, default=None
+        Encoder widths, when they differ from ``hidden_dims``.
 
     Examples
     --------
@@ -717,13 +720,15 @@ class TabularVAE(nn.Module):
     (torch.Size([5, 2]), torch.Size([5, 2]))
     """
 
-    def __init__(self, *, output_spans, latent_dim=128, hidden_dims=(128, 128), cond_dim=0):
+    def __init__(self, *, output_spans, latent_dim=128, hidden_dims=(128, 128), cond_dim=0,
+                 encoder_dims=None):
         super().__init__()
         self.head = SpanActivation(output_spans)
         self.latent_dim = int(latent_dim)
         self.cond_dim = int(cond_dim)
         n_features = self.head.n_features
-        self.encoder, width = _mlp(n_features + self.cond_dim, hidden_dims)
+        encoder_dims = hidden_dims if encoder_dims is None else encoder_dims
+        self.encoder, width = _mlp(n_features + self.cond_dim, encoder_dims)
         self.mu = nn.Linear(width, self.latent_dim)
         self.logvar = nn.Linear(width, self.latent_dim)
         self.decoder, width = _mlp(self.latent_dim + self.cond_dim, tuple(hidden_dims)[::-1])

@@ -392,3 +392,29 @@ def test_pickle_and_joblib_still_work(tmp_path, mixed_frame):
     assert_same_output(sampler.sample(10, random_state=0), again.sample(10, random_state=0))
     again = pickle.loads(pickle.dumps(sampler))
     assert_same_output(sampler.sample(10, random_state=0), again.sample(10, random_state=0))
+
+
+def test_files_and_pickles_from_before_encoder_dims_still_load(tmp_path, mixed_frame):
+    # before encoder_dims existed the conditional VAE's encoder mirrored hidden_dims;
+    # its files and pickles lack the parameter and must rebuild that encoder
+    old = ConditionalVAESampler(**{**TINY, "hidden_dims": (16, 12)}, encoder_dims=None)
+    old.fit(mixed_frame).save(tmp_path / "old.sksynth")
+
+    def drop(name, data):
+        if name == "params.json":
+            params = json.loads(data)
+            del params["encoder_dims"]
+            return json.dumps(params).encode()
+        return data
+
+    path = _rehash(_rewrite(tmp_path / "old.sksynth", tmp_path / "older.sksynth", drop))
+    loaded = load_sampler(path)
+    assert loaded.get_params()["encoder_dims"] is None
+    assert_same_output(old.sample(30, random_state=1), loaded.sample(30, random_state=1))
+
+    state = old.__getstate__()
+    del state["encoder_dims"]
+    unpickled = ConditionalVAESampler.__new__(ConditionalVAESampler)
+    unpickled.__setstate__(state)
+    assert unpickled.get_params()["encoder_dims"] is None
+    assert_same_output(old.sample(30, random_state=1), unpickled.sample(30, random_state=1))
