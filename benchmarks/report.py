@@ -39,6 +39,7 @@ def load_runs(results_dir=RESULTS, include_quick=False):
         if not isinstance(run, dict):  # e.g. a standalone script's list of rows
             continue
         run["_file"] = path.name
+        _rename_models(run)
         runs.setdefault(run.get("part", "?"), []).append(run)
     chosen = {}
     for part, items in runs.items():
@@ -46,6 +47,20 @@ def load_runs(results_dir=RESULTS, include_quick=False):
         full = [r for r in items if not r.get("quick")]
         chosen[part] = items if include_quick or not full else full
     return chosen
+
+
+# rows renamed since their runs; the old names meant the same arithmetic
+# ([latent=128]: latent 128 with the encoder mirroring (128, 128), TVAE's sizes,
+# before the conditional VAE's encoder became one layer)
+RENAMED_MODELS = {"sksynth.ConditionalVAE[latent=128]": "sksynth.ConditionalVAE[TVAE sizes]"}
+
+
+def _rename_models(run):
+    results = run.get("results")
+    for rows in results.values() if isinstance(results, dict) else []:
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict) and row.get("model") in RENAMED_MODELS:
+                row["model"] = RENAMED_MODELS[row["model"]]
 
 
 def merged_rows(runs, key_fields, field="rows"):
