@@ -193,3 +193,17 @@ def test_sweep_parses_values_and_scores_every_value_and_seed(tmp_path):
     assert "wine" in sweep.summary(rows) and "(n=2)" in sweep.summary(rows)
     with pytest.raises(ValueError, match="only our samplers"):
         sweep.run("ctgan.TVAE", "epochs", [1], ["wine"], [0])
+
+
+def test_condition_link_reports_a_share_of_recognised_digits():
+    link = pytest.importorskip("benchmarks.condition_link")
+    share, seconds = link.recognised_share(1, epochs=1, batch_size=400)
+    assert 0.0 <= share <= 1.0 and seconds > 0
+
+
+def test_report_reads_renamed_models_under_their_new_name():
+    run = {"results": {"rows": [{"model": "sksynth.ConditionalVAE[latent=128]"},
+                                {"model": "sksynth.ConditionalVAE"}]}}
+    report._rename_models(run)
+    assert [r["model"] for r in run["results"]["rows"]] == [
+        "sksynth.ConditionalVAE[TVAE sizes]", "sksynth.ConditionalVAE"]
