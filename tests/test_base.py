@@ -205,6 +205,8 @@ def test_invalid_hyperparameters_name_the_parameter():
         GANSampler(**{**FAST, "hidden_dims": (8, 0)}).fit(X)
     with pytest.raises(ValueError, match="critic_dims"):
         ConditionalGANSampler(**FAST, critic_dims=(8, -1)).fit(X, y)
+    with pytest.raises(ValueError, match="critic_row_dim"):
+        ConditionalGANSampler(**FAST, critic_row_dim=0).fit(X, y)
     with pytest.raises(ValueError, match="encoder_dims"):
         ConditionalVAESampler(**FAST, encoder_dims=(8, 0)).fit(X, y)
     with pytest.raises(ValueError, match="epochs"):
@@ -232,6 +234,13 @@ def test_critic_dims_sets_the_critics_widths_apart_from_the_generators(cls):
     # the generator keeps hidden_dims
     assert linear_widths(apart.net_.module_) == linear_widths(same.net_.module_)
     assert clone(apart).get_params()["critic_dims"] == (6, 5)
+    rows = cls(**{**FAST, "pac": 2}, critic_row_dim=3).fit(X, y)
+    assert rows.net_.critic_.row.out_features == 3
+    assert linear_widths(rows.net_.critic_)[:2] == [3, 8]  # the row layer, then the packs'
+    assert rows.net_.critic_.layers[0].in_features == 3 * 2
+    assert same.net_.critic_.row is None  # default: rows packed as they are
+    X_new = rows.sample(5) if y is None else rows.sample(5)[0]
+    assert X_new.shape == (5, X.shape[1])
 
 
 @pytest.mark.parametrize("cls", [VAESampler, ConditionalVAESampler])

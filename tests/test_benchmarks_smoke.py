@@ -197,8 +197,9 @@ def test_sweep_parses_values_and_scores_every_value_and_seed(tmp_path):
 
 def test_condition_link_reports_a_share_of_recognised_digits():
     link = pytest.importorskip("benchmarks.condition_link")
-    share, seconds = link.recognised_share(1, epochs=1, batch_size=400)
-    assert 0.0 <= share <= 1.0 and seconds > 0
+    for pac, row_dim in ((1, None), (2, 8)):
+        share, seconds = link.recognised_share(pac, epochs=1, batch_size=400, row_dim=row_dim)
+        assert 0.0 <= share <= 1.0 and seconds > 0
 
 
 def test_report_reads_renamed_models_under_their_new_name():

@@ -23,6 +23,7 @@ _GAN_CONSTRAINTS = {
     "gp_weight": [Interval(numbers.Real, 0, None, closed="left")],
     "gp_interval": [Interval(numbers.Integral, 1, None, closed="left")],
     "critic_dims": [tuple, list, None],
+    "critic_row_dim": [Interval(numbers.Integral, 1, None, closed="left"), None],
 }
 
 
@@ -54,6 +55,12 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         when ``critic_dims`` is None).
     critic_dims : tuple of int, default=None
         Widths of the critic's layers; None: the same as ``hidden_dims``.
+    critic_row_dim : int, default=None
+        Width of a layer the critic applies to every row, with the same
+        weights, before packing ``pac`` rows together; ``None``: rows are
+        packed as they are (PacGAN, as in CTGAN). With packs, it lets the
+        critic learn how a row relates to its own condition once for all
+        positions (see ``pac``).
     {loss}
     pac : int, default=10
         Rows the critic judges together (PacGAN), against mode collapse.
@@ -132,6 +139,9 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         # DP-SGD needs Poisson-sampled rows, each with its own condition
         return "own" if self.dp else "log-frequency"
 
+    # parameters added later; None gives the behaviour from before them
+    _former_params = {"critic_dims": None, "critic_row_dim": None}
+
     def __init__(
         self,
         *,
@@ -143,6 +153,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         latent_dim=128,
         hidden_dims=(256, 256),
         critic_dims=None,
+        critic_row_dim=None,
         loss="wgan-gp",
         pac=10,
         critic_steps=1,
@@ -174,6 +185,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
             verbose=verbose,
         )
         self.critic_dims = critic_dims
+        self.critic_row_dim = critic_row_dim
         self.loss = loss
         self.pac = pac
         self.critic_steps = critic_steps
@@ -205,6 +217,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
             module__cond_dim=cond_dim,
             critic__input_dim=n_features + cond_dim,
             critic__hidden_dims=self._critic_dims,
+            critic__row_dim=self.critic_row_dim,
             critic__pac=1 if self.dp else self.pac,
             loss=self.loss,
             pac=1 if self.dp else self.pac,
@@ -250,6 +263,12 @@ class ConditionalGANSampler(GANSampler):
         when ``critic_dims`` is None).
     critic_dims : tuple of int, default=None
         Widths of the critic's layers; None: the same as ``hidden_dims``.
+    critic_row_dim : int, default=None
+        Width of a layer the critic applies to every row, with the same
+        weights, before packing ``pac`` rows together; ``None``: rows are
+        packed as they are (PacGAN, as in CTGAN). With packs, it lets the
+        critic learn how a row relates to its own condition once for all
+        positions (see ``pac``).
     {loss}
     pac : int, default=1
         Rows the critic judges together (PacGAN); ignored (taken as 1) with
@@ -341,6 +360,7 @@ class ConditionalGANSampler(GANSampler):
         latent_dim=128,
         hidden_dims=(256, 256),
         critic_dims=None,
+        critic_row_dim=None,
         loss="wgan-gp",
         pac=1,
         critic_steps=1,
@@ -368,6 +388,7 @@ class ConditionalGANSampler(GANSampler):
             latent_dim=latent_dim,
             hidden_dims=hidden_dims,
             critic_dims=critic_dims,
+            critic_row_dim=critic_row_dim,
             loss=loss,
             pac=pac,
             critic_steps=critic_steps,

@@ -111,6 +111,8 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
 
     _training_sampling = "own"
     _parameter_constraints: dict = dict(_VAE_CONSTRAINTS)
+    # before encoder_dims existed, the encoder mirrored hidden_dims
+    _former_params = {"encoder_dims": None}
 
     def __init__(
         self,
@@ -273,7 +275,6 @@ class ConditionalVAESampler(VAESampler):
     """
 
     _conditional = True
-    _former_params = {"encoder_dims": None}  # before it, the encoder mirrored hidden_dims
     _parameter_constraints: dict = {
         **_VAE_CONSTRAINTS,
         "condition_weight": [Interval(numbers.Real, 0, None, closed="left")],

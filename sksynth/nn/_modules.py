@@ -595,6 +595,13 @@ class Critic(nn.Module):
         (see :func:`dropout_mask`: the rate is rounded to a multiple of 2**-16).
     negative_slope : float, default=0.2
         LeakyReLU slope.
+    row_dim : int, default=None
+        Width of a layer applied to every row with the same weights (a
+        LeakyReLU after it) before the rows are packed; ``None``: the rows are
+        packed as they are (PacGAN, as in CTGAN). A packed first layer reads
+        each position of a pack with its own weights, so it learns how a row
+        relates to its own condition once per position; a shared row layer
+        learns it once for all.
 
     Examples
     --------
@@ -602,16 +609,20 @@ class Critic(nn.Module):
     >>> from sksynth.nn import Critic
     >>> Critic(input_dim=3, hidden_dims=(8,), pac=2)(torch.zeros(4, 3)).shape
     torch.Size([2, 1])
+    >>> Critic(input_dim=3, hidden_dims=(8,), pac=2, row_dim=5)(torch.zeros(4, 3)).shape
+    torch.Size([2, 1])
     """
 
     def __init__(self, *, input_dim, hidden_dims=(256, 256), pac=10, dropout=0.5,
-                 negative_slope=0.2):
+                 negative_slope=0.2, row_dim=None):
         super().__init__()
         self.input_dim = int(input_dim)
         self.pac = int(pac)
         self.dropout = float(dropout)
         self.negative_slope = float(negative_slope)
-        width = self.input_dim * self.pac
+        self.row_dim = None if row_dim is None else int(row_dim)
+        self.row = None if row_dim is None else nn.Linear(self.input_dim, self.row_dim)
+        width = (self.input_dim if self.row is None else self.row_dim) * self.pac
         layers = []
         for hidden in hidden_dims:
             layers.append(nn.Linear(width, int(hidden)))
@@ -626,7 +637,9 @@ class Critic(nn.Module):
                 f"The critic packs {self.pac} rows at a time (pac={self.pac}); got a batch "
                 f"of {x.shape[0]} rows, which is not a multiple of it."
             )
-        h = x.reshape(-1, self.input_dim * self.pac)
+        if self.row is not None:
+            x = F.leaky_relu(self.row(x), self.negative_slope)
+        h = x.reshape(-1, x.shape[1] * self.pac)
         for layer in self.layers:
             h = F.leaky_relu(layer(h), self.negative_slope)
             if self.training and self.dropout > 0:

@@ -247,7 +247,7 @@ def critic_scores(critic, params, x, masks=None):
     Parameters
     ----------
     critic : Critic
-        Gives the architecture (``layers``, ``out``, ``input_dim``, ``pac``).
+        Gives the architecture (``row``, ``layers``, ``out``, ``input_dim``, ``pac``).
     params : dict of str to torch.Tensor
         The critic's parameters by name.
     x : torch.Tensor of shape (n_rows, input_dim)
@@ -259,7 +259,10 @@ def critic_scores(critic, params, x, masks=None):
     -------
     torch.Tensor of shape (n_rows // pac, 1)
     """
-    h = x.reshape(-1, critic.input_dim * critic.pac)
+    if getattr(critic, "row", None) is not None:
+        x = F.leaky_relu(F.linear(x, params["row.weight"], params["row.bias"]),
+                         critic.negative_slope)
+    h = x.reshape(-1, x.shape[-1] * critic.pac)
     for i in range(len(critic.layers)):
         h = F.linear(h, params[f"layers.{i}.weight"], params[f"layers.{i}.bias"])
         h = F.leaky_relu(h, critic.negative_slope)

@@ -367,6 +367,20 @@ def test_critic_scores_stacked_rows_as_separate_passes():
     assert torch.allclose(stacked, torch.cat([critic(a), critic(b)]), atol=1e-6)
 
 
+def test_critic_row_layer_is_shared_by_every_position_of_a_pack():
+    torch.manual_seed(0)
+    critic = Critic(input_dim=3, hidden_dims=(8,), pac=2, row_dim=4).eval()
+    assert critic.row.in_features == 3 and critic.layers[0].in_features == 4 * 2
+    x = torch.randn(6, 3)
+    # the packed layer sees each row through the same row layer
+    rows = torch.nn.functional.leaky_relu(critic.row(x), critic.negative_slope)
+    expected = critic.out(torch.nn.functional.leaky_relu(
+        critic.layers[0](rows.reshape(3, 8)), critic.negative_slope))
+    torch.testing.assert_close(critic(x), expected)
+    plain = Critic(input_dim=3, hidden_dims=(8,), pac=2)
+    assert plain.row is None and plain.layers[0].in_features == 3 * 2
+
+
 def test_sample_mode_never_lands_on_a_padded_slot(monkeypatch):
     # softmax(2) shares a block with softmax(3): its third slot is padding. A uniform
     # that rounds up to the span's total mass must still pick a real slot.

@@ -268,10 +268,11 @@ def test_functional_critic_matches_the_critic():
     from sksynth.nn import Critic
     from sksynth.nn._privacy import critic_scores
 
-    critic = Critic(input_dim=3, hidden_dims=(6, 4), pac=1).eval()
-    x = torch.randn(5, 3)
-    params = dict(critic.named_parameters())
-    torch.testing.assert_close(critic_scores(critic, params, x), critic(x))
+    for row_dim in (None, 5):
+        critic = Critic(input_dim=3, hidden_dims=(6, 4), pac=1, row_dim=row_dim).eval()
+        x = torch.randn(5, 3)
+        params = dict(critic.named_parameters())
+        torch.testing.assert_close(critic_scores(critic, params, x), critic(x))
 
 
 def test_clipping_bounds_each_rows_influence():

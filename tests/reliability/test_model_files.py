@@ -418,3 +418,14 @@ def test_files_and_pickles_from_before_encoder_dims_still_load(tmp_path, mixed_f
     unpickled.__setstate__(state)
     assert unpickled.get_params()["encoder_dims"] is None
     assert_same_output(old.sample(30, random_state=1), unpickled.sample(30, random_state=1))
+
+
+def test_gan_pickles_from_before_the_critic_parameters_still_unpickle(mixed_frame):
+    sampler = ConditionalGANSampler(**TINY).fit(mixed_frame)
+    state = sampler.__getstate__()
+    del state["critic_dims"], state["critic_row_dim"]
+    old = ConditionalGANSampler.__new__(ConditionalGANSampler)
+    old.__setstate__(state)
+    params = old.get_params()
+    assert params["critic_dims"] is None and params["critic_row_dim"] is None
+    assert_same_output(sampler.sample(20, random_state=2), old.sample(20, random_state=2))
