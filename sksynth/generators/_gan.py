@@ -60,7 +60,9 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         weights, before packing ``pac`` rows together; ``None``: rows are
         packed as they are (PacGAN, as in CTGAN). With packs, it lets the
         critic learn how a row relates to its own condition once for all
-        positions (see ``pac``).
+        positions (see ``pac``): with ``pac=10`` and 64, 80% of the digits
+        were recognised, at ``pac=10``'s speed, but fidelity was lower than at
+        ``pac=1`` on the smallest benchmark tables, so it is not the default.
     {loss}
     pac : int, default=10
         Rows the critic judges together (PacGAN), against mode collapse.
@@ -268,7 +270,9 @@ class ConditionalGANSampler(GANSampler):
         weights, before packing ``pac`` rows together; ``None``: rows are
         packed as they are (PacGAN, as in CTGAN). With packs, it lets the
         critic learn how a row relates to its own condition once for all
-        positions (see ``pac``).
+        positions (see ``pac``): with ``pac=10`` and 64, 80% of the digits
+        were recognised, at ``pac=10``'s speed, but fidelity was lower than at
+        ``pac=1`` on the smallest benchmark tables, so it is not the default.
     {loss}
     pac : int, default=1
         Rows the critic judges together (PacGAN); ignored (taken as 1) with

@@ -217,9 +217,10 @@ class ConditionalVAESampler(VAESampler):
         only); ``None``: ``hidden_dims``. One layer rather than the decoder's
         two: over three seeds on eight benchmark tables it scored a fidelity
         0.002 higher on average (higher on five, at most 0.004 lower on the
-        other three, credit 0.906 against 0.897), and a training step is
-        about a tenth shorter (``benchmarks/NOTES.md``). Not the table encoder
-        (``encoder_params``).
+        other three, credit 0.906 against 0.897), and it trains faster (one
+        thread, three fits each: an epoch on credit 30 against 32-37 ms, on
+        cps1988 136-151 against 163-183 ms; ``benchmarks/NOTES.md``). Not the
+        table encoder (``encoder_params``).
     {beta}
     {condition_weight}
     condition_columns : "all", list of str or None, default="all"
