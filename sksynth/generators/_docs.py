@@ -52,6 +52,14 @@ SHARED_ENTRIES = {
         '    "budget_share": 0.1}``. Undeclared ranges and category lists are\n'
         '    estimated privately with ``budget_share`` of the budget.'
     ),
+    'critic_row_dim': (
+        'critic_row_dim : int, default=None\n'
+        '    Width of a layer the critic applies to every row, with the same\n'
+        '    weights, before packing ``pac`` rows together; ``None``: rows are\n'
+        '    packed as they are (PacGAN, as in CTGAN). With packs, it lets the\n'
+        '    critic learn how a row relates to its own condition once for all\n'
+        '    positions, which a packed first layer learns once per position.'
+    ),
     'critic_steps': (
         'critic_steps : int, default=1\n'
         '    Critic updates per generator update.'

@@ -55,14 +55,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         when ``critic_dims`` is None).
     critic_dims : tuple of int, default=None
         Widths of the critic's layers; None: the same as ``hidden_dims``.
-    critic_row_dim : int, default=None
-        Width of a layer the critic applies to every row, with the same
-        weights, before packing ``pac`` rows together; ``None``: rows are
-        packed as they are (PacGAN, as in CTGAN). With packs, it lets the
-        critic learn how a row relates to its own condition once for all
-        positions (see ``pac``): with ``pac=10`` and 64, 80% of the digits
-        were recognised, at ``pac=10``'s speed, but fidelity was lower than at
-        ``pac=1`` on the smallest benchmark tables, so it is not the default.
+    {critic_row_dim}
     {loss}
     pac : int, default=10
         Rows the critic judges together (PacGAN), against mode collapse.
@@ -265,14 +258,7 @@ class ConditionalGANSampler(GANSampler):
         when ``critic_dims`` is None).
     critic_dims : tuple of int, default=None
         Widths of the critic's layers; None: the same as ``hidden_dims``.
-    critic_row_dim : int, default=None
-        Width of a layer the critic applies to every row, with the same
-        weights, before packing ``pac`` rows together; ``None``: rows are
-        packed as they are (PacGAN, as in CTGAN). With packs, it lets the
-        critic learn how a row relates to its own condition once for all
-        positions (see ``pac``): with ``pac=10`` and 64, 80% of the digits
-        were recognised, at ``pac=10``'s speed, but fidelity was lower than at
-        ``pac=1`` on the smallest benchmark tables, so it is not the default.
+    {critic_row_dim}
     {loss}
     pac : int, default=1
         Rows the critic judges together (PacGAN); ignored (taken as 1) with
@@ -283,6 +269,9 @@ class ConditionalGANSampler(GANSampler):
         generated images recognised as the requested digit with ``pac=10``,
         43% with 5, 66% with 2, 74% with 1; chance is 10%;
         ``benchmarks/condition_link.py``). CTGAN's critic has the same design.
+        ``critic_row_dim=64`` with ``pac=10`` recognised 80%, at ``pac=10``'s
+        speed, but scored a lower fidelity than ``pac=1`` on the smallest
+        benchmark tables, so it is not the default.
     {critic_steps}
     gp_weight : float, default=10.0
         Weight of the gradient penalty.
