@@ -647,19 +647,30 @@ def section_gpu(runs):
 
 
 def section_sweeps(runs):
-    """Mean fidelity per table and parameter value (benchmarks/sweep.py), newest per sweep."""
-    newest = {}
+    """Mean fidelity per table and parameter value (benchmarks/sweep.py).
+
+    The runs of one (model, parameter) are merged: a sweep may add values or
+    tables to an earlier one; for the same (table, value, seed) the newest run wins.
+    """
+    groups = {}
     for run in runs:  # newest first
-        newest.setdefault((run.get("model"), run.get("param")), run)
-    if not newest:
+        groups.setdefault((run.get("model"), run.get("param")), []).append(run)
+    if not groups:
         return []
     out = ["## Parameter sweeps", "",
            "Fidelity of one of our samplers over values of one parameter, each table trained "
            "on the quality part's subsample with every seed (`python -m benchmarks.sweep`); "
            "the mean over the seeds, the number of seeds in brackets.", ""]
-    for (model, param), run in newest.items():
-        rows = run.get("rows", [])
-        values = list(dict.fromkeys(r["value"] for r in rows))
+    for (model, param), group in groups.items():
+        seen, rows = set(), []
+        for run in group:
+            for r in run.get("rows", []):
+                key = (r["dataset"], r["value"], r["seed"])
+                if key not in seen:
+                    seen.add(key)
+                    rows.append(r)
+        values = list(dict.fromkeys(r["value"] for run in reversed(group)
+                                    for r in run.get("rows", [])))
         body = []
         for name in dict.fromkeys(r["dataset"] for r in rows):
             cells = []
@@ -669,8 +680,9 @@ def section_sweeps(runs):
                 cells.append(f"{sum(scores) / len(scores):.3f} ({len(scores)})" if scores
                              else "-")
             body.append([name, *cells])
-        out += [f"`{model}`, `{param}`, {run.get('epochs')} epochs, at most "
-                f"{run.get('max_train_rows'):,} training rows (`{run['_file']}`):", "",
+        files = ", ".join(f"`{run['_file']}`" for run in reversed(group))
+        out += [f"`{model}`, `{param}`, {group[0].get('epochs')} epochs, at most "
+                f"{group[0].get('max_train_rows'):,} training rows ({files}):", "",
                 table(["table", *[f"{param}={v}" for v in values]], body), ""]
     return out
 

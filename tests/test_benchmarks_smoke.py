@@ -116,6 +116,12 @@ def test_report_from_fixture(tmp_path):
     (results / "sweep-toy.json").write_text(json.dumps(
         {"part": "sweep", "started": "2026-01-01T00:00:00", "model": "sksynth.VAE",
          "param": "latent_dim", "epochs": 3, "max_train_rows": 100, "rows": sweep_rows}))
+    # a later sweep of the same parameter adds a value and reruns one (value, seed)
+    later = [{"dataset": "toy", "value": "32", "seed": 0, "fidelity": 0.5},
+             {"dataset": "toy", "value": "16", "seed": 0, "fidelity": 0.7}]
+    (results / "sweep-toy-later.json").write_text(json.dumps(
+        {"part": "sweep", "started": "2026-01-02T00:00:00", "model": "sksynth.VAE",
+         "param": "latent_dim", "epochs": 3, "max_train_rows": 100, "rows": later}))
     out = tmp_path / "docs" / "benchmarks.md"
     text = report.build(results, out)
 
@@ -135,8 +141,8 @@ def test_report_from_fixture(tmp_path):
     assert "not measured" in next(v for k, v in lines.items() if "Parquet" in k)
     assert (out.parent / "_static" / "bench" / "speed_step.png").stat().st_size > 1000
     assert "Test CPU" in text and "torch threads 1" in text
-    # the sweep's means over seeds, one column per value
-    assert "| toy | 0.850 (2) | 0.650 (2) |" in text
+    # the sweeps' means over seeds, one column per value, the newest run winning per seed
+    assert "| toy | 0.800 (2) | 0.650 (2) | 0.500 (1) |" in text
 
 
 @pytest.mark.parametrize(
