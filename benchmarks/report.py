@@ -138,11 +138,10 @@ def plot_speed(rows, static_dir):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    pairs = PAIRS
     datasets = list(dict.fromkeys(r["dataset"] for r in rows))
     by = {(r["dataset"], r["model"]): r for r in rows}
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-    for ax, (ours, peer) in zip(axes, pairs):
+    for ax, (ours, peer) in zip(axes, PAIRS):
         x = np.arange(len(datasets))
         a = [by.get((d, ours), {}).get("ms_per_step", np.nan) for d in datasets]
         b = [by.get((d, peer), {}).get("ms_per_step", np.nan) for d in datasets]

@@ -1,18 +1,17 @@
 """Speed: fit time per epoch, total fit time, sampling throughput and peak memory.
 
-Pairs on the same table, epochs and batch size: ``sksynth.ConditionalGAN[pac=10]``
-vs ``ctgan.CTGAN`` (equal widths and pac) and ``sksynth.ConditionalVAE`` vs
-``ctgan.TVAE`` (equal decoder, our default latent size 32 and one-layer encoder
-against TVAE's 128 and two layers); our default conditional GAN (``pac=1``), the
-conditional VAE at TVAE's sizes and
-the unconditional VAE are timed as extras, and SDV's CTGAN and TVAE (the same
-networks behind SDV's data preparation) too. Seconds per epoch are the fastest epoch of the
-fit, timed from the start of one epoch to the start of the next for every model
-alike (the fixed cost -- encoding, building the nets -- is outside every
-epoch). Every model runs the same number of epochs: the part's ``epochs``, or
-more on small tables, so that a fit takes at least :data:`MIN_TIMED_STEPS`
-steps (the first few epochs of a one-step epoch are warm-up: 5 epochs of breast
-cancer's 398 rows measured 11.3 -> 7.1 ms for ours and 16.0 -> 13.3 ms for TVAE).
+Pairs on the same table, epochs and batch size: ``sksynth.ConditionalGAN[pac=10]`` vs
+``ctgan.CTGAN`` (equal widths and pac) and ``sksynth.ConditionalVAE`` vs ``ctgan.TVAE``
+(equal decoder, our default latent size 32 and one-layer encoder against TVAE's 128 and
+two layers); our default conditional GAN (``pac=1``), the conditional VAE at TVAE's
+sizes and the unconditional VAE are timed as extras, and SDV's CTGAN and TVAE (the same
+networks behind SDV's data preparation) too. Seconds per epoch are the fastest epoch of
+the fit, timed from the start of one epoch to the start of the next for every model
+alike (the fixed cost -- encoding, building the nets -- is outside every epoch). Every
+model runs the same number of epochs: the part's ``epochs``, or more on small tables, so
+that a fit takes at least :data:`MIN_TIMED_STEPS` steps (the first few epochs of a
+one-step epoch are warm-up: 5 epochs of breast cancer's 398 rows measured 11.3 -> 7.1 ms
+for ours and 16.0 -> 13.3 ms for TVAE).
 
 The ``ctgan`` package refuses missing numbers, so every model here gets the
 training table with numeric NaN median-imputed: exactly the same rows.
@@ -34,7 +33,7 @@ SDV_TIMED = ["sdv.CTGAN", "sdv.TVAE"]
 MIN_TIMED_STEPS = 40
 # TVAE is unconditional: our unconditional VAE is the like-for-like architecture;
 # the conditional GAN at its default pac=1 is what users get; the conditional VAE
-# at TVAE's latent size is the equal-arithmetic row
+# at TVAE's sizes (latent 128, two-layer encoder) is the equal-arithmetic row
 EXTRA = ["sksynth.VAE", "sksynth.ConditionalGAN", "sksynth.ConditionalVAE[TVAE sizes]"]
 
 
@@ -148,10 +147,10 @@ def matmul_gflops(seconds=1.0):
     return 2 * 500 * 256 * 256 * n / (time.perf_counter() - start) / 1e9
 
 
-def _layer_dims(estimator):
+def _layer_dims(module):
+    """``[in, out]`` of every linear layer of ``module``, in order."""
     import torch
 
-    module = estimator.net_.module_
     return [
         [m.in_features, m.out_features] for m in module.modules() if isinstance(m, torch.nn.Linear)
     ]
@@ -200,14 +199,14 @@ def run_dataset(ds, *, epochs, sample_rows, seed, include_sdv=True, min_steps=MI
         )
         if model.family == "sksynth":
             row["bare_forward_rows_per_s"] = bare_forward(model.estimator, sample_rows)
-            row["generator_layers"] = _layer_dims(model.estimator)
+            row["generator_layers"] = _layer_dims(model.estimator.net_.module_)
             if "VAE" in name:
                 width = model.estimator.net_.module_.head.n_features
                 row["bare_step_ms"] = bare_vae_step_ms(
                     width,
                     hidden=_models.VAE_SETTINGS["hidden_dims"][0],
                     latent=model.estimator.latent_dim,
-                    encoder_layers=len(model.estimator._encoder_dims),
+                    encoder_layers=len(_layer_dims(model.estimator.net_.module_.encoder)),
                     batch_size=_models.VAE_SETTINGS["batch_size"],
                 )
         log(

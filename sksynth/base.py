@@ -45,6 +45,11 @@ def _check_hidden_dims(hidden_dims, name="hidden_dims"):
     return tuple(int(d) for d in dims)
 
 
+def _check_widths_or(default, widths, name):
+    """``widths`` checked as layer widths, or ``default`` (already checked) when None."""
+    return default if widths is None else _check_hidden_dims(widths, name)
+
+
 def _check_device(device):
     name = str(device)
     try:

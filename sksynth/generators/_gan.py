@@ -6,7 +6,7 @@ import numbers
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..base import BaseGenerativeSampler, _check_hidden_dims
+from ..base import BaseGenerativeSampler, _check_widths_or
 from ..nn import Critic, GANNet, Generator
 from ..utils import fill_doc
 from ._docs import SHARED_ENTRIES
@@ -194,10 +194,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
 
     def _check_params(self):
         super()._check_params()
-        self._critic_dims = (
-            self._hidden_dims if self.critic_dims is None
-            else _check_hidden_dims(self.critic_dims, "critic_dims")
-        )
+        self._critic_dims = _check_widths_or(self._hidden_dims, self.critic_dims, "critic_dims")
 
     def _gan_params(self, spans, condition, seed):
         cond_dim = 0 if condition is None else condition.cond_dim

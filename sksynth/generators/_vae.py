@@ -6,7 +6,7 @@ import numbers
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..base import BaseGenerativeSampler, _check_hidden_dims
+from ..base import BaseGenerativeSampler, _check_widths_or
 from ..nn import TabularVAE, VAENet
 from ..utils import fill_doc
 from ._docs import SHARED_ENTRIES
@@ -161,10 +161,8 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
 
     def _check_params(self):
         super()._check_params()
-        self._encoder_dims = (
-            self._hidden_dims if self.encoder_dims is None
-            else _check_hidden_dims(self.encoder_dims, "encoder_dims")
-        )
+        self._encoder_dims = _check_widths_or(self._hidden_dims, self.encoder_dims,
+                                              "encoder_dims")
 
     def _vae_params(self, spans, condition, seed):
         params = self._net_common_params(seed)

@@ -620,9 +620,8 @@ class Critic(nn.Module):
         self.pac = int(pac)
         self.dropout = float(dropout)
         self.negative_slope = float(negative_slope)
-        self.row_dim = None if row_dim is None else int(row_dim)
-        self.row = None if row_dim is None else nn.Linear(self.input_dim, self.row_dim)
-        width = (self.input_dim if self.row is None else self.row_dim) * self.pac
+        self.row = None if row_dim is None else nn.Linear(self.input_dim, int(row_dim))
+        width = (self.input_dim if self.row is None else self.row.out_features) * self.pac
         layers = []
         for hidden in hidden_dims:
             layers.append(nn.Linear(width, int(hidden)))
