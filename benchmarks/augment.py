@@ -53,7 +53,7 @@ def _our_sampler(name, epochs, seed):
 
     classes = {
         "sksynth.ConditionalGAN": (
-            ConditionalGANSampler, {**_models.GAN_SETTINGS, "pac": _models.CGAN_DEFAULT_PAC}
+            ConditionalGANSampler, _models.GAN_SETTINGS
         ),
         "sksynth.ConditionalVAE": (ConditionalVAESampler, _models.VAE_SETTINGS),
         "sksynth.GAN": (GANSampler, _models.GAN_SETTINGS),

@@ -6,10 +6,11 @@ Fits :class:`~sksynth.generators.ConditionalGANSampler` on 70 % of
 scikit-learn's digits (stratified split, seed 0), asks for 100 images of each
 digit, and reports the share that a logistic regression trained on the real
 training images recognises as the requested digit (chance: 10 %). This is the
-measurement behind the sampler's default ``pac=1``: a packed critic reads each
-position of a pack with its own weights and learns the link between a row and
-its condition less well; ``--row-dim`` gives the critic a layer shared by
-every row of a pack (``critic_row_dim``).
+measurement behind the sampler's default critic (packs of 10 behind a row
+layer of 96): a plainly packed critic reads each position of a pack with its
+own weights and learns the link between a row and its condition less well;
+``--row-dim`` gives the critic a layer shared by every row of a pack
+(``critic_row_dim``; without it the script runs plain packs).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from benchmarks._summary import GPU_PAIRS
 
 OURS = [
     _models.OursConditionalGAN,
-    _models.OursConditionalGANPac10,
+    _models.OursConditionalGANCtganCritic,
     _models.OursGAN,
     _models.OursConditionalVAE,
     _models.OursConditionalVAETvaeSizes,

@@ -227,8 +227,9 @@ def test_critic_dims_sets_the_critics_widths_apart_from_the_generators(cls):
         return [m.out_features for m in module.modules() if isinstance(m, torch.nn.Linear)]
 
     y = y if cls is ConditionalGANSampler else None  # one net (net_) for the whole table
-    same = cls(**FAST).fit(X, y)
-    apart = cls(**{**FAST, "hidden_dims": (8,)}, critic_dims=(6, 5)).fit(X, y)
+    same = cls(**FAST, critic_row_dim=None).fit(X, y)
+    apart = cls(**{**FAST, "hidden_dims": (8,)}, critic_dims=(6, 5), critic_row_dim=None)
+    apart.fit(X, y)
     assert linear_widths(apart.net_.critic_)[:2] == [6, 5]
     assert linear_widths(same.net_.critic_)[0] == 8
     # the generator keeps hidden_dims
@@ -238,9 +239,19 @@ def test_critic_dims_sets_the_critics_widths_apart_from_the_generators(cls):
     assert rows.net_.critic_.row.out_features == 3
     assert linear_widths(rows.net_.critic_)[:2] == [3, 8]  # the row layer, then the packs'
     assert rows.net_.critic_.layers[0].in_features == 3 * 2
-    assert same.net_.critic_.row is None  # default: rows packed as they are
+    assert same.net_.critic_.row is None  # None: rows packed as they are
     X_new = rows.sample(5) if y is None else rows.sample(5)[0]
     assert X_new.shape == (5, X.shape[1])
+    # defaults: CTGAN's packs for the GAN, packs of 10 behind a row layer of 96
+    # for the conditional GAN (which needs the row-condition link)
+    default = cls(**FAST).fit(X, y)
+    expected_row = None if cls is GANSampler else 96
+    assert default.net_.critic_.pac == 10
+    assert getattr(default.net_.critic_.row, "out_features", None) == expected_row
+    # the row layer belongs to packing: a critic reading single rows has none
+    single = cls(**{**FAST, "pac": 1}, critic_row_dim=3).fit(X, y)
+    assert single.net_.critic_.row is None
+    assert single.net_.critic_.layers[0].in_features == rows.net_.critic_.row.in_features
 
 
 @pytest.mark.parametrize("cls", [VAESampler, ConditionalVAESampler])

@@ -59,12 +59,14 @@ def test_report_from_fixture(tmp_path):
     results = tmp_path / "results"
     results.mkdir()
     speed_rows = [
-        _speed_row("sksynth.ConditionalGAN[pac=10]", 10.0, 200_000, bare=250_000),
+        _speed_row("sksynth.ConditionalGAN", 10.0, 200_000, bare=250_000),
         _speed_row("ctgan.CTGAN", 40.0, 100_000),
         _speed_row("sksynth.ConditionalVAE", 8.0, 300_000, bare=600_000),
         _speed_row("ctgan.TVAE", 10.0, 150_000),
     ]
-    _write(results, "speed", {"rows": speed_rows, "scaling": [], "parquet": None})
+    # after the conditional GAN's default changed (older rows are renamed [pac=1])
+    _write(results, "speed", {"rows": speed_rows, "scaling": [], "parquet": None},
+           started="2026-12-01T00:00:00")
     _write(
         results,
         "encoder",
@@ -214,3 +216,14 @@ def test_report_reads_renamed_models_under_their_new_name():
     report._rename_models(run)
     assert [r["model"] for r in run["results"]["rows"]] == [
         "sksynth.ConditionalVAE[TVAE sizes]", "sksynth.ConditionalVAE"]
+    # a default that changed: the same name means another model before the change
+    for started, expected in (("2026-11-26T09:00:00+00:00", "sksynth.ConditionalGAN[pac=1]"),
+                              ("2026-11-27T09:00:00+00:00", "sksynth.ConditionalGAN")):
+        run = {"started": started, "results": {"rows": [
+            {"model": "sksynth.ConditionalGAN"}, {"model": "sksynth.ConditionalGAN[pac=10]"}]}}
+        report._rename_models(run)
+        assert [r["model"] for r in run["results"]["rows"]] == [
+            expected, "sksynth.ConditionalGAN[CTGAN critic]"]
+        sweep = {"started": started, "model": "sksynth.ConditionalGAN", "rows": []}
+        report._rename_models(sweep)
+        assert sweep["model"] == expected

@@ -56,9 +56,10 @@ SHARED_ENTRIES = {
         'critic_row_dim : int, default=None\n'
         '    Width of a layer the critic applies to every row, with the same\n'
         '    weights, before packing ``pac`` rows together; ``None``: rows are\n'
-        '    packed as they are (PacGAN, as in CTGAN). With packs, it lets the\n'
-        '    critic learn how a row relates to its own condition once for all\n'
-        '    positions, which a packed first layer learns once per position.'
+        '    packed as they are (PacGAN, as in CTGAN). Used only when the critic\n'
+        '    packs rows (``pac > 1`` and ``dp=False``). It lets the critic learn\n'
+        '    how a row relates to its own condition once for all positions,\n'
+        '    which a packed first layer learns once per position.'
     ),
     'critic_steps': (
         'critic_steps : int, default=1\n'
