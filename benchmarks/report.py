@@ -59,9 +59,9 @@ RENAMED_MODELS = {
 }
 # rows of runs started before a default changed: (name, first run with the new
 # default) -> the name the old rows get (the conditional GAN defaulted to pac=1
-# without a row layer until 2026-11-26 11:30 UTC)
+# without a row layer until 2026-11-26 11:00 UTC)
 RENAMED_BEFORE = {
-    ("sksynth.ConditionalGAN", "2026-11-26T11:30"): "sksynth.ConditionalGAN[pac=1]",
+    ("sksynth.ConditionalGAN", "2026-11-26T11:00"): "sksynth.ConditionalGAN[pac=1]",
 }
 
 

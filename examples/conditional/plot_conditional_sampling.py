@@ -15,9 +15,8 @@ synthetic applicants living with their parents have the ages that real ones
 have? This example checks it on the bundled credit table with a
 :class:`~sksynth.generators.ConditionalVAESampler`.
 :class:`~sksynth.generators.ConditionalGANSampler` has the same interface;
-with its default packs of 10 rows per critic decision (``pac=10``) and a
-short training it honours the conditions but learns much less of how the
-other columns depend on them (``pac=1`` does better, and trains more slowly).
+its critic's design decides how well the other columns follow a condition
+(see "Packing and conditions" in the user guide).
 """
 
 # %%

@@ -58,11 +58,10 @@ print(f"accuracy of the judge on real test digits: {judge.score(X_test.to_numpy(
 # Both are conditioned on the label only (``condition_columns=None``: the
 # pixel columns are continuous anyway). The VAE's encoder and decoder both
 # receive the label; the GAN's generator and critic both receive it, and an
-# auxiliary loss makes the generated label match. The GAN's critic judges one
-# row at a time (``pac=1``): with the default packs of 10 rows (PacGAN, a
-# defence against mode collapse on tables) the critic barely checks that each
-# image matches its own label, and with this training budget the digits come
-# out of the wrong class about as often as chance would have it.
+# auxiliary loss makes the generated label match. The GAN's critic judges
+# packs of 10 images behind a layer it applies to every image alone
+# (``critic_row_dim``): a critic that packs raw rows (PacGAN, as CTGAN's)
+# barely checks that each image matches its own label.
 epochs = 2 if QUICK else None
 generators = {
     "conditional VAE": ConditionalVAESampler(
@@ -72,7 +71,6 @@ generators = {
         epochs=epochs or 100,
         batch_size=100,
         hidden_dims=(128, 128),
-        pac=1,
         condition_columns=None,
         random_state=0,
     ),
