@@ -274,10 +274,10 @@ class ConditionalGANSampler(GANSampler):
         Rows the critic judges together (PacGAN); ignored (taken as 1) with
         ``dp=True``. With the row layer, packs of 10 score a fidelity on par
         with ``pac=1`` on the benchmark tables (a higher mean over seven
-        tables) at about two thirds of its epoch time. On small tables
+        tables) at about 0.7 of its epoch time. On small tables
         trained for few steps the packed critic balances the modes of a
-        multimodal column less well (the share of a 50/50 mode moved between
-        0.2 and 0.77 over seeds after 480 steps, 0.3-0.53 with ``pac=1``;
+        multimodal column less well (the share of a 50/50 mode ranged
+        0.33-0.76 over eight seeds after 480 steps, 0.30-0.53 with ``pac=1``;
         twice the steps brought it to 0.28-0.61): there, train longer or set
         ``pac=1``.
     {critic_steps}
