@@ -45,7 +45,8 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
     {random_state}
     {epochs}
     batch_size : int, default=500
-        Rows per batch (rounded down to a multiple of ``pac``).
+        Rows per batch (rounded down to a multiple of ``pac``, at least one
+        pack).
     lr : float, default=2e-4
         Adam learning rate of the generator and the critic.
     latent_dim : int, default=128
@@ -248,7 +249,8 @@ class ConditionalGANSampler(GANSampler):
     {random_state}
     {epochs}
     batch_size : int, default=500
-        Rows per batch (rounded down to a multiple of ``pac``).
+        Rows per batch (rounded down to a multiple of ``pac``, at least one
+        pack).
     lr : float, default=2e-4
         Adam learning rate of the generator and the critic.
     latent_dim : int, default=128
