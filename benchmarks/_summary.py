@@ -4,7 +4,8 @@
 # packs of 10 behind a row layer of 96, the VAE's latent 32 and one-layer encoder
 # against TVAE's 128 and two layers). Extras: the GAN with CTGAN's critic (packs of
 # 10, no row layer: the same arithmetic) and the VAE at TVAE's sizes; rows of runs
-# before the GAN's default changed are shown as [pac=1] (see report.RENAMED_BEFORE).
+# before the GAN's defaults changed are shown as [pac=1] and [dropout=0.5]
+# (see report.RENAMED_BEFORE).
 PAIRS = [
     ("sksynth.ConditionalGAN", "ctgan.CTGAN"),
     ("sksynth.ConditionalVAE", "ctgan.TVAE"),
@@ -26,6 +27,7 @@ EXTRA_PAIRS = [
     ("sksynth.VAE", "ctgan.TVAE"),
     ("sksynth.ConditionalGAN[CTGAN critic]", "ctgan.CTGAN"),
     ("sksynth.ConditionalGAN[pac=1]", "ctgan.CTGAN"),
+    ("sksynth.ConditionalGAN[dropout=0.5]", "ctgan.CTGAN"),
     ("sksynth.ConditionalVAE[TVAE sizes]", "ctgan.TVAE"),
 ]
 

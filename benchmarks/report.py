@@ -58,19 +58,22 @@ RENAMED_MODELS = {
     "sksynth.ConditionalGAN[pac=10]": "sksynth.ConditionalGAN[CTGAN critic]",
 }
 # rows of runs started before a default changed: (name, first run with the new
-# default) -> the name the old rows get (the conditional GAN defaulted to pac=1
-# without a row layer until 2026-11-26 11:00 UTC)
-RENAMED_BEFORE = {
-    ("sksynth.ConditionalGAN", "2026-11-26T11:00"): "sksynth.ConditionalGAN[pac=1]",
-}
+# default, the name the older rows get), the earliest change first (the conditional
+# GAN defaulted to pac=1 without a row layer until 2026-11-26 11:00 UTC, then to
+# packs of 10 behind a row layer with the critic's dropout at 0.5 until 12:15 UTC)
+RENAMED_BEFORE = [
+    ("sksynth.ConditionalGAN", "2026-11-26T11:00", "sksynth.ConditionalGAN[pac=1]"),
+    ("sksynth.ConditionalGAN", "2026-11-26T12:15", "sksynth.ConditionalGAN[dropout=0.5]"),
+]
 
 
 def _rename_models(run):
     results = run.get("results")
     started = str(run.get("started", ""))
     renames = dict(RENAMED_MODELS)
-    renames.update({name: new for (name, since), new in RENAMED_BEFORE.items()
-                    if started < since})
+    for name, since, new in RENAMED_BEFORE:
+        if started < since and name not in renames:  # the earliest change that applies
+            renames[name] = new
     if run.get("model") in renames:  # a sweep's model
         run["model"] = renames[run["model"]]
     for rows in results.values() if isinstance(results, dict) else []:
@@ -281,8 +284,9 @@ def section_setup(all_runs):
              "before its packs, the VAEs' latent size 32 (TVAE's: 128) and the "
              "conditional VAE's one-layer (128) encoder; rows marked `[CTGAN critic]` "
              "and `[TVAE sizes]` run ours at ctgan's values (the same arithmetic); rows "
-             "marked `[pac=1]` come from runs before the conditional GAN's default "
-             "became packs of 10 behind the row layer (2026-11-26). "
+             "marked `[pac=1]` and `[dropout=0.5]` come from runs before the conditional "
+             "GAN's default became packs of 10 behind the row layer (2026-11-26 11:00 UTC) "
+             "and then lost the critic's dropout (12:15 UTC). "
              "Datasets are split once, 70/30, stratified on the target, with a fixed seed.", ""]
     return lines
 

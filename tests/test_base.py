@@ -207,6 +207,8 @@ def test_invalid_hyperparameters_name_the_parameter():
         ConditionalGANSampler(**FAST, critic_dims=(8, -1)).fit(X, y)
     with pytest.raises(ValueError, match="critic_row_dim"):
         ConditionalGANSampler(**FAST, critic_row_dim=0).fit(X, y)
+    with pytest.raises(ValueError, match="critic_dropout"):
+        GANSampler(**FAST, critic_dropout=1.0).fit(X)
     with pytest.raises(ValueError, match="encoder_dims"):
         ConditionalVAESampler(**FAST, encoder_dims=(8, 0)).fit(X, y)
     with pytest.raises(ValueError, match="epochs"):
@@ -248,6 +250,8 @@ def test_critic_dims_sets_the_critics_widths_apart_from_the_generators(cls):
     expected_row = None if cls is GANSampler else 96
     assert default.net_.critic_.pac == 10
     assert getattr(default.net_.critic_.row, "out_features", None) == expected_row
+    assert default.net_.critic_.dropout == (0.5 if cls is GANSampler else 0.0)
+    assert cls(**FAST, critic_dropout=0.25).fit(X, y).net_.critic_.dropout == 0.25
     # the row layer belongs to packing: a critic reading single rows has none
     single = cls(**{**FAST, "pac": 1}, critic_row_dim=3).fit(X, y)
     assert single.net_.critic_.row is None

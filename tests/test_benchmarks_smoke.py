@@ -218,6 +218,7 @@ def test_report_reads_renamed_models_under_their_new_name():
         "sksynth.ConditionalVAE[TVAE sizes]", "sksynth.ConditionalVAE"]
     # a default that changed: the same name means another model before the change
     for started, expected in (("2026-11-26T09:00:00+00:00", "sksynth.ConditionalGAN[pac=1]"),
+                              ("2026-11-26T12:00:00+00:00", "sksynth.ConditionalGAN[dropout=0.5]"),
                               ("2026-11-27T09:00:00+00:00", "sksynth.ConditionalGAN")):
         run = {"started": started, "results": {"rows": [
             {"model": "sksynth.ConditionalGAN"}, {"model": "sksynth.ConditionalGAN[pac=10]"}]}}

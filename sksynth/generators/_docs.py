@@ -61,6 +61,11 @@ SHARED_ENTRIES = {
         '    how a row relates to its own condition once for all positions,\n'
         '    which a packed first layer learns once per position.'
     ),
+    'critic_dropout': (
+        'critic_dropout : float, default=0.5\n'
+        '    Dropout rate of the critic\'s hidden layers during training (CTGAN\'s\n'
+        '    discriminator uses 0.5).'
+    ),
     'critic_steps': (
         'critic_steps : int, default=1\n'
         '    Critic updates per generator update.'

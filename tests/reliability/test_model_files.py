@@ -423,9 +423,10 @@ def test_files_and_pickles_from_before_encoder_dims_still_load(tmp_path, mixed_f
 def test_gan_pickles_from_before_the_critic_parameters_still_unpickle(mixed_frame):
     sampler = ConditionalGANSampler(**TINY).fit(mixed_frame)
     state = sampler.__getstate__()
-    del state["critic_dims"], state["critic_row_dim"]
+    del state["critic_dims"], state["critic_row_dim"], state["critic_dropout"]
     old = ConditionalGANSampler.__new__(ConditionalGANSampler)
     old.__setstate__(state)
     params = old.get_params()
     assert params["critic_dims"] is None and params["critic_row_dim"] is None
+    assert params["critic_dropout"] == 0.5  # the rate every critic had before
     assert_same_output(sampler.sample(20, random_state=2), old.sample(20, random_state=2))
