@@ -273,9 +273,10 @@ class ConditionalGANSampler(GANSampler):
         first layer reads each position of a pack with its own weights and
         learns how a row relates to its own condition once per position; the
         row layer learns it once for all. On digits (100 epochs, batch 100)
-        the requested digit was recognised in 82% of generated images with
-        ``pac=10, critic_row_dim=96``, 34% with ``pac=10`` and no row layer,
-        74% with ``pac=1`` (chance: 10%; ``benchmarks/condition_link.py``).
+        the requested digit was recognised in 79% of generated images with
+        the default critic (82% with ``critic_dropout=0.5``), 34% with
+        ``pac=10`` and no row layer, 74% with ``pac=1`` (chance: 10%;
+        ``benchmarks/condition_link.py``).
     critic_dropout : float, default=0.0
         Dropout rate of the critic's hidden layers during training (CTGAN's
         discriminator, and :class:`GANSampler`'s, use 0.5). With packs of 10 a
@@ -290,12 +291,11 @@ class ConditionalGANSampler(GANSampler):
         Rows the critic judges together (PacGAN); ignored (taken as 1) with
         ``dp=True``. With the row layer, packs of 10 score a fidelity on par
         with ``pac=1`` on the benchmark tables (a higher mean over seven
-        tables) at about 0.7 of its epoch time. On small tables
-        trained for few steps the packed critic balances the modes of a
-        multimodal column less well (the share of a 50/50 mode ranged
-        0.33-0.76 over eight seeds after 480 steps, 0.30-0.53 with ``pac=1``;
-        twice the steps brought it to 0.28-0.61): there, train longer or set
-        ``pac=1``.
+        tables) at about 0.7 of its epoch time. With the critic's dropout at
+        0.5 the packed critic balanced the modes of a bimodal column on a
+        small table slowly (the share of a 50/50 mode ranged 0.33-0.76 over
+        eight seeds after 480 steps; ``pac=1``: 0.30-0.53); without it (the
+        default) 0.42-0.66.
     {critic_steps}
     gp_weight : float, default=10.0
         Weight of the gradient penalty.
