@@ -1,16 +1,15 @@
 """One small interface over our samplers and the peers: ``fit(frame)``, ``sample(n)``.
 
-Settings are equal on both sides (:data:`GAN_SETTINGS`, :data:`VAE_SETTINGS`):
-the ``ctgan`` package's defaults -- generator and discriminator (256, 256),
-embedding 128, batch 500, pac 10, Adam 2e-4 with decay 1e-6 for the GANs;
-(128, 128) encoder and decoder, batch 500, Adam 1e-3 for the VAEs. Two of our
-defaults differ from ctgan's and run as such: the conditional GAN's critic (a
-row layer before its packs, ``critic_row_dim=96``, and no dropout) and the
-conditional VAE's latent size
-32 and one-layer encoder (TVAE: 128 and (128, 128); our VAE: latent 32, encoder
-(128, 128)); ``[CTGAN critic]`` and ``[TVAE sizes]`` rows run ours at ctgan's
-values (equal arithmetic). Only the number of epochs changes between runs, and
-it is the same for every model of a run.
+Settings are equal on both sides (:data:`GAN_SETTINGS`, :data:`VAE_SETTINGS`): the
+``ctgan`` package's defaults -- generator and discriminator (256, 256), embedding 128,
+batch 500, pac 10, Adam 2e-4 with decay 1e-6 for the GANs; (128, 128) encoder and
+decoder, batch 500, Adam 1e-3 for the VAEs. Two of our defaults differ from ctgan's and
+run as such: the conditional GAN's critic (a row layer before its packs,
+``critic_row_dim=96``, and no dropout) and the conditional VAE's latent size 32 and
+one-layer encoder (TVAE: 128 and (128, 128); our VAE: latent 32, encoder (128, 128));
+``[CTGAN critic]`` and ``[TVAE sizes]`` rows run ours at ctgan's values (equal
+arithmetic). Only the number of epochs changes between runs, and it is the same for
+every model of a run.
 """
 
 from __future__ import annotations
@@ -23,10 +22,10 @@ import pandas as pd
 from skorch.callbacks import Callback
 
 GAN_SETTINGS = {"batch_size": 500, "hidden_dims": (256, 256), "latent_dim": 128, "pac": 10}
-# ``ConditionalGANSampler`` defaults to ``pac=10`` behind a row layer of 96
-# (``critic_row_dim``: a plain packed critic barely learns the row-condition link;
-# see its docstring). The quality and augmentation parts run it so; the speed part
-# also times it without the row layer (ctgan's critic: equal arithmetic).
+# ``ConditionalGANSampler`` defaults to ``pac=10`` behind a row layer of 96, without
+# dropout (a plain packed critic barely learns the row-condition link; see its
+# docstring). The quality and augmentation parts run it so; the speed part also
+# times it with ctgan's critic (no row layer, dropout 0.5: equal arithmetic).
 VAE_SETTINGS = {"batch_size": 500, "hidden_dims": (128, 128)}
 # our VAEs' default latent size is 32; TVAE's (and the [TVAE sizes] rows') is 128
 TVAE_LATENT = 128

@@ -1,11 +1,11 @@
 """Ratios of the speed results (no heavy imports: the report uses it too)."""
 
-# Speed pairs: our conditional GAN and conditional VAE at their defaults (the GAN's
-# packs of 10 behind a row layer of 96, the VAE's latent 32 and one-layer encoder
-# against TVAE's 128 and two layers). Extras: the GAN with CTGAN's critic (packs of
-# 10, no row layer: the same arithmetic) and the VAE at TVAE's sizes; rows of runs
-# before the GAN's defaults changed are shown as [pac=1] and [dropout=0.5]
-# (see report.RENAMED_BEFORE).
+# Speed pairs: our conditional GAN and conditional VAE at their defaults (the GAN's packs of
+# 10 behind a row layer of 96 without dropout, the VAE's latent 32 and one-layer encoder
+# against TVAE's 128 and two layers). Extras: the GAN with CTGAN's critic (packs of 10, no
+# row layer, dropout 0.5: the same arithmetic) and the VAE at TVAE's sizes; rows of runs
+# before the GAN's defaults changed are shown as [pac=1] and [dropout=0.5] (see
+# report.RENAMED_BEFORE).
 PAIRS = [
     ("sksynth.ConditionalGAN", "ctgan.CTGAN"),
     ("sksynth.ConditionalVAE", "ctgan.TVAE"),

@@ -277,16 +277,15 @@ def section_setup(all_runs):
              "of torch installed first). Every peer runs in the same process as our samplers, "
              "on the same rows, and the page reports **ratios**: absolute times drift on a "
              "shared machine, ratios within one run hold.", "",
-             "Settings are equal on both sides: GANs with (256, 256) generator and "
-             "discriminator, noise/embedding 128, batch 500, pac 10, Adam 2e-4 (decay 1e-6); "
-             "VAEs with (128, 128) encoder and decoder, batch 500, Adam 1e-3. Two of our "
-             "defaults differ and run as such: the conditional GAN's row layer of 96 "
-             "before its packs, the VAEs' latent size 32 (TVAE's: 128) and the "
-             "conditional VAE's one-layer (128) encoder; rows marked `[CTGAN critic]` "
-             "and `[TVAE sizes]` run ours at ctgan's values (the same arithmetic); rows "
-             "marked `[pac=1]` and `[dropout=0.5]` come from runs before the conditional "
-             "GAN's default became packs of 10 behind the row layer (2026-11-26 11:00 UTC) "
-             "and then lost the critic's dropout (12:15 UTC). "
+             "Settings are equal on both sides: GANs with (256, 256) generator and discriminator, "
+             "noise/embedding 128, batch 500, pac 10, Adam 2e-4 (decay 1e-6); VAEs with (128, 128)"
+             " encoder and decoder, batch 500, Adam 1e-3. Two of our defaults differ and run as "
+             "such: the conditional GAN's row layer of 96 before its packs and its critic without "
+             "dropout, the VAEs' latent size 32 (TVAE's: 128) and the conditional VAE's one-layer "
+             "(128) encoder; rows marked `[CTGAN critic]` and `[TVAE sizes]` run ours at ctgan's "
+             "values (the same arithmetic); rows marked `[pac=1]` and `[dropout=0.5]` come from "
+             "runs before the conditional GAN's default became packs of 10 behind the row layer "
+             "(2026-11-26 11:00 UTC) and then lost the critic's dropout (12:15 UTC). "
              "Datasets are split once, 70/30, stratified on the target, with a fixed seed.", ""]
     return lines
 

@@ -2,17 +2,17 @@
 
 Pairs on the same table, epochs and batch size, our defaults against the peer's:
 ``sksynth.ConditionalGAN`` vs ``ctgan.CTGAN`` (equal widths and pac; ours puts a row
-layer of 96 before the packs) and ``sksynth.ConditionalVAE`` vs ``ctgan.TVAE`` (equal
-decoder, our latent size 32 and one-layer encoder against TVAE's 128 and two layers);
-our conditional GAN with CTGAN's critic, the conditional VAE at TVAE's sizes and the
-unconditional VAE are timed as extras, and SDV's CTGAN and TVAE (the same
-networks behind SDV's data preparation) too. Seconds per epoch are the fastest epoch of
-the fit, timed from the start of one epoch to the start of the next for every model
-alike (the fixed cost -- encoding, building the nets -- is outside every epoch). Every
-model runs the same number of epochs: the part's ``epochs``, or more on small tables, so
-that a fit takes at least :data:`MIN_TIMED_STEPS` steps (the first few epochs of a
-one-step epoch are warm-up: 5 epochs of breast cancer's 398 rows measured 11.3 -> 7.1 ms
-for ours and 16.0 -> 13.3 ms for TVAE).
+layer of 96 before the packs and drops no units) and ``sksynth.ConditionalVAE`` vs
+``ctgan.TVAE`` (equal decoder, our latent size 32 and one-layer encoder against TVAE's
+128 and two layers); our conditional GAN with CTGAN's critic, the conditional VAE at
+TVAE's sizes and the unconditional VAE are timed as extras, and SDV's CTGAN and TVAE
+(the same networks behind SDV's data preparation) too. Seconds per epoch are the fastest
+epoch of the fit, timed from the start of one epoch to the start of the next for every
+model alike (the fixed cost -- encoding, building the nets -- is outside every epoch).
+Every model runs the same number of epochs: the part's ``epochs``, or more on small
+tables, so that a fit takes at least :data:`MIN_TIMED_STEPS` steps (the first few epochs
+of a one-step epoch are warm-up: 5 epochs of breast cancer's 398 rows measured 11.3 ->
+7.1 ms for ours and 16.0 -> 13.3 ms for TVAE).
 
 The ``ctgan`` package refuses missing numbers, so every model here gets the
 training table with numeric NaN median-imputed: exactly the same rows.
@@ -36,7 +36,7 @@ SDV_TIMED = ["sdv.CTGAN", "sdv.TVAE"]
 # stayed at 69-73 ms; more epochs give the minimum more chances on a shared machine
 MIN_TIMED_STEPS = 120
 # TVAE is unconditional: our unconditional VAE is the like-for-like architecture;
-# the conditional GAN with CTGAN's critic (no row layer) and the conditional VAE at
+# the conditional GAN with CTGAN's critic (no row layer, dropout 0.5) and the conditional VAE at
 # TVAE's sizes (latent 128, two-layer encoder) are the equal-arithmetic rows
 EXTRA = ["sksynth.VAE", "sksynth.ConditionalGAN[CTGAN critic]",
          "sksynth.ConditionalVAE[TVAE sizes]"]

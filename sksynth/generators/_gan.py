@@ -137,7 +137,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         # DP-SGD needs Poisson-sampled rows, each with its own condition
         return "own" if self.dp else "log-frequency"
 
-    # parameters added later; None gives the behaviour from before them
+    # parameters added later, with the values that give the behaviour from before them
     _former_params = {"critic_dims": None, "critic_row_dim": None, "critic_dropout": 0.5}
 
     def __init__(
@@ -285,17 +285,16 @@ class ConditionalGANSampler(GANSampler):
         the fidelity was higher without it on breast cancer (0.740 against
         0.703) and wine (0.699 against 0.673), within 0.02 either way on five
         larger tables (mean of seven 0.816 against 0.812), and the modes of a
-        bimodal column on 800 rows were balanced as well as with ``pac=1``.
+        bimodal column on 800 rows were balanced as well as with ``pac=1``
+        (share of a 50/50 mode after 480 steps, eight seeds: 0.42-0.66;
+        0.33-0.76 with dropout 0.5; ``pac=1`` 0.30-0.53).
     {loss}
     pac : int, default=10
         Rows the critic judges together (PacGAN); ignored (taken as 1) with
         ``dp=True``. With the row layer, packs of 10 score a fidelity on par
         with ``pac=1`` on the benchmark tables (a higher mean over seven
-        tables) at about 0.7 of its epoch time. With the critic's dropout at
-        0.5 the packed critic balanced the modes of a bimodal column on a
-        small table slowly (the share of a 50/50 mode ranged 0.33-0.76 over
-        eight seeds after 480 steps; ``pac=1``: 0.30-0.53); without it (the
-        default) 0.42-0.66.
+        tables) at about 0.7 of its epoch time; see ``critic_dropout`` for
+        small tables.
     {critic_steps}
     gp_weight : float, default=10.0
         Weight of the gradient penalty.
