@@ -149,3 +149,42 @@ def run_dataset(ds, *, epochs, seed, max_rows=None, samplers=None, log=print):
                 )
                 rows.append(row)
     return rows
+
+
+SUMMARY_KEYS = {"rows": ("dataset", "sampler", "classifier", "epochs"), "datasets": ("name",)}
+
+DEFAULT = {"datasets": ["breast_cancer", "credit", "cps1988", "hi", "creditcard"],
+           "epochs": 100, "max_rows": 1_500, "samplers": None}
+QUICK = {"datasets": ["credit"], "epochs": 2, "max_rows": 400,
+         "samplers": ["none", "SMOTE/SMOTENC", "sksynth.ConditionalGAN", "sksynth.VAE"]}
+
+
+def add_arguments(parser):
+    parser.add_argument("--dataset", action="append", choices=_data.DATASETS,
+                        help="dataset to run (repeatable; imbalanced binary tables only)")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="epochs of our samplers (default 100)")
+    parser.add_argument("--max-rows", type=int, default=None,
+                        help="cap on the rows of each table (stratified; default 1500)")
+    parser.add_argument("--sampler", action="append", choices=SAMPLERS,
+                        help="sampler to run (repeatable); default: all")
+
+
+def run(args):
+    """Cross-validate every pipeline on every imbalanced dataset of the settings."""
+    cfg = dict(QUICK if args.quick else DEFAULT)
+    for option, key in (("dataset", "datasets"), ("epochs", "epochs"), ("max_rows", "max_rows"),
+                        ("sampler", "samplers")):
+        if getattr(args, option, None):
+            cfg[key] = getattr(args, option)
+    out = {"datasets": [], "rows": []}
+    for name in cfg["datasets"]:
+        ds = _data.load(name)
+        if not ds.imbalanced:
+            args.log(f"  augment: skipping {name} (not an imbalanced binary table)")
+            continue
+        out["datasets"].append(ds.describe())
+        out["rows"].extend(run_dataset(ds, epochs=cfg["epochs"], seed=args.seed,
+                                       max_rows=cfg["max_rows"], samplers=cfg["samplers"],
+                                       log=args.log))
+    return out

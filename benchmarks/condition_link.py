@@ -1,22 +1,19 @@
-"""How well a conditional GAN honours the requested class, for several ``pac``.
+"""Condition link: how often the conditional GAN's images show the digit asked for.
 
-``python -m benchmarks.condition_link --pac 1,2,5,10 [--row-dim 64]``
+``python -m benchmarks.run --part condition-link --pac 1,10 [--row-dim 96]``
 
 Fits :class:`~sksynth.generators.ConditionalGANSampler` on 70 % of
 scikit-learn's digits (stratified split, seed 0), asks for 100 images of each
 digit, and reports the share that a logistic regression trained on the real
-training images recognises as the requested digit (chance: 10 %). This is the
-measurement behind the sampler's default critic (packs of 10 behind a row
-layer of 96): a plainly packed critic reads each position of a pack with its
-own weights and learns the link between a row and its condition less well;
-``--row-dim`` gives the critic a layer shared by every row of a pack
-(``critic_row_dim``; without it the script runs plain packs).
+training images recognises as the requested digit (chance: 10 %). A plainly
+packed critic reads each position of a pack with its own weights and learns the
+link between a row and its condition less well; ``--row-dim`` gives the critic
+a layer shared by every row of a pack (``critic_row_dim``; without it the part
+runs plain packs).
 """
 
 from __future__ import annotations
 
-import argparse
-import os
 import time
 
 
@@ -42,27 +39,29 @@ def recognised_share(pac, *, epochs=100, batch_size=100, seed=0, row_dim=None):
     return float((classifier.predict(X_new) == asked).mean()), seconds
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.condition_link",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pac", default="1,2,5,10", type=lambda s: [int(v) for v in s.split(",")])
-    parser.add_argument("--epochs", type=int, default=100)
-    parser.add_argument("--batch-size", type=int, default=100)
-    parser.add_argument("--seed", type=int, default=0)
+SUMMARY_KEYS = {"rows": ("pac", "row_dim", "epochs", "batch_size")}
+
+
+def add_arguments(parser):
+    parser.add_argument("--pac", default=None, type=lambda s: [int(v) for v in s.split(",")],
+                        help="comma-separated pack sizes (default 1,2,5,10)")
     parser.add_argument("--row-dim", type=int, default=None,
                         help="critic_row_dim (default: none, rows packed as they are)")
-    parser.add_argument("--threads", type=int, default=1)
-    args = parser.parse_args(argv)
-    os.environ["OMP_NUM_THREADS"] = str(args.threads)
-    import torch
-
-    torch.set_num_threads(args.threads)
-    for pac in args.pac:
-        share, seconds = recognised_share(pac, epochs=args.epochs, batch_size=args.batch_size,
-                                          seed=args.seed, row_dim=args.row_dim)
-        print(f"pac={pac:<3d} recognised as the requested digit: {share:.1%} "
-              f"(fit {seconds:.0f} s)")
+    parser.add_argument("--epochs", type=int, default=None, help="epochs (default 100)")
+    parser.add_argument("--batch-size", type=int, default=None, help="batch size (default 100)")
 
 
-if __name__ == "__main__":
-    main()
+def run(args):
+    """The recognised share for every pack size."""
+    epochs = getattr(args, "epochs", None) or (1 if args.quick else 100)
+    batch_size = getattr(args, "batch_size", None) or 100
+    rows = []
+    for pac in getattr(args, "pac", None) or [1, 2, 5, 10]:
+        row_dim = getattr(args, "row_dim", None)
+        share, seconds = recognised_share(pac, epochs=epochs, batch_size=batch_size,
+                                          seed=args.seed, row_dim=row_dim)
+        rows.append({"pac": pac, "row_dim": row_dim, "epochs": epochs, "batch_size": batch_size,
+                     "recognised_share": share, "fit_seconds": seconds})
+        args.log(f"  pac={pac:<3d} row_dim={row_dim} recognised as the requested digit: "
+                 f"{share:.1%} (fit {seconds:.0f} s)")
+    return {"rows": rows}

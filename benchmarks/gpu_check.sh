@@ -5,7 +5,7 @@
 #
 # 1. the tests that need CUDA (tests/gpu and the CUDA cases of the other modules),
 # 2. epoch and sampling times on the GPU against the same machine's CPU, ours and
-#    the ctgan package's (benchmarks/gpu_timing.py),
+#    the ctgan package's (the gpu-timing part of benchmarks/run.py),
 # 3. the whole test suite on that machine's Python and libraries (skipped with
 #    GPU_CHECK_FULL_SUITE=0, to spare device time).
 # Wheels in ./.whl (skorch, imbalanced-learn, ... for an image that lacks them) are
@@ -33,8 +33,8 @@ PY
 timeout 200 python3 -m pytest -p no:cacheprovider -q -rA -n 4 tests/gpu \
     tests/reliability/test_determinism.py tests/test_base.py -k "cuda or gpu" \
     2>&1 | tee "$out/pytest_gpu.log" | grep -v "^PASSED"
-timeout 240 python3 -m benchmarks.gpu_timing --out "$out/gpu_timing.json" 2>&1 \
-    | tee "$out/gpu_timing.log" | grep -v '^{"device"'
+timeout 240 python3 -m benchmarks.run --part gpu-timing --threads "$(nproc)" \
+    --results "$out" --no-summary 2>&1 | tee "$out/gpu_timing.log" | grep -v '^{"device"'
 if [ "${GPU_CHECK_FULL_SUITE:-1}" != 0 ]; then
     timeout 150 python3 -m pytest -p no:cacheprovider -q -n 12 2>&1 \
         | tee "$out/full_suite.log" | tail -25

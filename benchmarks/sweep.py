@@ -1,30 +1,26 @@
-"""Fidelity of one model over several values of one parameter, several seeds and tables.
+"""Sweep: fidelity of one of our samplers over values of one parameter, seeds and tables.
 
-``python -m benchmarks.sweep --model sksynth.ConditionalVAE --param latent_dim
+``python -m benchmarks.run --part sweep --model sksynth.ConditionalVAE --param latent_dim
 --values 16,32,128 --dataset credit --dataset breast_cancer --seeds 0,1,2``
 
 Each (table, seed) trains on the quality part's stratified subsample (2,000
 rows by default) for the given epochs, samples as many rows and scores them
 with :func:`sksynth.metrics.fidelity_score`, exactly as the quality part does;
 the parameter is set on our sampler with ``set_params`` (so only our models
-can be swept). One JSON file under ``benchmarks/results/`` (``sweep-*.json``)
-holds every row, written after each fit; the summary printed at the end gives
-the mean fidelity per table and value.
+can be swept). The run file is rewritten after each fit, so a sweep cut short
+keeps what it measured; the lines printed at the end give the mean fidelity per
+table and value.
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
 import json
-import os
-import time
-from pathlib import Path
 
 from . import _data, _env, _models
 from ._env import Timer, quiet
 
-RESULTS = Path(__file__).resolve().parent / "results"
+SUMMARY_KEYS = {"rows": ("model", "param", "dataset", "value", "seed", "epochs")}
 
 
 def _value(text):
@@ -47,7 +43,7 @@ def parse_values(text):
     return values
 
 
-def run(model, param, values, datasets, seeds, *, epochs=300, max_train_rows=2_000,
+def sweep(model, param, values, datasets, seeds, *, epochs=300, max_train_rows=2_000,
         out_path=None, log=print):
     """Fit, sample and score every (table, seed, value); return the rows."""
     from sksynth.metrics import fidelity_score
@@ -85,10 +81,9 @@ def run(model, param, values, datasets, seeds, *, epochs=300, max_train_rows=2_0
 def _dump(path, model, param, values, epochs, max_train_rows, rows, started):
     from sksynth.utils import atomic_write
 
-    payload = {"part": "sweep", "started": started, "model": model, "param": param,
-               "values": [repr(v) for v in values], "epochs": epochs,
-               "max_train_rows": max_train_rows, "machine": _env.machine(),
-               "versions": _env.versions(), "rows": rows}
+    payload = {"part": "sweep", "started": started, "partial": True, "model": model,
+               "param": param, "values": [repr(v) for v in values], "epochs": epochs,
+               "max_train_rows": max_train_rows, "results": {"rows": rows}}
     with atomic_write(path, "w") as fh:
         json.dump(payload, fh, indent=1)
 
@@ -106,32 +101,33 @@ def summary(rows):
     return "\n".join(lines)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.sweep",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", required=True, choices=_models.OURS + [
-        n for n in _models.MODELS if n.startswith("sksynth.") and n not in _models.OURS])
-    parser.add_argument("--param", required=True, help="a parameter of the sampler")
-    parser.add_argument("--values", required=True, type=parse_values,
+def add_arguments(parser):
+    ours = _models.OURS + [n for n in _models.MODELS
+                           if n.startswith("sksynth.") and n not in _models.OURS]
+    parser.add_argument("--model", choices=ours, default=None, help="our sampler to sweep")
+    parser.add_argument("--param", default=None, help="a parameter of the sampler")
+    parser.add_argument("--values", type=parse_values, default=None,
                         help="comma-separated Python literals, e.g. 16,32,128 or (128,128),None")
-    parser.add_argument("--dataset", action="append", required=True,
-                        choices=_data.DATASETS + list(_data.EXTRA_LOADERS))
-    parser.add_argument("--seeds", default="0,1,2", type=lambda s: [int(x) for x in s.split(",")])
-    parser.add_argument("--epochs", type=int, default=300)
-    parser.add_argument("--max-train-rows", type=int, default=2_000)
-    parser.add_argument("--threads", type=int, default=1)
-    args = parser.parse_args(argv)
-    os.environ["OMP_NUM_THREADS"] = str(args.threads)
-    import torch
-
-    torch.set_num_threads(args.threads)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"sweep-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.json"
-    rows = run(args.model, args.param, args.values, args.dataset, args.seeds,
-               epochs=args.epochs, max_train_rows=args.max_train_rows, out_path=out)
-    print(summary(rows))
-    print(f"wrote {out}")
+    parser.add_argument("--dataset", action="append",
+                        choices=_data.DATASETS + list(_data.EXTRA_LOADERS),
+                        help="table to sweep on (repeatable)")
+    parser.add_argument("--seeds", type=lambda s: [int(x) for x in s.split(",")], default=None,
+                        help="comma-separated seeds (default 0,1,2)")
+    parser.add_argument("--epochs", type=int, default=None, help="epochs (default 300)")
+    parser.add_argument("--max-rows", type=int, default=None,
+                        help="cap on the training rows (default 2000)")
 
 
-if __name__ == "__main__":
-    main()
+def run(args):
+    """Sweep the parameter given on the command line."""
+    missing = [f"--{name}" for name in ("model", "param", "values", "dataset")
+               if not getattr(args, name, None)]
+    if missing:
+        raise SystemExit(f"the sweep part needs {', '.join(missing)}")
+    rows = sweep(args.model, args.param, args.values, args.dataset,
+                 getattr(args, "seeds", None) or [0, 1, 2],
+                 epochs=getattr(args, "epochs", None) or (2 if args.quick else 300),
+                 max_train_rows=getattr(args, "max_rows", None) or 2_000,
+                 out_path=args.result_path, log=args.log)
+    args.log(summary(rows))
+    return {"rows": rows}

@@ -1,16 +1,10 @@
-"""Fit time of TabularEncoder against the ``ctgan`` package's DataTransformer.
-
-Part ``encoder`` of ``python -m benchmarks.run``; it also runs alone (with
-``ctgan`` importable, e.g. in ``.venv-bench``)::
-
-    OMP_NUM_THREADS=1 .venv-bench/bin/python -m benchmarks.bench_encoder
+"""Encoder: fit and transform time of TabularEncoder against ctgan's DataTransformer.
 
 Both encoders do mode-specific normalisation (a Bayesian Gaussian mixture of
 at most 10 modes per numeric column) and one-hot categories; each is timed as
 the best of ``repeats`` fits on the same table.
 """
 
-import sys
 import time
 
 
@@ -43,7 +37,7 @@ def _tables(quick=False):
     return tables
 
 
-def run(repeats=3, quick=False, log=print):
+def time_encoders(repeats=3, quick=False, log=print):
     """Time both encoders' fit and transform on each table; one dict per table."""
     from ctgan.data_transformer import DataTransformer
 
@@ -87,9 +81,15 @@ def run(repeats=3, quick=False, log=print):
     return rows
 
 
-def main(repeats=3):
-    run(repeats, log=lambda line: sys.stdout.write(line + "\n"))
+SUMMARY_KEYS = {"rows": ("table",)}
 
 
-if __name__ == "__main__":
-    main()
+def add_arguments(parser):
+    parser.add_argument("--repeats", type=int, default=None,
+                        help="fits per encoder and table, the best one counts (default 3)")
+
+
+def run(args):
+    """Both encoders on each table (quick: the two small tables, one repeat)."""
+    repeats = getattr(args, "repeats", None) or (1 if args.quick else 3)
+    return {"rows": time_encoders(repeats=repeats, quick=args.quick, log=args.log)}

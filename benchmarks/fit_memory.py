@@ -1,26 +1,25 @@
-"""Fit on a large mixed table: peak memory and rows/s (issue #6, "scale on one machine").
+"""Fit memory: peak memory and rows/s of one epoch on a large generated mixed table.
 
-Run: ``OMP_NUM_THREADS=1 python -m benchmarks.bench_fit_memory --rows 1000000``.
 A generated table of ``--rows`` rows and 20 columns (12 numeric, 8 categorical,
 some missing values) is fitted for one epoch by each sampler; peak RSS is read
 from ``resource.getrusage`` in a fresh subprocess per sampler, so one model's
-memory does not hide another's. Results go to ``benchmarks/results/``.
+memory does not hide another's.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-RESULTS = Path(__file__).resolve().parent / "results"
+SUMMARY_KEYS = {"rows": ("sampler", "rows")}
 
 
 def make_table(n_rows: int, seed: int = 0) -> pd.DataFrame:
@@ -39,10 +38,10 @@ def make_table(n_rows: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _one(sampler_name: str, n_rows: int) -> dict:
+def _one(sampler_name: str, n_rows: int, threads: int) -> dict:
     import torch
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(threads)
     from sksynth import generators
 
     frame = make_table(n_rows)
@@ -65,30 +64,41 @@ def _one(sampler_name: str, n_rows: int) -> dict:
     }
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--samplers", default="VAESampler,ConditionalGANSampler")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child:
-        print(json.dumps(_one(args.child, args.rows)))
-        return 0
+def add_arguments(parser):
+    parser.add_argument("--rows", type=int, default=None,
+                        help="rows of the generated table (default 1000000)")
+    parser.add_argument("--samplers", default=None,
+                        help="comma-separated sampler classes (default "
+                             "VAESampler,ConditionalGANSampler)")
+
+
+def run(args):
+    """Each sampler fitted for one epoch in its own process; one row per sampler."""
+    n_rows = getattr(args, "rows", None) or (20_000 if args.quick else 1_000_000)
+    names = (getattr(args, "samplers", None) or "VAESampler,ConditionalGANSampler").split(",")
+    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
     rows = []
-    for name in args.samplers.split(","):
+    for name in names:
         out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.bench_fit_memory", "--rows", str(args.rows),
-             "--child", name],
-            check=True, capture_output=True, text=True,
+            [sys.executable, "-m", __name__, "--rows", str(n_rows), "--child", name,
+             "--threads", str(args.threads)],
+            check=True, capture_output=True, text=True, env=env,
         )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        print(rows[-1], flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    run = {"part": "fitmemory", "started": stamp, "quick": False, "rows": rows}
-    (RESULTS / f"fitmemory-{stamp}.json").write_text(json.dumps(run, indent=2))
-    return 0
+        args.log(f"  fit-memory {name:24s} {rows[-1]['fit_seconds_one_epoch']:7.1f} s  "
+                 f"peak RSS {rows[-1]['peak_rss_mb']} MB")
+    return {"rows": rows}
+
+
+def _child(argv=None):
+    """Measure one sampler in this process (what :func:`run` starts)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, required=True)
+    parser.add_argument("--child", required=True)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args(argv)
+    sys.stdout.write(json.dumps(_one(args.child, args.rows, args.threads)) + "\n")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    _child()
