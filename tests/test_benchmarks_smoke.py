@@ -1,4 +1,7 @@
-"""Smoke test of the benchmark report generator on a small fixture (no peer package needed)."""
+"""Smoke tests of the benchmarks: the entry point, the summaries and the generated page.
+
+No peer package is needed: the peers' rows are fixtures, and the parts run here are tiny.
+"""
 
 import json
 import sys
@@ -11,220 +14,190 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 pytest.importorskip("matplotlib")
+run = pytest.importorskip("benchmarks.run")
 report = pytest.importorskip("benchmarks.report")
+summary = pytest.importorskip("benchmarks._summary")
 
 MACHINE = {"nproc": 2, "cpu_model": "Test CPU", "torch_threads": 1, "load_average_at_start": [0]}
 VERSIONS = {"sksynth": "0.0", "torch": "2.13.0", "ctgan": "0.12", "sdv": "2.0", "pandas": "2.3"}
 
 
-def _speed_row(model, ms, rows_per_s, bare=None):
-    row = {
-        "dataset": "toy",
-        "model": model,
-        "train_rows": 1000,
-        "columns": 3,
-        "epochs": 3,
-        "steps_per_epoch": 2,
-        "seconds_per_epoch": ms * 2 / 1000,
-        "cpu_seconds_per_epoch": ms * 2 / 1000,
-        "ms_per_step": ms,
-        "fit_seconds": 1.0,
-        "fit_peak_mb": 10.0,
-        "sample_rows": 1000,
-        "sample_rows_per_s": rows_per_s,
-        "sample_peak_mb": 5.0,
-    }
-    if bare:
-        row["bare_forward_rows_per_s"] = bare
-    return row
+def _payload(part, results, started):
+    return {"part": part, "quick": False, "started": started, "seconds": 1.0, "seed": 0,
+            "command": "python -m benchmarks.run", "config": {}, "machine": MACHINE,
+            "versions": VERSIONS, "results": results}
 
 
-def _write(folder, part, results, started="2026-01-01T00:00:00", quick=False):
-    payload = {
-        "part": part,
-        "quick": quick,
-        "started": started,
-        "seconds": 1.0,
-        "command": "python -m benchmarks.run",
-        "config": {"epochs": 3},
-        "machine": MACHINE,
-        "versions": VERSIONS,
-        "results": results,
-    }
-    name = f"{part}-{started.replace(':', '')}{'-quick' if quick else ''}.json"
-    (folder / name).write_text(json.dumps(payload))
+def _speed_row(dataset, model, ms, rows_per_s):
+    return {"dataset": dataset, "model": model, "train_rows": 1000, "columns": 3, "epochs": 3,
+            "steps_per_epoch": 2, "seconds_per_epoch": ms * 2 / 1000,
+            "cpu_seconds_per_epoch": ms * 2 / 1000, "ms_per_step": ms, "fit_seconds": 1.0,
+            "fit_peak_mb": 10.0, "sample_rows": 1000, "sample_rows_per_s": rows_per_s,
+            "sample_peak_mb": 5.0}
 
 
-def test_report_from_fixture(tmp_path):
-    results = tmp_path / "results"
-    results.mkdir()
-    speed_rows = [
-        _speed_row("sksynth.ConditionalGAN", 10.0, 200_000, bare=250_000),
-        _speed_row("ctgan.CTGAN", 40.0, 100_000),
-        _speed_row("sksynth.ConditionalVAE", 8.0, 300_000, bare=600_000),
-        _speed_row("ctgan.TVAE", 10.0, 150_000),
-    ]
-    # after the conditional GAN's default changed (older rows are renamed [pac=1])
-    _write(results, "speed", {"rows": speed_rows, "scaling": [], "parquet": None},
-           started="2026-12-01T00:00:00")
-    _write(
-        results,
-        "encoder",
-        {
-            "rows": [
-                {
-                    "table": "toy",
-                    "rows": 10,
-                    "columns": 2,
-                    "ctgan_fit_seconds": 1.0,
-                    "sksynth_fit_seconds": 0.2,
-                    "sksynth_quantile_fit_seconds": 0.01,
-                    "fit_speedup": 5.0,
-                    "ctgan_transform_seconds": 0.1,
-                    "sksynth_transform_seconds": 0.01,
-                    "transform_speedup": 10.0,
-                }
-            ]
-        },
-    )
-    # an older quick run must not replace the full one
-    _write(
-        results,
-        "encoder",
-        {
-            "rows": [
-                {
-                    "table": "toy",
-                    "rows": 10,
-                    "columns": 2,
-                    "ctgan_fit_seconds": 1.0,
-                    "sksynth_fit_seconds": 1.0,
-                    "sksynth_quantile_fit_seconds": 0.01,
-                    "fit_speedup": 1.0,
-                    "ctgan_transform_seconds": 0.1,
-                    "sksynth_transform_seconds": 0.1,
-                    "transform_speedup": 1.0,
-                }
-            ]
-        },
-        started="2026-02-01T00:00:00",
-        quick=True,
-    )
-    sweep_rows = [
-        {"dataset": "toy", "value": value, "seed": seed, "fidelity": score}
-        for value, scores in (("16", (0.8, 0.9)), ("128", (0.6, 0.7)))
-        for seed, score in enumerate(scores)
-    ]
-    (results / "sweep-toy.json").write_text(json.dumps(
-        {"part": "sweep", "started": "2026-01-01T00:00:00", "model": "sksynth.VAE",
-         "param": "latent_dim", "epochs": 3, "max_train_rows": 100, "rows": sweep_rows}))
-    # a later sweep of the same parameter adds a value and reruns one (value, seed)
-    later = [{"dataset": "toy", "value": "32", "seed": 0, "fidelity": 0.5},
-             {"dataset": "toy", "value": "16", "seed": 0, "fidelity": 0.7}]
-    (results / "sweep-toy-later.json").write_text(json.dumps(
-        {"part": "sweep", "started": "2026-01-02T00:00:00", "model": "sksynth.VAE",
-         "param": "latent_dim", "epochs": 3, "max_train_rows": 100, "rows": later}))
+def _speed_rows(dataset, gan_ms):
+    return [_speed_row(dataset, "sksynth.ConditionalGAN", gan_ms, 200_000),
+            _speed_row(dataset, "ctgan.CTGAN", 40.0, 100_000),
+            _speed_row(dataset, "sksynth.ConditionalVAE", 8.0, 300_000),
+            _speed_row(dataset, "ctgan.TVAE", 10.0, 150_000)]
+
+
+def _table_line(text, *cells):
+    start = "| " + " | ".join(cells) + " |"
+    return next(line for line in text.splitlines() if line.startswith(start))
+
+
+def test_summary_keeps_the_newest_row_per_key_and_the_runs_it_uses(tmp_path):
+    keys = {"rows": ("dataset", "model")}
+    old = _payload("speed", {"rows": _speed_rows("a", 10.0) + _speed_rows("b", 10.0)},
+                   "2026-01-01T00:00:00")
+    new = _payload("speed", {"rows": _speed_rows("a", 20.0)}, "2026-01-02T00:00:00")
+    summary.update(tmp_path, old, keys)
+    summary.update(tmp_path, new, keys)
+    merged = json.loads((tmp_path / "speed.json").read_text())
+    by = {(r["dataset"], r["model"]): r for r in merged["results"]["rows"]}
+    assert len(by) == 8
+    assert by["a", "sksynth.ConditionalGAN"]["ms_per_step"] == 20.0
+    assert by["b", "sksynth.ConditionalGAN"]["ms_per_step"] == 10.0
+    assert sorted(merged["runs"]) == ["speed-2026-01-01T00:00:00", "speed-2026-01-02T00:00:00"]
+    # a third run of both tables leaves no row of the first: its run is dropped
+    third = _payload("speed", {"rows": _speed_rows("a", 30.0) + _speed_rows("b", 30.0)},
+                     "2026-01-03T00:00:00")
+    summary.update(tmp_path, third, keys)
+    merged = json.loads((tmp_path / "speed.json").read_text())
+    assert list(merged["runs"]) == ["speed-2026-01-03T00:00:00"]
+    # without keys a run replaces the summary
+    summary.update(tmp_path, _payload("encoder", {"rows": [{"table": "x"}]}, "2026-01-01"))
+    summary.update(tmp_path, _payload("encoder", {"rows": [{"table": "y"}]}, "2026-01-02"))
+    assert json.loads((tmp_path / "encoder.json").read_text())["results"]["rows"] == [
+        {"table": "y"}]
+
+
+def test_page_from_summaries(tmp_path):
+    folder = tmp_path / "summary"
+    summary.update(folder, _payload("speed", {"rows": _speed_rows("toy", 10.0), "scaling": []},
+                                    "2026-01-01T00:00:00"), {"rows": ("dataset", "model")})
+    encoder_row = {"table": "toy", "rows": 10, "columns": 2, "ctgan_fit_seconds": 1.0,
+                   "sksynth_fit_seconds": 0.2, "sksynth_quantile_fit_seconds": 0.01,
+                   "fit_speedup": 5.0, "ctgan_transform_seconds": 0.1,
+                   "sksynth_transform_seconds": 0.01, "transform_speedup": 10.0}
+    summary.update(folder, _payload("encoder", {"rows": [encoder_row]}, "2026-01-01T00:00:00"))
+    sweep_rows = [{"model": "sksynth.VAE", "param": "latent_dim", "dataset": "toy",
+                   "value": value, "seed": seed, "epochs": 3, "fidelity": score}
+                  for value, scores in (("16", (0.8, 0.9)), ("128", (0.6, 0.7)))
+                  for seed, score in enumerate(scores)]
+    keys = {"rows": ("model", "param", "dataset", "value", "seed", "epochs")}
+    summary.update(folder, _payload("sweep", {"rows": sweep_rows}, "2026-01-01T00:00:00"), keys)
+    # a later sweep adds a value and reruns one (value, seed)
+    later = [dict(sweep_rows[0], value="32", fidelity=0.5), dict(sweep_rows[0], fidelity=0.7)]
+    summary.update(folder, _payload("sweep", {"rows": later}, "2026-01-02T00:00:00"), keys)
     out = tmp_path / "docs" / "benchmarks.md"
-    text = report.build(results, out)
+    text = report.build(folder, out)
 
     assert out.read_text() == text
-    lines = {
-        line.split("|")[1].strip(): line
-        for line in text.splitlines()
-        if line.startswith("| ") and "|" in line[2:]
-    }
-    # CTGAN: 10/40 = 0.25 <= 1/3 -> met; TVAE: 8/10 = 0.8 > 1/2 -> missed
-    assert "**met**" in lines["Seconds per epoch <= 1/3 of ctgan's CTGAN"]
-    assert "**missed**" in lines["Seconds per epoch <= 1/2 of ctgan's TVAE"]
-    # VAE bare forward is 2x its sampling rate -> the sampling target is missed
-    sampling = next(v for k, v in lines.items() if k.startswith("Sampling >="))
-    assert "**missed**" in sampling and "ConditionalVAE 2.0x" in sampling
-    assert "**met**" in lines["Encoder fit >= 3x faster than ctgan's DataTransformer"]
-    assert "not measured" in next(v for k, v in lines.items() if "Parquet" in k)
+    assert "<!-- Generated by `python -m benchmarks.report`" in text
+    # ours over the peer: 10 / 40 ms a step, 8 / 10 for the VAE
+    assert "| 0.25 |" in _table_line(text, "toy", "sksynth.ConditionalGAN", "ctgan.CTGAN")
+    assert "| 0.8 |" in _table_line(text, "toy", "sksynth.ConditionalVAE", "ctgan.TVAE")
+    assert "toy 0.25" in _table_line(text, "seconds per epoch, ConditionalGAN / ctgan.CTGAN")
+    assert "| 5 |" in _table_line(text, "toy", "1", "0.2")  # the encoder's fit speedup
+    # sweeps: mean over seeds, values in numeric order, the newest run winning per seed
+    assert "| toy | 0.800 (2) | 0.500 (1) | 0.650 (2) |" in text
+    assert "Test CPU" in text
     assert (out.parent / "_static" / "bench" / "speed_step.png").stat().st_size > 1000
-    assert "Test CPU" in text and "torch threads 1" in text
-    # the sweeps' means over seeds, one column per value, the newest run winning per seed
-    assert "| toy | 0.800 (2) | 0.650 (2) | 0.500 (1) |" in text
+    for word in ("issue", "#5", "**met**", "missed", "NOTES"):
+        assert word not in text
+    # parts without a summary have no section
+    assert "## Quality" not in text and "## On a GPU" not in text
+
+
+def test_every_registered_part_has_a_run_function():
+    assert set(run.DEFAULT_PARTS) <= set(run.PARTS)
+    for name in run.PARTS:
+        module = run.part_module(name)
+        assert callable(module.run), name
+        assert module.__doc__, name
+    with pytest.raises(SystemExit, match="unknown part"):
+        run.part_module("nope")
 
 
 @pytest.mark.parametrize(
     ("value", "rows", "has_columns"),
     [(None, [5_000, 10_000, 20_000], True), ("", [], False), ("1000,2000", [1000, 2000], True)],
 )
-def test_run_scale_rows_option(value, rows, has_columns):
-    run = pytest.importorskip("benchmarks.run")
+def test_part_options_reach_the_part(value, rows, has_columns):
+    speed = run.part_module("speed")
     argv = ["--part", "speed"] + ([] if value is None else ["--scale-rows", value])
-    cfg = run._config(run.parse_args(argv))["speed"]
+    cfg = speed.config(run.parse_args(argv))
     assert cfg["scale_rows"] == rows
     assert bool(cfg["scale_columns"]) is has_columns
 
 
-def test_gpu_timing_runs_on_a_cpu_and_the_report_shows_its_ratios(tmp_path):
-    gpu_timing = pytest.importorskip("benchmarks.gpu_timing")
-    results = tmp_path / "results"
-    results.mkdir()
-    path = results / "gpu-test.json"
-    gpu_timing.main(["--device", "cpu", "--epochs", "2", "--repeat", "2", "--sample", "300",
-                     "--out", str(path)])
-    run = json.loads(path.read_text())
-    rows = run["results"]["rows"]
-    assert run["part"] == "gpu" and {r["device"] for r in rows} == {"cpu"}
+def test_an_option_of_a_part_not_selected_is_refused(capsys):
+    with pytest.raises(SystemExit):
+        run.parse_args(["--part", "encoder", "--scale-rows", "10"])
+    assert "--scale-rows" in capsys.readouterr().err
+
+
+def test_results_go_to_the_results_folder_by_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("SKSYNTH_BENCH_RESULTS", str(tmp_path / "cache"))
+    assert run.parse_args(["--part", "encoder"]).results == tmp_path / "cache"
+    monkeypatch.delenv("SKSYNTH_BENCH_RESULTS")
+    assert run.parse_args(["--part", "encoder"]).results == (
+        Path.home() / ".cache" / "sksynth-bench")
+
+
+def test_quick_run_writes_a_run_file_and_no_summary(tmp_path):
+    results, folder = tmp_path / "results", tmp_path / "summary"
+    run.main(["--part", "condition-link", "--quick", "--pac", "2", "--row-dim", "8",
+              "--batch-size", "400", "--results", str(results), "--summary", str(folder)])
+    (path,) = results.glob("condition-link-*-quick.json")
+    payload = json.loads(path.read_text())
+    assert payload["part"] == "condition-link" and payload["quick"] is True
+    (row,) = payload["results"]["rows"]
+    assert row["pac"] == 2 and row["row_dim"] == 8 and 0.0 <= row["recognised_share"] <= 1.0
+    assert payload["config"]["pac"] == [2]
+    assert not folder.exists()
+
+
+def test_sweep_part_scores_every_value_and_seed_into_the_summary(tmp_path):
+    results, folder = tmp_path / "results", tmp_path / "summary"
+    run.main(["--part", "sweep", "--model", "sksynth.VAE", "--param", "latent_dim",
+              "--values", "2,4", "--dataset", "wine", "--seeds", "0,1", "--epochs", "2",
+              "--max-rows", "60", "--results", str(results), "--summary", str(folder),
+              "--no-report"])
+    rows = json.loads((folder / "sweep.json").read_text())["results"]["rows"]
+    assert sorted((r["seed"], r["value"]) for r in rows) == [(0, "2"), (0, "4"), (1, "2"),
+                                                             (1, "4")]
+    assert all(0.0 <= r["fidelity"] <= 1.0 and r["train_rows"] == 60 for r in rows)
+    assert all(r["applied"] == r["value"] for r in rows)  # the fitted sampler got the value
+    sweep = run.part_module("sweep")
+    assert sweep.parse_values("(128, 128),None,bce") == [(128, 128), None, "bce"]
+    with pytest.raises(SystemExit, match="--param"):
+        run.main(["--part", "sweep", "--model", "sksynth.VAE", "--values", "2",
+                  "--dataset", "wine", "--results", str(results), "--no-summary"])
+    with pytest.raises(ValueError, match="only our samplers"):
+        sweep.sweep("ctgan.TVAE", "epochs", [1], ["wine"], [0])
+
+
+def test_gpu_timing_runs_on_a_cpu_and_the_page_shows_its_ratios(tmp_path):
+    results, folder = tmp_path / "results", tmp_path / "summary"
+    run.main(["--part", "gpu-timing", "--device", "cpu", "--epochs", "2", "--repeat", "2",
+              "--sample-rows", "300", "--results", str(results), "--summary", str(folder),
+              "--no-report"])
+    saved = json.loads((folder / "gpu-timing.json").read_text())
+    rows = saved["results"]["rows"]
+    assert {r["device"] for r in rows} == {"cpu"}
     assert {r["table"] for r in rows} == {"credit", "credit_x2"}
-    assert {m.name for m in gpu_timing.OURS} <= {r["model"] for r in rows}
     for row in rows:
         assert "error" not in row, row
         assert row["epoch_s"] > 0 and row["sample_rows_per_s"] > 0
     # a peer twice as slow per epoch: the page shows the ratio 0.50
     ours = next(r for r in rows if r["model"] == "sksynth.ConditionalVAE"
                 and r["table"] == "credit")
-    peer = dict(ours, model="ctgan.TVAE", epoch_s=2 * ours["epoch_s"], sample_rows_per_s=1)
-    run["results"]["rows"].append(peer)
-    path.write_text(json.dumps(run))
-    text = report.build(results, tmp_path / "docs" / "benchmarks.md")
-    line = next(x for x in text.splitlines()
-                if "| cpu | credit | sksynth.ConditionalVAE |" in x)
-    assert "| ctgan.TVAE |" in line and "| 0.50 |" in line
-
-
-def test_sweep_parses_values_and_scores_every_value_and_seed(tmp_path):
-    sweep = pytest.importorskip("benchmarks.sweep")
-    assert sweep.parse_values("16,32") == [16, 32]
-    assert sweep.parse_values("(128, 128),None,bce") == [(128, 128), None, "bce"]
-    out = tmp_path / "sweep.json"
-    rows = sweep.run("sksynth.VAE", "latent_dim", [2, 4], ["wine"], [0, 1], epochs=2,
-                     max_train_rows=60, out_path=out, log=lambda *_: None)
-    assert sorted((r["seed"], r["value"]) for r in rows) == [(0, "2"), (0, "4"), (1, "2"),
-                                                             (1, "4")]
-    assert all(0.0 <= r["fidelity"] <= 1.0 and r["train_rows"] == 60 for r in rows)
-    assert all(r["applied"] == r["value"] for r in rows)  # the fitted sampler got the value
-    assert len(json.loads(out.read_text())["rows"]) == 4
-    assert "wine" in sweep.summary(rows) and "(n=2)" in sweep.summary(rows)
-    with pytest.raises(ValueError, match="only our samplers"):
-        sweep.run("ctgan.TVAE", "epochs", [1], ["wine"], [0])
-
-
-def test_condition_link_reports_a_share_of_recognised_digits():
-    link = pytest.importorskip("benchmarks.condition_link")
-    for pac, row_dim in ((1, None), (2, 8)):
-        share, seconds = link.recognised_share(pac, epochs=1, batch_size=400, row_dim=row_dim)
-        assert 0.0 <= share <= 1.0 and seconds > 0
-
-
-def test_report_reads_renamed_models_under_their_new_name():
-    run = {"results": {"rows": [{"model": "sksynth.ConditionalVAE[latent=128]"},
-                                {"model": "sksynth.ConditionalVAE"}]}}
-    report._rename_models(run)
-    assert [r["model"] for r in run["results"]["rows"]] == [
-        "sksynth.ConditionalVAE[TVAE sizes]", "sksynth.ConditionalVAE"]
-    # a default that changed: the same name means another model before the change
-    for started, expected in (("2026-11-26T09:00:00+00:00", "sksynth.ConditionalGAN[pac=1]"),
-                              ("2026-11-26T12:00:00+00:00", "sksynth.ConditionalGAN[dropout=0.5]"),
-                              ("2026-11-27T09:00:00+00:00", "sksynth.ConditionalGAN")):
-        run = {"started": started, "results": {"rows": [
-            {"model": "sksynth.ConditionalGAN"}, {"model": "sksynth.ConditionalGAN[pac=10]"}]}}
-        report._rename_models(run)
-        assert [r["model"] for r in run["results"]["rows"]] == [
-            expected, "sksynth.ConditionalGAN[CTGAN critic]"]
-        sweep = {"started": started, "model": "sksynth.ConditionalGAN", "rows": []}
-        report._rename_models(sweep)
-        assert sweep["model"] == expected
+    rows.append(dict(ours, model="ctgan.TVAE", epoch_s=2 * ours["epoch_s"], sample_rows_per_s=1))
+    (folder / "gpu-timing.json").write_text(json.dumps(saved))
+    text = report.build(folder, tmp_path / "docs" / "benchmarks.md")
+    assert "| 0.50 |" in _table_line(text, "cpu", "credit", "sksynth.ConditionalVAE",
+                                     "ctgan.TVAE")
