@@ -45,6 +45,9 @@ $(BENCH_STAMP): pyproject.toml
 	$(BENCH_VENV)/bin/pip check
 	touch $(BENCH_STAMP)
 
+# Runs the default parts (about an hour on 2 cores), folds them into benchmarks/summary/ and
+# regenerates docs/benchmarks.md; run files go to ~/.cache/sksynth-bench. One part:
+# make bench BENCH_ARGS="--part speed --dataset credit" (--list shows every part).
 bench: $(BENCH_STAMP)
 	OMP_NUM_THREADS=1 $(BENCH_VENV)/bin/python -m benchmarks.run $(BENCH_ARGS)
 

@@ -52,7 +52,7 @@ PARTS = {
     "condition-link": "condition_link",
     "gpu-timing": "gpu_timing",
 }
-# what ``make bench`` runs (about 25 minutes on 2 cores, one thread)
+# what ``make bench`` runs (about an hour on 2 cores, one thread)
 DEFAULT_PARTS = ["speed", "quality", "augment", "encoder"]
 
 ROOT = Path(__file__).resolve().parent.parent
