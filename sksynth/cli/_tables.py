@@ -85,11 +85,17 @@ def check_table_output(path, *, option: str = "--out") -> Path:
     ...     check_table_output("synth.txt")
     ... except CLIError as exc:
     ...     print(exc)
-    --out 'synth.txt': unknown file type; expected a name ending in .csv, ...
+    --out 'synth.txt': unknown file type; expected a name ending in .csv, .parquet, .pq
     """
     path = Path(path)
+    name = path.name.lower()
+    if not name.endswith((".csv", *_PARQUET_SUFFIXES)) and not name.endswith(_CSV_SUFFIXES):
+        raise CLIError(
+            f"{option} {str(path)!r}: unknown file type; expected a name ending in "
+            f".csv, {', '.join(_PARQUET_SUFFIXES)}"
+        )
     fmt = _table_format(path, option=option)
-    if fmt == "csv" and not path.name.lower().endswith(".csv"):
+    if fmt == "csv" and not name.endswith(".csv"):
         raise CLIError(
             f"{option} {str(path)!r}: compressed CSV output is not supported; "
             "write .csv or .parquet"
