@@ -415,3 +415,27 @@ def test_help_says_model_files_are_not_pickles(capsys):
     assert main(["--help"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "not pickles" in out and "runs no code" in out
+
+
+@pytest.mark.parametrize("command", ["assess", "evaluate"])
+def test_assess_and_evaluate_check_kinds(data_csv, tmp_path, capsys, command):
+    tables = [str(data_csv)] * (2 if command == "evaluate" else 1)
+    code = main([command, *tables, "--kinds", "Time=categorical,Wealth=integer", "-q"])
+    assert code == 2
+    _one_error_line(capsys, "'Wealth'", "Amount")
+
+
+def test_assess_uses_kinds(data_csv, capsys):
+    code = main(["assess", str(data_csv), "--label-issues", "no", "-q"])
+    assert code == 0
+    default = capsys.readouterr().out
+    code = main(["assess", str(data_csv), "--label-issues", "no", "--kinds", "Time=categorical",
+                 "-q"])  # fmt: skip
+    assert code == 0
+    forced = capsys.readouterr().out
+
+    def time_row(printed):
+        return next(line.split() for line in printed.splitlines() if line.startswith("Time "))
+
+    assert time_row(default)[1] == "integer"
+    assert time_row(forced)[1] == "categorical"
