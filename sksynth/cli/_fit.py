@@ -27,7 +27,7 @@ def _sampler(args, kinds):
         )
     if kinds:
         encoder_params = dict(params.get("encoder_params") or {})
-        encoder_params["column_kinds"] = {**encoder_params.get("column_kinds", {}), **kinds}
+        encoder_params["column_kinds"] = {**(encoder_params.get("column_kinds") or {}), **kinds}
         params["encoder_params"] = encoder_params
     return sampler.set_params(**params)
 
