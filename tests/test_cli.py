@@ -274,3 +274,168 @@ def test_parse_conditions():
     assert parse_conditions(None) == {}
     with pytest.raises(CLIError, match="column=value"):
         parse_conditions("a=")
+
+
+# ------------------------------------------------------------------------- --kinds
+def _text_numbers_csv(tmp_path):
+    rng = np.random.default_rng(1)
+    codes = rng.integers(100, 120, size=50).astype(str).astype(object)
+    codes[:9] = [f"X{i}" for i in range(9)]  # mostly numbers, some codes: ambiguous
+    frame = pd.DataFrame({"code": codes, "amount": rng.normal(100, 10, size=50).round(2)})
+    path = tmp_path / "codes.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_ambiguous_column_advises_the_kinds_option(tmp_path, capsys):
+    src, _ = _text_numbers_csv(tmp_path)
+    assert main(["clean", str(src), "--out", str(tmp_path / "c.csv"), "-q"]) == 2
+    line = _one_error_line(capsys, "--kinds code=categorical")
+    assert "kinds={" not in line
+    assert not (tmp_path / "c.csv").exists()
+
+
+def test_kinds_option_settles_an_ambiguous_column(tmp_path, capsys):
+    src, frame = _text_numbers_csv(tmp_path)
+    out = tmp_path / "c.csv"
+    code = main(["clean", str(src), "--kinds", "code=categorical", "--out", str(out), "-q"])
+    assert code == 0
+    clean = pd.read_csv(out, dtype={"code": str})
+    assert clean["code"].tolist() == frame["code"].tolist()  # kept as text, values untouched
+    out = tmp_path / "c2.csv"
+    code = main(["clean", str(src), "--kinds", "code=continuous", "--out", str(out), "-q"])
+    assert code == 0
+    clean = pd.read_csv(out)
+    assert pd.api.types.is_float_dtype(clean["code"])
+    assert clean["code"].isna().sum() == 0  # the codes became missing, then were filled
+
+
+@pytest.mark.parametrize(
+    "kinds, needles",
+    [
+        ("Amount=money", ["'money'", "continuous", "categorical"]),
+        ("Wealth=continuous", ["'Wealth'", "Amount"]),
+        ("Amount", ["--kinds", "column=value"]),
+        ("Status=categorical", ["--target"]),
+        ("Amount=continuous,Amount=integer", ["twice"]),
+    ],
+)
+def test_bad_kinds(data_csv, tmp_path, capsys, kinds, needles):
+    out = tmp_path / "m.sksynth"
+    code = main(["fit", str(data_csv), "--target", "Status", "--kinds", kinds,
+                 "--out", str(out), *TINY])  # fmt: skip
+    assert code == 2
+    _one_error_line(capsys, *needles)
+    assert not out.exists()
+
+
+def test_fit_passes_kinds_to_the_encoder(data_csv, tmp_path):
+    model = tmp_path / "vae.sksynth"
+    code = main(["fit", str(data_csv), "--model", "vae", "--kinds", "Time=categorical",
+                 "--out", str(model), *TINY])  # fmt: skip
+    assert code == 0
+    sampler = load_model(model)["sampler"]
+    assert sampler.encoder_params["column_kinds"] == {"Time": "categorical"}
+
+
+# ------------------------------------------------------------------------- thousands
+def test_clean_parses_thousands_separators(tmp_path, capsys):
+    frame = pd.DataFrame(
+        {
+            "income": ["1,200", "950", "?", "12,345.5", "-3,000", "700"],
+            "city": ["Lyon", "1,000", "Nice", "Metz", "Lille", "Paris"],
+            "churn": ["yes", "no", "yes", "no", "yes", "no"],
+        }
+    )
+    src = tmp_path / "money.csv"
+    frame.to_csv(src, index=False)
+    out = tmp_path / "clean.csv"
+    code = main(["clean", str(src), "--target", "churn", "--no-clip", "--impute", "none",
+                 "--out", str(out), "-q"])  # fmt: skip
+    assert code == 0
+    clean = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    assert clean["income"].tolist()[:2] == [1200.0, 950.0]
+    assert np.isnan(clean["income"][2])
+    assert clean["income"].tolist()[3:] == [12345.5, -3000.0, 700.0]
+    assert clean["city"].tolist() == frame["city"].tolist()  # a text column stays as it was
+    printed = capsys.readouterr().out
+    assert "income: 3 value(s) with separators" in printed
+    assert "city" not in printed
+
+
+def test_thousands_none_leaves_separated_numbers_as_text(tmp_path):
+    src = tmp_path / "money.csv"
+    pd.DataFrame({"income": ["1,200", "2,950", "3,100"], "n": [1, 2, 3]}).to_csv(src, index=False)
+    out = tmp_path / "clean.csv"
+    assert main(["clean", str(src), "--thousands", "none", "--out", str(out), "-q"]) == 0
+    assert pd.read_csv(out)["income"].tolist() == ["1,200", "2,950", "3,100"]
+
+
+def test_clean_prints_every_change_per_column(tmp_path, capsys):
+    frame = pd.DataFrame({"age": [30.0, np.nan, 41.0, 35.0, np.nan, 28.0], "job": list("abcdef")})
+    src = tmp_path / "t.csv"
+    frame.to_csv(src, index=False)
+    assert main(["clean", str(src), "--out", str(tmp_path / "c.csv"), "-q"]) == 0
+    printed = capsys.readouterr().out
+    assert "age: 2 missing value(s) filled" in printed
+    assert "job:" not in printed
+
+
+# ------------------------------------------------------------------------- outputs checked first
+@pytest.mark.parametrize(
+    "argv, needles",
+    [
+        (["sample", "{model}", "--n", "5", "--out", "{tmp}/synth.txt"], ["synth.txt", ".csv"]),
+        (["sample", "{model}", "--n", "5", "--out", "{tmp}/synth.csv.gz"], ["compressed"]),
+        (["fit", "{data}", "--out", "{tmp}"], ["folder"]),
+        (["assess", "{data}", "--out", "{tmp}/report.pdf"], ["report.pdf", ".html"]),
+        (["evaluate", "{data}", "{data}", "--out", "{tmp}/r.csv"], ["r.csv", ".html"]),
+        (["clean", "{data}", "--out", "{tmp}/clean.json"], ["clean.json", ".parquet"]),
+    ],
+)
+def test_bad_output_fails_before_any_work(cgan_model, data_csv, tmp_path, capsys, argv, needles):
+    argv = [a.format(model=cgan_model, data=data_csv, tmp=tmp_path) for a in argv]
+    assert main(argv) == 2  # no -q: a progress message would show on standard error
+    _one_error_line(capsys, *needles)
+    assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------- damaged model file
+def test_truncated_model_file_is_reported_as_damaged(cgan_model, tmp_path, capsys):
+    data = cgan_model.read_bytes()
+    cut = tmp_path / "cut.sksynth"
+    cut.write_bytes(data[: len(data) // 2])
+    code = main(["sample", str(cut), "--n", "5", "--out", str(tmp_path / "s.csv"), "-q"])
+    assert code == 2
+    line = _one_error_line(capsys, "cut.sksynth", "damaged or incomplete", "sksynth fit")
+    assert "joblib" not in line and "pickle" not in line
+
+
+def test_help_says_model_files_are_not_pickles(capsys):
+    assert main(["--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "not pickles" in out and "runs no code" in out
+
+
+@pytest.mark.parametrize("command", ["assess", "evaluate"])
+def test_assess_and_evaluate_check_kinds(data_csv, tmp_path, capsys, command):
+    tables = [str(data_csv)] * (2 if command == "evaluate" else 1)
+    code = main([command, *tables, "--kinds", "Time=categorical,Wealth=integer", "-q"])
+    assert code == 2
+    _one_error_line(capsys, "'Wealth'", "Amount")
+
+
+def test_assess_uses_kinds(data_csv, capsys):
+    code = main(["assess", str(data_csv), "--label-issues", "no", "-q"])
+    assert code == 0
+    default = capsys.readouterr().out
+    code = main(["assess", str(data_csv), "--label-issues", "no", "--kinds", "Time=categorical",
+                 "-q"])  # fmt: skip
+    assert code == 0
+    forced = capsys.readouterr().out
+
+    def time_row(printed):
+        return next(line.split() for line in printed.splitlines() if line.startswith("Time "))
+
+    assert time_row(default)[1] == "integer"
+    assert time_row(forced)[1] == "categorical"

@@ -10,8 +10,10 @@
 - :class:`ConditionLayout`: the conditional vector and training-by-sampling.
 """
 
+from ._activations import SpanActivation, gumbel_softmax
 from ._callbacks import DivergenceGuard, LossProgressBar
 from ._conditions import ConditionLayout
+from ._gan_net import GANNet
 from ._iterators import TensorBatchIterator, TrainingData
 from ._losses import (
     bce_critic_loss,
@@ -24,15 +26,8 @@ from ._losses import (
     wasserstein_critic_loss,
     wasserstein_generator_loss,
 )
-from ._modules import (
-    Critic,
-    Generator,
-    SpanActivation,
-    TabularVAE,
-    dropout_mask,
-    gumbel_softmax,
-)
-from ._nets import GANNet, VAENet
+from ._networks import Critic, Generator, TabularVAE, dropout_mask
+from ._vae_net import VAENet
 
 __all__ = [
     "GANNet",

@@ -26,7 +26,7 @@ import weakref
 import torch
 from torch.autograd.function import once_differentiable
 
-from ._modules import _PAD_LOGIT
+from ._activations import _PAD_LOGIT
 
 __all__ = ["fused_vae_loss", "fused_reparametrize_kl", "fused_gumbel_head", "sample_head"]
 

@@ -33,7 +33,7 @@ from ._losses import (
     vae_reconstruction_loss,
     wasserstein_critic_loss,
 )
-from ._modules import dropout_mask
+from ._networks import dropout_mask
 
 __all__ = [
     "DPGradientStep",

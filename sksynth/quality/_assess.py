@@ -8,9 +8,14 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.multiclass import type_of_target
 
-from ..utils import as_generator, check_dataframe, infer_column_kinds
+from ..utils import (
+    as_generator,
+    check_dataframe,
+    infer_column_kinds,
+    is_classification,
+    split_target,
+)
 from ._label_issues import LABEL_ISSUE_COLUMNS, find_label_issues
 from ._near_duplicates import find_near_duplicates, near_duplicate_matrix
 from ._report import QualityReport, QualityWarning, severity_order
@@ -46,18 +51,6 @@ def _check_params(label_issues, cv, iqr_factor, near_duplicate_tol, id_threshold
         raise ValueError(
             f"max_rows_label_issues must be None or an integer >= 10; got {max_rows!r}."
         )
-
-
-def _split_target(frame: pd.DataFrame, y):
-    """Accept ``y`` as a column name of ``X`` as well as an array of labels."""
-    if isinstance(y, str):
-        if y not in frame.columns:
-            raise ValueError(
-                f"y={y!r} is a string but not a column of X; pass the labels or one of "
-                f"{list(frame.columns)}."
-            )
-        return frame.drop(columns=y), frame[y], y
-    return frame, y, None
 
 
 def _check_target(y, frame: pd.DataFrame, name) -> pd.Series:
@@ -299,16 +292,6 @@ def _class_balance(y: pd.Series) -> tuple[pd.DataFrame, float]:
     balance = pd.DataFrame({"count": counts, "share": counts / counts.sum()})
     balance.index.name = y.name
     return balance, float(counts.max() / counts.min())
-
-
-def _is_classification(y: pd.Series) -> bool:
-    if isinstance(y.dtype, pd.CategoricalDtype) or y.dtype == bool:
-        return True
-    try:
-        kind = type_of_target(y.to_numpy())
-    except ValueError:
-        return False
-    return kind in ("binary", "multiclass")
 
 
 # ----------------------------------------------------------------- warnings
@@ -604,7 +587,7 @@ def assess(
     timings, notes = {}, []
     start = time.perf_counter()
     frame = check_dataframe(X)
-    frame, y, target = _split_target(frame, y)
+    frame, y, target = split_target(frame, y)
     if y is not None:
         if target is None:
             target = y.name if isinstance(y, pd.Series) and y.name is not None else "y"
@@ -650,7 +633,7 @@ def assess(
 
     class_balance, ratio, classification = None, np.nan, False
     if y is not None:
-        classification = _is_classification(y)
+        classification = is_classification(y)
         if classification:
             class_balance, ratio = _class_balance(y)
         else:

@@ -4,6 +4,7 @@ from ._discovery import all_estimators
 from ._docstrings import fill_doc
 from ._io import atomic_write, figure_to_html, render_html_report
 from ._kinds import KINDS, infer_column_kind, infer_column_kinds
+from ._target import is_classification, split_target
 from ._validation import as_generator, check_dataframe, check_no_inf, check_same_columns
 
 __all__ = [
@@ -19,4 +20,6 @@ __all__ = [
     "fill_doc",
     "infer_column_kind",
     "infer_column_kinds",
+    "is_classification",
+    "split_target",
 ]

@@ -60,7 +60,7 @@ def all_estimators(type_filter=None):
     found = {}
     for info in pkgutil.walk_packages(sksynth.__path__, prefix="sksynth."):
         parts = info.name.split(".")
-        if "tests" in parts or parts[-1] in {"__main__", "demo", "cli"}:
+        if "tests" in parts or parts[1] in {"__main__", "demo", "cli"}:
             continue
         module = import_module(info.name)
         for name, cls in inspect.getmembers(module, inspect.isclass):

@@ -22,7 +22,7 @@ from sksynth.nn import (
     wasserstein_critic_loss,
     wasserstein_generator_loss,
 )
-from sksynth.nn._modules import _BLOCK_COST
+from sksynth.nn._activations import _BLOCK_COST
 
 
 def span(start, stop, activation, column="c", kind=None, categories=()):
@@ -324,7 +324,7 @@ def test_condition_loss_targets_the_conditioned_span_slot():
 
 @pytest.mark.parametrize("size", [2, 5, 16, 17, 40])
 def test_span_softmax_and_log_softmax_match_torch_values_and_gradients(size):
-    from sksynth.nn._modules import span_log_softmax, span_softmax
+    from sksynth.nn._activations import span_log_softmax, span_softmax
 
     x = torch.randn(7, 3, size, dtype=torch.float64, generator=torch.Generator().manual_seed(size))
     x = (x * 30).requires_grad_(True)  # large logits: the max must be subtracted
@@ -340,7 +340,7 @@ def test_span_softmax_and_log_softmax_match_torch_values_and_gradients(size):
 def test_span_softmax_works_under_vmap_and_grad():
     from torch.func import grad, vmap
 
-    from sksynth.nn._modules import span_log_softmax
+    from sksynth.nn._activations import span_log_softmax
 
     x = torch.randn(4, 2, 3, generator=torch.Generator().manual_seed(0))
     per_row = vmap(grad(lambda row: span_log_softmax(row)[:, 0].sum()))(x)

@@ -152,7 +152,7 @@ def test_nets_pickle_and_reload_with_the_same_samples():
 
 @pytest.mark.parametrize("interval", [1, 3])
 def test_gradient_penalty_every_gp_interval_critic_steps_with_scaled_weight(interval, monkeypatch):
-    import sksynth.nn._nets as nets
+    import sksynth.nn._gan_net as nets
 
     calls = []
     original = nets.gradient_penalty
