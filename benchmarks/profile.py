@@ -84,7 +84,7 @@ def instrumented():
     import torch
     from skorch import NeuralNet
 
-    from sksynth.base import BaseGenerativeSampler
+    from sksynth.generators import BaseGenerativeSampler
     from sksynth.encoding import TabularEncoder
     from sksynth.nn import Critic, GANNet, Generator, SpanActivation, TensorBatchIterator
 

@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from skorch.callbacks import EarlyStopping
 
-from sksynth.base import BaseGenerativeSampler
+from sksynth.generators import BaseGenerativeSampler
 from sksynth.generators import (
     ConditionalGANSampler,
     ConditionalVAESampler,
