@@ -29,10 +29,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
-from skorch.history import History
 
 from ..encoding import TabularEncoder
-from ..io import ModelFileError, load_sampler, save_sampler
+from ..io import load_sampler, save_sampler
 from ..io._chunked import iter_sample_chunks, write_samples
 from ..metrics import fidelity_score
 from ..nn import LossProgressBar
@@ -50,11 +49,11 @@ from ._checks import (
     output_y,
     remember_container,
     remember_y,
-    resolve_device,
     to_container,
 )
 from ._docs import SHARED_ENTRIES
 from ._dp import DP_ATTRIBUTES, NoPrivacy, PrivateFit
+from ._model_state import get_model_state, set_model_state
 from ._models import (
     check_conditions,
     check_sample_labels,
@@ -66,9 +65,6 @@ from ._models import (
 )
 
 __all__ = ["BaseGenerativeSampler"]
-
-# kept out of a model file's generic state: the nets are stored as weights
-_NET_ATTRIBUTES = ("net_", "nets_", "history_")
 
 
 @fill_doc(SHARED_ENTRIES)
@@ -725,99 +721,17 @@ class BaseGenerativeSampler(BaseOverSampler):
     def _get_model_state(self):
         """Everything a model file stores, as plain objects (the hook of :mod:`sksynth.io`).
 
-        Returns
-        -------
-        model : dict
-            ``params`` (``get_params(deep=False)``), ``state`` (the other
-            attributes but the nets), ``layout`` (``"single"`` or
-            ``"per_class"``) and ``nets``: for each net its ``label``, the
-            ``spans`` and ``seed`` it was built with, whether it is
-            conditioned on ``condition_`` (``with_condition``), its
-            ``history`` (list of dicts) and the state dicts of its
-            ``modules`` and ``optimizers``.
+        See :func:`sksynth.generators._model_state.get_model_state`.
         """
         check_is_fitted(self, "encoder_")
-        params = self.get_params(deep=False)
-        state = {
-            name: value
-            for name, value in vars(self).items()
-            if name not in params and name not in _NET_ATTRIBUTES
-        }
-        if hasattr(self, "nets_"):
-            layout, nets = "per_class", [(label, net, False) for label, net in self.nets_.items()]
-        else:
-            layout, nets = "single", [(None, self.net_, True)]
-        records = [
-            {
-                "label": label,
-                "spans": list(net.module__output_spans),
-                "with_condition": with_condition,
-                "seed": net.random_state,
-                "history": [dict(row) for row in net.history],
-                "modules": {n: getattr(net, n + "_").state_dict() for n in net._modules},
-                "optimizers": {n: getattr(net, n + "_").state_dict() for n in net._optimizers},
-            }
-            for label, net, with_condition in nets
-        ]
-        return {"params": params, "state": state, "layout": layout, "nets": records}
+        return get_model_state(self)
 
     def _set_model_state(self, state, layout, nets, *, device=None):
         """Restore what :meth:`_get_model_state` gave, on a sampler built from its params.
 
-        Parameters
-        ----------
-        state : dict
-            The fitted attributes.
-        layout : {"single", "per_class"}
-            Whether ``nets`` is one net or one per class.
-        nets : list of dict
-            As in :meth:`_get_model_state`.
-        device : str, default=None
-            Torch device; ``None``: the training device when this machine
-            has it, else ``"cpu"``.
-
-        Returns
-        -------
-        self : object
-
-        Raises
-        ------
-        ModelFileError
-            If stored weights do not fit the rebuilt nets.
+        See :func:`sksynth.generators._model_state.set_model_state`.
         """
-        self.__dict__.update(state)
-        target = resolve_device(self.device, device)
-        if target != str(self.device) or device is not None:
-            self.device = target
-        self._device = target
-        built = {}
-        for record in nets:
-            condition = getattr(self, "condition_", None) if record["with_condition"] else None
-            net = self._make_net(record["spans"], condition, self._net_params(record["seed"]))
-            net.initialize()
-            for name, weights in record["modules"].items():
-                try:
-                    getattr(net, name + "_").load_state_dict(weights)
-                except (RuntimeError, KeyError, TypeError) as exc:
-                    raise ModelFileError(
-                        f"the weights of {name!r} do not fit the rebuilt net ({exc})"
-                    ) from None
-            for name, optimizer_state in record["optimizers"].items():
-                optimizer = getattr(net, name + "_")
-                optimizer.load_state_dict(optimizer_state)
-                for values in optimizer.state.values():  # Adam's moments: move them
-                    for key, value in values.items():
-                        if isinstance(value, torch.Tensor) and key != "step":
-                            values[key] = value.to(target)
-            net.history = History(record["history"])
-            built[record["label"]] = net
-        if layout == "per_class":
-            self.nets_ = built
-            self.history_ = {label: net.history for label, net in built.items()}
-        else:
-            self.net_ = built[None]
-            self.history_ = self.net_.history
-        return self
+        return set_model_state(self, state, layout, nets, device=device)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -34,11 +34,10 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-import sklearn
 import torch
 
-from .. import __version__
 from ..utils import atomic_write
+from ..utils._versions import library_versions
 from ._registry import class_key, default_trusted_types, registered_samplers
 from ._state import StateReader, StateWriter, UntrustedClassError
 
@@ -143,15 +142,6 @@ def _net_members(nets, writer):
     return records, members
 
 
-def _versions():
-    return {
-        "sksynth": __version__,
-        "torch": torch.__version__,
-        "numpy": np.__version__,
-        "scikit-learn": sklearn.__version__,
-    }
-
-
 def save_sampler(sampler, path, *, metadata=None, trusted_types=None):
     """Save a fitted generator to a safe model file (loads without running code).
 
@@ -232,7 +222,7 @@ def save_sampler(sampler, path, *, metadata=None, trusted_types=None):
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "class": class_key(type(sampler)),
-        "versions": _versions(),
+        "versions": {**library_versions(), "torch": torch.__version__},
         "dropped_params": dropped,
         "files": {
             name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
