@@ -84,8 +84,8 @@ def instrumented():
     import torch
     from skorch import NeuralNet
 
-    from sksynth.base import BaseGenerativeSampler
     from sksynth.encoding import TabularEncoder
+    from sksynth.generators import BaseGenerativeSampler
     from sksynth.nn import Critic, GANNet, Generator, SpanActivation, TensorBatchIterator
 
     phases = _Phases()

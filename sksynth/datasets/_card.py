@@ -7,7 +7,6 @@ import hashlib
 import json
 import math
 import numbers
-import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..utils import atomic_write, infer_column_kinds
+from ..utils._versions import library_versions
 
 __all__ = ["DatasetCard", "fingerprint", "make_card"]
 
@@ -259,20 +259,6 @@ def _schema(df: pd.DataFrame, kinds: dict) -> list:
         }
         schema.append(entry)
     return schema
-
-
-def _versions() -> dict:
-    import sklearn
-
-    from .. import __version__
-
-    return {
-        "sksynth": __version__,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "scikit-learn": sklearn.__version__,
-    }
 
 
 @dataclasses.dataclass(repr=False)
@@ -534,6 +520,6 @@ def make_card(
         fingerprint=fingerprint(df),
         fingerprint_unordered=fingerprint(df, ignore_row_order=True),
         steps=_describe_steps(steps),
-        versions=_versions(),
+        versions=library_versions(),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
     )

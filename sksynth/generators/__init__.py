@@ -2,10 +2,18 @@
 
 Each sampler over-samples with ``fit_resample(X, y)`` (usable in an imblearn
 ``Pipeline``) and synthesises whole tables with ``fit(X, y=None)`` then
-``sample(n_samples)``.
+``sample(n_samples)``. :class:`BaseGenerativeSampler` is the template they
+share and the class to extend for a new generator.
 """
 
+from ._base import BaseGenerativeSampler
 from ._gan import ConditionalGANSampler, GANSampler
 from ._vae import ConditionalVAESampler, VAESampler
 
-__all__ = ["GANSampler", "VAESampler", "ConditionalGANSampler", "ConditionalVAESampler"]
+__all__ = [
+    "BaseGenerativeSampler",
+    "GANSampler",
+    "VAESampler",
+    "ConditionalGANSampler",
+    "ConditionalVAESampler",
+]

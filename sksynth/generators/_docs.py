@@ -1,4 +1,9 @@
-"""Numpydoc entries shared by the generators' docstrings (see ``fill_doc``)."""
+"""Numpydoc entries shared by the generators' docstrings (see ``fill_doc``).
+
+Each entry says what a parameter does and when to change it; the reasons
+behind a default and the measurements live in the user guide
+(``docs/user_guide``) and on the benchmark page.
+"""
 
 SHARED_ENTRIES = {
     'sampling_strategy': (
@@ -23,10 +28,14 @@ SHARED_ENTRIES = {
     ),
     'device': (
         'device : str, default="cpu"\n'
-        '    Torch device: ``"cpu"``, ``"cuda"`` or ``"cuda:N"`` (a CUDA GPU; checked on\n'
-        '    an NVIDIA H200, where the same seed gave the same rows in our tests), or ``"mps"``\n'
-        '    (Apple silicon; accepted, not tested by us). A model trained on a GPU\n'
-        '    pickles, saves and samples on a machine without one.'
+        '    Torch device: ``"cpu"``, ``"cuda"`` or ``"cuda:N"`` (a CUDA GPU), or ``"mps"``\n'
+        '    (Apple silicon). A model trained on a GPU pickles, saves and samples on a\n'
+        '    machine without one.'
+    ),
+    'callbacks': (
+        'callbacks : dict or list, default=None\n'
+        '    Extra skorch callbacks (``{name: callback}`` or a list). Nets train\n'
+        '    without a validation split: monitor ``"train_loss"``.'
     ),
     'verbose': (
         'verbose : int, default=0\n'
@@ -52,19 +61,102 @@ SHARED_ENTRIES = {
         '    "budget_share": 0.1}``. Undeclared ranges and category lists are\n'
         '    estimated privately with ``budget_share`` of the budget.'
     ),
+    'gan_batch_size': (
+        'batch_size : int, default=500\n'
+        '    Rows per batch (rounded down to a multiple of ``pac``, at least one\n'
+        '    pack). Smaller batches give more updates per epoch on small tables.'
+    ),
+    'gan_lr': (
+        'lr : float, default=2e-4\n'
+        '    Adam learning rate of the generator and the critic. Lower it if the\n'
+        '    losses diverge or oscillate (:doc:`/user_guide/gan`).'
+    ),
+    'gan_latent_dim': (
+        'latent_dim : int, default=128\n'
+        '    Size of the noise vector.'
+    ),
+    'gan_hidden_dims': (
+        'hidden_dims : tuple of int, default=(256, 256)\n'
+        '    Widths of the generator\'s residual blocks (and of the critic\'s layers\n'
+        '    when ``critic_dims`` is None). Wider layers fit larger tables.'
+    ),
+    'critic_dims': (
+        'critic_dims : tuple of int, default=None\n'
+        '    Widths of the critic\'s layers; None: the same as ``hidden_dims``.'
+    ),
     'critic_row_dim': (
-        'critic_row_dim : int, default=None\n'
+        'critic_row_dim : int or None, default=None\n'
         '    Width of a layer the critic applies to every row, with the same\n'
         '    weights, before packing ``pac`` rows together; ``None``: rows are\n'
         '    packed as they are (PacGAN, as in CTGAN). Used only when the critic\n'
-        '    packs rows (``pac > 1`` and ``dp=False``). It lets the critic learn\n'
-        '    how a row relates to its own condition once for all positions,\n'
-        '    which a packed first layer learns once per position.'
+        '    packs rows (``pac > 1`` and ``dp=False``). It helps the critic judge\n'
+        '    how each row relates to its own condition (:doc:`/user_guide/conditional`).'
     ),
     'critic_dropout': (
         'critic_dropout : float, default=0.5\n'
-        '    Dropout rate of the critic\'s hidden layers during training (CTGAN\'s\n'
-        '    discriminator uses 0.5).'
+        '    Dropout rate of the critic\'s hidden layers during training. Lower it\n'
+        '    when packs make the critic\'s batches small (:doc:`/user_guide/conditional`).'
+    ),
+    'pac': (
+        'pac : int, default=10\n'
+        '    Rows the critic judges together (PacGAN), against mode collapse.\n'
+        '    Ignored (taken as 1) with ``dp=True``: a pack would put several real\n'
+        '    rows into one clipped gradient.'
+    ),
+    'gp_weight': (
+        'gp_weight : float, default=10.0\n'
+        '    Weight of the gradient penalty (``loss="wgan-gp"``).'
+    ),
+    'gan_dp': (
+        'dp : bool, default=False\n'
+        '    Train with differential privacy (needs the ``privacy`` extra: Opacus):\n'
+        '    DP-SGD with Poisson sampling on the critic (the only part that sees\n'
+        '    real rows; the generator learns from the critic alone), an encoder\n'
+        '    fitted on public or DP statistics only, noisy counts\n'
+        '    (:doc:`/user_guide/privacy`).'
+    ),
+    'vae_batch_size': (
+        'batch_size : int, default=500\n'
+        '    Rows per batch.'
+    ),
+    'vae_lr': (
+        'lr : float, default=1e-3\n'
+        '    Adam learning rate.'
+    ),
+    'vae_latent_dim': (
+        'latent_dim : int, default=32\n'
+        '    Size of the latent code; raise it for wide tables with many\n'
+        '    dependent columns (:doc:`/user_guide/vae`).'
+    ),
+    'vae_hidden_dims': (
+        'hidden_dims : tuple of int, default=(128, 128)\n'
+        '    Widths of the VAE\'s decoder (mirrored: the last is next to the\n'
+        '    output), and of its encoder when ``encoder_dims`` is None.'
+    ),
+    'vae_dp': (
+        'dp : bool, default=False\n'
+        '    Train with differential privacy (needs the ``privacy`` extra: Opacus):\n'
+        '    DP-SGD with Poisson sampling on the whole VAE, an encoder fitted on\n'
+        '    public or DP statistics only, noisy counts (:doc:`/user_guide/privacy`).'
+    ),
+    'condition_columns': (
+        'condition_columns : "all", list of str or None, default="all"\n'
+        '    Discrete columns that can be conditioned on (``"all"``: every column\n'
+        '    the encoder makes discrete; ``None``: the label only).'
+    ),
+    'net_': (
+        'net_ : skorch net\n'
+        '    The trained net, when fitted without ``y`` (conditional samplers:\n'
+        '    always).'
+    ),
+    'nets_': (
+        'nets_ : dict of label to skorch net\n'
+        '    One trained net per class, when fitted with ``y`` (``fit_resample``:\n'
+        '    the classes it over-samples). Unconditional samplers only.'
+    ),
+    'history_': (
+        'history_ : skorch History or dict of them\n'
+        '    The training history (per class with ``nets_``).'
     ),
     'critic_steps': (
         'critic_steps : int, default=1\n'

@@ -19,6 +19,11 @@ The budget is split by sequential composition: a share ``budget_share``
 (default 10%) of ``target_epsilon`` (and of ``target_delta``) goes to the
 statistics, split evenly among those estimated; the rest goes to DP-SGD. When
 everything is declared, DP-SGD gets the whole budget.
+
+The sampler chooses its strategy once per fit: :class:`PrivateFit` under
+``dp=True`` (it holds the budget plan and the noise of that fit), else
+:class:`NoPrivacy`; both answer the same few questions (how to fit the
+encoder, what the nets need, which counts may leave ``fit``, what was spent).
 """
 
 from __future__ import annotations
@@ -32,8 +37,16 @@ from sklearn.utils._param_validation import Interval
 
 from ..encoding._columns import numbers_to_dtype, numeric_values
 from ..exceptions import DataQualityWarning
+from ..nn._privacy import check_opacus
 
-__all__ = ["DPSamplerMixin", "DP_CONSTRAINTS", "DP_DOC"]
+__all__ = [
+    "DP_ATTRIBUTES",
+    "DP_CONSTRAINTS",
+    "NoPrivacy",
+    "PrivateFit",
+    "dp_bounds",
+    "dp_categories",
+]
 
 DP_CONSTRAINTS = {
     "dp": ["boolean"],
@@ -43,23 +56,8 @@ DP_CONSTRAINTS = {
     "dp_metadata": [dict, None],
 }
 
-DP_DOC = """dp : bool, default=False
-        Train with differential privacy (needs the ``privacy`` extra: Opacus):
-        DP-SGD with Poisson sampling on {what}, an encoder fitted on public
-        or DP statistics only, noisy counts. See the user guide's privacy page.
-    target_epsilon : float, default=3.0
-        Privacy budget epsilon of the whole fit (``dp=True``); the spent value
-        is ``epsilon_``.
-    target_delta : float, default=None
-        Privacy budget delta (``dp=True``); ``None``: ``1 / n_samples``.
-    max_grad_norm : float, default=1.0
-        Clipping bound of each row's gradient under DP-SGD.
-    dp_metadata : dict, default=None
-        Public metadata used instead of spending budget (``dp=True``):
-        ``{{"bounds": {{column: (low, high)}}, "categories": {{column: [levels]}},
-        "budget_share": 0.1}}``. Undeclared ranges and category lists are
-        estimated privately with ``budget_share`` of the budget."""
-
+#: Fitted attributes that report the privacy spent (``dp=True`` only).
+DP_ATTRIBUTES = ("epsilon_", "delta_", "dp_accounting_")
 _METADATA_KEYS = {"bounds", "categories", "budget_share"}
 _PUBLIC_ROWS = 1000
 _DISCRETE = {"categorical", "boolean"}
@@ -194,111 +192,119 @@ def _spread(levels, weights, n_rows):
     return np.repeat(array, repeats)
 
 
-class DPSamplerMixin:
-    """What the four samplers share under ``dp=True`` (mixed in before the base class)."""
+class NoPrivacy:
+    """The fit strategy of ``dp=False``: every hook lets its input through."""
 
-    # ------------------------------------------------------------ validation
-    def _check_dp_metadata(self, frame):
-        metadata = dict(self.dp_metadata or {})
-        unknown = set(metadata) - _METADATA_KEYS
-        if unknown:
-            raise ValueError(
-                f"dp_metadata has unknown key(s) {sorted(unknown)}; valid keys are "
-                f"{sorted(_METADATA_KEYS)}."
-            )
-        share = metadata.get("budget_share", 0.1)
-        if not isinstance(share, numbers.Real) or not 0 < share < 1:
-            raise ValueError(
-                f"dp_metadata['budget_share'] must be a number in (0, 1); got {share!r}."
-            )
-        columns = list(frame.columns)
-        bounds = dict(metadata.get("bounds") or {})
-        categories = dict(metadata.get("categories") or {})
-        for key, declared in (("bounds", bounds), ("categories", categories)):
-            missing = [c for c in declared if c not in columns]
-            if missing:
-                raise ValueError(
-                    f"dp_metadata[{key!r}] names column(s) {missing} that are not in X; the "
-                    f"columns are {columns}."
-                )
-        for column, pair in bounds.items():
-            try:
-                low, high = pair
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"dp_metadata['bounds'][{column!r}] must be a pair (low, high); got {pair!r}."
-                ) from None
-            if not low < high:
-                raise ValueError(
-                    f"dp_metadata['bounds'][{column!r}] needs low < high; got {pair!r}."
-                )
-        for column, levels in categories.items():
-            if isinstance(levels, str) or len(list(levels)) == 0:
-                raise ValueError(
-                    f"dp_metadata['categories'][{column!r}] must be a non-empty list of "
-                    f"levels; got {levels!r}."
-                )
-        return bounds, categories, float(share)
+    def training_sampling(self, default):
+        """How training draws rows: the sampler's ``default``."""
+        return default
 
-    # --------------------------------------------------------------- budget
-    def _plan_budget(self, frame, y):
-        """Split ``target_epsilon``/``target_delta`` between statistics and DP-SGD."""
-        from ..nn._privacy import check_opacus
+    def fit_encoder(self, encoder, frame):
+        """Fit ``encoder`` on ``frame``; return the encoded rows."""
+        return encoder.fit(frame).transform(frame)
 
+    def encoder_params(self):
+        """Parameters that the strategy imposes on the table encoder."""
+        return {}
+
+    def net_params(self):
+        """Parameters that the strategy imposes on the nets."""
+        return {}
+
+    def release_layout(self, layout):
+        """Return the condition layout as it may leave ``fit``."""
+        return layout
+
+    def release_class_counts(self, counts):
+        """Return the class counts as they may leave ``fit``."""
+        return counts
+
+    def report(self, nets):
+        """Fitted attributes describing the privacy spent (none)."""
+        return {}
+
+
+class PrivateFit:
+    """The fit strategy of ``dp=True``: budget, public table, noisy counts, DP-SGD.
+
+    Created once per fit (it holds the budget plan and the noise generator
+    of that fit); the sampler asks it at each step what may leave ``fit``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The training table (private).
+    y : ndarray or None
+        The training labels (private).
+    conditional : bool
+        Whether the sampler keeps condition counts.
+    target_epsilon, target_delta, max_grad_norm, dp_metadata
+        The sampler's parameters of the same names.
+    column_kinds : dict, default=None
+        Column kinds declared in the encoder's parameters.
+    seed : int
+        Seed of the noise added to the statistics.
+    """
+
+    def __init__(
+        self,
+        frame,
+        y,
+        *,
+        conditional,
+        target_epsilon,
+        target_delta,
+        max_grad_norm,
+        dp_metadata,
+        column_kinds=None,
+        seed,
+    ):
         check_opacus()
-        bounds, categories, share = self._check_dp_metadata(frame)
-        overrides = dict((self.encoder_params or {}).get("column_kinds") or {})
-        kinds = {c: overrides.get(c, _dtype_kind(frame[c].dtype)) for c in frame.columns}
-        for column in categories:
-            if kinds[column] not in _DISCRETE | {"integer"}:
-                kinds[column] = "categorical"
-        estimated_numeric = [
-            c for c, k in kinds.items() if k not in _DISCRETE and c not in bounds
-            and c not in categories
-        ]
-        estimated_levels = [
-            c for c, k in kinds.items()
-            if k in _DISCRETE and c not in categories and not _public_levels(frame[c].dtype)
-        ]
-        counts_units = int(self._conditional or (y is not None and not self._conditional))
-        units = len(estimated_numeric) + len(estimated_levels) + counts_units
-        epsilon = float(self.target_epsilon)
-        delta = 1.0 / len(frame) if self.target_delta is None else float(self.target_delta)
-        stats_epsilon = share * epsilon if units else 0.0
-        stats_delta = share * delta if estimated_levels else 0.0
-        self._dp_plan = {
-            "kinds": kinds,
-            "bounds": bounds,
-            "categories": categories,
-            "numeric": estimated_numeric,
-            "levels": estimated_levels,
-            "unit_epsilon": stats_epsilon / units if units else 0.0,
-            "unit_delta": stats_delta / len(estimated_levels) if estimated_levels else 0.0,
-            "net_epsilon": epsilon - stats_epsilon,
-            "net_delta": delta - stats_delta,
-            "spent": {},
+        self.max_grad_norm = max_grad_norm
+        self._rng = np.random.default_rng(seed)
+        self._plan = _plan_budget(
+            frame,
+            y,
+            conditional=conditional,
+            target_epsilon=target_epsilon,
+            target_delta=target_delta,
+            dp_metadata=dp_metadata,
+            column_kinds=column_kinds,
+        )
+
+    def training_sampling(self, default):
+        """DP-SGD needs Poisson-sampled rows, each with its own condition."""
+        return "own"
+
+    def encoder_params(self):
+        """Return the column kinds read from the dtypes and the declarations only."""
+        return {"column_kinds": dict(self._plan["kinds"])}
+
+    def fit_encoder(self, encoder, frame):
+        """Fit ``encoder`` on a public stand-in of ``frame``; return the encoded rows."""
+        encoder.fit(self._public_table(frame))
+        with warnings.catch_warnings():
+            # levels dropped by the noisy histogram are expected: all-zero spans
+            warnings.simplefilter("ignore", DataQualityWarning)
+            return encoder.transform(frame)
+
+    def net_params(self):
+        """Return the DP-SGD share of the budget and the clipping bound."""
+        return {
+            "target_epsilon": self._plan["net_epsilon"],
+            "target_delta": self._plan["net_delta"],
+            "max_grad_norm": self.max_grad_norm,
         }
-        self._dp_rng = np.random.default_rng(self._named_seed("dp-statistics"))
-        estimated = estimated_numeric + estimated_levels
-        if estimated:
-            warnings.warn(
-                f"dp=True: the ranges or category lists of column(s) {estimated} are estimated "
-                f"from the data with epsilon {self._dp_plan['unit_epsilon']:.3g} each, which "
-                "can be far off on small tables or budgets. Declare them (at no privacy cost) "
-                "in dp_metadata={'bounds': {...}, 'categories': {...}}.",
-                DataQualityWarning,
-                stacklevel=4,
-            )
 
     def _spend(self, item, epsilon, delta=0.0):
-        self._dp_plan["spent"][item] = (float(epsilon), float(delta))
+        self._plan["spent"][item] = (float(epsilon), float(delta))
 
     # ---------------------------------------------------------- public table
     def _public_column(self, series, column):
-        plan = self._dp_plan
+        plan = self._plan
         kind = plan["kinds"][column]
         dtype = series.dtype
-        rng = self._dp_rng
+        rng = self._rng
         if column in plan["categories"]:
             levels = list(plan["categories"][column])
             values = _spread(levels, np.ones(len(levels)), _PUBLIC_ROWS)
@@ -338,19 +344,11 @@ class DPSamplerMixin:
                     )
                 low, high = found
             grid = np.linspace(low, high, _PUBLIC_ROWS)
-            return self._with_missing(
+            return _with_missing(
                 numbers_to_dtype(grid, np.zeros(len(grid), bool), dtype, kind != "continuous"),
                 dtype,
             )
-        return self._with_missing(pd.Series(values).astype(dtype), dtype)
-
-    @staticmethod
-    def _with_missing(series, dtype):
-        series = series.reset_index(drop=True)
-        if not _can_hold_missing(dtype):
-            return series
-        out = pd.concat([series, pd.Series([None], dtype=dtype)], ignore_index=True)
-        return out.astype(dtype)
+        return _with_missing(pd.Series(values).astype(dtype), dtype)
 
     def _public_table(self, frame):
         columns = {c: self._public_column(frame[c], c) for c in frame.columns}
@@ -361,37 +359,12 @@ class DPSamplerMixin:
             table[column] = series.iloc[take].reset_index(drop=True)
         return pd.DataFrame(table, columns=frame.columns)
 
-    # -------------------------------------------------------------- hooks
-    def _fit_encoder(self, frame):
-        if not self.dp:
-            return super()._fit_encoder(frame)
-        from ..encoding import TabularEncoder
-
-        params = dict(self.encoder_params or {})
-        params.setdefault("continuous", self.continuous)
-        params["column_kinds"] = dict(self._dp_plan["kinds"])
-        params["random_state"] = self._named_seed("encoder")
-        try:
-            encoder = TabularEncoder(**params)
-        except TypeError as exc:
-            raise ValueError(f"encoder_params holds an unknown parameter: {exc}") from None
-        self.encoder_ = encoder.fit(self._public_table(frame))
-        with warnings.catch_warnings():
-            # levels dropped by the noisy histogram are expected: all-zero spans
-            warnings.simplefilter("ignore", DataQualityWarning)
-            return self.encoder_.transform(frame)
-
-    def _condition_layout(self, spans, codes, always=None):
-        layout = super()._condition_layout(spans, codes, always=always)
-        if self.dp:
-            self._noise_layout(layout)
-        return layout
-
-    def _noise_layout(self, layout):
+    # ------------------------------------------------------------- counts
+    def release_layout(self, layout):
         """Replace the layout's counts by Laplace-noised ones (L1 sensitivity: one per column)."""
-        eps = self._dp_plan["unit_epsilon"]
+        eps = self._plan["unit_epsilon"]
         scale = len(layout.columns) / eps
-        rng = self._dp_rng
+        rng = self._rng
         if layout.joint_counts is not None:
             joint = layout.joint_counts + rng.laplace(scale=scale, size=layout.joint_counts.shape)
             layout.joint_counts = np.maximum(joint, 0.0)
@@ -411,58 +384,133 @@ class DPSamplerMixin:
             probs[j, :size] = block / block.sum()
         layout.log_frequency = layout.log_frequency.new_tensor(probs)
         self._spend("condition counts", eps)
+        return layout
 
-    def _fit_models(self, frame, y, classes_to_model=None):
-        if not self.dp:
-            for name in ("epsilon_", "delta_", "dp_accounting_"):
-                self.__dict__.pop(name, None)
-            return super()._fit_models(frame, y, classes_to_model)
-        self._plan_budget(frame, y)
-        super()._fit_models(frame, y, classes_to_model)
-        if y is not None and not self._conditional:
-            eps = self._dp_plan["unit_epsilon"]
-            noisy = self._class_counts + self._dp_rng.laplace(
-                scale=1.0 / eps, size=self._class_counts.shape
-            )
-            noisy = np.maximum(noisy, 0.0)
-            self._class_counts = noisy if noisy.sum() > 0 else np.ones_like(noisy)
-            self._spend("class counts", eps)
-        self._account()
-        del self._dp_rng
+    def release_class_counts(self, counts):
+        """Return Laplace-noised class counts (per-class samplers)."""
+        eps = self._plan["unit_epsilon"]
+        noisy = np.maximum(counts + self._rng.laplace(scale=1.0 / eps, size=counts.shape), 0.0)
+        self._spend("class counts", eps)
+        return noisy if noisy.sum() > 0 else np.ones_like(noisy)
 
-    def _account(self):
-        nets = [self.net_] if hasattr(self, "net_") and not hasattr(self, "nets_") else []
-        nets = nets or list(getattr(self, "nets_", {}).values())
-        spent = self._dp_plan["spent"]
+    # ---------------------------------------------------------- accounting
+    def report(self, nets):
+        """Return ``epsilon_``, ``delta_`` and ``dp_accounting_`` of the fit of ``nets``."""
+        spent = self._plan["spent"]
         stats_epsilon = sum(e for e, _ in spent.values())
         stats_delta = sum(d for _, d in spent.values())
         # per-class nets see disjoint rows: parallel composition (the largest counts)
         net_epsilon = max((net.epsilon_ for net in nets), default=0.0)
         net_delta = max((net.delta_ for net in nets), default=0.0)
-        self.epsilon_ = float(stats_epsilon + net_epsilon)
-        self.delta_ = float(stats_delta + net_delta)
-        self.dp_accounting_ = {
-            "network_epsilon": float(net_epsilon),
-            "network_delta": float(net_delta),
-            "noise_multiplier": float(max((n.noise_multiplier_ for n in nets), default=0.0)),
-            "sample_rate": float(max((n.sample_rate_ for n in nets), default=0.0)),
-            "statistics": {k: {"epsilon": e, "delta": d} for k, (e, d) in spent.items()},
-        }
-        del self._dp_plan
-
-    def _dp_net_params(self):
-        if not self.dp or not hasattr(self, "_dp_plan"):
-            return {}  # outside fit (e.g. a net rebuilt to load weights): ordinary net
         return {
-            "target_epsilon": self._dp_plan["net_epsilon"],
-            "target_delta": self._dp_plan["net_delta"],
-            "max_grad_norm": self.max_grad_norm,
+            "epsilon_": float(stats_epsilon + net_epsilon),
+            "delta_": float(stats_delta + net_delta),
+            "dp_accounting_": {
+                "network_epsilon": float(net_epsilon),
+                "network_delta": float(net_delta),
+                "noise_multiplier": float(max((n.noise_multiplier_ for n in nets), default=0.0)),
+                "sample_rate": float(max((n.sample_rate_ for n in nets), default=0.0)),
+                "statistics": {k: {"epsilon": e, "delta": d} for k, (e, d) in spent.items()},
+            },
         }
 
-    def _net_common_params(self, seed):
-        params = super()._net_common_params(seed)
-        params.update(self._dp_net_params())
-        return params
+
+def _check_dp_metadata(dp_metadata, frame):
+    metadata = dict(dp_metadata or {})
+    unknown = set(metadata) - _METADATA_KEYS
+    if unknown:
+        raise ValueError(
+            f"dp_metadata has unknown key(s) {sorted(unknown)}; valid keys are "
+            f"{sorted(_METADATA_KEYS)}."
+        )
+    share = metadata.get("budget_share", 0.1)
+    if not isinstance(share, numbers.Real) or not 0 < share < 1:
+        raise ValueError(
+            f"dp_metadata['budget_share'] must be a number in (0, 1); got {share!r}."
+        )
+    columns = list(frame.columns)
+    bounds = dict(metadata.get("bounds") or {})
+    categories = dict(metadata.get("categories") or {})
+    for key, declared in (("bounds", bounds), ("categories", categories)):
+        missing = [c for c in declared if c not in columns]
+        if missing:
+            raise ValueError(
+                f"dp_metadata[{key!r}] names column(s) {missing} that are not in X; the "
+                f"columns are {columns}."
+            )
+    for column, pair in bounds.items():
+        try:
+            low, high = pair
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"dp_metadata['bounds'][{column!r}] must be a pair (low, high); got {pair!r}."
+            ) from None
+        if not low < high:
+            raise ValueError(
+                f"dp_metadata['bounds'][{column!r}] needs low < high; got {pair!r}."
+            )
+    for column, levels in categories.items():
+        if isinstance(levels, str) or len(list(levels)) == 0:
+            raise ValueError(
+                f"dp_metadata['categories'][{column!r}] must be a non-empty list of "
+                f"levels; got {levels!r}."
+            )
+    return bounds, categories, float(share)
+
+
+def _plan_budget(
+    frame, y, *, conditional, target_epsilon, target_delta, dp_metadata, column_kinds
+):
+    """Split ``target_epsilon``/``target_delta`` between statistics and DP-SGD."""
+    bounds, categories, share = _check_dp_metadata(dp_metadata, frame)
+    overrides = dict(column_kinds or {})
+    kinds = {c: overrides.get(c, _dtype_kind(frame[c].dtype)) for c in frame.columns}
+    for column in categories:
+        if kinds[column] not in _DISCRETE | {"integer"}:
+            kinds[column] = "categorical"
+    estimated_numeric = [
+        c for c, k in kinds.items() if k not in _DISCRETE and c not in bounds
+        and c not in categories
+    ]
+    estimated_levels = [
+        c for c, k in kinds.items()
+        if k in _DISCRETE and c not in categories and not _public_levels(frame[c].dtype)
+    ]
+    counts_units = int(conditional or y is not None)
+    units = len(estimated_numeric) + len(estimated_levels) + counts_units
+    epsilon = float(target_epsilon)
+    delta = 1.0 / len(frame) if target_delta is None else float(target_delta)
+    stats_epsilon = share * epsilon if units else 0.0
+    stats_delta = share * delta if estimated_levels else 0.0
+    plan = {
+        "kinds": kinds,
+        "bounds": bounds,
+        "categories": categories,
+        "unit_epsilon": stats_epsilon / units if units else 0.0,
+        "unit_delta": stats_delta / len(estimated_levels) if estimated_levels else 0.0,
+        "net_epsilon": epsilon - stats_epsilon,
+        "net_delta": delta - stats_delta,
+        "spent": {},
+    }
+    estimated = estimated_numeric + estimated_levels
+    if estimated:
+        warnings.warn(
+            f"dp=True: the ranges or category lists of column(s) {estimated} are estimated "
+            f"from the data with epsilon {plan['unit_epsilon']:.3g} each, which "
+            "can be far off on small tables or budgets. Declare them (at no privacy cost) "
+            "in dp_metadata={'bounds': {...}, 'categories': {...}}.",
+            DataQualityWarning,
+            stacklevel=5,
+        )
+    return plan
+
+
+def _with_missing(series, dtype):
+    series = series.reset_index(drop=True)
+    if not _can_hold_missing(dtype):
+        return series
+    out = pd.concat([series, pd.Series([None], dtype=dtype)], ignore_index=True)
+    return out.astype(dtype)
 
 
 def _public_levels(dtype):

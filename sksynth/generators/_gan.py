@@ -6,11 +6,13 @@ import numbers
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..base import BaseGenerativeSampler, _check_widths_or
+from ..io._registry import register_sampler
 from ..nn import Critic, GANNet, Generator
 from ..utils import fill_doc
+from ._base import BaseGenerativeSampler
+from ._checks import check_widths_or
 from ._docs import SHARED_ENTRIES
-from ._dp import DP_CONSTRAINTS, DPSamplerMixin
+from ._dp import DP_CONSTRAINTS
 
 __all__ = ["GANSampler", "ConditionalGANSampler"]
 
@@ -28,8 +30,9 @@ _GAN_CONSTRAINTS = {
 }
 
 
+@register_sampler
 @fill_doc(SHARED_ENTRIES)
-class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
+class GANSampler(BaseGenerativeSampler):
     """Over-sample (or synthesise a table) with a tabular GAN trained by skorch.
 
     A :class:`~sksynth.encoding.TabularEncoder` turns the table into numbers
@@ -45,57 +48,35 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
     {sampling_strategy}
     {random_state}
     {epochs}
-    batch_size : int, default=500
-        Rows per batch (rounded down to a multiple of ``pac``, at least one
-        pack).
-    lr : float, default=2e-4
-        Adam learning rate of the generator and the critic.
-    latent_dim : int, default=128
-        Size of the noise vector.
-    hidden_dims : tuple of int, default=(256, 256)
-        Widths of the generator's residual blocks (and of the critic's layers
-        when ``critic_dims`` is None).
-    critic_dims : tuple of int, default=None
-        Widths of the critic's layers; None: the same as ``hidden_dims``.
+    {gan_batch_size}
+    {gan_lr}
+    {gan_latent_dim}
+    {gan_hidden_dims}
+    {critic_dims}
     {critic_row_dim}
     {critic_dropout}
     {loss}
-    pac : int, default=10
-        Rows the critic judges together (PacGAN), against mode collapse.
-        Ignored (taken as 1) with ``dp=True``: a pack would put several real
-        rows into one clipped gradient.
+    {pac}
     {critic_steps}
-    gp_weight : float, default=10.0
-        Weight of the gradient penalty (``loss="wgan-gp"``).
+    {gp_weight}
     {gp_interval}
-    dp : bool, default=False
-        Train with differential privacy (needs the ``privacy`` extra: Opacus):
-        DP-SGD with Poisson sampling on the critic (the only part that sees
-        real rows; the generator learns from the critic alone), an encoder
-        fitted on public or DP statistics only, noisy counts. See the user
-        guide's privacy page.
+    {gan_dp}
     {target_epsilon}
     {target_delta}
     {max_grad_norm}
     {dp_metadata}
     {continuous}
     {encoder_params}
-    callbacks : dict or list, default=None
-        Extra skorch callbacks; they monitor ``"train_loss"`` (the generator loss)
-        or ``"critic_loss"``.
+    {callbacks}
     {device}
     {verbose}
 
     Attributes
     ----------
     {encoder_}
-    net_ : GANNet
-        The trained net, when fitted without ``y``.
-    nets_ : dict of label to GANNet
-        One trained net per class, when fitted with ``y`` (``fit_resample``:
-        the classes it over-samples).
-    history_ : skorch History or dict of them
-        The training history (per class with ``nets_``).
+    {net_}
+    {nets_}
+    {history_}
     {classes_}
     {sampling_strategy_}
     {n_features_in_}
@@ -131,14 +112,6 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
     """
 
     _parameter_constraints: dict = dict(_GAN_CONSTRAINTS)
-
-    @property
-    def _training_sampling(self):
-        # DP-SGD needs Poisson-sampled rows, each with its own condition
-        return "own" if self.dp else "log-frequency"
-
-    # parameters added later, with the values that give the behaviour from before them
-    _former_params = {"critic_dims": None, "critic_row_dim": None, "critic_dropout": 0.5}
 
     def __init__(
         self,
@@ -199,13 +172,13 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
 
     def _check_params(self):
         super()._check_params()
-        self._critic_dims = _check_widths_or(self._hidden_dims, self.critic_dims, "critic_dims")
+        self._critic_dims = check_widths_or(self._hidden_dims, self.critic_dims, "critic_dims")
 
-    def _gan_params(self, spans, condition, seed):
+    def _make_net(self, spans, condition, params):
         cond_dim = 0 if condition is None else condition.cond_dim
         n_features = spans[-1].stop
         packs = 1 if self.dp else self.pac
-        params = self._net_common_params(seed)
+        params = dict(params)
         params.update(
             module=Generator,
             critic=Critic,
@@ -228,12 +201,12 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
             optimizer__weight_decay=1e-6,
             cond_index=None if condition is None else condition.encoded_index.tolist(),
         )
-        return params
+        if self._conditional:
+            params["condition_weight"] = self.condition_weight
+        return GANNet(**params)
 
-    def _make_net(self, spans, condition, seed):
-        return GANNet(**self._gan_params(spans, condition, seed))
 
-
+@register_sampler
 @fill_doc(SHARED_ENTRIES)
 class ConditionalGANSampler(GANSampler):
     """Over-sample (or synthesise a table) with a conditional tabular GAN (CTGAN-like).
@@ -253,70 +226,39 @@ class ConditionalGANSampler(GANSampler):
     {sampling_strategy}
     {random_state}
     {epochs}
-    batch_size : int, default=500
-        Rows per batch (rounded down to a multiple of ``pac``, at least one
-        pack).
-    lr : float, default=2e-4
-        Adam learning rate of the generator and the critic.
-    latent_dim : int, default=128
-        Size of the noise vector.
-    hidden_dims : tuple of int, default=(256, 256)
-        Widths of the generator's residual blocks (and of the critic's layers
-        when ``critic_dims`` is None).
-    critic_dims : tuple of int, default=None
-        Widths of the critic's layers; None: the same as ``hidden_dims``.
+    {gan_batch_size}
+    {gan_lr}
+    {gan_latent_dim}
+    {gan_hidden_dims}
+    {critic_dims}
     critic_row_dim : int or None, default=96
         Width of a layer the critic applies to every row, with the same
-        weights, before packing ``pac`` rows together (a LeakyReLU after it);
-        ``None``: rows are packed as they are (PacGAN, as in CTGAN). Used only
-        when the critic packs rows (``pac > 1`` and ``dp=False``). A packed
-        first layer reads each position of a pack with its own weights and
-        learns how a row relates to its own condition once per position; the
-        row layer learns it once for all. On digits (100 epochs, batch 100)
-        the requested digit was recognised in 79% of generated images with
-        the default critic (82% with ``critic_dropout=0.5``), 34% with
-        ``pac=10`` and no row layer, 74% with ``pac=1`` (chance: 10%;
-        ``benchmarks/condition_link.py``).
+        weights, before packing ``pac`` rows together; ``None``: rows are
+        packed as they are (PacGAN, as in CTGAN). Used only when the critic
+        packs rows (``pac > 1`` and ``dp=False``). With it the critic learns
+        how a row relates to its own condition once for all positions of a
+        pack; set ``None`` for a plain PacGAN critic
+        (:doc:`/user_guide/conditional`, section "Packing and conditions").
     critic_dropout : float, default=0.0
         Dropout rate of the critic's hidden layers during training (CTGAN's
-        discriminator, and :class:`GANSampler`'s, use 0.5). With packs of 10 a
-        batch of 500 rows gives the critic only 50 inputs, and dropout on them
-        slowed its learning on small tables: over three seeds at 300 epochs
-        the fidelity was higher without it on breast cancer (0.740 against
-        0.703) and wine (0.699 against 0.673), within 0.02 either way on five
-        larger tables (mean of seven 0.816 against 0.812), and the modes of a
-        bimodal column on 800 rows were balanced as well as with ``pac=1``
-        (share of a 50/50 mode after 480 steps, eight seeds: 0.42-0.66;
-        0.33-0.76 with dropout 0.5; ``pac=1`` 0.30-0.53).
+        discriminator, and :class:`GANSampler`'s, use 0.5). Packs of ``pac``
+        rows leave the critic few inputs per batch, and dropout on them slows
+        its learning on small tables (:doc:`/user_guide/conditional`).
     {loss}
-    pac : int, default=10
-        Rows the critic judges together (PacGAN); ignored (taken as 1) with
-        ``dp=True``. With the row layer, packs of 10 score a fidelity on par
-        with ``pac=1`` on the benchmark tables (a higher mean over seven
-        tables) at about 0.7 of its epoch time; see ``critic_dropout`` for
-        small tables.
+    {pac}
     {critic_steps}
-    gp_weight : float, default=10.0
-        Weight of the gradient penalty.
+    {gp_weight}
     {gp_interval}
     {condition_weight}
-    condition_columns : "all", list of str or None, default="all"
-        Discrete columns that can be conditioned on (``"all"``: every column
-        the encoder makes discrete; ``None``: the label only).
-    dp : bool, default=False
-        Train with differential privacy (needs the ``privacy`` extra: Opacus):
-        DP-SGD with Poisson sampling on the critic (the only part that sees
-        real rows; the generator learns from the critic alone), an encoder
-        fitted on public or DP statistics only, noisy counts. See the user
-        guide's privacy page.
+    {condition_columns}
+    {gan_dp}
     {target_epsilon}
     {target_delta}
     {max_grad_norm}
     {dp_metadata}
     {continuous}
     {encoder_params}
-    callbacks : dict or list, default=None
-        Extra skorch callbacks (monitor ``"train_loss"``).
+    {callbacks}
     {device}
     {verbose}
 
@@ -428,8 +370,3 @@ class ConditionalGANSampler(GANSampler):
 
     def _condition_columns(self):
         return self.condition_columns
-
-    def _make_net(self, spans, condition, seed):
-        params = self._gan_params(spans, condition, seed)
-        params["condition_weight"] = self.condition_weight
-        return GANNet(**params)

@@ -6,11 +6,13 @@ import numbers
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..base import BaseGenerativeSampler, _check_widths_or
+from ..io._registry import register_sampler
 from ..nn import TabularVAE, VAENet
 from ..utils import fill_doc
+from ._base import BaseGenerativeSampler
+from ._checks import check_widths_or
 from ._docs import SHARED_ENTRIES
-from ._dp import DP_CONSTRAINTS, DPSamplerMixin
+from ._dp import DP_CONSTRAINTS
 
 __all__ = ["VAESampler", "ConditionalVAESampler"]
 
@@ -22,8 +24,9 @@ _VAE_CONSTRAINTS = {
 }
 
 
+@register_sampler
 @fill_doc(SHARED_ENTRIES)
-class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
+class VAESampler(BaseGenerativeSampler):
     """Over-sample (or synthesise a table) with a tabular VAE trained by skorch.
 
     A :class:`~sksynth.encoding.TabularEncoder` turns the table into numbers;
@@ -38,47 +41,32 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
     {sampling_strategy}
     {random_state}
     {epochs}
-    batch_size : int, default=500
-        Rows per batch.
-    lr : float, default=1e-3
-        Adam learning rate.
-    latent_dim : int, default=32
-        Size of the latent code. 32 rather than TVAE's 128: over three seeds
-        on four benchmark tables it scored a fidelity at least as high as 128
-        on each, and a training step is shorter (``benchmarks/NOTES.md``).
-    hidden_dims : tuple of int, default=(128, 128)
-        Widths of the VAE's decoder (mirrored: the last is next to the
-        output), and of its encoder when ``encoder_dims`` is None.
+    {vae_batch_size}
+    {vae_lr}
+    {vae_latent_dim}
+    {vae_hidden_dims}
     encoder_dims : tuple of int, default=None
         Widths of the VAE's encoder (the posterior network, used in training
-        only); ``None``: ``hidden_dims``. (The conditional VAE's default is one
-        layer; here one layer scored lower on three of five benchmark tables,
-        ``benchmarks/NOTES.md``.) Not the table encoder (``encoder_params``).
+        only); ``None``: ``hidden_dims``. Not the table encoder
+        (``encoder_params``); see :doc:`/user_guide/vae`.
     {beta}
-    dp : bool, default=False
-        Train with differential privacy (needs the ``privacy`` extra: Opacus):
-        DP-SGD with Poisson sampling on the whole VAE, an encoder fitted on public
-        or DP statistics only, noisy counts. See the user guide's privacy page.
+    {vae_dp}
     {target_epsilon}
     {target_delta}
     {max_grad_norm}
     {dp_metadata}
     {continuous}
     {encoder_params}
-    callbacks : dict or list, default=None
-        Extra skorch callbacks (monitor ``"train_loss"``).
+    {callbacks}
     {device}
     {verbose}
 
     Attributes
     ----------
     {encoder_}
-    net_ : VAENet
-        The trained net, when fitted without ``y``.
-    nets_ : dict of label to VAENet
-        One trained net per class, when fitted with ``y``.
-    history_ : skorch History or dict of them
-        The training history.
+    {net_}
+    {nets_}
+    {history_}
     {classes_}
     {sampling_strategy_}
     {n_features_in_}
@@ -111,8 +99,6 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
 
     _training_sampling = "own"
     _parameter_constraints: dict = dict(_VAE_CONSTRAINTS)
-    # before encoder_dims existed, the encoder mirrored hidden_dims
-    _former_params = {"encoder_dims": None}
 
     def __init__(
         self,
@@ -161,11 +147,11 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
 
     def _check_params(self):
         super()._check_params()
-        self._encoder_dims = _check_widths_or(self._hidden_dims, self.encoder_dims,
-                                              "encoder_dims")
+        self._encoder_dims = check_widths_or(self._hidden_dims, self.encoder_dims,
+                                             "encoder_dims")
 
-    def _vae_params(self, spans, condition, seed):
-        params = self._net_common_params(seed)
+    def _make_net(self, spans, condition, params):
+        params = dict(params)
         params.update(
             module=TabularVAE,
             module__output_spans=spans,
@@ -176,12 +162,12 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
             beta=self.beta,
             cond_index=None if condition is None else condition.encoded_index.tolist(),
         )
-        return params
+        if self._conditional:
+            params["condition_weight"] = self.condition_weight
+        return VAENet(**params)
 
-    def _make_net(self, spans, condition, seed):
-        return VAENet(**self._vae_params(spans, condition, seed))
 
-
+@register_sampler
 @fill_doc(SHARED_ENTRIES)
 class ConditionalVAESampler(VAESampler):
     """Over-sample (or synthesise a table) with a conditional tabular VAE.
@@ -198,43 +184,26 @@ class ConditionalVAESampler(VAESampler):
     {sampling_strategy}
     {random_state}
     {epochs}
-    batch_size : int, default=500
-        Rows per batch.
-    lr : float, default=1e-3
-        Adam learning rate.
-    latent_dim : int, default=32
-        Size of the latent code. 32 rather than TVAE's 128: over three seeds
-        on eight benchmark tables (7 to 64 columns) it scored a fidelity at
-        least as high as 128 on seven and 0.003 below on the eighth, and a
-        training step is about a quarter shorter (``benchmarks/NOTES.md``).
-    hidden_dims : tuple of int, default=(128, 128)
-        Widths of the VAE's decoder (mirrored: the last is next to the
-        output), and of its encoder when ``encoder_dims`` is None.
+    {vae_batch_size}
+    {vae_lr}
+    {vae_latent_dim}
+    {vae_hidden_dims}
     encoder_dims : tuple of int, default=(128,)
         Widths of the VAE's encoder (the posterior network, used in training
-        only); ``None``: ``hidden_dims``. One layer rather than the decoder's
-        two: over three seeds on eight benchmark tables it scored a fidelity
-        0.002 higher on average (higher on five, at most 0.004 lower on the
-        other three, credit 0.906 against 0.897), and it trains faster (one
-        thread, three fits each: an epoch on credit 30 against 32-37 ms, on
-        cps1988 136-151 against 163-183 ms; ``benchmarks/NOTES.md``). Not the
+        only); ``None``: ``hidden_dims``. One layer trains faster than the
+        decoder's two and is enough here (:doc:`/user_guide/vae`). Not the
         table encoder (``encoder_params``).
     {beta}
     {condition_weight}
-    condition_columns : "all", list of str or None, default="all"
-        Discrete columns that can be conditioned on (``None``: the label only).
-    dp : bool, default=False
-        Train with differential privacy (needs the ``privacy`` extra: Opacus):
-        DP-SGD with Poisson sampling on the whole VAE, an encoder fitted on public
-        or DP statistics only, noisy counts. See the user guide's privacy page.
+    {condition_columns}
+    {vae_dp}
     {target_epsilon}
     {target_delta}
     {max_grad_norm}
     {dp_metadata}
     {continuous}
     {encoder_params}
-    callbacks : dict or list, default=None
-        Extra skorch callbacks (monitor ``"train_loss"``).
+    {callbacks}
     {device}
     {verbose}
 
@@ -331,8 +300,3 @@ class ConditionalVAESampler(VAESampler):
 
     def _condition_columns(self):
         return self.condition_columns
-
-    def _make_net(self, spans, condition, seed):
-        params = self._vae_params(spans, condition, seed)
-        params["condition_weight"] = self.condition_weight
-        return VAENet(**params)

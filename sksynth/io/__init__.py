@@ -6,7 +6,14 @@
   refused (:class:`ModelFileError`); :func:`read_model_info` checks a file
   and reads its metadata. The samplers' ``save`` / ``load`` methods call them.
 - :func:`sample_to_parquet_dask`: sample a very large table as Dask tasks
-  (one seeded chunk per task), written to a Parquet dataset.
+  (one seeded chunk per task), written to a Parquet dataset. The samplers'
+  ``iter_samples`` and ``to_parquet`` use the same chunk logic
+  (``_chunked``); all of it goes through the samplers' public ``sample``.
+
+This package sits below :mod:`sksynth.generators` and never imports it: the
+generator classes register themselves as trusted types (``_registry``) and
+hand over their fitted state through two hooks, ``_get_model_state`` and
+``_set_model_state``.
 
 Pickle and joblib keep working for fitted samplers, as everywhere in
 scikit-learn, but unpickling can run arbitrary code: load such files only

@@ -7,14 +7,18 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
+from ..utils._chunks import check_chunking, chunk_bounds, chunk_seed, require_pyarrow, write_parquet
+from ..utils._random import to_seed
+from ._chunked import check_request, chunk_frame, label_column_of
+
 __all__ = ["sample_to_parquet_dask"]
 
 
 def _write_part(sampler, index, size, seed, folder, y, conditions, label):
-    from ..utils._chunks import write_parquet
-
     chunk = sampler.sample(size, y=y, conditions=conditions, random_state=seed)
-    frame = sampler._chunk_frame(chunk, label)
+    frame = chunk_frame(chunk, label)
     path = Path(folder) / f"part-{index:05d}.parquet"
     write_parquet([frame], path)
     return len(frame)
@@ -34,7 +38,7 @@ def sample_to_parquet_dask(
 ):
     """Generate ``n_samples`` rows as Dask tasks and write them as a Parquet dataset.
 
-    Each chunk of :meth:`~sksynth.base.BaseGenerativeSampler.iter_samples` is
+    Each chunk of :meth:`~sksynth.generators.BaseGenerativeSampler.iter_samples` is
     one task: it draws its rows with its own seed (the same seeds as
     ``iter_samples`` with the same ``random_state`` and ``chunk_size``, so the
     rows are the same wherever they run) and writes them to
@@ -50,7 +54,7 @@ def sample_to_parquet_dask(
     Parameters
     ----------
     sampler : BaseGenerativeSampler
-        A fitted generator.
+        A fitted generator (only its public ``sample`` is used).
     path : str or path-like
         The dataset folder to create; it must not exist yet.
     n_samples : int
@@ -61,8 +65,9 @@ def sample_to_parquet_dask(
         Ask for rows of this class (as in ``sample``); one label for all rows.
     conditions : dict, default=None
         As in ``sample``.
-    random_state : int or None, default=None
-        Base seed; ``None`` takes one from the sampler's own sequence.
+    random_state : int, RandomState instance or None, default=None
+        Base seed; ``None``: a fresh one (pass an int to get the rows of
+        ``sampler.iter_samples`` with that seed).
     label_column : str, default=None
         Name of the class column for samplers fitted with ``y`` (see
         ``to_parquet``).
@@ -91,11 +96,6 @@ def sample_to_parquet_dask(
     >>> len(pd.read_parquet(out))
     25
     """
-    import numpy as np
-    from sklearn.utils.validation import check_is_fitted
-
-    from ..utils._chunks import check_chunking, chunk_bounds, chunk_seed, require_pyarrow
-
     try:
         import dask
     except ImportError:
@@ -103,21 +103,14 @@ def sample_to_parquet_dask(
             "sample_to_parquet_dask needs dask; install it with pip install 'sksynth[dask]'."
         ) from None
     require_pyarrow("sample_to_parquet_dask")
-    check_is_fitted(sampler, "encoder_")
     n_samples, chunk_size = check_chunking(n_samples, chunk_size)
     if y is not None and np.ndim(y) > 0:
         raise ValueError("y must be one label here (or None); per-row labels are not supported.")
     path = Path(path)
     if path.exists():
         raise ValueError(f"path {str(path)!r} already exists; give a new folder name.")
-    seed = sampler._sample_seed(random_state)
-    sampler._check_sample_labels(y, 1)
-    sampler._check_conditions(conditions, 1)
-    label = None
-    if sampler._fitted_with_y:
-        _, y_name, _ = getattr(sampler, "_y_meta", ("ndarray", None, None))
-        label = label_column if label_column is not None else y_name
-        label = "y" if label is None else str(label)
+    seed = to_seed(random_state)
+    label = label_column_of(check_request(sampler, 1, y=y, conditions=conditions), label_column)
     path.parent.mkdir(parents=True, exist_ok=True)
     folder = tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

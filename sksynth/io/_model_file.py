@@ -13,8 +13,12 @@ A model file is a zip archive that is only *read*, never executed:
   modules and optimizers, read with ``torch.load(weights_only=True)``;
 * ``metadata.json`` -- free JSON given by the caller (e.g. the CLI's target).
 
-Loading rebuilds objects only of trusted classes (sksynth's own, plus those the
-caller names), by restoring their ``__dict__``: no pickle, no import by name.
+The sampler gives and takes its state through two hooks,
+``_get_model_state()`` and ``_set_model_state(state, layout, nets, device=)``;
+this module only encodes, checks and decodes. Loading rebuilds objects only of
+trusted classes (the parts listed in :mod:`sksynth.io._registry`, the
+generators registered there, and the classes the caller names), by restoring
+their ``__dict__``: no pickle, no import by name.
 Any change to a member (or an added or missing member) is caught by the
 manifest's hashes and reported as a :class:`ModelFileError`.
 """
@@ -30,23 +34,18 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from ..utils import atomic_write
-from ._state import (
-    StateReader,
-    StateWriter,
-    UntrustedClassError,
-    class_key,
-    default_trusted_types,
-)
+from ..utils._versions import library_versions
+from ._registry import class_key, default_trusted_types, registered_samplers
+from ._state import StateReader, StateWriter, UntrustedClassError
 
 __all__ = ["ModelFileError", "load_sampler", "read_model_info", "save_sampler"]
 
 FORMAT = "sksynth-model"
 FORMAT_VERSION = 1
 _MANIFEST = "manifest.json"
-# Nets and their histories are stored separately from the generic state.
-_NET_ATTRIBUTES = ("net_", "nets_", "history_")
 # A member bigger than this (uncompressed) is refused before it is read.
 _MAX_MEMBER_BYTES = 8 * 2**30
 
@@ -76,16 +75,12 @@ def _json_bytes(data):
 
 
 def _torch_bytes(state_dict):
-    import torch
-
     buffer = io.BytesIO()
     torch.save({k: v.detach().cpu() for k, v in state_dict.items()}, buffer)
     return buffer.getvalue()
 
 
 def _optimizer_bytes(state_dict):
-    import torch
-
     def to_cpu(value):
         if isinstance(value, torch.Tensor):
             return value.detach().cpu()
@@ -103,9 +98,9 @@ def _optimizer_bytes(state_dict):
 # --------------------------------------------------------------------------- saving
 
 
-def _encode_params(sampler, writer):
+def _encode_params(params, writer):
     encoded, dropped = {}, []
-    for name, value in sampler.get_params(deep=False).items():
+    for name, value in params.items():
         if name == "device" and not isinstance(value, str):
             value = str(value)
         try:
@@ -123,48 +118,28 @@ def _encode_params(sampler, writer):
     return encoded, dropped
 
 
-def _nets_of(sampler):
-    if hasattr(sampler, "nets_"):
-        return [(label, net, False) for label, net in sampler.nets_.items()], "per_class"
-    return [(None, sampler.net_, True)], "single"
-
-
 def _net_members(nets, writer):
     records, members = [], {}
-    for i, (label, net, with_condition) in enumerate(nets):
+    for i, net in enumerate(nets):
         record = {
-            "label": writer.encode(label, "nets_ key"),
-            "spans": writer.encode(list(net.module__output_spans), "net spans"),
-            "with_condition": with_condition,
-            "seed": writer.encode(net.random_state, "net random_state"),
-            "history": writer.encode([dict(row) for row in net.history], "net history"),
+            "label": writer.encode(net["label"], "nets_ key"),
+            "spans": writer.encode(list(net["spans"]), "net spans"),
+            "with_condition": bool(net["with_condition"]),
+            "seed": writer.encode(net["seed"], "net random_state"),
+            "history": writer.encode(net["history"], "net history"),
             "modules": {},
             "optimizers": {},
         }
-        for name in net._modules:
+        for name, state_dict in net["modules"].items():
             member = f"nets/{i}/{name}.pt"
-            members[member] = _torch_bytes(getattr(net, name + "_").state_dict())
+            members[member] = _torch_bytes(state_dict)
             record["modules"][name] = member
-        for name in net._optimizers:
+        for name, state_dict in net["optimizers"].items():
             member = f"nets/{i}/{name}.pt"
-            members[member] = _optimizer_bytes(getattr(net, name + "_").state_dict())
+            members[member] = _optimizer_bytes(state_dict)
             record["optimizers"][name] = member
         records.append(record)
     return records, members
-
-
-def _versions():
-    import sklearn
-    import torch
-
-    from .. import __version__
-
-    return {
-        "sksynth": __version__,
-        "torch": torch.__version__,
-        "numpy": np.__version__,
-        "scikit-learn": sklearn.__version__,
-    }
 
 
 def save_sampler(sampler, path, *, metadata=None, trusted_types=None):
@@ -213,16 +188,12 @@ def save_sampler(sampler, path, *, metadata=None, trusted_types=None):
     >>> np.array_equal(loaded.sample(5, random_state=1), sampler.sample(5, random_state=1))
     True
     """
-    from sklearn.utils.validation import check_is_fitted
-
-    from ..base import BaseGenerativeSampler
-
-    if not isinstance(sampler, BaseGenerativeSampler):
+    if not hasattr(sampler, "_get_model_state"):
         raise TypeError(
             f"save_sampler saves sksynth generators; got {type(sampler).__name__}. Use "
             "joblib.dump for other estimators (trusted files only)."
         )
-    check_is_fitted(sampler, "encoder_")
+    model = sampler._get_model_state()  # raises NotFittedError before fit
     if metadata is not None and not isinstance(metadata, dict):
         raise TypeError(f"metadata must be a dict or None; got {type(metadata).__name__}.")
     trusted = _trusted(trusted_types)
@@ -232,14 +203,10 @@ def save_sampler(sampler, path, *, metadata=None, trusted_types=None):
             "trusted_types to save (and load) it."
         )
     writer = StateWriter(trusted)
-    params, dropped = _encode_params(sampler, writer)
-    state = {
-        name: writer.encode(value, name)
-        for name, value in vars(sampler).items()
-        if name not in params and name not in dropped and name not in _NET_ATTRIBUTES
-    }
-    nets, layout = _nets_of(sampler)
-    records, members = _net_members(nets, writer)
+    params, dropped = _encode_params(model["params"], writer)
+    state = {name: writer.encode(value, name) for name, value in model["state"].items()}
+    layout = model["layout"]
+    records, members = _net_members(model["nets"], writer)
     arrays = io.BytesIO()
     np.savez(arrays, **writer.arrays)
     members.update(
@@ -255,7 +222,7 @@ def save_sampler(sampler, path, *, metadata=None, trusted_types=None):
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "class": class_key(type(sampler)),
-        "versions": _versions(),
+        "versions": {**library_versions(), "torch": torch.__version__},
         "dropped_params": dropped,
         "files": {
             name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
@@ -401,62 +368,37 @@ def read_model_info(path):
     return info
 
 
-def _resolve_device(saved, device):
-    import torch
-
-    if device is not None:
-        from ..base import _check_device
-
-        return _check_device(device)
-    if str(saved).startswith("cuda") and not torch.cuda.is_available():
-        return "cpu"
-    if str(saved) == "mps" and not torch.backends.mps.is_available():
-        return "cpu"
-    return str(saved)
-
-
-def _load_state_dict(archive, member, target, device, what):
-    import torch
-
+def _read_state_dict(archive, member):
     try:
-        state = torch.load(io.BytesIO(archive.read(member)), map_location="cpu", weights_only=True)
+        return torch.load(io.BytesIO(archive.read(member)), map_location="cpu", weights_only=True)
+    except ModelFileError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any unpickling refusal is a bad file
         archive._fail(f"{member} is not a plain state dict ({type(exc).__name__}: {exc})")
-    if what == "module":
-        try:
-            target.load_state_dict(state)
-        except (RuntimeError, KeyError, TypeError) as exc:
-            archive._fail(f"{member} does not fit the rebuilt net ({exc})")
-    else:
-        target.load_state_dict(state)
-        for values in target.state.values():  # Adam's moments: move them to the device
-            for key, value in values.items():
-                if isinstance(value, torch.Tensor) and key != "step":
-                    values[key] = value.to(device)
 
 
-def _rebuild_nets(sampler, archive, reader, device):
-    from skorch.history import History
-
+def _read_nets(archive, reader):
     data = archive.json("nets.json")
-    nets = {}
+    nets = []
     for record in data["nets"]:
-        condition = getattr(sampler, "condition_", None) if record["with_condition"] else None
-        spans = reader.decode(record["spans"])
-        net = sampler._make_net(spans, condition, reader.decode(record["seed"]))
-        net.initialize()
-        for name, member in record["modules"].items():
-            _load_state_dict(archive, member, getattr(net, name + "_"), device, "module")
-        for name, member in record["optimizers"].items():
-            _load_state_dict(archive, member, getattr(net, name + "_"), device, "optimizer")
-        net.history = History(reader.decode(record["history"]))
-        nets[reader.decode(record["label"])] = net
-    if data["layout"] == "per_class":
-        sampler.nets_ = nets
-        sampler.history_ = {label: net.history for label, net in nets.items()}
-    else:
-        sampler.net_ = nets[None]
-        sampler.history_ = sampler.net_.history
+        nets.append(
+            {
+                "label": reader.decode(record["label"]),
+                "spans": reader.decode(record["spans"]),
+                "with_condition": bool(record["with_condition"]),
+                "seed": reader.decode(record["seed"]),
+                "history": reader.decode(record["history"]),
+                "modules": {
+                    name: _read_state_dict(archive, member)
+                    for name, member in record["modules"].items()
+                },
+                "optimizers": {
+                    name: _read_state_dict(archive, member)
+                    for name, member in record["optimizers"].items()
+                },
+            }
+        )
+    return data["layout"], nets
 
 
 def _decode_fields(reader, fields):
@@ -510,14 +452,16 @@ def load_sampler(path, *, device=None, trusted_types=None):
     >>> load_sampler(path).sample(3).shape
     (3, 2)
     """
-    from ..base import BaseGenerativeSampler
-
     trusted = _trusted(trusted_types)
+    samplers = registered_samplers()
+    samplers.update(
+        {class_key(c): c for c in trusted_types or () if hasattr(c, "_set_model_state")}
+    )
     archive = _Archive(path)
     try:
         key = archive.manifest.get("class")
-        cls = trusted.get(key)
-        if cls is None or not issubclass(cls, BaseGenerativeSampler):
+        cls = samplers.get(key)
+        if cls is None:
             raise ModelFileError(
                 f"{str(archive.path)!r} holds a {key!r}, which is not a trusted sksynth "
                 "generator; pass its class in trusted_types if you trust it."
@@ -526,8 +470,6 @@ def load_sampler(path, *, device=None, trusted_types=None):
         reader = StateReader({name: arrays[name] for name in arrays.files}, trusted)
         try:
             params = _decode_fields(reader, archive.json("params.json"))
-            for name, value in cls._former_params.items():  # written before `name` existed
-                params.setdefault(name, value)
             state = _decode_fields(reader, archive.json("state.json"))
             sampler = cls(**params)
         except ModelFileError:
@@ -536,12 +478,11 @@ def load_sampler(path, *, device=None, trusted_types=None):
             raise ModelFileError(f"{str(archive.path)!r}: {exc}.") from None
         except (ValueError, TypeError, KeyError) as exc:
             archive._fail(f"its content cannot be decoded ({exc})")
-        sampler.__dict__.update(state)
-        target = _resolve_device(sampler.device, device)
-        if target != str(sampler.device) or device is not None:
-            sampler.device = target
-        sampler._device = target
-        _rebuild_nets(sampler, archive, reader, target)
+        layout, nets = _read_nets(archive, reader)
+        try:
+            sampler._set_model_state(state, layout, nets, device=device)
+        except ModelFileError as exc:  # the stored weights do not fit the rebuilt nets
+            archive._fail(str(exc))
     finally:
         archive.close()
     return sampler

@@ -20,6 +20,9 @@ from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
+import torch
+
+from ._registry import class_key, default_trusted_types
 
 __all__ = [
     "StateReader",
@@ -41,70 +44,6 @@ _BIT_GENERATORS = {
 
 class UntrustedClassError(TypeError):
     """The data holds an object of a class the reader does not trust."""
-
-
-def class_key(cls):
-    """Return the registry key of a class: ``"module.QualName"``.
-
-    Parameters
-    ----------
-    cls : type
-        The class.
-
-    Returns
-    -------
-    key : str
-
-    Examples
-    --------
-    >>> from sksynth.io._state import class_key
-    >>> from sksynth.encoding import TabularEncoder
-    >>> class_key(TabularEncoder)
-    'sksynth.encoding._encoder.TabularEncoder'
-    """
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
-def default_trusted_types():
-    """Classes whose instances a model file may hold.
-
-    The fitted parts of sksynth's samplers (encoder, codecs, normalisers,
-    spans, condition layout), the scikit-learn transformer some of them hold,
-    and the generator classes of :mod:`sksynth.generators`.
-
-    Returns
-    -------
-    types : dict of str to type
-        Keyed by :func:`class_key`.
-
-    Examples
-    --------
-    >>> from sksynth.io._state import default_trusted_types
-    >>> "sksynth.generators._gan.GANSampler" in default_trusted_types()
-    True
-    """
-    from sklearn.preprocessing import QuantileTransformer
-
-    from .. import generators
-    from ..encoding._columns import DiscreteCodec, NumericCodec
-    from ..encoding._encoder import TabularEncoder
-    from ..encoding._normalisers import ModeNormaliser, QuantileNormaliser
-    from ..encoding._spans import RareLevels, Span
-    from ..nn._conditions import ConditionLayout
-
-    types = [
-        TabularEncoder,
-        NumericCodec,
-        DiscreteCodec,
-        ModeNormaliser,
-        QuantileNormaliser,
-        Span,
-        RareLevels,
-        ConditionLayout,
-        QuantileTransformer,
-    ]
-    types += [getattr(generators, name) for name in generators.__all__]
-    return {class_key(cls): cls for cls in types}
 
 
 def _tz_name(tz):
@@ -317,8 +256,6 @@ class StateWriter:
     }
 
     def _special(self, value, path):
-        import torch
-
         if isinstance(value, np.dtype):  # dtype subclasses (np.dtypes.Float64DType...)
             return self._dtype(value, path)
         if isinstance(value, pd.Index):
@@ -438,8 +375,6 @@ class StateReader:
         return state
 
     def _tensor(self, node):
-        import torch
-
         return torch.from_numpy(np.array(self._array(node)))
 
     _DECODERS = {

@@ -91,6 +91,29 @@ class ConditionLayout:
             probs[j, :size] = block / block.sum() if block.sum() > 0 else 0.0
         self.log_frequency = torch.tensor(probs, dtype=torch.float32)
 
+    @classmethod
+    def from_encoded(cls, Z, spans, *, always=None):
+        """Build the layout of ``spans`` from encoded rows (one-hot blocks).
+
+        Parameters
+        ----------
+        Z : ndarray of shape (n_rows, n_encoded)
+            Encoded training rows; a row whose block is all zeros has no
+            category in that column.
+        spans : sequence of Span
+            The condition columns' spans, in vector order.
+        always : str, default=None
+            As in the constructor.
+
+        Returns
+        -------
+        layout : ConditionLayout
+        codes : ndarray of shape (n_rows, len(spans))
+            Category index of every row in each condition column (``-1``: none).
+        """
+        codes = np.column_stack([_span_codes(Z, span) for span in spans])
+        return cls(spans, codes, always=always), codes
+
     # ----------------------------------------------------------------- training
     def training_index(self, codes):
         """Precompute, for training-by-sampling, rows grouped by category.
@@ -192,6 +215,16 @@ class ConditionLayout:
             )
         return int(self.offsets[j]) + matches[0]
 
+    def slots_for(self, conditions):
+        """Slots of ``{column: value}`` conditions, in the order given.
+
+        Raises
+        ------
+        ValueError
+            Naming the unknown column or value, and the valid ones.
+        """
+        return [self.slot_of(column, value) for column, value in conditions.items()]
+
     def empirical_slots(self, n_rows, rng, *, exclude_always=False):
         """Draw slots of random columns by their empirical frequency (numpy ``rng``)."""
         candidates = [
@@ -232,6 +265,45 @@ class ConditionLayout:
         post /= post.sum()
         return lambda n_rows: rng.choice(n_labels, size=n_rows, p=post)
 
+    def sampling_vectors(self, n_rows, rng, *, label_codes=None, fixed_slots=()):
+        """Conditional vectors of ``n_rows`` rows to generate, and their label codes.
+
+        The always-on column (the label) gets ``label_codes`` when given, else
+        codes drawn given ``fixed_slots`` (:meth:`label_given`); every
+        ``fixed_slots`` entry is switched on in every row; with neither a
+        label nor fixed slots, one random column per row is set by its
+        empirical frequency (:meth:`empirical_slots`).
+
+        Parameters
+        ----------
+        n_rows : int
+            Number of rows.
+        rng : numpy.random.Generator
+            Source of the draws.
+        label_codes : ndarray of int of shape (n_rows,), default=None
+            Index of each row's label (layouts with an always-on column).
+        fixed_slots : sequence of int, default=()
+            Slots of the conditions every row must hold (:meth:`slots_for`).
+
+        Returns
+        -------
+        cond : torch.Tensor of shape (n_rows, cond_dim)
+        label_codes : ndarray of int or None
+            The label codes used (drawn or given); ``None`` without an
+            always-on column.
+        """
+        slot_columns = []
+        if self.always_index is not None:
+            if label_codes is None:
+                label_codes = self.label_given(list(fixed_slots), rng)(n_rows)
+            slot_columns.append(int(self.offsets[self.always_index]) + np.asarray(label_codes))
+        else:
+            label_codes = None
+        slot_columns.extend(np.full(n_rows, s, dtype=np.int64) for s in fixed_slots)
+        if not slot_columns:
+            slot_columns.append(self.empirical_slots(n_rows, rng))
+        return self.vectors(slot_columns), label_codes
+
     def vectors(self, slot_columns):
         """Build conditional vectors from per-row slot arrays (numpy).
 
@@ -258,3 +330,9 @@ def _same(a, b):
         return bool(a == b) or (a != a and b != b)  # noqa: PLR0124 - NaN equals NaN
     except (TypeError, ValueError):
         return False
+
+
+def _span_codes(Z, span):
+    """Category index of each row in the one-hot block of ``span`` (``-1``: none set)."""
+    block = Z[:, span.start : span.stop]
+    return np.where(block.sum(axis=1) > 0, block.argmax(axis=1), -1)

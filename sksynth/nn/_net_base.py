@@ -11,23 +11,18 @@ without touching torch's global random state.
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from skorch.callbacks import EpochTimer, PassthroughScoring
 
+from ..utils._random import spawn_seeds, to_seed
 from ._callbacks import DivergenceGuard
 from ._iterators import PoissonBatchIterator, TensorBatchIterator, TrainingData
 from ._privacy import DPGradientStep, noise_multiplier_for
 
 
 def _seeds(random_state, n=3):
-    """Independent integer seeds from an int (or fresh entropy for ``None``)."""
-    if isinstance(random_state, np.random.RandomState):
-        random_state = int(random_state.randint(np.iinfo(np.int32).max))
-    elif isinstance(random_state, np.random.Generator):
-        random_state = int(random_state.integers(np.iinfo(np.int32).max))
-    sequence = np.random.SeedSequence(random_state)
-    return [int(s) for s in sequence.generate_state(n, dtype=np.uint64) % (2**63 - 1)]
+    """Independent integer seeds from ``random_state`` (fresh entropy for ``None``)."""
+    return spawn_seeds(to_seed(random_state), n)
 
 
 def _fused_adam_kwargs(optimizer, kwargs, device):

@@ -1,11 +1,12 @@
-"""Utilities shared by sksynth: column kinds and input validation."""
+"""Utilities shared by sksynth: column kinds, input validation, seeding and file writing."""
 
 from ._discovery import all_estimators
 from ._docstrings import fill_doc
 from ._io import atomic_write, figure_to_html, render_html_report
 from ._kinds import KINDS, infer_column_kind, infer_column_kinds
+from ._random import as_generator
 from ._target import is_classification, split_target
-from ._validation import as_generator, check_dataframe, check_no_inf, check_same_columns
+from ._validation import check_dataframe, check_no_inf, check_same_columns
 
 __all__ = [
     "KINDS",

@@ -12,6 +12,7 @@ import numbers
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ._io import atomic_write
 
@@ -131,8 +132,6 @@ def require_pyarrow(what="Writing Parquet files"):
 
 
 def _as_frame(chunk, names):
-    import pandas as pd
-
     frame = chunk if isinstance(chunk, pd.DataFrame) else pd.DataFrame(chunk)
     if names is not None:
         frame.columns = names

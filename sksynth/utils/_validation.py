@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 import pandas as pd
 
-__all__ = ["as_generator", "check_dataframe", "check_no_inf", "check_same_columns"]
+__all__ = ["check_dataframe", "check_no_inf", "check_same_columns"]
 
 
 def check_dataframe(X, *, name: str = "X", allow_empty: bool = False) -> pd.DataFrame:
@@ -140,34 +138,4 @@ def check_same_columns(X: pd.DataFrame, expected, *, name: str = "X") -> None:
     raise ValueError(
         f"{name} has the columns seen during fit but in a different order: "
         f"expected {expected}, got {got}."
-    )
-
-
-def as_generator(random_state):
-    """Turn ``random_state`` (None, int, Generator or RandomState) into a Generator.
-
-    Parameters
-    ----------
-    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
-        A Generator is returned as is; a RandomState seeds a new Generator.
-
-    Returns
-    -------
-    rng : numpy.random.Generator
-
-    Examples
-    --------
-    >>> from sksynth.utils import as_generator
-    >>> int(as_generator(0).integers(10)) == int(as_generator(0).integers(10))
-    True
-    """
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
-    if random_state is None or isinstance(random_state, Integral):
-        return np.random.default_rng(random_state)
-    raise TypeError(
-        "random_state must be None, an int, a numpy Generator or a RandomState; "
-        f"got {type(random_state).__name__}."
     )

@@ -9,8 +9,8 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from skorch.callbacks import EarlyStopping
 
-from sksynth.base import BaseGenerativeSampler
 from sksynth.generators import (
+    BaseGenerativeSampler,
     ConditionalGANSampler,
     ConditionalVAESampler,
     GANSampler,

@@ -1,0 +1,741 @@
+"""Base class of the generative samplers: validate, encode, train ``net_``, sample, decode.
+
+:class:`BaseGenerativeSampler` is the extension point of :mod:`sksynth.generators`.
+It is an imbalanced-learn over-sampler (``fit_resample`` and ``sampling_strategy``
+mean what they mean there) that also fits on a whole table (``fit``) and draws
+new rows from it (``sample``). A subclass says how to build its skorch net
+(:meth:`BaseGenerativeSampler._make_net`) and whether it is conditional.
+
+The parts live beside it: parameter and input checks and the memory of the
+input containers in ``_checks``, the conditional vector in
+:class:`sksynth.nn.ConditionLayout`, training and generation in ``_models``,
+differential privacy as a fit strategy in ``_dp``, chunked output and model
+files in :mod:`sksynth.io`.
+"""
+
+from __future__ import annotations
+
+import copy
+import numbers
+from abc import abstractmethod
+from contextlib import nullcontext
+
+import numpy as np
+import pandas as pd
+import torch
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_target_type
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+from sklearn_compat.base import _fit_context
+from sklearn_compat.utils.validation import validate_data
+
+from ..encoding import TabularEncoder
+from ..io import load_sampler, save_sampler
+from ..io._chunked import iter_sample_chunks, write_samples
+from ..metrics import fidelity_score
+from ..nn import LossProgressBar
+from ..utils import check_dataframe, check_same_columns, fill_doc
+from ..utils._random import SEED_BOUND, derive_seed, to_seed
+from ._checks import (
+    check_callbacks,
+    check_device,
+    check_fit_frame,
+    check_hidden_dims,
+    check_labels,
+    check_n_samples,
+    check_y_finite,
+    output_X,
+    output_y,
+    remember_container,
+    remember_y,
+    to_container,
+)
+from ._docs import SHARED_ENTRIES
+from ._dp import DP_ATTRIBUTES, NoPrivacy, PrivateFit
+from ._model_state import get_model_state, set_model_state
+from ._models import (
+    check_conditions,
+    check_sample_labels,
+    condition_layout,
+    generate_conditional,
+    generate_per_class,
+    resolve_condition_columns,
+    train_net,
+)
+
+__all__ = ["BaseGenerativeSampler"]
+
+
+@fill_doc(SHARED_ENTRIES)
+class BaseGenerativeSampler(BaseOverSampler):
+    """Template of the generative samplers (GAN, VAE and their conditional forms).
+
+    ``fit(X, y=None)`` learns a model of a whole table (one model per class for
+    unconditional samplers fitted with ``y``); ``sample(n)`` draws new rows;
+    ``fit_resample(X, y)`` over-samples the classes that ``sampling_strategy``
+    names, returning the original rows untouched followed by the new ones.
+
+    The steps are: validate the input (mixed types allowed: strings,
+    categories, booleans, missing values) -> fit a
+    :class:`~sksynth.encoding.TabularEncoder` -> build and train a skorch net
+    (``net_``) on the encoded tensor -> sample encoded rows -> decode them to
+    the original columns and dtypes.
+
+    Subclasses implement :meth:`_make_net` and set ``_conditional``. Hooks
+    for extensions, each called in one place: :meth:`_prepare_table` (the
+    training table just before the encoder is fitted), :meth:`_finish_table`
+    (every decoded table), :meth:`_check_conditions` (the ``conditions`` of
+    :meth:`sample`), :meth:`_runtime` (the context ``fit``, ``fit_resample``
+    and ``sample`` run in), :meth:`_get_model_state` and
+    :meth:`_set_model_state` (model files).
+
+    Parameters
+    ----------
+    {sampling_strategy}
+    {random_state}
+    {epochs}
+    batch_size : int, default=500
+        Rows per batch.
+    lr : float, default=1e-3
+        Learning rate (Adam).
+    latent_dim : int, default=128
+        Size of the noise / latent vector.
+    hidden_dims : tuple of int, default=(256, 256)
+        Hidden layer widths.
+    {continuous}
+    {encoder_params}
+    {callbacks}
+    {device}
+    {verbose}
+
+    See Also
+    --------
+    sksynth.generators.GANSampler, sksynth.generators.VAESampler,
+    sksynth.generators.ConditionalGANSampler, sksynth.generators.ConditionalVAESampler
+
+    Examples
+    --------
+    >>> from sksynth.generators import BaseGenerativeSampler, VAESampler
+    >>> issubclass(VAESampler, BaseGenerativeSampler)
+    True
+    >>> hasattr(VAESampler(), "transform")  # imblearn's Pipeline refuses such steps
+    False
+    """
+
+    _conditional = False
+    _min_class_rows = 2
+    _mixed_input = True
+    # how training draws rows: "log-frequency" of the condition categories, or
+    # "own" (each row with a condition of its own); DP training always uses "own"
+    _training_sampling = "log-frequency"
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "hidden_dims": [tuple, list],
+        "continuous": [StrOptions({"mode", "quantile"})],
+        "encoder_params": [dict, None],
+        "callbacks": [dict, list, None],
+        "device": [str, torch.device],
+        "verbose": [Interval(numbers.Integral, 0, None, closed="left"), "boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        epochs=300,
+        batch_size=500,
+        lr=1e-3,
+        latent_dim=128,
+        hidden_dims=(256, 256),
+        continuous="mode",
+        encoder_params=None,
+        callbacks=None,
+        device="cpu",
+        verbose=0,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.latent_dim = latent_dim
+        self.hidden_dims = hidden_dims
+        self.continuous = continuous
+        self.encoder_params = encoder_params
+        self.callbacks = callbacks
+        self.device = device
+        self.verbose = verbose
+
+    # ---------------------------------------------------------- subclass API
+    @abstractmethod
+    def _make_net(self, spans, condition, params):
+        """Return an unfitted skorch net for the encoded ``spans``.
+
+        Parameters
+        ----------
+        spans : list of Span
+            Layout of the training tensor (the label span last for conditional
+            models fitted with ``y``).
+        condition : ConditionLayout or None
+            The conditional vector (conditional samplers).
+        params : dict
+            The parameters every net takes (:meth:`_net_params`): epochs,
+            batch size, learning rate, seed, device, callbacks and, under
+            differential privacy, the DP-SGD budget. Add the net's own.
+        """
+
+    def _check_params(self):
+        """Check the parameters that ``_parameter_constraints`` cannot; extend in subclasses."""
+        self._hidden_dims = check_hidden_dims(self.hidden_dims)
+        self._device = check_device(self.device)
+        check_callbacks(self.callbacks)
+
+    def _condition_columns(self):
+        """Discrete columns the conditional vector may hold (conditional samplers)."""
+        return []
+
+    def _net_params(self, seed, privacy=None):
+        """Parameters common to every net: built once here, completed by :meth:`_make_net`."""
+        callbacks = copy.deepcopy(check_callbacks(self.callbacks))
+        if self.verbose:
+            callbacks.append(("progress_bar", LossProgressBar()))
+        params = {
+            "max_epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "lr": self.lr,
+            "random_state": seed,
+            "device": self._device,
+            "callbacks": callbacks or None,
+        }
+        params.update((privacy or NoPrivacy()).net_params())
+        return params
+
+    def _make_privacy(self, frame, y):
+        """Return the privacy strategy of one fit, chosen from the ``dp`` parameter."""
+        if not getattr(self, "dp", False):
+            return NoPrivacy()
+        return PrivateFit(
+            frame,
+            y,
+            conditional=self._conditional,
+            target_epsilon=self.target_epsilon,
+            target_delta=self.target_delta,
+            max_grad_norm=self.max_grad_norm,
+            dp_metadata=self.dp_metadata,
+            column_kinds=(self.encoder_params or {}).get("column_kinds"),
+            seed=self._named_seed("dp-statistics"),
+        )
+
+    # ---------------------------------------------------------------- hooks
+    def _prepare_table(self, frame):
+        """Return the training table as the encoder should see it (a hook; as is here)."""
+        return frame
+
+    def _finish_table(self, frame):
+        """Return a decoded table as the user should see it (a hook; as is here)."""
+        return frame
+
+    def _runtime(self):
+        """Context that ``fit``, ``fit_resample`` and ``sample`` run in (a hook; none here)."""
+        return nullcontext()
+
+    # ------------------------------------------------------------ validation
+    def _check_X_y(self, X, y, accept_sparse=None):
+        """Validate without coercing: strings, categories and NaN pass through."""
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        self._container = remember_container(X)
+        frame = check_fit_frame(X, type(self).__name__)
+        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+        return frame, y, binarize_y
+
+    def _prepare_fit(self, X, y):
+        """Validate ``X`` (and ``y``) for :meth:`fit`; return the frame and labels."""
+        self._check_params()
+        check_y_finite(y)
+        self._container = remember_container(X)
+        frame = check_fit_frame(X, type(self).__name__)
+        if y is None:
+            validate_data(self, X=X, reset=True, skip_check_array=True)
+            return frame, None
+        if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
+            y = y.iloc[:, 0]
+        self._y_meta = remember_y(y)
+        y = check_labels(y, frame.shape[0])
+        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+        return frame, y
+
+    # ---------------------------------------------------------- randomness
+    def _start_randomness(self):
+        self._entropy = to_seed(self.random_state)
+        self._sample_rng = np.random.default_rng([self._entropy, 7])
+
+    def _named_seed(self, name):
+        return derive_seed(self._entropy, name)
+
+    def _sample_seed(self, random_state):
+        """Seed of one call of :meth:`sample`: given, or next of the sampler's own sequence."""
+        if random_state is None:
+            return int(self._sample_rng.integers(SEED_BOUND))
+        return to_seed(random_state)
+
+    # -------------------------------------------------------------- fitting
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn a generative model of the table ``X`` (and its labels ``y``).
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The table; mixed types and missing values are allowed.
+        y : array-like of shape (n_samples,), default=None
+            Class labels. Conditional samplers learn one model conditioned on
+            them; unconditional ones learn one model per class.
+
+        Returns
+        -------
+        self : object
+            The fitted sampler.
+        """
+        with self._runtime():
+            frame, y = self._prepare_fit(X, y)
+            self._start_randomness()
+            self._fitted_with_y = y is not None
+            if y is not None:
+                self._y_dtype = np.asarray(y).dtype
+            self._fit_models(frame, y)
+        return self
+
+    def fit_resample(self, X, y, **params):
+        """Over-sample ``X`` with generated rows, as ``sampling_strategy`` says.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame, sparse matrix} of shape (n_samples, n_features)
+            The table; mixed types and missing values are allowed.
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        X_resampled : same container as ``X``
+            The original rows, untouched, followed by the generated rows.
+        y_resampled : same container as ``y``
+            Their labels.
+        """
+        with self._runtime():
+            check_y_finite(y)
+            return super().fit_resample(X, y, **params)
+
+    def _fit_resample(self, X, y):
+        self._check_params()
+        self._start_randomness()
+        self._fitted_with_y = True
+        self._y_dtype = np.asarray(y).dtype
+        self._y_meta = remember_y(None)
+        targets = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
+        self._fit_models(X, y, classes_to_model=list(targets))
+        labels = np.concatenate(
+            [np.full(n, c, dtype=np.asarray(y).dtype) for c, n in targets.items()]
+            or [np.zeros(0, dtype=np.asarray(y).dtype)]
+        )
+        new, _ = self._generate(labels, conditions=None, seed=self._named_seed("resample"))
+        X_res = pd.concat([X, new], ignore_index=True) if len(new) else X.reset_index(drop=True)
+        X_res = X_res.astype(X.dtypes.to_dict())
+        y_res = np.concatenate([np.asarray(y), labels])
+        return to_container(X_res, self._container), y_res
+
+    def _fit_models(self, frame, y, classes_to_model=None):
+        """Encode ``frame`` and train the net(s), under the privacy strategy of this fit."""
+        for name in DP_ATTRIBUTES:
+            self.__dict__.pop(name, None)
+        frame = self._prepare_table(frame)
+        privacy = self._make_privacy(frame, y)
+        self._train_models(frame, y, classes_to_model, privacy)
+        nets = [self.net_] if not hasattr(self, "nets_") else list(self.nets_.values())
+        self.__dict__.update(privacy.report(nets))
+
+    def _fit_encoder(self, frame, privacy):
+        params = dict(self.encoder_params or {})
+        params.setdefault("continuous", self.continuous)
+        params.update(privacy.encoder_params())
+        params["random_state"] = self._named_seed("encoder")
+        try:
+            encoder = TabularEncoder(**params)
+        except TypeError as exc:
+            raise ValueError(f"encoder_params holds an unknown parameter: {exc}") from None
+        Z = privacy.fit_encoder(encoder, frame)
+        self.encoder_ = encoder
+        return Z
+
+    def _train_models(self, frame, y, classes_to_model, privacy):
+        for name in ("net_", "nets_", "classes_", "_class_counts"):
+            self.__dict__.pop(name, None)
+        Z = self._fit_encoder(frame, privacy)
+        spans = list(self.encoder_.output_spans_)
+        if self._conditional:
+            columns = resolve_condition_columns(
+                self._condition_columns(), list(dict.fromkeys(self.encoder_.discrete_columns_))
+            )
+            self._condition_set = columns
+        if y is not None:
+            self.classes_, y_codes = np.unique(y, return_inverse=True)
+            self._class_counts = np.bincount(y_codes, minlength=len(self.classes_))
+        if self._conditional:
+            classes, codes = (None, None) if y is None else (self.classes_, y_codes)
+            Z, spans, layout, codes = condition_layout(Z, spans, columns, classes, codes)
+            self.condition_ = None if layout is None else privacy.release_layout(layout)
+            self.net_ = self._train(Z, spans, codes, self.condition_, "net", privacy)
+            self.history_ = self.net_.history
+            return
+        if y is None:
+            self.net_ = self._train(Z, spans, None, None, "net", privacy)
+            self.history_ = self.net_.history
+            return
+        classes = self.classes_ if classes_to_model is None else classes_to_model
+        self.nets_ = {}
+        for label in classes:
+            index = int(np.searchsorted(self.classes_, label))
+            rows = y_codes == index
+            if rows.sum() < self._min_class_rows:
+                name = label.item() if isinstance(label, np.generic) else label
+                raise ValueError(
+                    f"Class {name!r} has {int(rows.sum())} row(s); {type(self).__name__} "
+                    f"trains one model per class and needs at least {self._min_class_rows} "
+                    "rows of a class to learn it. Leave the class out with "
+                    "sampling_strategy, or use a conditional sampler."
+                )
+            self.nets_[label] = self._train(
+                Z[rows], spans, None, None, f"class-{index}", privacy
+            )
+        self.history_ = {label: net.history for label, net in self.nets_.items()}
+        self._class_counts = privacy.release_class_counts(self._class_counts)
+
+    def _train(self, Z, spans, codes, condition, name, privacy):
+        """Build the net of ``spans`` (seeded by ``name``) and train it on ``Z``."""
+        params = self._net_params(self._named_seed(name), privacy)
+        net = self._make_net(spans, condition, params)
+        sampling = privacy.training_sampling(self._training_sampling)
+        return train_net(net, Z, codes, condition, sampling=sampling)
+
+    # ------------------------------------------------------------- sampling
+    def sample(self, n_samples, *, y=None, conditions=None, random_state=None):
+        """Generate new rows from the fitted model.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of rows.
+        y : label or array-like of shape (n_samples,), default=None
+            Ask for rows of this class (or one class per row). ``None``: the
+            classes are drawn in their training proportions (given
+            ``conditions``, for conditional samplers). Needs a sampler fitted
+            with ``y``.
+        conditions : dict, default=None
+            ``{column: value}`` of discrete columns that every generated row
+            must hold (conditional samplers only).
+        random_state : int, RandomState instance or None, default=None
+            Seed of the draws; ``None`` continues the sampler's own sequence
+            (seeded by its ``random_state``), so successive calls differ.
+
+        Returns
+        -------
+        X_new : DataFrame or ndarray of shape (n_samples, n_features)
+            Same columns, dtypes and categories as the training table
+            (an array when it was fitted on an array).
+        y_new : Series or ndarray of shape (n_samples,)
+            Only when fitted with ``y``: the class of each row.
+        """
+        check_is_fitted(self, "encoder_")
+        with self._runtime():
+            n_samples = check_n_samples(n_samples)
+            seed = self._sample_seed(random_state)
+            labels = self._check_sample_labels(y, n_samples)
+            conditions = self._check_conditions(conditions, n_samples)
+            if self._fitted_with_y and labels is None and not self._conditional:
+                rng = np.random.default_rng([seed, 1])
+                p = self._class_counts / self._class_counts.sum()
+                labels = self.classes_[rng.choice(len(self.classes_), size=n_samples, p=p)]
+            frame, labels = self._generate(labels, conditions, seed)
+        X_new = output_X(frame, self._container)
+        if not self._fitted_with_y:
+            return X_new
+        return X_new, output_y(labels, self._y_meta, self._y_dtype)
+
+    def _check_sample_labels(self, y, n_samples):
+        return check_sample_labels(
+            y,
+            n_samples,
+            classes=self.classes_ if self._fitted_with_y else None,
+            trained=None if self._conditional else getattr(self, "nets_", None),
+            owner=type(self).__name__,
+        )
+
+    def _check_conditions(self, conditions, n_samples):
+        """Check the ``conditions`` of :meth:`sample`; return their slots and values."""
+        columns = list(getattr(self, "feature_names_in_", self.encoder_.feature_names_in_))
+        return check_conditions(
+            conditions,
+            n_samples,
+            layout=getattr(self, "condition_", None),
+            columns=columns,
+            conditional=self._conditional,
+            owner=type(self).__name__,
+        )
+
+    def _generate(self, labels, conditions, seed):
+        """Generate one row per entry of ``labels`` (``None``: no label).
+
+        Returns the decoded rows and their labels (``None`` without labels).
+        """
+        rng = np.random.default_rng(seed)
+        if self._conditional:
+            n_rows = len(labels) if labels is not None else conditions["n"]
+            codes = None if labels is None else np.searchsorted(self.classes_, labels)
+            frame, codes = generate_conditional(
+                self.net_, self.condition_, n_rows, rng, self._decode,
+                label_codes=codes, conditions=conditions,
+            )
+            return frame, (labels if codes is None else self.classes_[codes])
+        if labels is None:
+            Z = self.net_.sample(conditions["n"], generator=int(rng.integers(SEED_BOUND)))
+            return self._decode(Z, rng), None
+        frame = generate_per_class(
+            self.nets_, labels, rng, self._decode, self.encoder_.n_features_out_
+        )
+        return frame, labels
+
+    def _decode(self, Z, rng):
+        # the nets draw every softmax span as an exact one-hot: decode without argmax
+        Z = Z[:, : self.encoder_.n_features_out_]
+        frame = self.encoder_._inverse_transform(
+            Z, int(rng.integers(SEED_BOUND)), sample_discrete=False, one_hot=True
+        )
+        return self._finish_table(frame)
+
+    # -------------------------------------------------------------- scoring
+    def score(self, X, y=None):
+        """Fidelity of ``len(X)`` generated rows to the table ``X`` (1 is best).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like
+            A real table with the training columns (e.g. held-out rows).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            :func:`sksynth.metrics.fidelity_score` of a fresh sample against ``X``.
+        """
+        check_is_fitted(self, "encoder_")
+        validate_data(self, X=X, reset=False, skip_check_array=True)
+        real = check_dataframe(X)
+        if hasattr(self, "feature_names_in_"):
+            check_same_columns(real, self.feature_names_in_)
+        else:
+            real.columns = list(self.encoder_.feature_names_in_)
+        out = self.sample(len(real), random_state=self._named_seed("score"))
+        synthetic = out[0] if isinstance(out, tuple) else out
+        synthetic = check_dataframe(synthetic)
+        synthetic.columns = list(real.columns)
+        return float(np.mean(fidelity_score(real, synthetic)))
+
+    # ----------------------------------------------------- chunked sampling
+    def iter_samples(
+        self, n_samples, chunk_size=100_000, *, y=None, conditions=None, random_state=None
+    ):
+        """Generate ``n_samples`` rows in chunks of ``chunk_size``, one chunk at a time.
+
+        Only one chunk is in memory at once, so tables larger than memory can
+        be streamed to disk (see :meth:`to_parquet`). Chunk ``i`` is
+        ``sample(size_i, random_state=seed_i)`` where ``seed_0`` is the base
+        seed and the others are derived from it and ``i``
+        (:func:`numpy.random.SeedSequence`): the same ``random_state`` and the
+        same ``chunk_size`` give the same rows, in any process; another
+        ``chunk_size`` gives other rows from the same model.
+
+        Parameters
+        ----------
+        n_samples : int
+            Total number of rows.
+        chunk_size : int, default=100_000
+            Rows per chunk (the last one may be smaller).
+        y : label or array-like of shape (n_samples,), default=None
+            As in :meth:`sample` (one label, or one per row: sliced per chunk).
+        conditions : dict, default=None
+            As in :meth:`sample`.
+        random_state : int, RandomState instance or None, default=None
+            Base seed; ``None`` takes one from the sampler's own sequence.
+
+        Yields
+        ------
+        chunk : DataFrame or ndarray, or (X_chunk, y_chunk)
+            What :meth:`sample` returns for the chunk's rows.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sksynth.generators import VAESampler
+        >>> X = np.random.default_rng(0).normal(size=(40, 2))
+        >>> sampler = VAESampler(epochs=1, batch_size=20, hidden_dims=(8,), latent_dim=2,
+        ...                      random_state=0).fit(X)
+        >>> [chunk.shape[0] for chunk in sampler.iter_samples(10, chunk_size=4, random_state=0)]
+        [4, 4, 2]
+        """
+        check_is_fitted(self, "encoder_")
+        return iter_sample_chunks(
+            self,
+            n_samples,
+            chunk_size,
+            y=y,
+            conditions=conditions,
+            random_state=self._sample_seed(random_state),
+        )
+
+    def to_parquet(
+        self,
+        path,
+        n_samples,
+        chunk_size=100_000,
+        *,
+        y=None,
+        conditions=None,
+        random_state=None,
+        label_column=None,
+    ):
+        """Write ``n_samples`` generated rows to a Parquet file, chunk by chunk.
+
+        The rows are those of :meth:`iter_samples` (same seeds), each chunk a
+        row group; memory holds one chunk at a time. The file is written
+        atomically: it appears complete or not at all. Needs ``pyarrow``
+        (``pip install 'sksynth[io]'``).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The destination file.
+        n_samples : int
+            Total number of rows.
+        chunk_size : int, default=100_000
+            Rows per chunk.
+        y, conditions, random_state
+            As in :meth:`iter_samples`.
+        label_column : str, default=None
+            For a sampler fitted with ``y``: the column holding each row's
+            class (default: the name of the ``y`` Series it was fitted on,
+            else ``"y"``).
+
+        Returns
+        -------
+        path : pathlib.Path
+            The file written.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> import numpy as np, pandas as pd
+        >>> from sksynth.generators import VAESampler
+        >>> X = pd.DataFrame({"a": np.random.default_rng(0).normal(size=40)})
+        >>> sampler = VAESampler(epochs=1, batch_size=20, hidden_dims=(8,), latent_dim=2,
+        ...                      random_state=0).fit(X)
+        >>> path = sampler.to_parquet(pathlib.Path(tempfile.mkdtemp()) / "s.parquet", 25,
+        ...                           chunk_size=10, random_state=0)
+        >>> pd.read_parquet(path).shape
+        (25, 1)
+        """
+        check_is_fitted(self, "encoder_")
+        return write_samples(
+            self,
+            path,
+            n_samples,
+            chunk_size,
+            y=y,
+            conditions=conditions,
+            random_state=self._sample_seed(random_state),
+            label_column=label_column,
+        )
+
+    # ---------------------------------------------------------- persistence
+    def save(self, path, *, metadata=None):
+        """Save the fitted sampler to a safe model file (it loads without running code).
+
+        The file is a zip of JSON (hyperparameters, encoder state, condition
+        layout), NPZ (numeric arrays) and torch state dicts, with a SHA-256
+        manifest; it is written atomically. See :func:`sksynth.io.save_sampler`.
+        Pickle and joblib also work, but load their files from trusted
+        sources only.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The destination (conventionally ``.sksynth``).
+        metadata : dict, default=None
+            Extra JSON-able information to store with the model.
+
+        Returns
+        -------
+        path : pathlib.Path
+            The file written.
+        """
+        trusted = [] if type(self).__module__.split(".")[0] == "sksynth" else [type(self)]
+        return save_sampler(self, path, metadata=metadata, trusted_types=trusted)
+
+    @classmethod
+    def load(cls, path, *, device=None, trusted_types=None):
+        """Load a sampler saved with :meth:`save`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The model file.
+        device : str, default=None
+            Torch device; ``None``: the training device when available here,
+            else ``"cpu"``.
+        trusted_types : sequence of type, default=None
+            Extra classes the file may hold (custom subclasses).
+
+        Returns
+        -------
+        sampler : BaseGenerativeSampler
+            The fitted sampler, which samples exactly as the saved one.
+        """
+        trusted = list(trusted_types or [])
+        if cls.__module__.split(".")[0] != "sksynth" and cls not in trusted:
+            trusted.append(cls)
+        sampler = load_sampler(path, device=device, trusted_types=trusted)
+        if not isinstance(sampler, cls):
+            raise TypeError(
+                f"{str(path)!r} holds a {type(sampler).__name__}, not a {cls.__name__}; "
+                f"load it with {type(sampler).__name__}.load or sksynth.io.load_sampler."
+            )
+        return sampler
+
+    def _get_model_state(self):
+        """Everything a model file stores, as plain objects (the hook of :mod:`sksynth.io`).
+
+        See :func:`sksynth.generators._model_state.get_model_state`.
+        """
+        check_is_fitted(self, "encoder_")
+        return get_model_state(self)
+
+    def _set_model_state(self, state, layout, nets, *, device=None):
+        """Restore what :meth:`_get_model_state` gave, on a sampler built from its params.
+
+        See :func:`sksynth.generators._model_state.set_model_state`.
+        """
+        return set_model_state(self, state, layout, nets, device=device)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
+        return tags
