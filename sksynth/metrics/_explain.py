@@ -43,7 +43,7 @@ __all__ = ["DetectionExplanation", "explain_detection"]
 
 # Boosting rounds of the small models that score one column or one pair: a
 # column alone needs few splits, and there are many such models.
-_SMALL_MAX_ITER = 30
+_SMALL_MAX_ITER = 10
 # Candidate grid steps of a numeric column, coarsest first.
 _GRID_STEPS = (1000.0, 100.0, 10.0, 1.0, 0.1, 0.01, 0.001, 0.0001)
 # Below this AUC the rows are taken as indistinguishable and nothing is blamed.
