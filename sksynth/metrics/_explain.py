@@ -50,6 +50,10 @@ _GRID_STEPS = (1000.0, 100.0, 10.0, 1.0, 0.1, 0.01, 0.001, 0.0001)
 _CHANCE_AUC = 0.55
 
 
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _percent(share: float) -> str:
     return f"{100 * share:.0f} %"
 
@@ -135,15 +139,36 @@ class DetectionExplanation:
         Returns
         -------
         text : str
-            The reading of the whole-row AUC, then (when the rows can be told
-            apart) the column, pair or broken rule that gives them away most.
+            The reading of the whole-row AUC; when the rows can be told apart,
+            the column or pair that gives them away most and the columns the
+            detector leans on; always the most broken rule and the columns
+            whose synthetic values lie off the grid of the real values.
         """
-        parts = [self.reading()]
+        sentences, named_rule, named_column = [self.reading()], None, None
+        broken = self._broken_rules()
         if self.auc >= _CHANCE_AUC:
-            parts += self._causes()
-        return " ".join(parts)
+            cause, named_rule, named_column = self._main_cause(broken)
+            sentences.append(cause)
+        off_grid = self.columns[self.columns["off_grid"] >= 0.1]
+        off_grid = off_grid[off_grid["column"] != named_column].head(3)
+        if len(off_grid):
+            listed = ", ".join(
+                f"{row.column} ({_percent(row.off_grid)} off a grid of {row.grid:g})"
+                for row in off_grid.itertuples()
+            )
+            sentences.append(f"Synthetic values lie off the grid of the real values in {listed}.")
+        others = broken.drop(index=named_rule) if named_rule is not None else broken
+        if len(others):
+            sentences.append(_capitalize(self._rule_clause(others.iloc[0])) + ".")
+        if self.auc >= _CHANCE_AUC:
+            lean = self.columns.sort_values("importance", ascending=False, kind="stable")
+            lean = lean[lean["importance"] > 0.005]["column"].head(3).tolist()
+            if lean:
+                sentences.append(f"The whole-row detector leans most on {', '.join(lean)}.")
+        return " ".join(sentences)
 
-    def _worst_rules(self) -> pd.DataFrame:
+    def _broken_rules(self) -> pd.DataFrame:
+        """Return the rules synthetic rows break more often than real rows, worst first."""
         if self.rules.empty:
             return self.rules
         drop = self.rules["real_share"] - self.rules["synthetic_share"]
@@ -155,11 +180,10 @@ class DetectionExplanation:
             f"(against {_percent(1 - rule.real_share)} of real rows)"
         )
 
-    def _causes(self) -> list[str]:
-        sentences, named_rule = [], None
-        column = self.columns.sort_values("auc", ascending=False).iloc[0]
+    def _main_cause(self, broken):
+        """Return the sentence on what gives rows away most, the rule and column it names."""
+        column = self.columns.sort_values("auc", ascending=False, kind="stable").iloc[0]
         pair = self.pairs.iloc[0] if len(self.pairs) else None
-        broken = self._worst_rules()
         if pair is not None and pair.gain >= 0.05 and pair.auc >= column.auc:
             alone = self.columns.set_index("column")["auc"]
             text = (
@@ -170,45 +194,27 @@ class DetectionExplanation:
             both = {pair.column_1, pair.column_2}
             related = broken[broken["columns"].map(lambda cols: bool(both & set(cols)))]
             if len(related):
-                named_rule = related.index[0]
                 text += ": " + self._rule_clause(related.iloc[0])
-            sentences.append(text + ".")
-        elif column.auc >= 0.6:
+                return text + ".", related.index[0], None
+            return text + ".", None, None
+        if column.auc >= 0.6:
             text = f"Rows are told apart mostly by {column.column} alone (AUC {column.auc:.2f})"
             if column.off_grid >= 0.1:
                 text += (
                     f": {_percent(column.off_grid)} of its synthetic values are off the "
                     f"grid of {column.grid:g} that every real value lies on"
                 )
-            sentences.append(text + ".")
-        else:
-            sentences.append(
-                "No column alone gives the rows away "
-                f"(the strongest, {column.column}, has AUC {column.auc:.2f})"
-                + (
-                    f" and no screened pair does (the strongest, {pair.column_1} vs "
-                    f"{pair.column_2}, has AUC {pair.auc:.2f})"
-                    if pair is not None
-                    else ""
-                )
-                + ": look for relations among more columns."
+            return text + ".", None, column.column
+        text = (
+            f"No column alone gives the rows away (the strongest, {column.column}, has AUC "
+            f"{column.auc:.2f})"
+        )
+        if pair is not None:
+            text += (
+                f" and no screened pair does (the strongest, {pair.column_1} vs "
+                f"{pair.column_2}, has AUC {pair.auc:.2f})"
             )
-        off_grid = self.columns[(self.columns["off_grid"] >= 0.1)]
-        off_grid = off_grid[off_grid["column"] != column.column].head(3)
-        if len(off_grid):
-            listed = ", ".join(
-                f"{row.column} ({_percent(row.off_grid)} off a grid of {row.grid:g})"
-                for row in off_grid.itertuples()
-            )
-            sentences.append(f"Synthetic values lie off the grid of the real values in {listed}.")
-        others = broken.drop(index=named_rule) if named_rule is not None else broken
-        if len(others):
-            sentences.append(self._rule_clause(others.iloc[0]).capitalize() + ".")
-        lean = self.columns.sort_values("importance", ascending=False)
-        lean = lean[lean["importance"] > 0.005]["column"].head(3).tolist()
-        if lean:
-            sentences.append(f"The whole-row detector leans most on {', '.join(lean)}.")
-        return sentences
+        return text + ": look for relations among more columns.", None, None
 
     def plot(self, *, max_columns=20):
         """Plot the per-column AUC, the strongest pairs and the rule obedience.
@@ -231,7 +237,7 @@ class DetectionExplanation:
             [self._plot_rules] if len(self.rules) else []
         )
         n_bars = max(len(shown), len(self.pairs), len(self.rules), 3)
-        fig = Figure(figsize=(5.2 * len(panels), 1.2 + 0.28 * n_bars), layout="constrained")
+        fig = Figure(figsize=(4.2 * len(panels), 1.8 + 0.26 * n_bars), layout="constrained")
         axes = fig.subplots(1, len(panels), squeeze=False).ravel()
         left_out = len(columns) - len(shown)
         for ax, draw in zip(axes, panels, strict=True):
@@ -242,7 +248,7 @@ class DetectionExplanation:
         ax.axvline(0.5, color="0.4", lw=1, ls=":")
         ax.axvline(self.auc, color="C3", lw=1.5, ls="--", label=f"whole rows ({self.auc:.2f})")
         ax.set_xlim(self._auc_floor(), 1.0)
-        ax.set_xlabel("detection AUC (0.5 = indistinguishable)")
+        ax.set_xlabel("detection AUC (0.5 = indistinguishable)", fontsize=9)
         ax.invert_yaxis()
 
     def _auc_floor(self) -> float:
@@ -253,13 +259,13 @@ class DetectionExplanation:
         positions = np.arange(len(shown))
         floor = self._auc_floor()
         ax.barh(positions, shown["auc"] - floor, left=floor, color="C0")
-        ax.set_yticks(positions, [_short(c) for c in shown["column"]], fontsize=8)
+        ax.set_yticks(positions, [_short(c) for c in shown["column"]], fontsize=9)
         title = "Each column alone"
         if left_out:
             title += f" ({len(shown)} strongest; {left_out} more left out)"
         ax.set_title(title, fontsize=10)
         self._auc_axis(ax)
-        ax.legend(fontsize=8, loc="lower right")
+        _legend_below(ax)
 
     def _plot_pairs(self, ax, shown, left_out):
         pairs = self.pairs
@@ -270,22 +276,26 @@ class DetectionExplanation:
         floor = self._auc_floor()
         ax.barh(positions, pairs["auc"] - floor, left=floor, color="C1", label="pair together")
         ax.plot(alone, positions, "k|", ms=12, mew=2, label="better column alone")
-        ax.set_yticks(positions, labels, fontsize=8)
+        ax.set_yticks(positions, labels, fontsize=9)
         ax.set_title("Strongest pairs of columns", fontsize=10)
         self._auc_axis(ax)
-        ax.legend(fontsize=8, loc="lower right")
+        _legend_below(ax)
 
     def _plot_rules(self, ax, shown, left_out):
         rules = self.rules
         positions = np.arange(len(rules))
         ax.barh(positions, rules["synthetic_share"], color="C2", label="synthetic rows")
         ax.plot(rules["real_share"], positions, "k|", ms=12, mew=2, label="real rows")
-        ax.set_yticks(positions, [_short(r, 32) for r in rules["rule"]], fontsize=8)
-        ax.set_xlim(0, 1.0)
-        ax.set_xlabel("share of rows that obey the rule")
+        ax.set_yticks(positions, [_short(r, 32) for r in rules["rule"]], fontsize=9)
+        ax.set_xlim(0, 1.03)
+        ax.set_xlabel("share of rows that obey the rule", fontsize=9)
         ax.set_title("Rules of the real table", fontsize=10)
         ax.invert_yaxis()
-        ax.legend(fontsize=8, loc="lower left")
+        _legend_below(ax)
+
+
+def _legend_below(ax):
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False)
 
 
 def _short(text, width=22) -> str:

@@ -185,8 +185,7 @@ class EvaluationReport:
         # few, short tick labels: large amounts (e.g. 250000) would overlap
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _compact(value)))
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=3))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.2g}"))
+        ax.set_yticks([])  # a density's scale says nothing a reader needs
         if self.kinds[col] == "datetime":
             ax.set_xlabel("ns since 1970", fontsize=7)
 
@@ -401,8 +400,10 @@ class EvaluationReport:
     def _detection_html(self, max_rows) -> str:
         explanation = self.detection
         real_rows, syn_rows = explanation.n_rows
+        causes = explanation.summary()[len(explanation.reading()) :]
         parts = [
-            f"<p><strong>{html.escape(explanation.summary())}</strong></p>",
+            f"<p><strong>{html.escape(explanation.reading())}</strong>"
+            f"{html.escape(causes)}</p>",
             figure_to_html(self.plot_detection(), alt="what gives synthetic rows away"),
             "<p>A classifier is trained to tell real rows from synthetic rows, on whole rows "
             "(the detection AUC above), on each column alone and on pairs of columns; 0.5 "
@@ -440,6 +441,8 @@ def _compact(value: float) -> str:
         return f"{value / 1e6:.3g}M"
     if size >= 1e4:
         return f"{value / 1e3:.3g}k"
+    if size >= 1:
+        return f"{value:.4g}"
     return f"{value:.3g}"
 
 
