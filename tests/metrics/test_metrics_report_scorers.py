@@ -88,8 +88,9 @@ def test_report_plots_and_html(full_report, tmp_path):
         assert len(fig.axes) >= 2
     path = full_report.to_html(tmp_path / "report.html")
     page = path.read_text(encoding="utf-8")
-    assert page.count("<img") == 3
+    assert page.count("<img") == 4  # detection, marginals, heatmaps, privacy
     assert "dcr_share" in page and "Utility" in page
+    assert "What gives synthetic rows away" in page
 
 
 def test_report_without_optional_parts(mixed_frame):
