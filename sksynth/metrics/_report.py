@@ -184,10 +184,9 @@ class EvaluationReport:
         ax.hist(syn, bins=edges, density=True, alpha=0.5, label="synthetic")
         # few, short tick labels: large amounts (e.g. 250000) would overlap
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _compact(value)))
+        write = _date if self.kinds[col] == "datetime" else _compact
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: write(value)))
         ax.set_yticks([])  # a density's scale says nothing a reader needs
-        if self.kinds[col] == "datetime":
-            ax.set_xlabel("ns since 1970", fontsize=7)
 
     def _bars(self, ax, col, max_categories):
         real = self._real[col].astype(object).fillna("<missing>").astype(str)
@@ -444,6 +443,11 @@ def _compact(value: float) -> str:
     if size >= 1:
         return f"{value:.4g}"
     return f"{value:.3g}"
+
+
+def _date(value: float) -> str:
+    """Write a datetime tick (nanoseconds since 1970) as a date."""
+    return pd.Timestamp(int(value)).strftime("%Y-%m-%d")
 
 
 def _cluster_order(matrix: pd.DataFrame) -> np.ndarray:
