@@ -242,6 +242,7 @@ class DetectionExplanation:
         left_out = len(columns) - len(shown)
         for ax, draw in zip(axes, panels, strict=True):
             draw(ax, shown, left_out)
+            ax.set_ylim(n_bars - 0.5, -0.5)  # bars of one thickness in every panel
         return fig
 
     def _auc_axis(self, ax):
@@ -249,7 +250,6 @@ class DetectionExplanation:
         ax.axvline(self.auc, color="C3", lw=1.5, ls="--", label=f"whole rows ({self.auc:.2f})")
         ax.set_xlim(self._auc_floor(), 1.0)
         ax.set_xlabel("detection AUC (0.5 = indistinguishable)", fontsize=9)
-        ax.invert_yaxis()
 
     def _auc_floor(self) -> float:
         lowest = min(self.columns["auc"].min(), self.pairs["auc"].min() if len(self.pairs) else 1)
@@ -290,7 +290,6 @@ class DetectionExplanation:
         ax.set_xlim(0, 1.03)
         ax.set_xlabel("share of rows that obey the rule", fontsize=9)
         ax.set_title("Rules of the real table", fontsize=10)
-        ax.invert_yaxis()
         _legend_below(ax)
 
 
