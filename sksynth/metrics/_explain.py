@@ -91,7 +91,7 @@ def read_detection_auc(auc: float) -> str:
     return f"Detection AUC {auc:.2f}: {what}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DetectionExplanation:
     """The result of :func:`explain_detection`.
 
@@ -123,6 +123,12 @@ class DetectionExplanation:
     pairs: pd.DataFrame
     rules: pd.DataFrame
     n_rows: tuple[int, int]
+
+    def __repr__(self):
+        return (
+            f"{type(self).__name__}(auc={self.auc:.4f}, {len(self.columns)} columns, "
+            f"{len(self.pairs)} pairs, {len(self.rules)} rules)"
+        )
 
     def reading(self) -> str:
         """Say in words what the whole-row AUC means.
