@@ -4,6 +4,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_mixed_frame
 from matplotlib.figure import Figure
 
 from sksynth.metrics import DetectionExplanation, detection_auc, evaluate, explain_detection
@@ -261,3 +262,12 @@ def test_report_without_detection_has_no_explanation(tmp_path):
         report.plot_detection()
     page = report.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
     assert "What gives synthetic rows away" not in page
+
+
+def test_mixed_types_with_another_detector(mixed_frame):
+    result = explain_detection(mixed_frame, make_mixed_frame(200, 1), n_pairs=2,
+                               estimator="logistic_regression", random_state=0)  # fmt: skip
+    assert set(result.columns["column"]) == set(mixed_frame.columns)
+    assert 0.3 < result.auc < 0.7  # two draws of the same distribution
+    assert result.summary().startswith(f"Detection AUC {result.auc:.2f}: a classifier cannot")
+    assert len(result.pairs) == 2
