@@ -5,7 +5,8 @@ Four questions, each answered by plain functions and together by
 
 - *fidelity* -- do the columns and pairs of columns look alike?
   (:func:`fidelity_score`, :func:`column_shapes`, :func:`column_pair_trends`);
-- *detection* -- can a classifier tell the rows apart? (:func:`detection_auc`);
+- *detection* -- can a classifier tell the rows apart, and by what?
+  (:func:`detection_auc`, :func:`explain_detection`);
 - *utility* -- does a model trained on synthetic rows work on real ones?
   (:func:`tstr_score`, :func:`augmentation_score`);
 - *privacy* -- do synthetic rows give away training rows? (:func:`dcr_share`,
@@ -30,6 +31,7 @@ resampling helps this classifier?".
 """
 
 from ._detection import detection_auc, detection_score
+from ._explain import DetectionExplanation, explain_detection
 from ._fidelity import column_pair_trends, column_shapes, fidelity_details, fidelity_score
 from ._privacy import (
     dcr_share,
@@ -43,6 +45,7 @@ from ._scorers import make_detection_scorer, make_fidelity_scorer, make_utility_
 from ._utility import augmentation_score, tstr_score
 
 __all__ = [
+    "DetectionExplanation",
     "EvaluationReport",
     "augmentation_score",
     "column_pair_trends",
@@ -52,6 +55,7 @@ __all__ = [
     "detection_score",
     "evaluate",
     "exact_copy_rate",
+    "explain_detection",
     "fidelity_details",
     "fidelity_score",
     "make_detection_scorer",

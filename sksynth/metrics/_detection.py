@@ -21,6 +21,8 @@ metrics do), which :func:`make_detection_scorer` returns.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
@@ -39,10 +41,10 @@ def _seed(random_state) -> int:
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
-def default_classifier(seed: int) -> HistGradientBoostingClassifier:
+def default_classifier(seed: int, *, max_iter: int = 100) -> HistGradientBoostingClassifier:
     """Return the gradient-boosting classifier used by detection and utility."""
     return HistGradientBoostingClassifier(
-        max_iter=100, categorical_features="from_dtype", random_state=seed
+        max_iter=max_iter, categorical_features="from_dtype", random_state=seed
     )
 
 
@@ -106,19 +108,49 @@ def detection_auc(real, synthetic, *, kinds=None, estimator=None, cv=5, random_s
     >>> detection_auc(real, fake, random_state=0) > 0.9
     True
     """
+    check_cv(cv)
+    real, others, kinds = check_tables(real, {"synthetic": synthetic}, kinds=kinds, min_rows=cv)
+    seed = _seed(random_state)
+    problem = detection_problem(real, others["synthetic"], kinds, estimator, cv, seed)
+    scores = cross_val_score(
+        problem.model, problem.X, problem.y, cv=problem.folds, scoring="roc_auc",
+        error_score="raise",
+    )  # fmt: skip
+    return float(np.mean(scores))
+
+
+def check_cv(cv) -> None:
+    """Raise a ``ValueError`` unless ``cv`` is an integer of at least 2."""
     if not isinstance(cv, int | np.integer) or isinstance(cv, bool) or cv < 2:
         raise ValueError(f"cv must be an integer of at least 2; got {cv!r}.")
-    real, others, kinds = check_tables(real, {"synthetic": synthetic}, kinds=kinds, min_rows=cv)
-    synthetic = others["synthetic"]
-    seed = _seed(random_state)
+
+
+class DetectionProblem(NamedTuple):
+    """The classification problem behind a detection test.
+
+    ``X`` stacks the real rows (label 0) over the synthetic rows (label 1),
+    encoded for ``model`` (the gradient-boosting model frame when
+    ``is_model_frame``); ``folds`` keeps identical rows in one fold.
+    """
+
+    model: object
+    X: pd.DataFrame
+    y: np.ndarray
+    folds: PredefinedSplit
+    is_model_frame: bool
+
+
+def detection_problem(real, synthetic, kinds, estimator, cv, seed) -> DetectionProblem:
+    """Build the labelled union, the classifier and the folds of a detection test.
+
+    ``real`` and ``synthetic`` must already be checked by ``check_tables``.
+    """
     model, wants_frame = _detection_model(estimator, kinds, seed)
     if wants_frame:
         real, synthetic = model_frames([real, synthetic], kinds)
     X = pd.concat([real, synthetic], ignore_index=True)
     y = np.r_[np.zeros(len(real), dtype=int), np.ones(len(synthetic), dtype=int)]
-    folds = _duplicate_aware_folds(X, cv, seed)
-    scores = cross_val_score(model, X, y, cv=folds, scoring="roc_auc", error_score="raise")
-    return float(np.mean(scores))
+    return DetectionProblem(model, X, y, _duplicate_aware_folds(X, cv, seed), wants_frame)
 
 
 def _duplicate_aware_folds(X: pd.DataFrame, cv: int, seed: int) -> PredefinedSplit:

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.cluster.hierarchy import leaves_list, linkage
+from scipy.spatial.distance import squareform
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
 from sksynth.utils import atomic_write, check_dataframe, figure_to_html, render_html_report
 
 from ._common import NUMERIC_KINDS, check_tables, numeric_values
-from ._detection import _seed, detection_auc
+from ._detection import _seed
+from ._explain import _short, explain_detection
 from ._fidelity import fidelity_details
 from ._privacy import privacy_details
 from ._utility import augmentation_score, infer_task, tstr_score
@@ -45,8 +48,9 @@ class EvaluationReport:
         The headline numbers, indexed by metric name.
     details : dict of str to pandas.DataFrame
         Per-column (``"column_shapes"``), per-pair (``"column_pair_trends"``),
-        utility (``"utility"``, ``"augmentation"``) and per-row privacy
-        (``"privacy"``) tables.
+        utility (``"utility"``, ``"augmentation"``), per-row privacy
+        (``"privacy"``) and detection (``"detection_columns"``,
+        ``"detection_pairs"``, ``"detection_rules"``) tables.
     real : pandas.DataFrame
         The real (training) table.
     synthetic : pandas.DataFrame
@@ -55,6 +59,8 @@ class EvaluationReport:
         The kind of every column.
     distances : dict of str to ndarray, default=None
         Nearest-neighbour distances behind the privacy scores.
+    detection : DetectionExplanation, default=None
+        What gives the synthetic rows away (see :func:`explain_detection`).
 
     Attributes
     ----------
@@ -68,6 +74,10 @@ class EvaluationReport:
         The tables behind the scores.
     kinds : dict of str to str
         The kind of every column.
+    detection : DetectionExplanation or None
+        What gives the synthetic rows away: per-column and pair AUCs,
+        permutation importance and rule obedience, with ``summary()`` in words;
+        None when detection was disabled.
 
     Examples
     --------
@@ -80,10 +90,11 @@ class EvaluationReport:
     1.0
     """
 
-    def __init__(self, scores, details, real, synthetic, kinds, distances=None):
+    def __init__(self, scores, details, real, synthetic, kinds, distances=None, detection=None):
         self.scores = scores
         self.details = details
         self.kinds = kinds
+        self.detection = detection
         self._real = real
         self._synthetic = synthetic
         self._distances = distances or {}
@@ -113,7 +124,7 @@ class EvaluationReport:
         return "\n".join(lines) + "\n)"
 
     # ------------------------------------------------------------------ plots
-    def plot_marginals(self, columns=None, *, n_cols=4, max_categories=15):
+    def plot_marginals(self, columns=None, *, n_cols=None, max_categories=15):
         """Plot the real and synthetic distribution of each column.
 
         Numeric and datetime columns are drawn as overlaid density histograms
@@ -125,8 +136,8 @@ class EvaluationReport:
         ----------
         columns : list of str, default=None
             The columns to draw; all when None.
-        n_cols : int, default=4
-            Subplots per row.
+        n_cols : int, default=None
+            Subplots per row; 4, or 5 for more than 20 columns, when None.
         max_categories : int, default=15
             The most categories drawn per column.
 
@@ -140,9 +151,11 @@ class EvaluationReport:
         unknown = [c for c in columns if c not in self.kinds]
         if unknown:
             raise ValueError(f"Unknown columns {unknown}; columns are {list(self.kinds)}.")
+        if n_cols is None:
+            n_cols = 5 if len(columns) > 20 else 4
         n_cols = max(1, min(n_cols, len(columns)))
         n_rows = -(-len(columns) // n_cols)
-        fig = Figure(figsize=(4 * n_cols, 3 * n_rows), layout="constrained")
+        fig = Figure(figsize=(3.4 * n_cols, 2.7 * n_rows), layout="constrained")
         axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
         shapes = self.details["column_shapes"].set_index("column")["score"]
         for ax, col in zip(axes, columns, strict=False):
@@ -150,13 +163,16 @@ class EvaluationReport:
                 self._hist(ax, col)
             else:
                 self._bars(ax, col, max_categories)
-            ax.set_title(f"{col} (score {shapes[col]:.2f})", fontsize=10)
+            ax.set_title(f"{_short(col, 24)} (score {shapes[col]:.2f})", fontsize=9)
+            ax.tick_params(labelsize=7)
         for ax in axes[len(columns) :]:
             ax.set_visible(False)
-        axes[0].legend(fontsize=8)
+        axes[0].legend(fontsize=7)
         return fig
 
     def _hist(self, ax, col):
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+
         real = numeric_values(self._real[col])
         syn = numeric_values(self._synthetic[col])
         real, syn = real[np.isfinite(real)], syn[np.isfinite(syn)]
@@ -166,8 +182,11 @@ class EvaluationReport:
         syn = np.clip(syn, edges[0], edges[-1])
         ax.hist(real, bins=edges, density=True, alpha=0.5, label="real")
         ax.hist(syn, bins=edges, density=True, alpha=0.5, label="synthetic")
-        if self.kinds[col] == "datetime":
-            ax.set_xlabel("ns since 1970")
+        # few, short tick labels: large amounts (e.g. 250000) would overlap
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        write = _date if self.kinds[col] == "datetime" else _compact
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: write(value)))
+        ax.set_yticks([])  # a density's scale says nothing a reader needs
 
     def _bars(self, ax, col, max_categories):
         real = self._real[col].astype(object).fillna("<missing>").astype(str)
@@ -183,8 +202,8 @@ class EvaluationReport:
             width=0.4,
             label="synthetic",
         )
-        ax.set_xticks(positions, labels, rotation=45, ha="right", fontsize=8)
-        ax.set_ylabel("share")
+        ax.set_xticks(positions, [_short(v, 12) for v in labels], rotation=45, ha="right")
+        ax.set_ylabel("share", fontsize=7)
 
     def association_matrices(self):
         """Return the real and synthetic association matrices.
@@ -210,31 +229,73 @@ class EvaluationReport:
     def plot_pairwise(self):
         """Plot the real and synthetic association heatmaps and their difference.
 
+        The columns are ordered by a hierarchical clustering of the real
+        associations, so that related columns sit together. Up to 12 columns
+        the three heatmaps stand side by side; with more, real and synthetic
+        share one heatmap (real below the diagonal, synthetic above) drawn above
+        the difference, each as wide as the page.
+
         Returns
         -------
         fig : matplotlib.figure.Figure
-            Three heatmaps: real, synthetic (Pearson correlation for numeric
-            pairs, Cramér's V otherwise) and the absolute difference.
+            The real and synthetic associations (Pearson correlation for numeric
+            pairs, Cramér's V otherwise) and their absolute difference.
         """
         from matplotlib.figure import Figure
 
         real, syn = self.association_matrices()
-        size = max(4.0, 0.35 * len(real))
-        fig = Figure(figsize=(3 * size + 2, size), layout="constrained")
-        axes = fig.subplots(1, 3)
-        panels = [
-            ("real", real, "coolwarm", -1),
-            ("synthetic", syn, "coolwarm", -1),
-            ("|real - synthetic|", (real - syn).abs(), "Reds", 0),
-        ]
+        order = _cluster_order(real)
+        real, syn = real.iloc[order, order], syn.iloc[order, order]
+        n = len(real)
+        if n <= 12:
+            size = max(3.5, 0.35 * n + 1.5)
+            fig = Figure(figsize=(3 * size + 2, size), layout="constrained")
+            panels = [("real", real, "coolwarm", -1), ("synthetic", syn, "coolwarm", -1)]
+        else:
+            size = min(12.0, 0.2 * n + 2.0)
+            fig = Figure(figsize=(size + 1.5, 2 * size), layout="constrained")
+            lower = np.tril(np.ones((n, n), dtype=bool), k=-1)
+            both = real.where(lower | np.eye(n, dtype=bool), syn)
+            panels = [("real (below the diagonal) and synthetic (above)", both, "coolwarm", -1)]
+        panels.append(("|real - synthetic|", (real - syn).abs(), "Reds", 0))
+        grid = (1, len(panels)) if n <= 12 else (len(panels), 1)
+        axes = fig.subplots(*grid, squeeze=False).ravel()
+        fontsize = 8 if n <= 30 else 6
         for ax, (title, matrix, cmap, low) in zip(axes, panels, strict=True):
             image = ax.imshow(matrix.to_numpy(dtype=float), cmap=cmap, vmin=low, vmax=1)
-            ticks = np.arange(len(matrix))
-            ax.set_xticks(ticks, matrix.columns, rotation=90, fontsize=8)
-            ax.set_yticks(ticks, matrix.index, fontsize=8)
-            ax.set_title(title)
+            ticks = np.arange(n)
+            labels = [_short(c, 18) for c in matrix.columns]
+            ax.set_xticks(ticks, labels, rotation=90, fontsize=fontsize)
+            ax.set_yticks(ticks, labels, fontsize=fontsize)
+            ax.set_title(title, fontsize=10)
             fig.colorbar(image, ax=ax, shrink=0.7)
         return fig
+
+    def plot_detection(self, *, max_columns=20):
+        """Plot what gives the synthetic rows away.
+
+        Parameters
+        ----------
+        max_columns : int, default=20
+            The most columns drawn in the per-column panel (the strongest).
+
+        Returns
+        -------
+        fig : matplotlib.figure.Figure
+            The detection AUC of each column alone, of the strongest pairs and,
+            when rules were given, the share of rows that obey each rule (see
+            :meth:`DetectionExplanation.plot`).
+
+        Raises
+        ------
+        ValueError
+            If the report was made with ``detection=False``.
+        """
+        if self.detection is None:
+            raise ValueError(
+                "This report has no detection results: call evaluate() with detection=True."
+            )
+        return self.detection.plot(max_columns=max_columns)
 
     def plot_privacy(self):
         """Plot the distances to the closest record.
@@ -277,46 +338,52 @@ class EvaluationReport:
         return fig
 
     # ------------------------------------------------------------------- html
-    def to_html(self, path):
+    def to_html(self, path, *, max_rows=15):
         """Write a self-contained HTML report with the figures embedded.
 
         Parameters
         ----------
         path : str or path-like
             The file to write (atomically).
+        max_rows : int, default=15
+            The most rows of a per-column or per-pair table shown (the worst);
+            a note says how many more are in :attr:`details`.
 
         Returns
         -------
         path : pathlib.Path
             The file written.
         """
-        sections = [("Scores", self.summary().to_html(float_format="{:.4f}".format))]
-        shapes = self.details["column_shapes"]
+        sections = [("Scores", _table_html(self.summary(), index_name="metric"))]
+        if self.detection is not None:
+            sections.append(("What gives synthetic rows away", self._detection_html(max_rows)))
+        shapes = self.details["column_shapes"].sort_values("score", kind="stable")
         sections.append(
             (
                 "Column shapes",
-                shapes.to_html(index=False, float_format="{:.4f}".format)
+                _worst_rows_html(shapes, max_rows, "columns", "column_shapes")
                 + figure_to_html(self.plot_marginals(), alt="marginal distributions"),
             )
         )
         pairs = self.details["column_pair_trends"]
-        counted = pairs[pairs["meets_threshold"]]
+        counted = pairs[pairs["meets_threshold"]].sort_values("score", kind="stable")
         note = (
             f"<p>{len(counted)} of {len(pairs)} pairs carry a trend in the real table and "
-            "count in the score.</p>"
+            "count in the score. Heatmap columns are ordered so that related columns sit "
+            "together.</p>"
         )
         sections.append(
             (
                 "Column pair trends",
                 note
-                + counted.to_html(index=False, float_format="{:.4f}".format)
+                + _worst_rows_html(counted, max_rows, "pairs", "column_pair_trends")
                 + figure_to_html(self.plot_pairwise(), alt="association heatmaps"),
             )
         )
         for key, title in (("utility", "Utility (train on synthetic, test on real)"),
                            ("augmentation", "Utility (augmentation)")):  # fmt: skip
             if key in self.details:
-                sections.append((title, self.details[key].to_html(float_format="{:.4f}".format)))
+                sections.append((title, _table_html(self.details[key])))
         if "synthetic_to_holdout" in self._distances:
             sections.append(("Privacy", figure_to_html(self.plot_privacy(), alt="privacy")))
         subtitle = (
@@ -329,8 +396,90 @@ class EvaluationReport:
             fh.write(page)
         return path
 
+    def _detection_html(self, max_rows) -> str:
+        explanation = self.detection
+        real_rows, syn_rows = explanation.n_rows
+        causes = explanation.summary()[len(explanation.reading()) :]
+        parts = [
+            f"<p><strong>{html.escape(explanation.reading())}</strong>"
+            f"{html.escape(causes)}</p>",
+            figure_to_html(self.plot_detection(), alt="what gives synthetic rows away"),
+            "<p>A classifier is trained to tell real rows from synthetic rows, on whole rows "
+            "(the detection AUC above), on each column alone and on pairs of columns; 0.5 "
+            "means it cannot tell them apart, 1.0 that it tells every row. <em>importance</em> "
+            "is how much the whole-row AUC drops when the column is shuffled; "
+            "<em>off_grid</em> the share of synthetic values off the step every real value "
+            f"lies on. Detectors used {real_rows} real and {syn_rows} synthetic rows.</p>",
+        ]
+        columns = explanation.columns[["column", "auc", "importance", "off_grid"]]
+        parts.append(_worst_rows_html(columns, max_rows, "columns", "detection_columns"))
+        if len(explanation.pairs):
+            parts.append(
+                "<p>Strongest pairs: <em>gain</em> is the pair's AUC minus that of its "
+                "better column alone, what the relation between the two gives away.</p>"
+            )
+            parts.append(_table_html(explanation.pairs))
+        if len(explanation.rules):
+            rules = explanation.rules.assign(
+                columns=explanation.rules["columns"].map(", ".join)
+            )
+            parts.append("<p>Share of rows that obey each rule of the real table:</p>")
+            parts.append(_table_html(rules))
+        return "\n".join(parts)
+
     def _repr_html_(self):  # pragma: no cover - notebook display
         return f"<b>{html.escape(type(self).__name__)}</b>" + self.summary().to_html()
+
+
+def _compact(value: float) -> str:
+    """Write a tick value in at most about five characters (250000 -> 250k)."""
+    size = abs(value)
+    if size >= 1e9:
+        return f"{value / 1e9:.3g}G"
+    if size >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if size >= 1e4:
+        return f"{value / 1e3:.3g}k"
+    if size >= 1:
+        return f"{value:.4g}"
+    return f"{value:.3g}"
+
+
+def _date(value: float) -> str:
+    """Write a datetime tick (nanoseconds since 1970) as a date."""
+    return pd.Timestamp(int(value)).strftime("%Y-%m-%d")
+
+
+def _cluster_order(matrix: pd.DataFrame) -> np.ndarray:
+    """Order columns so that strongly associated ones sit together."""
+    if len(matrix) < 3:
+        return np.arange(len(matrix))
+    strength = np.nan_to_num(np.abs(matrix.to_numpy(dtype=float)), nan=0.0)
+    distance = np.clip(1.0 - strength, 0.0, 1.0)
+    np.fill_diagonal(distance, 0.0)
+    condensed = squareform((distance + distance.T) / 2, checks=False)
+    return leaves_list(linkage(condensed, method="average", optimal_ordering=True))
+
+
+def _table_html(frame: pd.DataFrame, *, index_name=None) -> str:
+    """Render a table with one header row (a named index becomes a column)."""
+    name = index_name or frame.index.name
+    if name is not None:
+        frame = frame.rename_axis(name).reset_index()
+    frame = frame.rename_axis(columns=None)
+    return frame.to_html(index=False, float_format="{:.4f}".format, na_rep="")
+
+
+def _worst_rows_html(frame: pd.DataFrame, max_rows: int, what: str, key: str) -> str:
+    """Render the first ``max_rows`` rows, with a note on how many are left out."""
+    html_table = _table_html(frame.head(max_rows))
+    if len(frame) <= max_rows:
+        return html_table
+    note = (
+        f'<p class="meta">The {max_rows} worst of {len(frame)} {what} are shown; the '
+        f'other {len(frame) - max_rows} are in <code>report.details["{key}"]</code>.</p>'
+    )
+    return html_table + note
 
 
 def _check_target(target, tables: dict) -> None:
@@ -359,6 +508,7 @@ def evaluate(
     holdout=None,
     kinds=None,
     detection=True,
+    rules=None,
     estimator=None,
     metric=None,
     cv=5,
@@ -390,8 +540,12 @@ def evaluate(
     kinds : dict of str to str, default=None
         Column kinds that replace those inferred from ``real``.
     detection : bool or str or classifier, default=True
-        Whether to run the detection test; a string or classifier is passed as
-        ``estimator`` to :func:`detection_auc`.
+        Whether to run the detection test and explain it (see
+        :func:`explain_detection`, on at most 5000 rows of each table); a string
+        or classifier is passed as its ``estimator``.
+    rules : iterable of rules, default=None
+        Rules of the real table whose obedience by the synthetic rows is
+        reported with the detection (see :func:`explain_detection`).
     estimator : estimator, default=None
         The utility model (see :func:`tstr_score`).
     metric : str or list of str, default=None
@@ -454,11 +608,17 @@ def evaluate(
     )
     details = {"column_shapes": shapes, "column_pair_trends": pairs}
 
+    explanation = None
     if detection is not False:
         model = None if detection is True else detection
-        scores["detection_auc"] = detection_auc(
-            real, synthetic, kinds=kinds, estimator=model, cv=cv, random_state=_seed(rng)
-        )
+        explanation = explain_detection(
+            real, synthetic, rules=rules, kinds=kinds, estimator=model, cv=cv,
+            random_state=_seed(rng),
+        )  # fmt: skip
+        scores["detection_auc"] = explanation.auc
+        details["detection_columns"] = explanation.columns
+        details["detection_pairs"] = explanation.pairs
+        details["detection_rules"] = explanation.rules
 
     if target is not None:
         seed = _seed(rng)
@@ -488,4 +648,4 @@ def evaluate(
         )
     order = [name for name in _DESCRIPTIONS if name in scores]
     series = pd.Series({name: float(scores[name]) for name in order}, name="score")
-    return EvaluationReport(series, details, real, synthetic, kinds, distances)
+    return EvaluationReport(series, details, real, synthetic, kinds, distances, explanation)

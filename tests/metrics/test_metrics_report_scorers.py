@@ -1,4 +1,5 @@
 import pickle
+import re
 
 import numpy as np
 import pandas as pd
@@ -88,8 +89,14 @@ def test_report_plots_and_html(full_report, tmp_path):
         assert len(fig.axes) >= 2
     path = full_report.to_html(tmp_path / "report.html")
     page = path.read_text(encoding="utf-8")
-    assert page.count("<img") == 3
+    assert page.count("<img") == 4  # detection, marginals, heatmaps, privacy
     assert "dcr_share" in page and "Utility" in page
+    assert "What gives synthetic rows away" in page
+    # every table has a single header row: no empty row for a named index
+    heads = re.findall(r"<thead>(.*?)</thead>", page, flags=re.S)
+    assert len(heads) >= 5
+    assert all(head.count("<tr") == 1 for head in heads)
+    assert "<th>metric</th>" in page
 
 
 def test_report_without_optional_parts(mixed_frame):
