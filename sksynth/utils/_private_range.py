@@ -6,15 +6,15 @@ must itself be private.
 
 Each end of the range is a fixed, data-independent candidate point (by
 default signed powers of ``sqrt(2)``, ``2**-16 .. 2**48``, so any scale is
-covered within a factor of 1.4), found by a scan: the scan for the upper end starts
-below every value and stops at the first point above which few values lie,
-so the empty candidates beyond the data are never in competition with the
-right answer (the sparse vector technique). When the budget is small the
-number of values left out at each end grows (from 1% of the rows up to a
-quarter) and the range is widened outwards in proportion (up to Tukey's
-fences, 1.5 times the inter-quartile range). This keeps working at an
-epsilon of a few hundredths on a thousand rows, where a thresholded
-histogram finds nothing.
+covered within a factor of 1.4), found by a scan: the scan for the upper end
+starts at zero and moves up to the first point above which few values lie,
+so the empty candidates beyond the data never compete with the right answer
+(the sparse vector technique); the lower end likewise, downwards. When the
+budget is small the number of values left out at each end grows (from 1% of
+the rows up to a quarter) and the range is widened outwards in proportion
+(up to Tukey's fences, 1.5 times the inter-quartile range). This keeps
+working at an epsilon of about 0.1 on a thousand rows, where a thresholded
+histogram finds nothing; below that, declare the bounds.
 """
 
 from __future__ import annotations
@@ -48,9 +48,9 @@ def _first_below(counts, threshold, epsilon, rng):
 def private_range(values, epsilon, rng, *, candidates=None):
     """Epsilon-DP range ``(low, high)`` of ``values``.
 
-    The upper end is the first candidate, scanning upwards, above which
-    fewer than about ``k`` values lie; the lower end, scanning downwards,
-    the first below which fewer than ``k`` lie (each found by the sparse
+    The upper end is the first candidate, scanning upwards from zero, above
+    which fewer than about ``k`` values lie; the lower end, scanning
+    downwards from zero, the first below which fewer than ``k`` lie (each found by the sparse
     vector technique with half the budget). ``k`` is 1% of the rows, or more
     when the budget is too small to count that few (up to a quarter of the
     rows); the range is then widened outwards in proportion to ``k`` (by
@@ -79,7 +79,7 @@ def private_range(values, epsilon, rng, *, candidates=None):
     >>> from sksynth.utils._private_range import private_range
     >>> values = np.random.default_rng(0).uniform(20, 80, size=1000)
     >>> low, high = private_range(values, 0.2, np.random.default_rng(1))
-    >>> -20 <= low <= 20 and 80 <= high <= 130
+    >>> 0 <= low <= 20 and 80 <= high <= 140
     True
     """
     candidates = SIGNED_LOG_EDGES if candidates is None else np.asarray(candidates, float)
@@ -92,14 +92,29 @@ def private_range(values, epsilon, rng, *, candidates=None):
     # rows left out at each end: enough to stand out of the scan's noise
     k = max(math.ceil(0.01 * n), math.ceil(8.0 / half))
     k = min(k, max(n // 4, 1))
-    above = n - np.searchsorted(values, candidates, side="right")  # values > c
-    below = np.searchsorted(values, candidates, side="left")  # values < c
-    high = float(candidates[_first_below(above, k, half, rng)])
-    low = float(candidates[::-1][_first_below(below[::-1], k, half, rng)])
-    low, high = min(low, high), max(low, high)
+    # both scans start at zero (or the candidate nearest it) and move outwards: few
+    # candidates lie between zero and the data, so few chances of stopping too early
+    origin = int(np.clip(np.searchsorted(candidates, 0.0), 0, len(candidates) - 1))
+    upward, downward = candidates[origin:], candidates[: origin + 1][::-1]
+    above = n - np.searchsorted(values, upward, side="right")  # values > c
+    below = np.searchsorted(values, downward, side="left")  # values < c
+    high = float(upward[_first_below(above, k, half, rng)])
+    low = float(downward[_first_below(below, k, half, rng)])
+    width = high - low
+    # a scan that stops within a hair of zero found the data on one side of it
+    low = 0.0 if low < 0 and -low <= 1e-3 * width else low
+    high = 0.0 if high > 0 and high <= 1e-3 * width else high
     widen = min(1.5, 6.0 * k / n)
     width = high - low
     if width <= 0:
         width = max(abs(low) * 0.1, 1e-3)
         widen = max(widen, 0.5)
-    return float(low - widen * width), float(high + widen * width)
+    # widening never crosses zero: a range found on one side of it stays there
+    new_low, new_high = low - widen * width, high + widen * width
+    if low >= 0 > new_low:
+        new_low = 0.0
+    if high <= 0 < new_high:
+        new_high = 0.0
+    if new_high <= new_low:  # nothing to go by (tiny budgets): a unit range at the origin
+        new_high = new_low + max(abs(new_low) * 0.1, 1.0)
+    return float(new_low), float(new_high)
