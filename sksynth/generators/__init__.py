@@ -2,10 +2,18 @@
 
 Each sampler over-samples with ``fit_resample(X, y)`` (usable in an imblearn
 ``Pipeline``) and synthesises whole tables with ``fit(X, y=None)`` then
-``sample(n_samples)``.
+``sample(n_samples)``. :class:`MarginalPrivateSampler` is differentially
+private by construction (noisy marginals, no network).
 """
 
 from ._gan import ConditionalGANSampler, GANSampler
+from ._marginal import MarginalPrivateSampler
 from ._vae import ConditionalVAESampler, VAESampler
 
-__all__ = ["GANSampler", "VAESampler", "ConditionalGANSampler", "ConditionalVAESampler"]
+__all__ = [
+    "GANSampler",
+    "VAESampler",
+    "ConditionalGANSampler",
+    "ConditionalVAESampler",
+    "MarginalPrivateSampler",
+]

@@ -69,7 +69,7 @@ _METADATA_KEYS = {"bounds", "categories", "budget_share"}
 _PUBLIC_ROWS = 1000
 _DISCRETE = {"categorical", "boolean"}
 # candidate points of the DP ranges of datetimes: the first of each year, 1900 .. 2100
-# (as nanoseconds since the epoch); numbers use the shared signed powers of sqrt(2)
+# (as nanoseconds since the epoch); numbers use the shared signed powers of two
 _YEAR_EDGES = (
     np.arange("1900", "2101", dtype="datetime64[Y]").astype("datetime64[ns]")
     .astype(np.int64).astype(np.float64)
@@ -115,7 +115,7 @@ def dp_bounds(values, epsilon, rng, *, edges=None):
     epsilon : float
     rng : numpy.random.Generator
     edges : ndarray, default=None
-        Sorted candidate points (default: signed powers of ``sqrt(2)``).
+        Sorted candidate points (default: signed powers of two).
 
     Returns
     -------

@@ -5,8 +5,8 @@ the range decides the bins of a number or the scale of its normaliser, and
 must itself be private.
 
 Each end of the range is a fixed, data-independent candidate point (by
-default signed powers of ``sqrt(2)``, ``2**-16 .. 2**48``, so any scale is
-covered within a factor of 1.4), found by a scan: the scan for the upper end
+default signed powers of two, ``2**-10 .. 2**40``, and zero: a bound is
+found within a factor of two), found by a scan: the scan for the upper end
 starts at zero and moves up to the first point above which few values lie,
 so the empty candidates beyond the data never compete with the right answer
 (the sparse vector technique); the lower end likewise, downwards. When the
@@ -25,22 +25,23 @@ import numpy as np
 
 __all__ = ["SIGNED_LOG_EDGES", "private_range"]
 
-_MAGNITUDES = 2.0 ** (np.arange(-32, 97) / 2.0)
+_MAGNITUDES = 2.0 ** np.arange(-10, 41)
 SIGNED_LOG_EDGES = np.concatenate([-_MAGNITUDES[::-1], [0.0], _MAGNITUDES])
 
 
 def _first_below(counts, threshold, epsilon, rng):
     """Index of the first count whose noisy value falls below a noisy ``threshold``.
 
-    The sparse vector technique (AboveThreshold, Dwork and Roth 2014,
-    Algorithm 1, on negated counts): ``Laplace(2 / epsilon)`` on the threshold,
-    ``Laplace(4 / epsilon)`` on each count of sensitivity one, and only the
-    index of the first crossing is released: ``epsilon``-DP whatever the
-    number of counts. Drawing all the noise at once is the same as drawing it
-    count by count, since nothing after the crossing is released.
+    The sparse vector technique for *monotonic* queries (Lyu, Su and Li,
+    2017, Algorithm 7 and Theorem 4): the counts of values beyond a moving
+    point all grow or all shrink together when a row is added, so
+    ``Laplace(2 / epsilon)`` on the threshold and on each count (half the
+    budget each) make the index of the first crossing ``epsilon``-DP, however
+    many counts are scanned. Drawing all the noise at once is the same as
+    drawing it count by count, since nothing after the crossing is released.
     """
     noisy_threshold = threshold + rng.laplace(scale=2.0 / epsilon)
-    noisy = counts + rng.laplace(scale=4.0 / epsilon, size=len(counts))
+    noisy = counts + rng.laplace(scale=2.0 / epsilon, size=len(counts))
     hits = np.flatnonzero(noisy < noisy_threshold)
     return int(hits[0]) if len(hits) else len(counts) - 1
 
