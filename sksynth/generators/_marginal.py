@@ -381,10 +381,13 @@ class MarginalPrivateSampler(BaseOverSampler):
             released = private_levels(series, level_sigma, delta, rng)
             metadata[f"levels of {name!r}"] = {"rho": plan["unit_rho"], "delta": delta}
             if not released:
-                raise ValueError(
+                warnings.warn(
                     f"No level of column {name!r} is frequent enough to be released privately "
-                    f"(noise +-{level_sigma:.0f} rows on its level counts). Declare its levels "
-                    "in categories={column: [...]}, raise epsilon or metadata_share, or drop it."
+                    f"(noise +-{level_sigma:.0f} rows on its level counts): it is generated as "
+                    "missing values. Declare its levels in categories={column: [...]}, raise "
+                    "epsilon or metadata_share, or drop the column (e.g. an identifier).",
+                    DataQualityWarning,
+                    stacklevel=4,
                 )
             columns.append(DiscreteColumn(name, series.dtype, sorted(released, key=str), True))
         return columns, metadata, n_bins

@@ -219,7 +219,7 @@ class DiscreteColumn(_Column):
 
     def cells_from_groups(self, groups, rng):
         cells = super().cells_from_groups(groups, rng)
-        if self.other_cell:  # an unreleased level: one of the released ones instead
+        if self.other_cell and self.levels:  # an unreleased level: a released one instead
             other = cells == len(self.levels)
             if other.any():
                 weights = _weights(self.noisy_counts[: len(self.levels)])
