@@ -394,7 +394,7 @@ class MarginalPrivateSampler(BaseOverSampler):
 
     def _warn_small(self, plan, n_cells):
         n, sigma = plan["n"], plan["sigma"]
-        if n < 10 * sigma or n < 2 * sigma * np.median(n_cells):
+        if n < 10 * sigma:
             warnings.warn(
                 f"The table has {n} rows; at epsilon={plan['epsilon']:g} each measured count "
                 f"gets noise of about +-{sigma:.0f} rows, so the generated rows will show "
