@@ -80,7 +80,7 @@ def private_range(values, epsilon, rng, *, candidates=None):
     >>> from sksynth.utils._private_range import private_range
     >>> values = np.random.default_rng(0).uniform(20, 80, size=1000)
     >>> low, high = private_range(values, 0.2, np.random.default_rng(1))
-    >>> 0 <= low <= 20 and 80 <= high <= 140
+    >>> 0 <= low <= 20 and 80 <= high <= 200
     True
     """
     candidates = SIGNED_LOG_EDGES if candidates is None else np.asarray(candidates, float)
