@@ -28,11 +28,12 @@ from ..utils._privacy_accounting import (
 )
 from ..utils._private_range import private_range
 from ._marginal_columns import DiscreteColumn, NumericColumn
-from ._marginal_tree import MarginalTree, pair_counts, select_tree
+from ._marginal_tree import LabelledTree, MarginalTree, pair_counts, select_tree
 
 __all__ = ["MarginalPrivateSampler"]
 
 _LABEL = "<label>"
+_MAX_LABELLED_CLASSES = 10
 _YEAR_CANDIDATES = (
     np.arange("1900", "2101", dtype="datetime64[Y]").astype("datetime64[ns]")
     .astype(np.int64).astype(np.float64)
@@ -88,7 +89,9 @@ class MarginalPrivateSampler(BaseOverSampler):
     3. *selection* of a spanning tree of column pairs, pair by pair with the
        exponential mechanism, scoring how badly independence gets a pair
        wrong minus the noise its measurement would add;
-    4. *two-way marginals* of the tree's pairs on coarser groups;
+    4. *two-way marginals* of the tree's pairs on coarser groups; fitted with
+       ``y`` of at most 10 classes, *three-way* marginals (label x pair), so
+       that every column's relation with the label is measured;
     5. the noisy marginals are made non-negative and consistent, and rows are
        drawn along the tree (ancestral sampling, one vectorised draw per
        column), numbers decoded through the fine one-way histogram.
@@ -144,7 +147,8 @@ class MarginalPrivateSampler(BaseOverSampler):
         bound or level list), ``"selection"``, ``"one_way"`` and
         ``"two_way"`` (zCDP rho and noise scale), ``"rho"`` (zCDP total).
     tree_ : list of (str, str)
-        The measured pairs of columns (parent, child).
+        The measured pairs of columns (parent, child); ``"<label>"`` names
+        the labels.
     bounds_ : dict
         Bounds used for every numeric column.
     clipped_ : dict
@@ -443,29 +447,48 @@ class MarginalPrivateSampler(BaseOverSampler):
         sizes = [column.n_groups for column in columns]
         one_way = [column.group_counts() for column in columns]
         d = len(columns)
-        selection_rounds = max(d - 1, 1)
-        epsilon_round = np.sqrt(8.0 * plan["selection_rho"] / selection_rounds)
+        labelled = y is not None and d > 1 and len(self.classes_) <= _MAX_LABELLED_CLASSES
+        # with few classes every column is measured together with the label (three-way
+        # marginals label x parent x child); otherwise the label is one more column
+        free = d - 1 if labelled else d
+        epsilon_round = np.sqrt(8.0 * plan["selection_rho"] / max(free - 1, 1))
         edges = []
-        if d > 1:
+        if free > 1:
             edges = select_tree(
-                groups, sizes, one_way, n, epsilon_round, sigma, rng,
+                groups[:, :free], sizes[:free], one_way[:free], n, epsilon_round, sigma, rng,
                 max_cells=max(64, int(n / sigma)),
             )
-        two_way = {}
-        for i, j in edges:
-            table = pair_counts(groups[:, i], groups[:, j], sizes[i], sizes[j]).astype(float)
-            two_way[(i, j)] = table + rng.normal(scale=sigma, size=table.shape)
-        root = d - 1 if y is not None else int(
-            np.argmax(np.bincount(np.ravel(edges), minlength=d)) if edges else 0
-        )
-        self.model_ = MarginalTree(sizes, one_way, two_way, root)
-        self.columns_ = columns
+        root = int(np.argmax(np.bincount(np.ravel(edges), minlength=free))) if edges else 0
         names = [c.name for c in columns]
-        self.tree_ = [(names[self.model_.parent[v]], names[v]) for v in self.model_.order[1:]]
+        if labelled:
+            label = groups[:, -1]
+            n_classes = sizes[-1]
+            root_table = pair_counts(label, groups[:, root], n_classes, sizes[root]).astype(float)
+            root_table += rng.normal(scale=sigma, size=root_table.shape)
+            three_way = {}
+            for i, j in edges:
+                flat = (label * sizes[i] + groups[:, i]) * sizes[j] + groups[:, j]
+                table = np.bincount(flat, minlength=n_classes * sizes[i] * sizes[j]).astype(float)
+                table = table.reshape(n_classes, sizes[i], sizes[j])
+                three_way[(i, j)] = table + rng.normal(scale=sigma, size=table.shape)
+            self.model_ = LabelledTree(sizes[:-1], one_way, root_table, three_way, root)
+            self.tree_ = [(_LABEL, names[root])] + [
+                (names[self.model_.parent[v]], names[v]) for v in self.model_.order[1:]
+            ]
+            edges = edges + [(d - 1, root)]
+        else:
+            two_way = {}
+            for i, j in edges:
+                table = pair_counts(groups[:, i], groups[:, j], sizes[i], sizes[j]).astype(float)
+                two_way[(i, j)] = table + rng.normal(scale=sigma, size=table.shape)
+            root = d - 1 if y is not None else root
+            self.model_ = MarginalTree(sizes, one_way, two_way, root)
+            self.tree_ = [(names[self.model_.parent[v]], names[v]) for v in self.model_.order[1:]]
+        self.columns_ = columns
         measured = d + len(edges)
         spent_rho = (
             plan["meta_rho"]
-            + exponential_mechanism_rho(epsilon_round) * min(len(edges), d - 1)
+            + exponential_mechanism_rho(epsilon_round) * max(free - 1, 0)
             + measured * plan["marginal_rho"]
         )
         spent_rho = min(spent_rho, plan["rho"])  # rounding: never above the plan

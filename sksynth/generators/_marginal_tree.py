@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["MarginalTree", "pair_counts", "select_tree"]
+__all__ = ["LabelledTree", "MarginalTree", "pair_counts", "select_tree"]
 
 
 def pair_counts(a, b, size_a, size_b):
@@ -193,3 +193,115 @@ def _draw(probs, rng):
     cum = np.cumsum(probs, axis=1)
     u = rng.random(len(probs)) * cum[:, -1]
     return np.minimum((cum < u[:, None]).sum(axis=1), probs.shape[1] - 1)
+
+
+def _fit_three(table, label, first, second, n_iter=20):
+    """Scale a non-negative ``(label, first, second)`` table towards its three one-way totals."""
+    table = np.maximum(table, 0.0) + 1e-9
+    margins = [np.maximum(m, 1e-9) for m in (label, first, second)]
+    for _ in range(n_iter):
+        for axis, margin in enumerate(margins):
+            others = tuple(a for a in range(3) if a != axis)
+            shape = [1, 1, 1]
+            shape[axis] = -1
+            table *= (margin / table.sum(axis=others)).reshape(shape)
+    return table
+
+
+class LabelledTree:
+    """``P(y) P(x_root | y) prod P(x_child | y, x_parent)``: a tree of columns given the label.
+
+    The tree-augmented naive Bayes structure: every column's measured
+    marginal includes the label (three-way marginals label x parent x child,
+    AIM-style cliques), so the relation of each column with the label is
+    measured directly, not only along the tree. Used when the sampler is
+    fitted with ``y`` and the classes are few.
+
+    Parameters
+    ----------
+    sizes : list of int
+        Groups of each column (the label excluded).
+    one_way : list of ndarray
+        Noisy one-way group counts of the columns, then of the label.
+    root_table : ndarray of shape (n_classes, sizes[root])
+        Noisy label x root-column counts.
+    three_way : dict of (int, int) -> ndarray
+        Noisy ``(label, parent, child)`` counts of the tree's edges.
+    root : int
+        The column at the root of the tree.
+    """
+
+    def __init__(self, sizes, one_way, root_table, three_way, root):
+        self.sizes = list(sizes)
+        total = np.mean([w.sum() for w in one_way]) or 1.0
+        margins = [_normalised(w) * total for w in one_way]
+        label = margins[-1]
+        self.prior = _normalised(label)
+        neighbours = {v: [] for v in range(len(sizes))}
+        for (i, j) in three_way:
+            neighbours[i].append(j)
+            neighbours[j].append(i)
+        self.root = root
+        self.order, self.parent = [root], {root: None}
+        for v in self.order:
+            for w in sorted(neighbours[v]):
+                if w not in self.parent:
+                    self.parent[w] = v
+                    self.order.append(w)
+        table = _fit_proportions(root_table, label, margins[root])
+        self.conditional = {root: table / table.sum(axis=1, keepdims=True)}
+        for v in self.order[1:]:
+            p = self.parent[v]
+            table = three_way[(p, v)] if (p, v) in three_way else three_way[(v, p)].transpose(
+                0, 2, 1
+            )
+            table = _fit_three(table, label, margins[p], margins[v])
+            self.conditional[v] = table / table.sum(axis=2, keepdims=True)
+        self.children = {v: [w for w in self.order if self.parent[w] == v] for v in self.order}
+
+    def _messages(self, evidence):
+        n_classes = len(self.prior)
+        lam = {}
+        for v in reversed(self.order):
+            base = np.ones(self.sizes[v]) if v not in evidence else evidence[v].astype(float)
+            message = np.tile(base, (n_classes, 1))
+            for c in self.children[v]:
+                message = message * np.einsum("kpc,kc->kp", self.conditional[c], lam[c])
+            lam[v] = message
+        return lam
+
+    def sample(self, n_rows, rng, evidence=None, root_codes=None):
+        """Group codes of ``n_rows`` rows; the label is the last column.
+
+        Parameters
+        ----------
+        n_rows : int
+        rng : numpy.random.Generator
+        evidence : dict of int -> bool ndarray, default=None
+            Allowed groups of some columns.
+        root_codes : ndarray of int, default=None
+            The label of every row (e.g. the classes asked for).
+
+        Returns
+        -------
+        codes : ndarray of shape (n_rows, n_columns + 1)
+        """
+        lam = self._messages(evidence or {})
+        root = self.root
+        evidence_given_label = (self.conditional[root] * lam[root]).sum(axis=1)
+        if root_codes is None:
+            posterior = self.prior * evidence_given_label
+            if posterior.sum() <= 0:
+                raise ValueError("The conditions asked for have no chance under the model.")
+            labels = _draw(np.tile(posterior, (n_rows, 1)), rng)
+        else:
+            labels = np.asarray(root_codes, dtype=np.int64)
+            if not (evidence_given_label[labels] > 0).all():
+                raise ValueError("The conditions asked for have no chance under the model.")
+        codes = np.zeros((n_rows, len(self.sizes) + 1), dtype=np.int64)
+        codes[:, -1] = labels
+        codes[:, root] = _draw(self.conditional[root][labels] * lam[root][labels], rng)
+        for v in self.order[1:]:
+            probs = self.conditional[v][labels, codes[:, self.parent[v]]] * lam[v][labels]
+            codes[:, v] = _draw(probs, rng)
+        return codes
