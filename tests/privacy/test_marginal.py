@@ -111,6 +111,8 @@ def test_labels_are_modelled_and_can_be_asked_for():
     X_new, y_new = sampler.sample(300, y="yes", random_state=0)
     assert isinstance(y_new, pd.Series) and (y_new == "yes").all()
     assert (X_new["source"] == "a").mean() > 0.75
+    X_cond, y_cond = sampler.sample(300, conditions={"source": "a"}, random_state=0)
+    assert (X_cond["source"] == "a").all() and (y_cond == "yes").mean() > 0.75
 
 
 def test_fit_resample_in_a_pipeline_balances_the_classes():
