@@ -8,8 +8,9 @@ unless it is differentially private:
 * the :class:`~sksynth.encoding.TabularEncoder` is fitted on a *public
   stand-in table* built from the schema (column names and dtypes), from
   metadata the user declares (``dp_metadata``) and, for what is not declared,
-  from differentially private statistics: numeric ranges by a thresholded noisy
-  histogram on fixed bins, category lists by a thresholded noisy histogram.
+  from differentially private statistics: numeric ranges by the shared private
+  range estimator (:mod:`sksynth.utils._private_range`), category lists by a
+  thresholded noisy histogram.
   All the encoder's statistics (levels, frequencies, ranges, modes) are then
   post-processing of those;
 * the counts that conditional samplers keep (category x label frequencies)
