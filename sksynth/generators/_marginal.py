@@ -377,9 +377,10 @@ class MarginalPrivateSampler(BaseOverSampler):
                 continue
             public = plan["categories"].get(name, _public_levels(series.dtype))
             if public is not None:
-                known = set(public)
-                extra = series.dropna().loc[lambda s: ~s.isin(known)]
-                columns.append(DiscreteColumn(name, series.dtype, public, len(extra) > 0))
+                # a declared list may miss levels of the data: an "other" cell, always (its
+                # presence must not depend on the data); a dtype's own levels are complete
+                declared = name in plan["categories"]
+                columns.append(DiscreteColumn(name, series.dtype, public, declared))
                 continue
             level_sigma, delta = gaussian_sigma(plan["unit_rho"]), plan["unit_delta"]
             released = private_levels(series, level_sigma, delta, rng)

@@ -74,6 +74,16 @@ def test_spent_epsilon_never_exceeds_the_target(epsilon, declared):
     assert bool(sampler.budget_["metadata"]) is not declared
 
 
+@pytest.mark.parametrize("n_classes", [2, 30])
+def test_spent_epsilon_with_labels_never_exceeds_the_target(n_classes):
+    X = make_mixed_frame(n=900)
+    y = np.arange(len(X)) % n_classes
+    sampler = _declared(epsilon=1.0, random_state=0).fit(X, y)
+    assert 0 < sampler.epsilon_ <= 1.0
+    X_new, y_new = sampler.sample(100, random_state=0)
+    assert set(y_new) <= set(range(n_classes))
+
+
 def test_undeclared_metadata_is_estimated_and_warned():
     X = make_mixed_frame(n=1500)
     with pytest.warns(DataQualityWarning, match=r"10% of the budget"):
