@@ -55,11 +55,14 @@ SHARED_ENTRIES = {
         "    Clipping bound of each row's gradient under DP-SGD."
     ),
     'dp_metadata': (
-        'dp_metadata : dict, default=None\n'
+        'dp_metadata : dict or "public-bounds", default=None\n'
         '    Public metadata used instead of spending budget (``dp=True``):\n'
         '    ``{"bounds": {column: (low, high)}, "categories": {column: [levels]},\n'
         '    "budget_share": 0.1}``. Undeclared ranges and category lists are\n'
-        '    estimated privately with ``budget_share`` of the budget.'
+        '    estimated privately with ``budget_share`` of the budget (a warning at\n'
+        '    fit says how much). ``"public-bounds"`` declares the observed minimum\n'
+        '    and maximum of every number public: use it only when they are public\n'
+        '    (fixed by the data\'s definition).'
     ),
     'gan_batch_size': (
         'batch_size : int, default=500\n'

@@ -8,8 +8,9 @@ unless it is differentially private:
 * the :class:`~sksynth.encoding.TabularEncoder` is fitted on a *public
   stand-in table* built from the schema (column names and dtypes), from
   metadata the user declares (``dp_metadata``) and, for what is not declared,
-  from differentially private statistics: numeric ranges by a thresholded noisy
-  histogram on fixed bins, category lists by a thresholded noisy histogram.
+  from differentially private statistics: numeric ranges by the shared private
+  range estimator (:mod:`sksynth.utils._private_range`), category lists by a
+  thresholded noisy histogram.
   All the encoder's statistics (levels, frequencies, ranges, modes) are then
   post-processing of those;
 * the counts that conditional samplers keep (category x label frequencies)
@@ -33,11 +34,12 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..encoding._columns import numbers_to_dtype, numeric_values
 from ..exceptions import DataQualityWarning
 from ..nn._privacy import check_opacus
+from ..utils._private_range import private_range
 
 __all__ = [
     "DP_ATTRIBUTES",
@@ -53,7 +55,7 @@ DP_CONSTRAINTS = {
     "target_epsilon": [Interval(numbers.Real, 0, None, closed="neither")],
     "target_delta": [Interval(numbers.Real, 0, 1, closed="neither"), None],
     "max_grad_norm": [Interval(numbers.Real, 0, None, closed="neither")],
-    "dp_metadata": [dict, None],
+    "dp_metadata": [dict, StrOptions({"public-bounds"}), None],
 }
 
 #: Fitted attributes that report the privacy spent (``dp=True`` only).
@@ -61,10 +63,8 @@ DP_ATTRIBUTES = ("epsilon_", "delta_", "dp_accounting_")
 _METADATA_KEYS = {"bounds", "categories", "budget_share"}
 _PUBLIC_ROWS = 1000
 _DISCRETE = {"categorical", "boolean"}
-# bins of the DP ranges: edges +-2**(k/2), 2**-16 .. 2**48, for numbers; the first of
-# each year, 1900 .. 2100, for datetimes (as nanoseconds since the epoch)
-_MAGNITUDES = 2.0 ** (np.arange(-32, 97) / 2.0)
-_LOG_EDGES = np.concatenate([-_MAGNITUDES[::-1], _MAGNITUDES])
+# candidate points of the DP ranges of datetimes: the first of each year, 1900 .. 2100
+# (as nanoseconds since the epoch); numbers use the shared signed powers of two
 _YEAR_EDGES = (
     np.arange("1900", "2101", dtype="datetime64[Y]").astype("datetime64[ns]")
     .astype(np.int64).astype(np.float64)
@@ -93,17 +93,15 @@ def _can_hold_missing(dtype):
 
 
 def dp_bounds(values, epsilon, rng, *, edges=None):
-    """Epsilon-DP range of ``values`` from a thresholded noisy histogram on fixed bins.
+    """Epsilon-DP range of ``values`` from two private quantiles.
 
-    The values are counted in data-independent bins, each count gets
-    ``Laplace(1 / epsilon)`` noise (one row changes one count: the whole
-    histogram is ``epsilon``-DP), and the range runs from the lowest to the
-    highest bin whose noisy count exceeds ``(ln(n_bins) + 3) / epsilon``
-    (an empty bin passes with probability about ``exp(-3) / (2 n_bins)``).
-    The default bins are signed and logarithmic (edges ``+-2**(k/2)`` for
-    ``2**-16 .. 2**48``), so a bound is found within a factor of about 1.4
-    whatever the scale. Values in bins too thin to pass are clipped to the
-    range when generated.
+    Delegates to :func:`sksynth.utils._private_range.private_range`, the
+    range estimator that every private sampler shares: two quantiles drawn
+    by the exponential mechanism among fixed candidate points (``edges``),
+    moved inwards and the range widened outwards when the budget is small, so
+    that a range is found even at an epsilon of a few hundredths on a
+    thousand rows (then loosely: declare the bounds when they are known).
+    Values outside the range are clipped to it when generated.
 
     Parameters
     ----------
@@ -112,12 +110,12 @@ def dp_bounds(values, epsilon, rng, *, edges=None):
     epsilon : float
     rng : numpy.random.Generator
     edges : ndarray, default=None
-        Sorted bin edges.
+        Sorted candidate points (default: signed powers of two).
 
     Returns
     -------
     (low, high) : tuple of float, or None
-        ``None`` when no bin passed the threshold.
+        ``None`` when there is no value.
 
     Examples
     --------
@@ -125,19 +123,11 @@ def dp_bounds(values, epsilon, rng, *, edges=None):
     >>> from sksynth.generators._dp import dp_bounds
     >>> values = np.random.default_rng(0).uniform(20, 80, size=2000)
     >>> low, high = dp_bounds(values, 1.0, np.random.default_rng(1))
-    >>> 11 <= low <= 20 and 80 <= high <= 128
+    >>> 0 <= low <= 20 and 80 <= high <= 160
     True
     """
-    edges = _LOG_EDGES if edges is None else edges
-    counts = np.histogram(values, bins=edges)[0].astype(float)
-    noisy = counts + rng.laplace(scale=1.0 / epsilon, size=len(counts))
-    passed = np.flatnonzero(noisy > (np.log(len(counts)) + 3.0) / epsilon)
-    if not len(passed):
-        return None
-    low, high = float(edges[passed[0]]), float(edges[passed[-1] + 1])
-    tiny = _MAGNITUDES[0]  # the bin around zero reads as starting or ending at zero
-    low, high = (0.0 if low == -tiny else low), (0.0 if high == tiny else high)
-    return _widen(low, high)
+    found = private_range(values, epsilon, rng, candidates=edges)
+    return None if found is None else _widen(*found)
 
 
 def _widen(low, high):
@@ -416,6 +406,8 @@ class PrivateFit:
 
 
 def _check_dp_metadata(dp_metadata, frame):
+    if isinstance(dp_metadata, str):  # "public-bounds": the observed ranges are declared
+        dp_metadata = {"bounds": _observed_bounds(frame)}
     metadata = dict(dp_metadata or {})
     unknown = set(metadata) - _METADATA_KEYS
     if unknown:
@@ -496,9 +488,11 @@ def _plan_budget(
     if estimated:
         warnings.warn(
             f"dp=True: the ranges or category lists of column(s) {estimated} are estimated "
-            f"from the data with epsilon {plan['unit_epsilon']:.3g} each, which "
-            "can be far off on small tables or budgets. Declare them (at no privacy cost) "
-            "in dp_metadata={'bounds': {...}, 'categories': {...}}.",
+            f"from the data with {share:.0%} of the budget (epsilon "
+            f"{plan['unit_epsilon']:.3g} each, {stats_epsilon:.3g} of {epsilon:.3g} in all), "
+            "which can be far off on small tables or budgets. Declare them (at no privacy "
+            "cost) in dp_metadata={'bounds': {...}, 'categories': {...}} or "
+            "dp_metadata='public-bounds'.",
             DataQualityWarning,
             stacklevel=5,
         )
@@ -511,6 +505,21 @@ def _with_missing(series, dtype):
         return series
     out = pd.concat([series, pd.Series([None], dtype=dtype)], ignore_index=True)
     return out.astype(dtype)
+
+
+def _observed_bounds(frame):
+    """Observed ``(min, max)`` of every numeric or datetime column (declared public)."""
+    bounds = {}
+    for column in frame.columns:
+        if _dtype_kind(frame[column].dtype) in _DISCRETE:
+            continue
+        present = frame[column].dropna()
+        if len(present):
+            low, high = present.min(), present.max()
+            if not low < high:  # one value: a unit-wide range around it
+                high = low + (pd.Timedelta(days=1) if isinstance(low, pd.Timestamp) else 1)
+            bounds[column] = (low, high)
+    return bounds
 
 
 def _public_levels(dtype):

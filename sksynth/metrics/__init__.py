@@ -11,7 +11,8 @@ Four questions, each answered by plain functions and together by
   (:func:`tstr_score`, :func:`augmentation_score`);
 - *privacy* -- do synthetic rows give away training rows? (:func:`dcr_share`,
   :func:`exact_copy_rate`, :func:`nearest_neighbor_distance_ratio`,
-  :func:`membership_inference_auc`).
+  :func:`membership_inference_auc`, :func:`minority_membership_inference_auc`,
+  :func:`reconstruction_rate`).
 
 The scorers (:func:`make_fidelity_scorer`, :func:`make_detection_scorer`,
 :func:`make_utility_scorer`) rate a fitted generator by the rows it samples, so
@@ -37,8 +38,10 @@ from ._privacy import (
     dcr_share,
     exact_copy_rate,
     membership_inference_auc,
+    minority_membership_inference_auc,
     nearest_neighbor_distance_ratio,
     privacy_details,
+    reconstruction_rate,
 )
 from ._report import EvaluationReport, evaluate
 from ._scorers import make_detection_scorer, make_fidelity_scorer, make_utility_scorer
@@ -62,7 +65,9 @@ __all__ = [
     "make_fidelity_scorer",
     "make_utility_scorer",
     "membership_inference_auc",
+    "minority_membership_inference_auc",
     "nearest_neighbor_distance_ratio",
     "privacy_details",
+    "reconstruction_rate",
     "tstr_score",
 ]

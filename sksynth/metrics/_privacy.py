@@ -28,7 +28,13 @@ Membership-inference AUC
     close to it. The candidates are the training and holdout rows, the attack
     score minus the distance to the closest synthetic row, and the result the
     ROC AUC of that score for "was a training row". 0.5 is ideal (the attack is
-    blind); 1.0 means membership is given away.
+    blind); 1.0 means membership is given away. On the minority class alone
+    (:func:`minority_membership_inference_auc`) it looks where over-samplers
+    leak first.
+Reconstruction rate
+    The share of real minority rows that a synthetic row reproduces or lies
+    nearer to than half the distance to the nearest other real minority row
+    (:func:`reconstruction_rate`).
 """
 
 from __future__ import annotations
@@ -49,8 +55,10 @@ __all__ = [
     "dcr_share",
     "exact_copy_rate",
     "membership_inference_auc",
+    "minority_membership_inference_auc",
     "nearest_neighbor_distance_ratio",
     "privacy_details",
+    "reconstruction_rate",
 ]
 
 
@@ -329,3 +337,138 @@ def membership_inference_auc(train, synthetic, holdout, *, kinds=None, random_st
     """
     scores, _ = privacy_details(train, synthetic, holdout, kinds=kinds, random_state=random_state)
     return scores["mia_auc"]
+
+
+def _class_rows(table, target, label):
+    rows = table[table[target] == label].drop(columns=[target])
+    return rows.reset_index(drop=True)
+
+
+def _minority(train, target, minority):
+    if target not in train.columns:
+        raise ValueError(f"target={target!r} is not a column of train; columns: {list(train)}.")
+    if minority is None:
+        counts = train[target].value_counts()
+        return counts.index[-1]
+    if not (train[target] == minority).any():
+        raise ValueError(f"minority={minority!r} is not a class of train[{target!r}].")
+    return minority
+
+
+def minority_membership_inference_auc(
+    train, synthetic, holdout, target, *, minority=None, kinds=None, random_state=None
+) -> float:
+    """Membership-inference AUC on the rows of the minority class alone.
+
+    Over-samplers generate minority rows from few real ones, which is where
+    membership leaks first: the distance attack of
+    :func:`membership_inference_auc` is run on the minority rows of the
+    training table (members), of the holdout (non-members) and of the
+    synthetic table.
+
+    Parameters
+    ----------
+    train, synthetic, holdout : pandas.DataFrame
+        Tables with the same columns, ``target`` included. ``synthetic``
+        holds the generated rows only (of ``fit_resample``'s output, the rows
+        after the original ones).
+    target : str
+        The class column.
+    minority : label, default=None
+        The class to attack; None: the rarest class of ``train``.
+    kinds : dict of str to str, default=None
+        Column kinds that replace those inferred from ``train``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the subsampling that equalises the member and non-member counts.
+
+    Returns
+    -------
+    auc : float
+        0.5 is ideal; 1.0 means membership of minority rows is given away.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sksynth.metrics import minority_membership_inference_auc
+    >>> rng = np.random.default_rng(0)
+    >>> def table(n):
+    ...     return pd.DataFrame({"x": rng.normal(size=n), "y": rng.choice(["a", "b"], n,
+    ...                                                                  p=[0.8, 0.2])})
+    >>> train, holdout = table(300), table(300)
+    >>> minority_membership_inference_auc(train, train, holdout, "y") > 0.9
+    True
+    """
+    minority = _minority(train, target, minority)
+    members = _class_rows(train, target, minority)
+    nonmembers = _class_rows(holdout, target, minority)
+    generated = _class_rows(synthetic, target, minority)
+    if min(len(members), len(nonmembers), len(generated)) < 2:
+        raise ValueError(
+            f"Class {minority!r} needs at least 2 rows in train, holdout and synthetic; got "
+            f"{len(members)}, {len(nonmembers)} and {len(generated)}."
+        )
+    kinds = None if kinds is None else {k: v for k, v in kinds.items() if k != target}
+    return membership_inference_auc(
+        members, generated, nonmembers, kinds=kinds, random_state=random_state
+    )
+
+
+def reconstruction_rate(train, synthetic, target, *, minority=None, ratio=0.5, kinds=None):
+    """Share of the real minority rows that a synthetic row reproduces or closely approaches.
+
+    A real row of the minority class counts as reconstructed when some
+    synthetic row lies nearer to it than ``ratio`` times the distance to its
+    nearest *other* real minority row: closer than the real data themselves
+    would place anything (an exact copy always counts). Interpolating
+    over-samplers (SMOTE) reconstruct many rows this way; a private sampler
+    should reconstruct about as many as an independent sample of the same
+    population would.
+
+    Parameters
+    ----------
+    train : pandas.DataFrame
+        The real rows the generator was fitted on, ``target`` included.
+    synthetic : pandas.DataFrame
+        Generated rows only, with the same columns (of ``fit_resample``'s
+        output, the rows after the original ones).
+    target : str
+        The class column.
+    minority : label, default=None
+        The class looked at; None: the rarest class of ``train``.
+    ratio : float, default=0.5
+        How close, relative to the nearest other real row, counts as
+        approached; lower is stricter.
+    kinds : dict of str to str, default=None
+        Column kinds that replace those inferred from ``train``.
+
+    Returns
+    -------
+    rate : float
+        Between 0 and 1; lower is more private.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sksynth.metrics import reconstruction_rate
+    >>> rng = np.random.default_rng(0)
+    >>> train = pd.DataFrame({"x": rng.normal(size=100), "y": ["a"] * 80 + ["b"] * 20})
+    >>> reconstruction_rate(train, train.iloc[80:], "y")
+    1.0
+    """
+    if not ratio > 0:
+        raise ValueError(f"ratio must be > 0; got {ratio!r}.")
+    minority = _minority(train, target, minority)
+    real = _class_rows(train, target, minority)
+    generated = _class_rows(synthetic, target, minority)
+    if len(real) < 2 or len(generated) == 0:
+        raise ValueError(
+            f"Class {minority!r} needs at least 2 real rows and one synthetic row; got "
+            f"{len(real)} and {len(generated)}."
+        )
+    kinds = None if kinds is None else {k: v for k, v in kinds.items() if k != target}
+    real, others, kinds = check_tables(real, {"synthetic": generated}, kinds=kinds,
+                                       real_name="train")
+    real_enc, encoded = _encode(real, others, kinds)
+    to_synthetic = _nearest(encoded["synthetic"], real_enc)[:, 0]
+    to_real = _nearest(real_enc, real_enc, k=2)[:, -1]
+    return float(np.mean(to_synthetic <= ratio * to_real))

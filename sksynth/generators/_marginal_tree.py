@@ -1,0 +1,307 @@
+"""A tree of noisy two-way marginals: private selection, consistency, sampling with evidence.
+
+The model is a tree over the columns (MST, McKenna et al. 2021): each edge
+is a two-way marginal measured with Gaussian noise, the tree is chosen by
+the exponential mechanism (AIM's score: how badly the independent model
+gets a pair wrong, less the noise its measurement would add), and the
+joint distribution is ``P(root) * prod P(child | parent)``. On a tree this
+factorisation is exact for the measured marginals once they agree on the
+shared columns, which a few rounds of iterative proportional fitting
+enforce; conditional sampling is exact too (one upward pass of messages,
+then ancestral sampling), and every step is a vectorised draw per column.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["LabelledTree", "MarginalTree", "pair_counts", "select_tree"]
+
+
+def pair_counts(a, b, size_a, size_b):
+    """Two-way contingency table of the codes ``a`` and ``b``."""
+    return np.bincount(a * size_b + b, minlength=size_a * size_b).reshape(size_a, size_b)
+
+
+def select_tree(codes, sizes, one_way, n_rows, epsilon_round, sigma, rng, max_cells):
+    """Choose ``d - 1`` edges, Kruskal-style, each by the exponential mechanism.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (n_rows, d)
+        Group codes of the private rows.
+    sizes : list of int
+        Number of groups of each column.
+    one_way : list of ndarray
+        Noisy (post-processed) one-way group counts.
+    n_rows : int
+    epsilon_round : float
+        Budget of each round (score sensitivity one).
+    sigma : float
+        Noise of the later two-way measurements (the score's penalty).
+    rng : numpy.random.Generator
+    max_cells : int
+        Pairs with more cells are left out (a public choice from the sizes).
+
+    Returns
+    -------
+    edges : list of (int, int)
+    """
+    d = len(sizes)
+    candidates, scores = [], []
+    for i in range(d):
+        for j in range(i + 1, d):
+            cells = sizes[i] * sizes[j]
+            if cells > max_cells:
+                continue
+            p_i = one_way[i] / max(one_way[i].sum(), 1e-12)
+            p_j = one_way[j] / max(one_way[j].sum(), 1e-12)
+            actual = pair_counts(codes[:, i], codes[:, j], sizes[i], sizes[j])
+            error = np.abs(actual - n_rows * np.outer(p_i, p_j)).sum()
+            candidates.append((i, j))
+            scores.append(error - np.sqrt(2 / np.pi) * sigma * cells)
+    scores = np.asarray(scores, dtype=float)
+    component = list(range(d))
+
+    def root(v):
+        while component[v] != v:
+            component[v] = component[component[v]]
+            v = component[v]
+        return v
+
+    edges = []
+    for _ in range(d - 1):
+        free = np.array([root(i) != root(j) for i, j in candidates], dtype=bool)
+        if not free.any():
+            break
+        logits = np.where(free, epsilon_round / 2.0 * scores, -np.inf)
+        pick = int(np.argmax(logits + rng.gumbel(size=len(logits))))
+        i, j = candidates[pick]
+        component[root(i)] = root(j)
+        edges.append((i, j))
+    # columns no pair could join (too many cells) hang from the first column, measured
+    # as the independent model would have them
+    for v in range(1, d):
+        if root(v) != root(0):
+            component[root(v)] = root(0)
+            edges.append((0, v))
+    return edges
+
+
+def _fit_proportions(table, rows, cols, n_iter=20):
+    """Scale a non-negative table towards the given row and column totals (IPF)."""
+    table = np.maximum(table, 0.0) + 1e-9
+    rows, cols = np.maximum(rows, 1e-9), np.maximum(cols, 1e-9)
+    for _ in range(n_iter):
+        table *= (rows / table.sum(axis=1))[:, None]
+        table *= (cols / table.sum(axis=0))[None, :]
+    return table
+
+
+class MarginalTree:
+    """``P(root) * prod P(child | parent)`` from noisy, made-consistent marginals.
+
+    Parameters
+    ----------
+    sizes : list of int
+        Groups of each column.
+    one_way : list of ndarray
+        Noisy one-way group counts, clipped at zero.
+    two_way : dict of (int, int) -> ndarray
+        Noisy two-way tables of the tree's edges.
+    root : int
+        The column sampled first (the label when there is one).
+    """
+
+    def __init__(self, sizes, one_way, two_way, root):
+        self.sizes = list(sizes)
+        d = len(sizes)
+        total = np.mean([w.sum() for w in one_way]) or 1.0
+        # one total for every column: the one-way tables agree on it
+        margins = [_normalised(w) * total for w in one_way]
+        neighbours = {v: [] for v in range(d)}
+        for (i, j) in two_way:
+            neighbours[i].append(j)
+            neighbours[j].append(i)
+        self.root = root
+        self.order, self.parent = [root], {root: None}
+        for v in self.order:
+            for w in sorted(neighbours[v]):
+                if w not in self.parent:
+                    self.parent[w] = v
+                    self.order.append(w)
+        self.prior = _normalised(margins[root])
+        self.conditional = {}
+        for v in self.order[1:]:
+            p = self.parent[v]
+            table = two_way[(p, v)] if (p, v) in two_way else two_way[(v, p)].T
+            table = _fit_proportions(table, margins[p], margins[v])
+            self.conditional[v] = table / table.sum(axis=1, keepdims=True)
+        self.children = {v: [w for w in self.order if self.parent[w] == v] for v in self.order}
+
+    def _evidence_messages(self, evidence):
+        """Upward messages: ``lam[v][x]``, the chance of the evidence below ``v`` given ``x``."""
+        lam = {}
+        for v in reversed(self.order):
+            message = np.ones(self.sizes[v]) if v not in evidence else evidence[v].astype(float)
+            for c in self.children[v]:
+                message = message * (self.conditional[c] @ lam[c])
+            lam[v] = message
+        return lam
+
+    def sample(self, n_rows, rng, evidence=None, root_codes=None):
+        """Group codes of ``n_rows`` rows drawn from the tree.
+
+        Parameters
+        ----------
+        n_rows : int
+        rng : numpy.random.Generator
+        evidence : dict of int -> bool ndarray, default=None
+            Allowed groups of some columns (the same for every row).
+        root_codes : ndarray of int, default=None
+            The root's group of every row (e.g. the labels asked for).
+
+        Returns
+        -------
+        codes : ndarray of shape (n_rows, n_columns)
+        """
+        lam = self._evidence_messages(evidence or {})
+        codes = np.zeros((n_rows, len(self.sizes)), dtype=np.int64)
+        if root_codes is None:
+            posterior = self.prior * lam[self.root]
+            if posterior.sum() <= 0:
+                raise ValueError("The conditions asked for have no chance under the model.")
+            codes[:, self.root] = _draw(np.tile(posterior, (n_rows, 1)), rng)
+        else:
+            possible = lam[self.root][root_codes] > 0
+            if not possible.all():
+                raise ValueError("The conditions asked for have no chance under the model.")
+            codes[:, self.root] = root_codes
+        for v in self.order[1:]:
+            probs = self.conditional[v][codes[:, self.parent[v]]] * lam[v][None, :]
+            codes[:, v] = _draw(probs, rng)
+        return codes
+
+
+def _normalised(weights):
+    weights = np.maximum(np.asarray(weights, dtype=float), 0.0)
+    return weights / weights.sum() if weights.sum() > 0 else np.full(len(weights), 1 / len(weights))
+
+
+def _draw(probs, rng):
+    """One category per row of ``probs`` (rows need not sum to one)."""
+    cum = np.cumsum(probs, axis=1)
+    u = rng.random(len(probs)) * cum[:, -1]
+    return np.minimum((cum < u[:, None]).sum(axis=1), probs.shape[1] - 1)
+
+
+def _fit_three(table, label, first, second, n_iter=20):
+    """Scale a non-negative ``(label, first, second)`` table towards its three one-way totals."""
+    table = np.maximum(table, 0.0) + 1e-9
+    margins = [np.maximum(m, 1e-9) for m in (label, first, second)]
+    for _ in range(n_iter):
+        for axis, margin in enumerate(margins):
+            others = tuple(a for a in range(3) if a != axis)
+            shape = [1, 1, 1]
+            shape[axis] = -1
+            table *= (margin / table.sum(axis=others)).reshape(shape)
+    return table
+
+
+class LabelledTree:
+    """``P(y) P(x_root | y) prod P(x_child | y, x_parent)``: a tree of columns given the label.
+
+    The tree-augmented naive Bayes structure: every column's measured
+    marginal includes the label (three-way marginals label x parent x child,
+    AIM-style cliques), so the relation of each column with the label is
+    measured directly, not only along the tree. Used when the sampler is
+    fitted with ``y`` and the classes are few.
+
+    Parameters
+    ----------
+    sizes : list of int
+        Groups of each column (the label excluded).
+    one_way : list of ndarray
+        Noisy one-way group counts of the columns, then of the label.
+    root_table : ndarray of shape (n_classes, sizes[root])
+        Noisy label x root-column counts.
+    three_way : dict of (int, int) -> ndarray
+        Noisy ``(label, parent, child)`` counts of the tree's edges.
+    root : int
+        The column at the root of the tree.
+    """
+
+    def __init__(self, sizes, one_way, root_table, three_way, root):
+        self.sizes = list(sizes)
+        total = np.mean([w.sum() for w in one_way]) or 1.0
+        margins = [_normalised(w) * total for w in one_way]
+        label = margins[-1]
+        self.prior = _normalised(label)
+        neighbours = {v: [] for v in range(len(sizes))}
+        for (i, j) in three_way:
+            neighbours[i].append(j)
+            neighbours[j].append(i)
+        self.root = root
+        self.order, self.parent = [root], {root: None}
+        for v in self.order:
+            for w in sorted(neighbours[v]):
+                if w not in self.parent:
+                    self.parent[w] = v
+                    self.order.append(w)
+        table = _fit_proportions(root_table, label, margins[root])
+        self.conditional = {root: table / table.sum(axis=1, keepdims=True)}
+        for v in self.order[1:]:
+            p = self.parent[v]
+            table = three_way[(p, v)] if (p, v) in three_way else three_way[(v, p)].transpose(
+                0, 2, 1
+            )
+            table = _fit_three(table, label, margins[p], margins[v])
+            self.conditional[v] = table / table.sum(axis=2, keepdims=True)
+        self.children = {v: [w for w in self.order if self.parent[w] == v] for v in self.order}
+
+    def _messages(self, evidence):
+        n_classes = len(self.prior)
+        lam = {}
+        for v in reversed(self.order):
+            base = np.ones(self.sizes[v]) if v not in evidence else evidence[v].astype(float)
+            message = np.tile(base, (n_classes, 1))
+            for c in self.children[v]:
+                message = message * np.einsum("kpc,kc->kp", self.conditional[c], lam[c])
+            lam[v] = message
+        return lam
+
+    def sample(self, n_rows, rng, evidence=None, root_codes=None):
+        """Group codes of ``n_rows`` rows; the label is the last column.
+
+        Parameters
+        ----------
+        n_rows : int
+        rng : numpy.random.Generator
+        evidence : dict of int -> bool ndarray, default=None
+            Allowed groups of some columns.
+        root_codes : ndarray of int, default=None
+            The label of every row (e.g. the classes asked for).
+
+        Returns
+        -------
+        codes : ndarray of shape (n_rows, n_columns + 1)
+        """
+        lam = self._messages(evidence or {})
+        root = self.root
+        evidence_given_label = (self.conditional[root] * lam[root]).sum(axis=1)
+        if root_codes is None:
+            posterior = self.prior * evidence_given_label
+            if posterior.sum() <= 0:
+                raise ValueError("The conditions asked for have no chance under the model.")
+            labels = _draw(np.tile(posterior, (n_rows, 1)), rng)
+        else:
+            labels = np.asarray(root_codes, dtype=np.int64)
+            if not (evidence_given_label[labels] > 0).all():
+                raise ValueError("The conditions asked for have no chance under the model.")
+        codes = np.zeros((n_rows, len(self.sizes) + 1), dtype=np.int64)
+        codes[:, -1] = labels
+        codes[:, root] = _draw(self.conditional[root][labels] * lam[root][labels], rng)
+        for v in self.order[1:]:
+            probs = self.conditional[v][labels, codes[:, self.parent[v]]] * lam[v][labels]
+            codes[:, v] = _draw(probs, rng)
+        return codes
