@@ -26,6 +26,7 @@ from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from .nn import ConditionLayout, LossProgressBar, TrainingData
+from .rules import fit_keeper
 from .utils import check_dataframe, check_no_inf, check_same_columns
 
 __all__ = ["BaseGenerativeSampler"]
@@ -155,6 +156,16 @@ class BaseGenerativeSampler(BaseOverSampler):
         on a CPU-only machine).
     verbose : int, default=0
         ``1`` shows a progress bar with the losses.
+    rules : "auto", None or list of Rule, default="auto"
+        Rules between columns that every generated row obeys (see
+        :mod:`sksynth.rules`). ``"auto"``: the rules
+        :func:`~sksynth.rules.find_rules` finds on the training table that
+        hold on every row; a list (or :class:`~sksynth.rules.RuleSet`) of
+        declared rules; ``None``: no rules. Computed columns are left out of
+        training and computed after sampling, orders are learned as gaps,
+        values are put back on their grids. With ``dp=True``, ``"auto"``
+        keeps no rule (finding them would look at the private rows); declared
+        rules are kept as public knowledge.
 
     See Also
     --------
@@ -176,7 +187,7 @@ class BaseGenerativeSampler(BaseOverSampler):
     _mixed_input = True
     # parameters added after samplers were first saved, with the value that
     # gives the former behaviour: a pickle or model file that lacks one gets it
-    _former_params: dict = {}
+    _former_params: dict = {"rules": None}
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
@@ -190,6 +201,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         "callbacks": [dict, list, None],
         "device": [str, torch.device],
         "verbose": [Interval(numbers.Integral, 0, None, closed="left"), "boolean"],
+        "rules": [StrOptions({"auto"}), list, tuple, None],
     }
 
     def __init__(
@@ -207,6 +219,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         callbacks=None,
         device="cpu",
         verbose=0,
+        rules="auto",
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
@@ -220,6 +233,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.callbacks = callbacks
         self.device = device
         self.verbose = verbose
+        self.rules = rules
 
     # ---------------------------------------------------------- subclass API
     @abstractmethod
@@ -411,6 +425,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         return ConditionLayout(spans, codes, always=always)
 
     def _fit_models(self, frame, y, classes_to_model=None):
+        frame = self._fit_rules(frame)  # rules: see the section "rules" below
         Z = self._fit_encoder(frame)
         if self._conditional:
             self._condition_set = self._resolve_condition_columns()
@@ -557,12 +572,13 @@ class BaseGenerativeSampler(BaseOverSampler):
         order = np.argsort(np.concatenate(index), kind="stable")
         return out.iloc[order].reset_index(drop=True), labels
 
-    def _decode(self, Z, rng):
+    def _decode(self, Z, rng, fixed=None):
         # the nets draw every softmax span as an exact one-hot: decode without argmax
         Z = Z[:, : self.encoder_.n_features_out_]
-        return self.encoder_._inverse_transform(
+        frame = self.encoder_._inverse_transform(
             Z, int(rng.integers(2**62)), sample_discrete=False, one_hot=True
         )
+        return self._keep_rules(frame, rng, fixed)
 
     def _generate_conditional(self, n_rows, labels, conditions, rng):
         condition = self.condition_
@@ -583,7 +599,7 @@ class BaseGenerativeSampler(BaseOverSampler):
                 slot_columns.append(condition.empirical_slots(n_rows, rng))
             cond = condition.vectors(slot_columns)
         Z = self.net_.sample(n_rows, cond, generator=int(rng.integers(2**62)))
-        frame = self._decode(Z, rng)
+        frame = self._decode(Z, rng, fixed=(conditions or {}).get("values"))
         for column, value in (conditions or {}).get("values", {}).items():
             frame[column] = _constant_like(frame[column], value)
         if labels is None and condition is not None and condition.always_index is not None:
@@ -693,7 +709,7 @@ class BaseGenerativeSampler(BaseOverSampler):
                 "ConditionalGANSampler or ConditionalVAESampler to sample with conditions."
             )
         columns = list(self.feature_names_in_) if hasattr(self, "feature_names_in_") else list(
-            self.encoder_.feature_names_in_
+            self._table_columns()
         )
         unknown = [c for c in conditions if c not in columns]
         if unknown:
@@ -709,6 +725,8 @@ class BaseGenerativeSampler(BaseOverSampler):
                 "This sampler has no condition column (no discrete column was given as a "
                 "condition during fit); conditions cannot be used."
             )
+        if getattr(self, "rules_", None) is not None:
+            self.rules_.check_conditions(conditions)
         slots = [self.condition_.slot_of(column, value) for column, value in conditions.items()]
         return {"n": n_samples, "slots": slots, "values": dict(conditions)}
 
@@ -749,7 +767,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         if hasattr(self, "feature_names_in_"):
             check_same_columns(real, self.feature_names_in_)
         else:
-            real.columns = list(self.encoder_.feature_names_in_)
+            real.columns = list(self._table_columns())
         out = self.sample(len(real), random_state=self._named_seed("score"))
         synthetic = out[0] if isinstance(out, tuple) else out
         synthetic = check_dataframe(synthetic)
@@ -959,6 +977,31 @@ class BaseGenerativeSampler(BaseOverSampler):
                 f"load it with {type(sampler).__name__}.load or sksynth.io.load_sampler."
             )
         return sampler
+
+    # ----------------------------------------------------------------- rules
+    # Rules between columns (sksynth.rules): fitted before the encoder, undone
+    # after decoding. All the logic lives in sksynth.rules.RuleKeeper.
+    def _fit_rules(self, frame):
+        """Fit ``rules_`` on the training frame; return the frame the encoder learns."""
+        self.rules_ = fit_keeper(
+            self.rules, frame, private=bool(getattr(self, "dp", False)),
+            random_state=self._named_seed("rules"),
+        )
+        return frame if self.rules_ is None else self.rules_.transform(frame)
+
+    def _keep_rules(self, frame, rng, fixed=None):
+        """Generated rows back in the training columns, every kept rule holding."""
+        keeper = getattr(self, "rules_", None)
+        if keeper is None:
+            return frame
+        for column, value in (fixed or {}).items():
+            if column in frame.columns:
+                frame[column] = _constant_like(frame[column], value)
+        return keeper.inverse_transform(frame, random_state=int(rng.integers(2**62)))
+
+    def _table_columns(self):
+        keeper = getattr(self, "rules_", None)
+        return self.encoder_.feature_names_in_ if keeper is None else keeper.feature_names_in_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

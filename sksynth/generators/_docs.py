@@ -28,6 +28,21 @@ SHARED_ENTRIES = {
         '    (Apple silicon; accepted, not tested by us). A model trained on a GPU\n'
         '    pickles, saves and samples on a machine without one.'
     ),
+    'rules': (
+        'rules : "auto", None or list of Rule, default="auto"\n'
+        '    Rules between columns that every generated row obeys (:mod:`sksynth.rules`).\n'
+        '    ``"auto"``: those :func:`~sksynth.rules.find_rules` finds on the training table\n'
+        '    that hold on every row; a list or :class:`~sksynth.rules.RuleSet` of declared\n'
+        '    rules; ``None``: none. Computed columns are left out of training and computed\n'
+        '    after sampling, orders are learned as gaps, values go back onto their grids.\n'
+        '    With ``dp=True``, ``"auto"`` keeps no rule (finding them would read the\n'
+        '    private rows) and declared rules are kept as public knowledge.'
+    ),
+    'rules_': (
+        'rules_ : RuleKeeper or None\n'
+        '    The fitted :class:`~sksynth.rules.RuleKeeper` (``rules_.rules_``: the kept\n'
+        '    rules), or None when no rule is kept.'
+    ),
     'verbose': (
         'verbose : int, default=0\n'
         '    ``1`` shows a progress bar with the losses.'

@@ -85,10 +85,12 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         or ``"critic_loss"``.
     {device}
     {verbose}
+    {rules}
 
     Attributes
     ----------
     {encoder_}
+    {rules_}
     net_ : GANNet
         The trained net, when fitted without ``y``.
     nets_ : dict of label to GANNet
@@ -138,7 +140,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         return "own" if self.dp else "log-frequency"
 
     # parameters added later, with the values that give the behaviour from before them
-    _former_params = {"critic_dims": None, "critic_row_dim": None, "critic_dropout": 0.5}
+    _former_params = {"rules": None, "critic_dims": None, "critic_row_dim": None, "critic_dropout": 0.5}
 
     def __init__(
         self,
@@ -168,6 +170,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         callbacks=None,
         device="cpu",
         verbose=0,
+        rules="auto",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -182,6 +185,7 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
             callbacks=callbacks,
             device=device,
             verbose=verbose,
+            rules=rules,
         )
         self.critic_dims = critic_dims
         self.critic_row_dim = critic_row_dim
@@ -319,10 +323,12 @@ class ConditionalGANSampler(GANSampler):
         Extra skorch callbacks (monitor ``"train_loss"``).
     {device}
     {verbose}
+    {rules}
 
     Attributes
     ----------
     {encoder_}
+    {rules_}
     net_ : GANNet
         The trained net.
     {condition_}
@@ -395,6 +401,7 @@ class ConditionalGANSampler(GANSampler):
         callbacks=None,
         device="cpu",
         verbose=0,
+        rules="auto",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -422,6 +429,7 @@ class ConditionalGANSampler(GANSampler):
             callbacks=callbacks,
             device=device,
             verbose=verbose,
+            rules=rules,
         )
         self.condition_weight = condition_weight
         self.condition_columns = condition_columns

@@ -69,10 +69,12 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
         Extra skorch callbacks (monitor ``"train_loss"``).
     {device}
     {verbose}
+    {rules}
 
     Attributes
     ----------
     {encoder_}
+    {rules_}
     net_ : VAENet
         The trained net, when fitted without ``y``.
     nets_ : dict of label to VAENet
@@ -112,7 +114,7 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
     _training_sampling = "own"
     _parameter_constraints: dict = dict(_VAE_CONSTRAINTS)
     # before encoder_dims existed, the encoder mirrored hidden_dims
-    _former_params = {"encoder_dims": None}
+    _former_params = {"rules": None, "encoder_dims": None}
 
     def __init__(
         self,
@@ -136,6 +138,7 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
         callbacks=None,
         device="cpu",
         verbose=0,
+        rules="auto",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -150,6 +153,7 @@ class VAESampler(DPSamplerMixin, BaseGenerativeSampler):
             callbacks=callbacks,
             device=device,
             verbose=verbose,
+            rules=rules,
         )
         self.encoder_dims = encoder_dims
         self.beta = beta
@@ -237,10 +241,12 @@ class ConditionalVAESampler(VAESampler):
         Extra skorch callbacks (monitor ``"train_loss"``).
     {device}
     {verbose}
+    {rules}
 
     Attributes
     ----------
     {encoder_}
+    {rules_}
     net_ : VAENet
         The trained net.
     {condition_}
@@ -304,6 +310,7 @@ class ConditionalVAESampler(VAESampler):
         callbacks=None,
         device="cpu",
         verbose=0,
+        rules="auto",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -325,6 +332,7 @@ class ConditionalVAESampler(VAESampler):
             callbacks=callbacks,
             device=device,
             verbose=verbose,
+            rules=rules,
         )
         self.condition_weight = condition_weight
         self.condition_columns = condition_columns

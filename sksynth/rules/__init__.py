@@ -19,7 +19,7 @@ from ._declared import (
     ZeroIff,
 )
 from ._discovery import find_rules
-from ._keep import RuleKeeper
+from ._keep import RuleKeeper, fit_keeper
 from .base import Rule, RuleSet, RuleViolationError
 
 __all__ = [
@@ -38,4 +38,5 @@ __all__ = [
     "RuleViolationError",
     "ZeroIff",
     "find_rules",
+    "fit_keeper",
 ]

@@ -168,7 +168,6 @@ class Formula(Rule):
         return self.expression.columns
 
     def _fit_keep(self, frame):
-        self.tolerance = self._tol(_numeric(frame[self.target]))
         self._dtype = frame[self.target].dtype
 
     def _forward(self, frame):
@@ -234,9 +233,6 @@ class Inequality(Rule):
         return (self.low,)
 
     def _fit_keep(self, frame):
-        gap = _numeric(frame[self.high]) - _numeric(frame[self.low])
-        positive = gap[np.isfinite(gap) & (gap > 0)]
-        self._min_gap = float(positive.min()) if (self.strict and positive.size) else 0.0
         self._dtype = frame[self.high].dtype
 
     def _forward(self, frame):
@@ -248,7 +244,9 @@ class Inequality(Rule):
     def _inverse(self, frame, rng):
         low = _numeric(frame[self.low])
         gap = frame[self.high].to_numpy(dtype=float, na_value=np.nan)
-        high = np.where(np.isnan(low), gap, low + np.maximum(gap, self._min_gap))
+        # strict: a gap of at least a few units in the last place of low
+        least = 1e-9 * np.maximum(np.abs(np.nan_to_num(low)), 1.0) if self.strict else 0.0
+        high = np.where(np.isnan(low), gap, low + np.maximum(gap, least))
         like = _like(self._dtype, frame.index)
         restored = _restore(high, like)
         if pd.api.types.is_integer_dtype(self._dtype):
@@ -286,6 +284,7 @@ class FunctionalDependency(Rule):
 
     kind = "dependency"
     role = "define"
+    _learns_from_rows = True
 
     def __init__(self, determinant, dependent):
         super().__init__()
@@ -358,6 +357,7 @@ class FixedCombinations(Rule):
 
     kind = "combinations"
     role = "define"
+    _learns_from_rows = True
 
     def __init__(self, columns):
         super().__init__()
@@ -461,6 +461,10 @@ class CategoryThreshold(Rule):
             f"{_name(self.column)} == {above} iff {_name(self.by)} > "
             f"{_number(self.threshold)}{below}"
         )
+
+    @property
+    def _learns_from_rows(self):
+        return self.above is None or self.below is None
 
     def _sides(self, frame):
         return _numeric(frame[self.by]) > self.threshold
@@ -740,6 +744,7 @@ class MissingWhen(Rule):
     """
 
     kind = "missingness"
+    _learns_from_rows = True
 
     def __init__(self, column, by, values):
         super().__init__()
@@ -816,6 +821,7 @@ class ZeroIff(Rule):
     """
 
     kind = "zero iff"
+    _learns_from_rows = True
 
     def __init__(self, column, by):
         super().__init__()

@@ -15,9 +15,10 @@ import copy
 import numpy as np
 
 from ..utils import check_dataframe
+from ._discovery import find_rules
 from .base import Rule, RuleSet, RuleViolationError
 
-__all__ = ["RuleKeeper"]
+__all__ = ["RuleKeeper", "fit_keeper"]
 
 
 class RuleKeeper:
@@ -39,6 +40,13 @@ class RuleKeeper:
         Seeds the few values drawn after sampling (a value for a column that
         came out missing where a :class:`~sksynth.rules.MissingWhen` says it
         must be present).
+    private : bool, default=False
+        The training rows are private (differential privacy): the rules are
+        public knowledge and nothing is learned from, or reported about, the
+        rows. They are not checked on the rows (a rule the rows break is
+        still enforced on generated rows), and rules that would learn values
+        from the rows (dependencies, combinations, missingness, zeros, a
+        threshold without ``above``/``below``) are refused.
 
     Attributes
     ----------
@@ -64,10 +72,11 @@ class RuleKeeper:
     True
     """
 
-    def __init__(self, rules, *, declared=True, random_state=0):
+    def __init__(self, rules, *, declared=True, random_state=0, private=False):
         self.rules = rules
         self.declared = declared
         self.random_state = random_state
+        self.private = private
 
     # ------------------------------------------------------------------ fit
     def fit(self, X):
@@ -97,8 +106,10 @@ class RuleKeeper:
             else:
                 self.skipped_.append((rule, reason))
         self._order = _inverse_order(kept)
+        # private rows: the rules learn their columns' dtypes only
+        schema = frame.iloc[:0] if self.private else frame
         for rule in kept:
-            rule._fit_keep(frame)
+            rule._fit_keep(schema)
         self.rules_ = RuleSet(kept)
         self.derived_columns_ = [c for r in kept for c in _defined(r)]
         return self
@@ -107,6 +118,14 @@ class RuleKeeper:
         missing = [c for c in rule.columns if c not in frame.columns]
         if missing:
             return f"The rule {rule.formula!r} names column(s) {missing} that X does not have."
+        if self.private:
+            if rule._learns_from_rows:
+                raise ValueError(
+                    f"The rule {rule.formula!r} cannot be kept with differential privacy: "
+                    "keeping it learns values from the private rows. Leave it out, or give "
+                    "its values (e.g. above= and below= of CategoryThreshold)."
+                )
+            return _clash(rule, kept)
         try:
             if self.declared:
                 rule.check(frame)
@@ -201,6 +220,43 @@ class RuleKeeper:
 
     def __repr__(self):
         return f"RuleKeeper({len(_as_rules(self.rules))} rule(s))"
+
+
+def fit_keeper(rules, X, *, private=False, random_state=0):
+    """Return the :class:`RuleKeeper` a generator uses, fitted on ``X``, or None.
+
+    Parameters
+    ----------
+    rules : "auto", None, Rule, list of Rule or RuleSet
+        ``"auto"``: the rules :func:`~sksynth.rules.find_rules` finds on ``X``
+        that hold on every row (none when ``private``: discovery would look
+        at private rows); ``None``: no rules; otherwise declared rules.
+    X : DataFrame
+        The training table.
+    private : bool, default=False
+        The rows are private (differential privacy); see :class:`RuleKeeper`.
+    random_state : int, default=0
+        The keeper's seed.
+
+    Returns
+    -------
+    keeper : RuleKeeper or None
+        None when there is no rule to keep.
+    """
+    if rules is None:
+        return None
+    if isinstance(rules, str):
+        if rules != "auto":
+            raise ValueError(
+                f"rules must be 'auto', None or a list of sksynth.rules rules; got {rules!r}."
+            )
+        if private:
+            return None
+        keeper = RuleKeeper(find_rules(X), declared=False, random_state=random_state)
+    else:
+        keeper = RuleKeeper(rules, declared=True, random_state=random_state, private=private)
+    keeper.fit(X)
+    return keeper if keeper.rules_ else None
 
 
 def _as_rules(rules):

@@ -64,6 +64,9 @@ class Rule:
     """
 
     kind = "rule"
+    #: whether keeping the rule learns values from the training rows (refused
+    #: with differential privacy)
+    _learns_from_rows = False
     #: "define": computes columns from others (their values are left out of
     #: training); "shape": adjusts values of its own column after sampling
     role = "shape"
