@@ -85,7 +85,9 @@ def default_trusted_types():
     """
     from sklearn.preprocessing import QuantileTransformer
 
-    from .. import generators
+    from .. import generators, rules
+    from ..rules import RuleKeeper
+    from ..rules._expression import Expression
     from ..encoding._columns import DiscreteCodec, NumericCodec
     from ..encoding._encoder import TabularEncoder
     from ..encoding._normalisers import ModeNormaliser, QuantileNormaliser
@@ -104,6 +106,11 @@ def default_trusted_types():
         QuantileTransformer,
     ]
     types += [getattr(generators, name) for name in generators.__all__]
+    types += [RuleKeeper, Expression]
+    types += [
+        cls for cls in map(rules.__dict__.get, rules.__all__)
+        if isinstance(cls, type) and issubclass(cls, rules.Rule) and cls is not rules.Rule
+    ]
     return {class_key(cls): cls for cls in types}
 
 

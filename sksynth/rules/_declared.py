@@ -632,6 +632,7 @@ class PointMasses(Rule):
     def _forward(self, frame):
         values = _numeric(frame[self.column])
         label = np.full(len(frame), "other", dtype=object)
+        label[np.isnan(values)] = "missing"
         for i, v in enumerate(self.values):
             label[values == v] = str(i)
         position = list(frame.columns).index(self.column) + 1
@@ -643,6 +644,9 @@ class PointMasses(Rule):
     def _inverse(self, frame, rng):
         label = frame.pop(self._mass_name()).astype(str).to_numpy()
         values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
+        # a value the generator left missing on an "other" row: the first mass
+        values[(label == "other") & np.isnan(values)] = self.values[0]
+        values[label == "missing"] = np.nan
         for i, v in enumerate(self.values):
             values[label == str(i)] = v
         like = _like(self._dtype, frame.index)
