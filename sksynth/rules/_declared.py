@@ -158,7 +158,8 @@ class Formula(Rule):
         target = _numeric(frame[self.target])
         value = self.expression.evaluate(frame)
         defined = np.isfinite(value)
-        ok = np.abs(target - value) <= self._tol(target)
+        with np.errstate(invalid="ignore"):
+            ok = np.abs(target - value) <= self._tol(target)
         return ok | ~defined
 
     def _writes(self):

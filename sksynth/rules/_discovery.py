@@ -257,7 +257,7 @@ class _Search:
     def _formula(self, target, expression, data):
         """A Formula with tolerance from rtol, checked on ``data`` (sample half)."""
         rule = Formula(target, expression, rtol=self.rtol)
-        return rule if rule.holds(data).all() else None
+        return rule if rule.holds(data).mean() >= self.min_support else None
 
     def _affine(self):
         columns = self.numbers
@@ -333,8 +333,12 @@ class _Search:
             A = np.column_stack([V[fit_rows][:, others], np.ones(fit_rows.sum())])
             b = V[fit_rows, j]
             coef, *_ = np.linalg.lstsq(A, b, rcond=None)
-            residual = b - A @ coef
-            if np.abs(residual).max() > 1e-3 * max(np.abs(b).max(), 1e-12):
+            residual = np.abs(b - A @ coef)
+            if self.min_support < 1:  # refit without the worst rows (the exceptions)
+                keep = residual <= np.quantile(residual, self.min_support)
+                coef, *_ = np.linalg.lstsq(A[keep], b[keep], rcond=None)
+                residual = np.abs(b - A @ coef)[keep]
+            if residual.max() > 1e-3 * max(np.abs(b).max(), 1e-12):
                 continue
             terms = {pool[i]: coef[k] for k, i in enumerate(others)}
             text = _integer_terms(terms, logs)
