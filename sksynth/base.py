@@ -160,8 +160,9 @@ class BaseGenerativeSampler(BaseOverSampler):
         Rules between columns that every generated row obeys (see
         :mod:`sksynth.rules`). ``"auto"``: the rules
         :func:`~sksynth.rules.find_rules` finds on the training table that
-        hold on every row; a list (or :class:`~sksynth.rules.RuleSet`) of
-        declared rules; ``None``: no rules. Computed columns are left out of
+        hold on every row (for conditional samplers, less those that would
+        compute a column they can be conditioned on); a list (or
+        :class:`~sksynth.rules.RuleSet`) of declared rules; ``None``: no rules. Computed columns are left out of
         training and computed after sampling, orders are learned as gaps,
         values are put back on their grids. With ``dp=True``, ``"auto"``
         keeps no rule (finding them would look at the private rows); declared
@@ -425,7 +426,6 @@ class BaseGenerativeSampler(BaseOverSampler):
         return ConditionLayout(spans, codes, always=always)
 
     def _fit_models(self, frame, y, classes_to_model=None):
-        frame = self._fit_rules(frame)  # rules: see the section "rules" below
         Z = self._fit_encoder(frame)
         if self._conditional:
             self._condition_set = self._resolve_condition_columns()
@@ -492,7 +492,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         self._fitted_with_y = y is not None
         if y is not None:
             self._y_dtype = np.asarray(y).dtype
-        self._fit_models(frame, y)
+        self._fit_models(self._fit_rules(frame), y)  # rules: see the section "rules"
         return self
 
     def fit_resample(self, X, y, **params):
@@ -522,7 +522,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         self._y_dtype = np.asarray(y).dtype
         self._y_meta = ("ndarray", None, None)
         targets = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
-        self._fit_models(X, y, classes_to_model=list(targets))
+        self._fit_models(self._fit_rules(X), y, classes_to_model=list(targets))
         labels = np.concatenate(
             [np.full(n, c, dtype=np.asarray(y).dtype) for c, n in targets.items()]
             or [np.zeros(0, dtype=np.asarray(y).dtype)]
@@ -985,7 +985,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         """Fit ``rules_`` on the training frame; return the frame the encoder learns."""
         self.rules_ = fit_keeper(
             self.rules, frame, private=bool(getattr(self, "dp", False)),
-            random_state=self._named_seed("rules"),
+            protect=self._condition_columns(), random_state=self._named_seed("rules"),
         )
         return frame if self.rules_ is None else self.rules_.transform(frame)
 

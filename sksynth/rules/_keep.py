@@ -14,7 +14,7 @@ import copy
 
 import numpy as np
 
-from ..utils import check_dataframe
+from ..utils import check_dataframe, infer_column_kind
 from ._discovery import find_rules
 from .base import Rule, RuleSet, RuleViolationError
 
@@ -222,7 +222,7 @@ class RuleKeeper:
         return f"RuleKeeper({len(_as_rules(self.rules))} rule(s))"
 
 
-def fit_keeper(rules, X, *, private=False, random_state=0):
+def fit_keeper(rules, X, *, private=False, protect=(), random_state=0):
     """Return the :class:`RuleKeeper` a generator uses, fitted on ``X``, or None.
 
     Parameters
@@ -235,6 +235,10 @@ def fit_keeper(rules, X, *, private=False, random_state=0):
         The training table.
     private : bool, default=False
         The rows are private (differential privacy); see :class:`RuleKeeper`.
+    protect : "all" or list, default=()
+        Columns that ``"auto"`` must leave learned (not computed by a found
+        rule), e.g. the columns a conditional sampler can be conditioned on;
+        ``"all"``: every categorical or boolean column.
     random_state : int, default=0
         The keeper's seed.
 
@@ -252,7 +256,14 @@ def fit_keeper(rules, X, *, private=False, random_state=0):
             )
         if private:
             return None
-        keeper = RuleKeeper(find_rules(X), declared=False, random_state=random_state)
+        found = find_rules(X)
+        if isinstance(protect, str) and protect == "all":
+            protect = [
+                c for c in X.columns if infer_column_kind(X[c]) in ("categorical", "boolean")
+            ]
+        protect = set([] if protect is None else protect)
+        found = [rule for rule in found if not protect & set(_defined(rule))]
+        keeper = RuleKeeper(found, declared=False, random_state=random_state)
     else:
         keeper = RuleKeeper(rules, declared=True, random_state=random_state, private=private)
     keeper.fit(X)
