@@ -162,8 +162,9 @@ class BaseGenerativeSampler(BaseOverSampler):
         :func:`~sksynth.rules.find_rules` finds on the training table that
         hold on every row (for conditional samplers, less those that would
         compute a column they can be conditioned on); a list (or
-        :class:`~sksynth.rules.RuleSet`) of declared rules; ``None``: no rules. Computed columns are left out of
-        training and computed after sampling, orders are learned as gaps,
+        :class:`~sksynth.rules.RuleSet`) of declared rules; ``None``: no rules.
+        Computed columns are left out of training and computed after
+        sampling, orders are learned as gaps,
         values are put back on their grids. With ``dp=True``, ``"auto"``
         keeps no rule (finding them would look at the private rows); declared
         rules are kept as public knowledge.
@@ -990,7 +991,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         return frame if self.rules_ is None else self.rules_.transform(frame)
 
     def _keep_rules(self, frame, rng, fixed=None):
-        """Generated rows back in the training columns, every kept rule holding."""
+        """Return generated rows in the training columns, every kept rule holding."""
         keeper = getattr(self, "rules_", None)
         if keeper is None:
             return frame

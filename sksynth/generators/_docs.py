@@ -35,8 +35,9 @@ SHARED_ENTRIES = {
         '    that hold on every row; a list or :class:`~sksynth.rules.RuleSet` of declared\n'
         '    rules; ``None``: none. Conditional samplers keep found rules that would compute\n'
         '    a column they can be conditioned on out of ``"auto"``. Computed columns are\n'
-        '    left out of training and computed\n'
-        '    after sampling, orders are learned as gaps, values go back onto their grids.\n'
+        '    left out of training and computed after sampling, orders are learned as gaps,\n'
+        '    values go back onto their grids. Change it to ``None`` to train on the raw\n'
+        '    columns.\n'
         '    With ``dp=True``, ``"auto"`` keeps no rule (finding them would read the\n'
         '    private rows) and declared rules are kept as public knowledge.'
     ),

@@ -140,7 +140,9 @@ class GANSampler(DPSamplerMixin, BaseGenerativeSampler):
         return "own" if self.dp else "log-frequency"
 
     # parameters added later, with the values that give the behaviour from before them
-    _former_params = {"rules": None, "critic_dims": None, "critic_row_dim": None, "critic_dropout": 0.5}
+    _former_params = {
+        "rules": None, "critic_dims": None, "critic_row_dim": None, "critic_dropout": 0.5
+    }
 
     def __init__(
         self,

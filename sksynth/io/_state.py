@@ -86,13 +86,13 @@ def default_trusted_types():
     from sklearn.preprocessing import QuantileTransformer
 
     from .. import generators, rules
-    from ..rules import RuleKeeper
-    from ..rules._expression import Expression
     from ..encoding._columns import DiscreteCodec, NumericCodec
     from ..encoding._encoder import TabularEncoder
     from ..encoding._normalisers import ModeNormaliser, QuantileNormaliser
     from ..encoding._spans import RareLevels, Span
     from ..nn._conditions import ConditionLayout
+    from ..rules import RuleKeeper
+    from ..rules._expression import Expression
 
     types = [
         TabularEncoder,

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.multiclass import type_of_target
 
+from ..rules import find_rules
 from ..utils import as_generator, check_dataframe, infer_column_kinds
 from ._label_issues import LABEL_ISSUE_COLUMNS, find_label_issues
 from ._near_duplicates import find_near_duplicates, near_duplicate_matrix
@@ -502,6 +503,7 @@ def assess(
     max_rows_label_issues=50_000,
     n_jobs=None,
     random_state=None,
+    rules=True,
 ):
     """Assess the quality of a dataset: completeness, duplicates, outliers, balance, labels.
 
@@ -558,6 +560,10 @@ def assess(
         Cross-validation folds fitted in parallel.
     random_state : int, RandomState, Generator or None, default=None
         Seeds the folds, the classifier and the subsample.
+    rules : bool, default=True
+        Whether to look for exact rules between the feature columns
+        (:func:`sksynth.rules.find_rules`: formulas, orders, dependencies,
+        grids...); they are listed in ``report.rules``.
 
     Returns
     -------
@@ -601,6 +607,8 @@ def assess(
     _check_params(
         label_issues, cv, iqr_factor, near_duplicate_tol, id_threshold, max_rows_label_issues
     )
+    if not isinstance(rules, bool | np.bool_):
+        raise ValueError(f"rules must be True or False; got {rules!r}.")
     timings, notes = {}, []
     start = time.perf_counter()
     frame = check_dataframe(X)
@@ -697,6 +705,12 @@ def assess(
             notes.append(f"Labels were not checked: {exc}")
     timings["label_issues"] = time.perf_counter() - tick
 
+    # ---- rules between columns (sksynth.rules) ----
+    tick = time.perf_counter()
+    found_rules = find_rules(frame) if rules else None
+    timings["rules"] = time.perf_counter() - tick
+    # ---- end of rules ----
+
     parts = {
         "duplicates": duplicates,
         "near_duplicates": near_duplicates,
@@ -736,6 +750,7 @@ def assess(
         histograms=histograms,
         top_values=top_values,
         timings=timings,
+        rules=found_rules,
         params={
             "kinds": kinds,
             "label_issues": label_issues,
@@ -744,5 +759,6 @@ def assess(
             "near_duplicate_tol": near_duplicate_tol,
             "id_threshold": id_threshold,
             "max_rows_label_issues": max_rows_label_issues,
+            "rules": rules,
         },
     )

@@ -75,7 +75,7 @@ def _restore(values, like):
 
 
 def _like(dtype, index):
-    """An empty-valued column of ``dtype`` on ``index`` (for :func:`_restore`)."""
+    """Return an empty-valued column of ``dtype`` on ``index`` (for :func:`_restore`)."""
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return pd.Series(pd.NaT, index=index).astype(dtype)
     return pd.Series(np.zeros(len(index)), index=index).astype(dtype)
@@ -87,7 +87,7 @@ def _scale(values):
 
 
 def _matches(series, values):
-    """True where ``series`` holds one of ``values`` (``<missing>`` for a missing value)."""
+    """Return True where ``series`` holds one of ``values`` (``<missing>`` for a missing value)."""
     wanted = [v for v in values if v != _MISSING]
     out = series.isin(wanted).to_numpy()
     if _MISSING in values:

@@ -171,7 +171,7 @@ def _log_comb(n, k):
 
 
 def _simplest(value, works):
-    """The value with fewest significant digits (up to 10) for which ``works`` holds."""
+    """Return the value with fewest significant digits (up to 10) for which ``works`` holds."""
     if value == 0 or works(0.0) and abs(value) < 1e-12:
         return 0.0
     for digits in range(1, 11):
@@ -182,7 +182,7 @@ def _simplest(value, works):
 
 
 def _simplest_between(low, high):
-    """A short number ``t`` with ``low <= t < high``."""
+    """Return a short number ``t`` with ``low <= t < high``."""
     if low <= 0 < high:
         return 0.0
     for digits in range(-6, 10):
@@ -255,7 +255,7 @@ class _Search:
         return found
 
     def _formula(self, target, expression, data):
-        """A Formula with tolerance from rtol, checked on ``data`` (sample half)."""
+        """Return a Formula with tolerance from rtol, checked on ``data`` (sample half)."""
         rule = Formula(target, expression, rtol=self.rtol)
         return rule if rule.holds(data).mean() >= self.min_support else None
 
@@ -299,7 +299,7 @@ class _Search:
         return self._formula(target, _affine_text(source, k, c), self.sample)
 
     def _combinations(self, logs):
-        """Sums (or, on logarithms, products and ratios) with small integer coefficients."""
+        """Find sums (or, on logarithms, products and ratios) with small integer coefficients."""
         pool = [c for c in self.numbers if c not in self.derived]
         found = []
         for _ in range(3):  # a found target leaves the pool: nested sums show next round
@@ -583,7 +583,7 @@ class _Search:
                 continue
             share = counts / len(values)
             typical = float(share.iloc[5:].median()) if len(share) > 5 else float(share.median())
-            masses = share[(share >= 0.05) & (share >= 10 * typical)].index[:5]
+            masses = share[(share >= 0.02) & (share >= 10 * typical)].index[:5]
             if len(masses) and len(counts) - len(masses) >= 5:
                 rule = PointMasses(column, sorted(float(v) for v in masses))
                 found.append(self._confirm(rule))
@@ -665,7 +665,7 @@ def _times(factor, text):
 
 
 def _integer_terms(terms, logs):
-    """The expression of ``terms`` with coefficients rounded to small integers, or None."""
+    """Return the expression of ``terms`` with coefficients rounded to small integers, or None."""
     kept = {}
     for column, coef in terms.items():
         rounded = round(coef)

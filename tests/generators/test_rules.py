@@ -126,11 +126,12 @@ def test_parameter_survives_clone_grid_search_pickle_and_model_files(tmp_path):
     fitted = sampler.fit(X)
     assert DECLARED[0].__dict__.get("_dtype") is None  # the caller's rules are not fitted
     again = pickle.loads(pickle.dumps(fitted))
-    pd.testing.assert_frame_equal(again.sample(30, random_state=1), fitted.sample(30, random_state=1))
+    expected = fitted.sample(30, random_state=1)
+    pd.testing.assert_frame_equal(again.sample(30, random_state=1), expected)
     path = fitted.save(tmp_path / "model.sksynth")
     loaded = load_sampler(path)
     assert [r.formula for r in loaded.rules_.rules_] == ["total = a + b", "a <= b"]
-    pd.testing.assert_frame_equal(loaded.sample(30, random_state=1), fitted.sample(30, random_state=1))
+    pd.testing.assert_frame_equal(loaded.sample(30, random_state=1), expected)
 
 
 def test_conditions_on_a_computed_column_are_refused_and_others_kept():
