@@ -110,3 +110,12 @@ def test_large_table_searches_a_sample_and_confirms_on_all_rows():
     formulas = {r.formula for r in find_rules(X, sample_rows=500)}
     assert "total = x0 + x1 + x2" in formulas
     assert "lo < hi" not in formulas and "lo <= hi" not in formulas
+
+
+def test_infinite_and_all_missing_values_are_ignored():
+    X = _planted(n=200)
+    X.loc[[1, 5], "a"] = np.inf
+    X.loc[2, "b"] = -np.inf
+    X["empty"] = np.nan
+    formulas = {r.formula for r in find_rules(X)}
+    assert "city -> region" in formulas
