@@ -46,6 +46,8 @@ _KINDS = (
 )
 _MAX_TERMS = 4
 _MAX_COEF = 10
+# larger coefficients allowed in sums: unit changes (months, hours, HHMM clocks...)
+_UNIT_COEFS = {12, 24, 60, 100, 1000, 3600}
 
 
 def find_rules(
@@ -341,7 +343,7 @@ class _Search:
                 keep = residual <= np.quantile(residual, self.min_support)
                 coef, *_ = np.linalg.lstsq(A[keep], b[keep], rcond=None)
                 residual = np.abs(b - A @ coef)[keep]
-            if residual.max() > 1e-3 * max(np.abs(b).max(), 1e-12):
+            if residual.max() > max(1e-3, 10 * self.rtol) * max(np.abs(b).max(), 1e-12):
                 continue
             terms = {pool[i]: coef[k] for k, i in enumerate(others)}
             text = _integer_terms(terms, logs)
@@ -523,7 +525,8 @@ class _Search:
         return found
 
     def _depends(self, a, b, n_tests):
-        pair = self.sample[[a, b]].astype(object).fillna("<missing>")
+        pair = self.sample[[a, b]].astype(object)
+        pair = pair.where(pair.notna(), "<missing>")
         groups = pair.groupby(a, sort=False)[b]
         if (groups.nunique() > 1).any():
             return False
@@ -672,7 +675,9 @@ def _integer_terms(terms, logs):
     kept = {}
     for column, coef in terms.items():
         rounded = round(coef)
-        if abs(coef - rounded) > 0.02 or abs(rounded) > _MAX_COEF:
+        if abs(coef - rounded) > 0.02 or (
+            abs(rounded) > _MAX_COEF and abs(rounded) not in _UNIT_COEFS
+        ):
             return None
         if rounded:
             kept[column] = int(rounded)
