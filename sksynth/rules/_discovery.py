@@ -537,7 +537,8 @@ class _Search:
         if len(freq) < 2:
             return False
         # chance that every group of the determinant holds one value by luck
-        log_p = np.sum(np.log(np.sum(freq[None, :] ** sizes[:, None], axis=1)))
+        with np.errstate(divide="ignore"):  # log(0): impossible by chance
+            log_p = np.sum(np.log(np.sum(freq[None, :] ** sizes[:, None], axis=1)))
         return log_p < np.log(self._n_tests(n_tests))
 
     # -------------------------------------------------------------- values

@@ -2,8 +2,8 @@
 
 :class:`RuleKeeper` is fitted on the real training table and a list of rules.
 ``transform`` gives the table the generator trains on (computed columns left
-out, the larger side of an order replaced by its gap, grid columns divided by
-their step, point masses as an extra category column...); ``inverse_transform``
+out, the larger side of an order replaced by its gap, point masses as an extra
+category column, fixed combinations as one column); ``inverse_transform``
 turns generated rows back into the original columns, order and dtypes, with
 every kept rule holding on every row. No row is ever rejected.
 """
@@ -157,8 +157,8 @@ class RuleKeeper:
         Returns
         -------
         Z : DataFrame
-            Computed columns left out; order gaps, grid units, point-mass
-            categories in place of the raw values.
+            Computed columns left out; order gaps and point-mass categories
+            in place of the raw values.
         """
         self._check_fitted()
         frame = check_dataframe(X).copy()
