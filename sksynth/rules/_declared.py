@@ -115,8 +115,10 @@ class Formula(Rule):
     Notes
     -----
     Where the expression divides by zero (or any of its columns is missing)
-    the rule says nothing: such rows hold, and a generator keeping the rule
-    leaves ``target`` missing there.
+    the rule says nothing: such rows hold. A generator refuses to keep a
+    formula that divides by zero on training rows with its columns present
+    (a clear error lists them); on generated rows where the expression is
+    undefined it leaves ``target`` missing.
 
     Examples
     --------

@@ -175,7 +175,7 @@ def _log_comb(n, k):
 
 def _simplest(value, works):
     """Return the value with fewest significant digits (up to 10) for which ``works`` holds."""
-    if value == 0 or works(0.0) and abs(value) < 1e-12:
+    if value == 0 or works(0.0):
         return 0.0
     for digits in range(1, 11):
         candidate = float(f"{value:.{digits}g}")
@@ -673,15 +673,17 @@ def _times(factor, text):
 
 def _integer_terms(terms, logs):
     """Return the expression of ``terms`` with coefficients rounded to small integers, or None."""
+    # a loose screen: the formula is then checked on held-out rows and all rows
     kept = {}
     for column, coef in terms.items():
+        if abs(coef) < 0.5:
+            continue
         rounded = round(coef)
-        if abs(coef - rounded) > 0.02 or (
+        if abs(coef - rounded) > 0.1 or (
             abs(rounded) > _MAX_COEF and abs(rounded) not in _UNIT_COEFS
         ):
             return None
-        if rounded:
-            kept[column] = int(rounded)
+        kept[column] = int(rounded)
     if not kept or len(kept) > _MAX_TERMS or (logs and len(kept) < 2):
         return None
     positive = [c for c, v in kept.items() if v > 0]
