@@ -17,8 +17,6 @@ reparameterisation hooks used by :class:`sksynth.rules.RuleKeeper`.
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 
@@ -283,7 +281,3 @@ class RuleSet(list):
     def __getitem__(self, item):
         out = super().__getitem__(item)
         return RuleSet(out) if isinstance(item, slice) else out
-
-
-def _escape(text):
-    return html.escape(str(text))
