@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FAMILIES = [
     "sksynth.datasets",
     "sksynth.quality",
+    "sksynth.rules",
     "sksynth.preprocessing",
     "sksynth.encoding",
     "sksynth.generators",

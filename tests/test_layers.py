@@ -10,10 +10,13 @@ BELOW = {
     "sksynth.utils": set(),
     "sksynth.encoding": {"utils", "exceptions"},
     "sksynth.nn": {"utils", "exceptions"},
-    "sksynth.io": {"utils", "exceptions", "encoding", "nn"},
+    "sksynth.rules": {"utils", "exceptions"},
+    "sksynth.metrics": {"utils", "exceptions", "rules"},
+    "sksynth.quality": {"utils", "exceptions", "rules", "preprocessing"},
+    "sksynth.io": {"utils", "exceptions", "encoding", "nn", "rules"},
     "sksynth.generators": {
         "utils", "exceptions", "encoding", "nn", "io", "metrics", "preprocessing", "quality",
-        "datasets",
+        "datasets", "rules",
     },
 }
 

@@ -53,6 +53,10 @@ def run(args) -> int:
         random_state=args.random_state,
     )
     print(report.summary().to_string(float_format=lambda v: f"{v:.4f}"))
+    explanation = getattr(report, "detection", None)
+    if explanation is not None:
+        print()
+        print(explanation.summary())
     if args.out is not None:
         report.to_html(args.out)
         print(f"report written to {args.out}")

@@ -35,6 +35,7 @@ from ..io import load_sampler, save_sampler
 from ..io._chunked import iter_sample_chunks, write_samples
 from ..metrics import fidelity_score
 from ..nn import LossProgressBar
+from ..rules import fit_keeper
 from ..utils import check_dataframe, check_same_columns, fill_doc
 from ..utils._random import SEED_BOUND, derive_seed, to_seed
 from ._checks import (
@@ -58,6 +59,7 @@ from ._models import (
     check_conditions,
     check_sample_labels,
     condition_layout,
+    constant_like,
     generate_conditional,
     generate_per_class,
     resolve_condition_columns,
@@ -108,6 +110,11 @@ class BaseGenerativeSampler(BaseOverSampler):
     {callbacks}
     {device}
     {verbose}
+    {rules}
+
+    Attributes
+    ----------
+    {rules_}
 
     See Also
     --------
@@ -142,6 +149,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         "callbacks": [dict, list, None],
         "device": [str, torch.device],
         "verbose": [Interval(numbers.Integral, 0, None, closed="left"), "boolean"],
+        "rules": [StrOptions({"auto"}), list, tuple, None],
     }
 
     def __init__(
@@ -159,6 +167,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         callbacks=None,
         device="cpu",
         verbose=0,
+        rules="auto",
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
@@ -172,6 +181,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.callbacks = callbacks
         self.device = device
         self.verbose = verbose
+        self.rules = rules
 
     # ---------------------------------------------------------- subclass API
     @abstractmethod
@@ -235,12 +245,39 @@ class BaseGenerativeSampler(BaseOverSampler):
 
     # ---------------------------------------------------------------- hooks
     def _prepare_table(self, frame):
-        """Return the training table as the encoder should see it (a hook; as is here)."""
-        return frame
+        """Return the training table as the encoder should see it.
 
-    def _finish_table(self, frame):
-        """Return a decoded table as the user should see it (a hook; as is here)."""
-        return frame
+        Fits ``rules_`` (a :class:`~sksynth.rules.RuleKeeper`, or None) and
+        returns the table it trains on: computed columns left out, orders as
+        gaps (see the user guide's page on rules).
+        """
+        self.rules_ = fit_keeper(
+            self.rules,
+            frame,
+            private=bool(getattr(self, "dp", False)),
+            protect=self._condition_columns(),
+            random_state=self._named_seed("rules"),
+        )
+        return frame if self.rules_ is None else self.rules_.transform(frame)
+
+    def _finish_table(self, frame, rng, fixed=None):
+        """Return a decoded table as the user should see it, every kept rule holding.
+
+        ``fixed`` holds the ``{column: value}`` conditions of the rows, set
+        before the computed columns are derived from them.
+        """
+        keeper = getattr(self, "rules_", None)
+        if keeper is None:
+            return frame
+        for column, value in (fixed or {}).items():
+            if column in frame.columns:
+                frame[column] = constant_like(frame[column], value)
+        return keeper.inverse_transform(frame, random_state=int(rng.integers(SEED_BOUND)))
+
+    def _table_columns(self):
+        """Return the columns of the training table (before the rules left any out)."""
+        keeper = getattr(self, "rules_", None)
+        return self.encoder_.feature_names_in_ if keeper is None else keeper.feature_names_in_
 
     def _runtime(self):
         """Context that ``fit``, ``fit_resample`` and ``sample`` run in (a hook; none here)."""
@@ -479,7 +516,9 @@ class BaseGenerativeSampler(BaseOverSampler):
 
     def _check_conditions(self, conditions, n_samples):
         """Check the ``conditions`` of :meth:`sample`; return their slots and values."""
-        columns = list(getattr(self, "feature_names_in_", self.encoder_.feature_names_in_))
+        columns = list(getattr(self, "feature_names_in_", self._table_columns()))
+        if getattr(self, "rules_", None) is not None:
+            self.rules_.check_conditions(conditions or {})
         return check_conditions(
             conditions,
             n_samples,
@@ -511,13 +550,13 @@ class BaseGenerativeSampler(BaseOverSampler):
         )
         return frame, labels
 
-    def _decode(self, Z, rng):
+    def _decode(self, Z, rng, fixed=None):
         # the nets draw every softmax span as an exact one-hot: decode without argmax
         Z = Z[:, : self.encoder_.n_features_out_]
         frame = self.encoder_._inverse_transform(
             Z, int(rng.integers(SEED_BOUND)), sample_discrete=False, one_hot=True
         )
-        return self._finish_table(frame)
+        return self._finish_table(frame, rng, fixed)
 
     # -------------------------------------------------------------- scoring
     def score(self, X, y=None):
@@ -541,7 +580,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         if hasattr(self, "feature_names_in_"):
             check_same_columns(real, self.feature_names_in_)
         else:
-            real.columns = list(self.encoder_.feature_names_in_)
+            real.columns = list(self._table_columns())
         out = self.sample(len(real), random_state=self._named_seed("score"))
         synthetic = out[0] if isinstance(out, tuple) else out
         synthetic = check_dataframe(synthetic)

@@ -37,6 +37,24 @@ SHARED_ENTRIES = {
         '    Extra skorch callbacks (``{name: callback}`` or a list). Nets train\n'
         '    without a validation split: monitor ``"train_loss"``.'
     ),
+    'rules': (
+        'rules : "auto", None or list of Rule, default="auto"\n'
+        '    Rules between columns that every generated row obeys (:mod:`sksynth.rules`).\n'
+        '    ``"auto"``: those :func:`~sksynth.rules.find_rules` finds on the training table\n'
+        '    that hold on every row; a list or :class:`~sksynth.rules.RuleSet` of declared\n'
+        '    rules; ``None``: none. Conditional samplers keep found rules that would compute\n'
+        '    a column they can be conditioned on out of ``"auto"``. Computed columns are\n'
+        '    left out of training and computed after sampling, orders are learned as gaps,\n'
+        '    values go back onto their grids. Change it to ``None`` to train on the raw\n'
+        '    columns.\n'
+        '    With ``dp=True``, ``"auto"`` keeps no rule (finding them would read the\n'
+        '    private rows) and declared rules are kept as public knowledge.'
+    ),
+    'rules_': (
+        'rules_ : RuleKeeper or None\n'
+        '    The fitted :class:`~sksynth.rules.RuleKeeper` (``rules_.rules_``: the kept\n'
+        '    rules), or None when no rule is kept.'
+    ),
     'verbose': (
         'verbose : int, default=0\n'
         '    ``1`` shows a progress bar with the losses.'

@@ -70,10 +70,12 @@ class GANSampler(BaseGenerativeSampler):
     {callbacks}
     {device}
     {verbose}
+    {rules}
 
     Attributes
     ----------
     {encoder_}
+    {rules_}
     {net_}
     {nets_}
     {history_}
@@ -141,6 +143,7 @@ class GANSampler(BaseGenerativeSampler):
         callbacks=None,
         device="cpu",
         verbose=0,
+        rules="auto",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -155,6 +158,7 @@ class GANSampler(BaseGenerativeSampler):
             callbacks=callbacks,
             device=device,
             verbose=verbose,
+            rules=rules,
         )
         self.critic_dims = critic_dims
         self.critic_row_dim = critic_row_dim
@@ -261,10 +265,12 @@ class ConditionalGANSampler(GANSampler):
     {callbacks}
     {device}
     {verbose}
+    {rules}
 
     Attributes
     ----------
     {encoder_}
+    {rules_}
     net_ : GANNet
         The trained net.
     {condition_}
@@ -337,6 +343,7 @@ class ConditionalGANSampler(GANSampler):
         callbacks=None,
         device="cpu",
         verbose=0,
+        rules="auto",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -364,6 +371,7 @@ class ConditionalGANSampler(GANSampler):
             callbacks=callbacks,
             device=device,
             verbose=verbose,
+            rules=rules,
         )
         self.condition_weight = condition_weight
         self.condition_columns = condition_columns

@@ -19,6 +19,7 @@ from ..utils._random import SEED_BOUND
 __all__ = [
     "LABEL_COLUMN",
     "check_conditions",
+    "constant_like",
     "check_sample_labels",
     "condition_layout",
     "generate_conditional",
@@ -235,7 +236,8 @@ def generate_conditional(net, layout, n_rows, rng, decode, *, label_codes=None, 
     rng : numpy.random.Generator
         Source of the draws.
     decode : callable
-        ``decode(Z, rng)`` turns encoded rows into a table.
+        ``decode(Z, rng, values)`` turns encoded rows into a table whose
+        ``values`` (the ``{column: value}`` conditions) are fixed.
     label_codes : ndarray, default=None
         Each row's label index, when asked for.
     conditions : dict, default=None
@@ -249,13 +251,14 @@ def generate_conditional(net, layout, n_rows, rng, decode, *, label_codes=None, 
             n_rows, rng, label_codes=label_codes, fixed_slots=conditions.get("slots", ())
         )
     Z = net.sample(n_rows, cond, generator=int(rng.integers(SEED_BOUND)))
-    frame = decode(Z, rng)
+    frame = decode(Z, rng, conditions.get("values"))
     for column, value in conditions.get("values", {}).items():
-        frame[column] = _constant_like(frame[column], value)
+        frame[column] = constant_like(frame[column], value)
     return frame, label_codes
 
 
-def _constant_like(column, value):
+def constant_like(column, value):
+    """Return a column of ``value`` in the dtype of ``column`` (as near as it holds)."""
     values = pd.Series([value] * len(column), index=column.index)
     try:
         return values.astype(column.dtype)

@@ -60,10 +60,12 @@ class VAESampler(BaseGenerativeSampler):
     {callbacks}
     {device}
     {verbose}
+    {rules}
 
     Attributes
     ----------
     {encoder_}
+    {rules_}
     {net_}
     {nets_}
     {history_}
@@ -122,6 +124,7 @@ class VAESampler(BaseGenerativeSampler):
         callbacks=None,
         device="cpu",
         verbose=0,
+        rules="auto",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -136,6 +139,7 @@ class VAESampler(BaseGenerativeSampler):
             callbacks=callbacks,
             device=device,
             verbose=verbose,
+            rules=rules,
         )
         self.encoder_dims = encoder_dims
         self.beta = beta
@@ -206,10 +210,12 @@ class ConditionalVAESampler(VAESampler):
     {callbacks}
     {device}
     {verbose}
+    {rules}
 
     Attributes
     ----------
     {encoder_}
+    {rules_}
     net_ : VAENet
         The trained net.
     {condition_}
@@ -273,6 +279,7 @@ class ConditionalVAESampler(VAESampler):
         callbacks=None,
         device="cpu",
         verbose=0,
+        rules="auto",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -294,6 +301,7 @@ class ConditionalVAESampler(VAESampler):
             callbacks=callbacks,
             device=device,
             verbose=verbose,
+            rules=rules,
         )
         self.condition_weight = condition_weight
         self.condition_columns = condition_columns

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from sklearn.preprocessing import QuantileTransformer
 
+from .. import rules
 from ..encoding._columns import DiscreteCodec, NumericCodec
 from ..encoding._encoder import TabularEncoder
 from ..encoding._normalisers import ModeNormaliser, QuantileNormaliser
 from ..encoding._spans import RareLevels, Span
 from ..nn._conditions import ConditionLayout
+from ..rules._expression import Expression
 
 __all__ = ["class_key", "default_trusted_types", "register_sampler", "registered_samplers"]
 
@@ -30,6 +32,13 @@ _COMPONENTS = (
     RareLevels,
     ConditionLayout,
     QuantileTransformer,
+    rules.RuleKeeper,
+    Expression,
+    # the rule classes a fitted RuleKeeper holds
+    *(
+        cls for cls in map(rules.__dict__.get, rules.__all__)
+        if isinstance(cls, type) and issubclass(cls, rules.Rule) and cls is not rules.Rule
+    ),
 )
 _SAMPLERS: dict = {}
 
@@ -95,7 +104,7 @@ def default_trusted_types():
     """Classes whose instances a model file may hold.
 
     The fitted parts of sksynth's samplers (encoder, codecs, normalisers,
-    spans, condition layout), the scikit-learn transformer some of them hold,
+    spans, condition layout, rule keeper and rules), the scikit-learn transformer some of them hold,
     and the registered generator classes (those of :mod:`sksynth.generators`
     once it is imported).
 

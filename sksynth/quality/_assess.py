@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..rules import find_rules
 from ..utils import (
     as_generator,
     check_dataframe,
@@ -485,6 +486,7 @@ def assess(
     max_rows_label_issues=50_000,
     n_jobs=None,
     random_state=None,
+    rules=True,
 ):
     """Assess the quality of a dataset: completeness, duplicates, outliers, balance, labels.
 
@@ -541,6 +543,10 @@ def assess(
         Cross-validation folds fitted in parallel.
     random_state : int, RandomState, Generator or None, default=None
         Seeds the folds, the classifier and the subsample.
+    rules : bool, default=True
+        Whether to look for exact rules between the feature columns
+        (:func:`sksynth.rules.find_rules`: formulas, orders, dependencies,
+        grids...); they are listed in ``report.rules``.
 
     Returns
     -------
@@ -584,6 +590,8 @@ def assess(
     _check_params(
         label_issues, cv, iqr_factor, near_duplicate_tol, id_threshold, max_rows_label_issues
     )
+    if not isinstance(rules, bool | np.bool_):
+        raise ValueError(f"rules must be True or False; got {rules!r}.")
     timings, notes = {}, []
     start = time.perf_counter()
     frame = check_dataframe(X)
@@ -680,6 +688,12 @@ def assess(
             notes.append(f"Labels were not checked: {exc}")
     timings["label_issues"] = time.perf_counter() - tick
 
+    # ---- rules between columns (sksynth.rules) ----
+    tick = time.perf_counter()
+    found_rules = find_rules(frame) if rules else None
+    timings["rules"] = time.perf_counter() - tick
+    # ---- end of rules ----
+
     parts = {
         "duplicates": duplicates,
         "near_duplicates": near_duplicates,
@@ -719,6 +733,7 @@ def assess(
         histograms=histograms,
         top_values=top_values,
         timings=timings,
+        rules=found_rules,
         params={
             "kinds": kinds,
             "label_issues": label_issues,
@@ -727,5 +742,6 @@ def assess(
             "near_duplicate_tol": near_duplicate_tol,
             "id_threshold": id_threshold,
             "max_rows_label_issues": max_rows_label_issues,
+            "rules": rules,
         },
     )

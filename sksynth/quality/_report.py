@@ -124,6 +124,9 @@ class QualityReport:
         Column to a Series of the most frequent values (for plots).
     timings : dict of str to float
         Seconds spent in each step.
+    rules : RuleSet or None
+        Exact rules between the columns (:func:`sksynth.rules.find_rules`),
+        or None when they were not looked for.
     params : dict
         The settings of the assessment.
     """
@@ -152,6 +155,7 @@ class QualityReport:
     top_values: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
+    rules: object = None
 
     # ------------------------------------------------------------------ text
     def warning_counts(self) -> dict:
@@ -240,6 +244,7 @@ class QualityReport:
             lines.append(f"... and {len(self.warnings) - max_warnings} more")
         if self.notes:
             lines += ["", "Notes", "-" * 5] + [f"- {n}" for n in self.notes]
+        lines += self._rules_lines()
         shown = ["kind", "missing_rate", "n_unique", "skew", "outlier_share", "constant", "id_like"]
         table = self.columns[shown].copy()
         lines += ["", "Columns", "-" * 7, table.to_string(float_format=lambda v: f"{v:.3g}")]
@@ -342,6 +347,8 @@ class QualityReport:
         for name, fig in self.plot().items():
             sections.append((labels[name], figure_to_html(fig, alt=labels[name])))
         sections.append(("Columns", self.columns.to_html(float_format=lambda v: f"{v:.4g}")))
+        if self.rules is not None:
+            sections.append(("Rules between columns", self._rules_html()))
         if self.class_balance is not None:
             sections.append(("Class balance", self.class_balance.to_html()))
         details = [
@@ -367,6 +374,26 @@ class QualityReport:
             with atomic_write(Path(path)) as fh:
                 fh.write(page)
         return page
+
+    # ----------------------------------------------------------------- rules
+    # the rules between columns (sksynth.rules), kept apart from the rest
+    def _rules_table(self) -> pd.DataFrame:
+        table = self.rules.to_frame()[["formula", "support", "n_exceptions", "exceptions"]]
+        return table.rename(columns={"n_exceptions": "exceptions", "exceptions": "rows"})
+
+    def _rules_lines(self) -> list:
+        if self.rules is None:
+            return []
+        lines = ["", "Rules between columns", "-" * 21]
+        if not len(self.rules):
+            return lines + ["none found"]
+        table = self._rules_table()
+        return lines + [table.to_string(index=False, float_format=lambda v: f"{v:.3f}")]
+
+    def _rules_html(self) -> str:
+        if not len(self.rules):
+            return "<p>No exact rule found.</p>"
+        return self._rules_table().to_html(index=False, float_format=lambda v: f"{v:.3f}")
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebooks only
         return self.overview().to_frame().to_html(header=False)

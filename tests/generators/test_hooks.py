@@ -25,7 +25,7 @@ class DerivedTotal(ConditionalVAESampler):
     def _prepare_table(self, frame):
         return frame.drop(columns="total")
 
-    def _finish_table(self, frame):
+    def _finish_table(self, frame, rng, fixed=None):
         out = frame.assign(total=frame["a"] + frame["b"])
         return out[["a", "b", "total", "kind"]]
 

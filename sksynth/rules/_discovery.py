@@ -1,0 +1,702 @@
+"""Discovery of the exact rules a table's rows obey (:func:`find_rules`).
+
+Candidates are searched on a row sample, with cheap screens that prune
+most pairs of columns, then every candidate is confirmed on all rows. Each
+family has a significance argument, so that rules that could hold by chance
+on few rows are not reported.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+from scipy.special import gammaln
+from scipy.stats import binom
+
+from ..utils import check_dataframe, infer_column_kind
+from ._declared import (
+    CategoryThreshold,
+    Formula,
+    FunctionalDependency,
+    Grid,
+    Inequality,
+    MissingWhen,
+    PointMasses,
+    Range,
+    ZeroIff,
+    _numeric,
+)
+from ._expression import _name, _number
+from .base import RuleSet
+
+__all__ = ["find_rules"]
+
+_KINDS = (
+    "formula",
+    "dependency",
+    "threshold",
+    "missingness",
+    "grid",
+    "point masses",
+    "zero iff",
+    "order",
+    "range",
+)
+_MAX_TERMS = 4
+_MAX_COEF = 10
+# larger coefficients allowed in sums: unit changes (months, hours, HHMM clocks...)
+_UNIT_COEFS = {12, 24, 60, 100, 1000, 3600}
+
+
+def find_rules(
+    X,
+    *,
+    min_support=1.0,
+    min_rows=20,
+    alpha=1e-3,
+    rtol=1e-6,
+    sample_rows=5000,
+    kinds=None,
+    random_state=0,
+):
+    """Find the exact rules that the rows of ``X`` obey.
+
+    Searched families (``kind`` of the rules returned):
+
+    * ``"formula"``: a column computed from others - affine relations
+      (``b = k * a + c``, unit changes), sums with small integer coefficients
+      (``total = x + y + z``), ratios and products
+      (``share = 12 * expenditure / income``, ``amount = price * quantity``);
+    * ``"order"``: ``a <= b`` between numbers or between dates;
+    * ``"threshold"`` and ``"zero iff"``: a two-valued column decided by a
+      number (``plan == "yes"`` iff ``count > 0``), zeros shared by two
+      numbers;
+    * ``"dependency"``: a category deciding another (``city -> region``);
+    * ``"grid"``, ``"point masses"``, ``"range"``: values on a grid or with a
+      fixed number of decimals, a few values holding many rows (exact
+      zeros), non-negative columns and shares in ``[0, 1]``;
+    * ``"missingness"``: a column missing exactly when another holds given
+      values (or is missing).
+
+    To avoid reporting rules that hold by chance, a rule needs ``min_rows``
+    rows with its columns present and must pass a test of its family: an
+    order is kept only if it would hold on all rows with probability below
+    ``alpha`` (divided by the number of pairs tried) when one column is
+    paired with a shuffled copy of the other; a formula is fitted on one half
+    of the sample and must hold on the other half and then on every row; a
+    dependency, a threshold or a missingness pattern must be unlikely under
+    a random assignment of the rows. A table of independent random columns
+    gives no rules.
+
+    Candidates are searched on at most ``sample_rows`` rows, and pruned:
+    only near-perfectly correlated pairs are fitted as affine relations,
+    sums and products come from one least-squares fit of each column on the
+    others (on logarithms for products) whose coefficients must round to
+    small integers, orders are screened with one vectorised comparison per
+    column. The candidates are then checked on all rows.
+
+    Parameters
+    ----------
+    X : DataFrame or array-like
+        The table (it is not modified).
+    min_support : float, default=1.0
+        Smallest share of rows (with the rule's columns present) that must
+        obey a rule for it to be reported. Lower it (e.g. ``0.99``) to also
+        see rules with a few exceptions; generators only keep rules that
+        hold on every row.
+    min_rows : int, default=20
+        Fewest rows with the rule's columns present.
+    alpha : float, default=1e-3
+        Significance level of the tests (before the division by the number
+        of candidates tried). Smaller: fewer, surer rules.
+    rtol : float, default=1e-6
+        Tolerance of formulas, relative to the largest absolute value of
+        the computed column. Raise it (e.g. ``1e-3``) for columns rounded
+        when stored.
+    sample_rows : int, default=5000
+        Rows the candidate search looks at (all rows are used to confirm).
+    kinds : list of str, default=None
+        The families to search (names as above); None: all.
+    random_state : int or None, default=0
+        Seeds the row sample and the shuffles of the tests.
+
+    Returns
+    -------
+    rules : RuleSet
+        The rules found, with ``support``, ``n_exceptions``, ``exceptions``
+        and ``tolerance`` (absolute) recorded; ``rules.to_frame()`` gives a
+        table.
+
+    See Also
+    --------
+    sksynth.rules.RuleKeeper : Keeps rules in generated rows.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sksynth.rules import find_rules
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame({"a": rng.normal(10, 2, 200)})
+    >>> X["b"] = X["a"] + rng.exponential(1, 200)
+    >>> X["total"] = X["a"] + X["b"]
+    >>> [rule.formula for rule in find_rules(X)]
+    ['total = a + b', 'a < b']
+    """
+    frame = check_dataframe(X)
+    kinds = _check_kinds(kinds)
+    if not 0 < min_support <= 1:
+        raise ValueError(f"min_support must be in (0, 1]; got {min_support!r}.")
+    for name, value in (("min_rows", min_rows), ("sample_rows", sample_rows)):
+        if not isinstance(value, numbers.Integral) or value < 2:
+            raise ValueError(f"{name} must be an integer >= 2; got {value!r}.")
+    search = _Search(frame, min_support, min_rows, alpha, rtol, sample_rows, random_state)
+    found = []
+    for kind in _KINDS:
+        if kind in kinds:
+            found.extend(getattr(search, "find_" + kind.replace(" ", "_"))())
+    return RuleSet(found)
+
+
+def _check_kinds(kinds):
+    if kinds is None:
+        return set(_KINDS)
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    unknown = [k for k in kinds if k not in _KINDS]
+    if unknown:
+        raise ValueError(f"Unknown rule kind(s) {unknown}; valid kinds are {list(_KINDS)}.")
+    return set(kinds)
+
+
+def _log_comb(n, k):
+    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+
+
+def _simplest(value, works):
+    """Return the value with fewest significant digits (up to 10) for which ``works`` holds."""
+    if value == 0 or works(0.0):
+        return 0.0
+    for digits in range(1, 11):
+        candidate = float(f"{value:.{digits}g}")
+        if works(candidate):
+            return candidate
+    return None
+
+
+def _simplest_between(low, high):
+    """Return a short number ``t`` with ``low <= t < high``."""
+    if low <= 0 < high:
+        return 0.0
+    for digits in range(-6, 10):
+        candidate = float(np.ceil(low * 10.0**digits) / 10.0**digits)
+        if low <= candidate < high:
+            return candidate
+    return float(low)
+
+
+class _Search:
+    def __init__(self, frame, min_support, min_rows, alpha, rtol, sample_rows, random_state):
+        self.frame = frame
+        self.min_support = float(min_support)
+        self.min_rows = int(min_rows)
+        self.alpha = float(alpha)
+        self.rtol = float(rtol)
+        self.rng = np.random.default_rng(random_state)
+        n = len(frame)
+        rows = np.sort(self.rng.choice(n, size=sample_rows, replace=False)) if (
+            n > sample_rows
+        ) else np.arange(n)
+        self.sample = frame.iloc[rows]
+        self.kinds = {c: infer_column_kind(frame[c]) for c in frame.columns}
+        self.numbers = [c for c in frame.columns if self._is_number(c)]
+        self.dates = [c for c in frame.columns if self.kinds[c] == "datetime"]
+        self.labels = [c for c in frame.columns if self._is_label(c)]
+        self.derived = set()
+
+    # ---------------------------------------------------------- column sets
+    def _is_number(self, column):
+        if self.kinds[column] not in ("continuous", "integer"):
+            return False
+        values = self.frame[column]
+        return values.notna().sum() >= self.min_rows and values.nunique() >= 3
+
+    def _is_label(self, column):
+        values = self.frame[column]
+        if self.kinds[column] in ("categorical", "boolean"):
+            return values.notna().sum() >= self.min_rows and values.nunique() >= 2
+        return self.kinds[column] == "integer" and values.nunique() == 2
+
+    def _matrix(self, columns, frame=None):
+        frame = self.sample if frame is None else frame
+        if not columns:
+            return np.zeros((len(frame), 0))
+        values = np.column_stack([_numeric(frame[c]) for c in columns])
+        values[np.isinf(values)] = np.nan  # infinite values say nothing about a rule
+        return values
+
+    def _n_tests(self, n):
+        return self.alpha / max(n, 1)
+
+    def _confirm(self, rule):
+        """Score ``rule`` on all rows; return it if its support is enough."""
+        if rule.kind == "formula":
+            rule.tolerance = rule._tol(_numeric(self.frame[rule.target]))
+        rule._score(self.frame)
+        present = np.ones(len(self.frame), dtype=bool)
+        for column in rule.columns:
+            present &= self.frame[column].notna().to_numpy()
+        n_present = int(present.sum()) if rule.kind != "missingness" else len(self.frame)
+        if n_present < self.min_rows:
+            return None
+        share = 1.0 - rule.n_exceptions / n_present
+        return rule if share >= self.min_support else None
+
+    # ------------------------------------------------------------- formulas
+    def find_formula(self):
+        found = self._affine()
+        for logs in (False, True):
+            found += self._combinations(logs)
+        return found
+
+    def _formula(self, target, expression, data):
+        """Return a Formula with tolerance from rtol, checked on ``data`` (sample half)."""
+        rule = Formula(target, expression, rtol=self.rtol)
+        return rule if rule.holds(data).mean() >= self.min_support else None
+
+    def _affine(self):
+        columns = self.numbers
+        if len(columns) < 2:
+            return []
+        V = self._matrix(columns)
+        corr = pd.DataFrame(V).corr(min_periods=self.min_rows).to_numpy()
+        half = self._halves()
+        found = []
+        for j, target in enumerate(columns):
+            for i in range(j):
+                source = columns[i]
+                if source in self.derived or not abs(corr[i, j]) > 1 - 1e-6:
+                    continue
+                rule = self._fit_affine(target, source, V[:, [i, j]], half)
+                if rule is not None and self._confirm(rule):
+                    found.append(rule)
+                    self.derived.add(target)
+                    break
+        return found
+
+    def _halves(self):
+        n = len(self.sample)
+        return self.rng.permutation(n) < n // 2
+
+    def _fit_affine(self, target, source, pair, half):
+        complete = ~np.isnan(pair).any(axis=1)
+        fit_rows, test_rows = complete & half, complete & ~half
+        if fit_rows.sum() < self.min_rows // 2 or test_rows.sum() < self.min_rows // 2:
+            return None
+        k, c = np.polyfit(pair[fit_rows, 0], pair[fit_rows, 1], 1)
+        test = self.sample.iloc[np.flatnonzero(test_rows)]
+        k = _simplest(k, lambda v: self._formula(target, _affine_text(source, v, c), test))
+        if k is None or k == 0:
+            return None
+        c = _simplest(c, lambda v: self._formula(target, _affine_text(source, k, v), test))
+        if c is None:
+            return None
+        return self._formula(target, _affine_text(source, k, c), self.sample)
+
+    def _combinations(self, logs):
+        """Find sums (or, on logarithms, products and ratios) with small integer coefficients."""
+        pool = [c for c in self.numbers if c not in self.derived]
+        found = []
+        for _ in range(3):  # a found target leaves the pool: nested sums show next round
+            new = self._combination_round(pool, logs)
+            if not new:
+                break
+            for rule in new:
+                found.append(rule)
+                self.derived.add(rule.target)
+                pool.remove(rule.target)
+        return found
+
+    def _combination_round(self, pool, logs):
+        if len(pool) < 3:
+            return []
+        V = self._matrix(pool)
+        if logs:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                V = np.where(V > 0, np.log(V), np.nan)
+        complete = ~np.isnan(V).any(axis=1)
+        if complete.sum() < len(pool) + self.min_rows:
+            return []
+        half = self._halves()
+        fit_rows = complete & half
+        test = self.sample.iloc[np.flatnonzero(complete & ~half)]
+        if fit_rows.sum() < len(pool) + 2:
+            return []
+        candidates = []
+        for j, target in enumerate(pool):
+            others = [i for i in range(len(pool)) if i != j]
+            A = np.column_stack([V[fit_rows][:, others], np.ones(fit_rows.sum())])
+            b = V[fit_rows, j]
+            coef, *_ = np.linalg.lstsq(A, b, rcond=None)
+            residual = np.abs(b - A @ coef)
+            if self.min_support < 1:  # refit without the worst rows (the exceptions)
+                keep = residual <= np.quantile(residual, self.min_support)
+                coef, *_ = np.linalg.lstsq(A[keep], b[keep], rcond=None)
+                residual = np.abs(b - A @ coef)[keep]
+            if residual.max() > max(1e-3, 10 * self.rtol) * max(np.abs(b).max(), 1e-12):
+                continue
+            terms = {pool[i]: coef[k] for k, i in enumerate(others)}
+            text = _integer_terms(terms, logs)
+            if text is None:
+                continue
+            candidates.append((target, text, terms, coef[-1], j))
+        # prefer totals (all coefficients positive), then fewer terms, then the
+        # rightmost column as the computed one (derived columns are often added last)
+        candidates.sort(
+            key=lambda c: (
+                0 if logs else sum(v < -0.5 for v in c[2].values()), len(c[2]), -c[4]
+            )
+        )
+        accepted = []
+        used = set()
+        for target, text, _terms, intercept, _ in candidates:
+            reads = set(Formula(target, text).expression.columns)
+            if target in used or reads & {r.target for r in accepted}:
+                continue
+            rule = self._with_constant(target, text, intercept, logs, test)
+            if rule is not None and self._confirm(rule):
+                accepted.append(rule)
+                used |= reads | {target}
+        return accepted
+
+    def _with_constant(self, target, text, intercept, logs, test):
+        if logs:
+            factor = _simplest(
+                float(np.exp(intercept)),
+                lambda v: self._formula(target, _times(v, text), test),
+            )
+            return None if factor is None else self._formula(target, _times(factor, text), test)
+        constant = _simplest(
+            float(intercept), lambda v: self._formula(target, _plus(text, v), test)
+        )
+        return None if constant is None else self._formula(target, _plus(text, constant), test)
+
+    # --------------------------------------------------------------- orders
+    def find_order(self):
+        found = []
+        for columns in (self._free(self.numbers), self.dates):
+            found += self._orders(columns)
+        return found
+
+    def _free(self, columns):
+        return [c for c in columns if c not in self.derived]
+
+    def _orders(self, columns):
+        m = len(columns)
+        if m < 2:
+            return []
+        V = self._matrix(columns)
+        present = ~np.isnan(V)
+        n_tests = m * (m - 1)
+        edges = {}
+        for i in range(m):
+            both = present[:, [i]] & present
+            with np.errstate(invalid="ignore"):
+                le = (V[:, [i]] <= V) | ~both
+            share = le.mean(axis=0)
+            for j in np.flatnonzero(share >= self.min_support):
+                if j != i and both[:, j].sum() >= self.min_rows:
+                    edges[(i, j)] = None
+        # a <= b and b <= a: equal columns (a formula), not an order
+        edges = {e for e in edges if (e[1], e[0]) not in edges}
+        found = {}
+        for i, j in edges:
+            if self._order_significant(V[:, i], V[:, j], n_tests):
+                rule = Inequality(columns[i], columns[j])
+                strict = Inequality(columns[i], columns[j], strict=True)
+                if self._confirm(strict):
+                    rule = strict
+                if self._confirm(rule):
+                    found[(i, j)] = rule
+        # transitive reduction: drop a <= c when a <= b and b <= c
+        kept = [
+            rule
+            for (i, k), rule in sorted(found.items())
+            if not any((i, j) in found and (j, k) in found for j in range(m))
+        ]
+        return kept
+
+    def _order_significant(self, a, b, n_tests):
+        both = ~np.isnan(a) & ~np.isnan(b)
+        a, b = a[both], b[both]
+        n = len(a)
+        shuffled = [a <= np.roll(b, shift) for shift in self.rng.integers(1, n, size=5)]
+        p = float(np.mean(shuffled))
+        holds = int((a <= b).sum())
+        if p >= 1.0:
+            return False
+        return binom.sf(holds - 1, n, p) < self._n_tests(n_tests)
+
+    # ----------------------------------------------------------- thresholds
+    def find_threshold(self):
+        numbers = self._free(self.numbers)
+        n_tests = max(len(self.labels) * len(numbers), 1)
+        found = []
+        for label in self.labels:
+            if label in self.derived:
+                continue
+            for number in numbers:
+                if number == label:
+                    continue
+                rule = self._threshold(label, number, n_tests)
+                if rule is not None:
+                    found.append(rule)
+                    self.derived.add(label)
+                    break
+        return found
+
+    def _threshold(self, label, number, n_tests):
+        values = self.frame[[label, number]].dropna()
+        if len(values) < self.min_rows or values[label].nunique() != 2:
+            return None
+        x = _numeric(values[number])
+        first, second = values[label].unique()[:2]
+        in_first = (values[label] == first).to_numpy()
+        lo_first, hi_first = x[in_first].min(), x[in_first].max()
+        lo_second, hi_second = x[~in_first].min(), x[~in_first].max()
+        if hi_first < lo_second:
+            below, above, low, high = first, second, hi_first, lo_second
+        elif hi_second < lo_first:
+            below, above, low, high = second, first, hi_second, lo_first
+        else:
+            return None
+        k = int(in_first.sum())
+        if 2 * np.exp(-_log_comb(len(x), k)) >= self._n_tests(n_tests) or min(k, len(x) - k) < 3:
+            return None
+        rule = CategoryThreshold(
+            label, number, threshold=_simplest_between(low, high),
+            above=_plain(above), below=_plain(below),
+        )
+        return self._confirm(rule)
+
+    def find_zero_iff(self):
+        numbers = self._free(self.numbers)
+        zeros = [c for c in numbers if 3 <= (self.frame[c] == 0).sum() <= len(self.frame) - 3]
+        n_tests = max(len(zeros) ** 2, 1)
+        found = []
+        for j, column in enumerate(zeros):
+            for by in zeros[:j]:
+                pair = self.frame[[column, by]].dropna()
+                a, b = (pair[column] == 0).to_numpy(), (pair[by] == 0).to_numpy()
+                if len(pair) < self.min_rows or not (a == b).all():
+                    continue
+                k = int(a.sum())
+                if min(k, len(a) - k) < 3 or -_log_comb(len(a), k) >= np.log(
+                    self._n_tests(n_tests)
+                ):
+                    continue
+                rule = self._confirm(ZeroIff(column, by))
+                if rule is not None:
+                    found.append(rule)
+                    break
+        return found
+
+    # ---------------------------------------------------------- dependencies
+    def find_dependency(self):
+        labels = [c for c in self.labels if c not in self.derived]
+        n_tests = max(len(labels) * (len(labels) - 1), 1)
+        edges = {}
+        for a in labels:
+            for b in labels:
+                if a != b and self._depends(a, b, n_tests):
+                    edges[(a, b)] = True
+        found = []
+        for a, b in edges:
+            if (b, a) in edges and labels.index(b) < labels.index(a):
+                continue  # one-to-one: report one direction
+            if any((a, c) in edges and (c, b) in edges and (c, a) not in edges for c in labels):
+                continue  # implied by a -> c -> b
+            if b in self.derived:
+                continue
+            rule = self._confirm(FunctionalDependency(a, b))
+            if rule is not None:
+                found.append(rule)
+                self.derived.add(b)
+        return found
+
+    def _depends(self, a, b, n_tests):
+        pair = self.sample[[a, b]].astype(object)
+        pair = pair.where(pair.notna(), "<missing>")
+        groups = pair.groupby(a, sort=False)[b]
+        if (groups.nunique() > 1).any():
+            return False
+        sizes = groups.size().to_numpy()
+        if len(sizes) > len(pair) / 2:
+            return False
+        freq = pair[b].value_counts(normalize=True).to_numpy()
+        if len(freq) < 2:
+            return False
+        # chance that every group of the determinant holds one value by luck
+        with np.errstate(divide="ignore"):  # log(0): impossible by chance
+            log_p = np.sum(np.log(np.sum(freq[None, :] ** sizes[:, None], axis=1)))
+        return log_p < np.log(self._n_tests(n_tests))
+
+    # -------------------------------------------------------------- values
+    def find_grid(self):
+        found = []
+        for column in self._free(self.numbers):
+            rule = self._grid(column)
+            if rule is not None:
+                found.append(rule)
+        return found
+
+    def _grid(self, column):
+        values = _numeric(self.frame[column])
+        values = values[np.isfinite(values)]
+        distinct = np.unique(values)
+        if len(distinct) < 3:
+            return None
+        base = None
+        for decimals in range(0, 5):
+            scaled = distinct * 10.0**decimals
+            if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.abs(scaled) + 1e-6):
+                base = 10.0**-decimals
+                break
+        if base is None:
+            return None
+        units = np.round(distinct / base)
+        multiple = 1
+        for m in (1000, 500, 250, 200, 100, 50, 25, 20, 10, 5, 2):
+            if np.all(units % m == 0):
+                multiple = m
+                break
+        integer = self.kinds[column] == "integer"
+        if integer and base == 1 and multiple == 1:
+            return None  # whole numbers: the column's own kind says so
+        # chance that the distinct values sit on the grid by luck
+        chance = (1 / multiple) ** len(distinct) if integer and base == 1 else 0.0
+        if multiple > 1 and chance >= self._n_tests(len(self.numbers)):
+            if base == 1:
+                return None
+            multiple = 1
+        return self._confirm(Grid(column, float(f"{base * multiple:.10g}")))
+
+    def find_point_masses(self):
+        found = []
+        for column in self._free(self.numbers):
+            values = self.frame[column].dropna()
+            counts = values.value_counts()
+            if len(counts) < 10 or len(values) < self.min_rows:
+                continue
+            share = counts / len(values)
+            typical = float(share.iloc[5:].median()) if len(share) > 5 else float(share.median())
+            masses = share[(share >= 0.02) & (share >= 10 * typical)].index[:5]
+            if len(masses) and len(counts) - len(masses) >= 5:
+                rule = PointMasses(column, sorted(float(v) for v in masses))
+                found.append(self._confirm(rule))
+        return [r for r in found if r is not None]
+
+    def find_range(self):
+        found = []
+        for column in self._free(self.numbers):
+            values = _numeric(self.frame[column])
+            values = values[np.isfinite(values)]
+            low, high = values.min(), values.max()
+            if low < 0 or len(values) < self.min_rows or low > 0.05 * (high - low):
+                continue
+            upper = 1.0 if (high <= 1 and high >= 0.95) else None
+            found.append(self._confirm(Range(column, 0.0, upper)))
+        return [r for r in found if r is not None]
+
+    # ---------------------------------------------------------- missingness
+    def find_missingness(self):
+        frame = self.frame
+        gaps = [c for c in frame.columns if 3 <= frame[c].isna().sum() <= len(frame) - 3]
+        n_tests = max(len(gaps) * (frame.shape[1] - 1), 1)
+        found = []
+        reported = set()
+        for column in gaps:
+            missing = frame[column].isna().to_numpy()
+            k = int(missing.sum())
+            for by in frame.columns:
+                if by == column or (by, column) in reported:
+                    continue
+                rule = self._missing_when(column, by, missing, k, n_tests)
+                if rule is not None:
+                    found.append(rule)
+                    reported.add((column, by))
+                    break
+        return found
+
+    def _missing_when(self, column, by, missing, k, n_tests):
+        values = self.frame[by]
+        labels = self.kinds[by] in ("categorical", "boolean") or values.nunique() <= 20
+        key = values.astype(object).where(values.notna(), "<missing>") if labels else (
+            values.isna().map({True: "<missing>", False: "<present>"})
+        )
+        when = pd.unique(key[missing])
+        if len(when) > 3 or "<present>" in when:
+            return None
+        matches = key.isin(when).to_numpy()
+        if not (matches == missing).all() or matches.all():
+            return None
+        n_values = max(key.nunique(), 1)
+        log_chance = -_log_comb(len(missing), k) + len(when) * np.log(n_values)
+        if log_chance >= np.log(self._n_tests(n_tests)):
+            return None
+        rule = MissingWhen(column, by, [_plain(v) for v in when])
+        return self._confirm(rule)
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _affine_text(source, k, c):
+    text = _name(source) if k == 1 else f"{_number(k)} * {_name(source)}"
+    return _plus(text, c)
+
+
+def _plus(text, constant):
+    if not constant:
+        return text
+    return f"{text} {'-' if constant < 0 else '+'} {_number(abs(constant))}"
+
+
+def _times(factor, text):
+    if factor == 1:
+        return text
+    if text.startswith("1 / "):
+        return f"{_number(factor)} / {text[4:]}"
+    return f"{_number(factor)} * {text}"
+
+
+def _integer_terms(terms, logs):
+    """Return the expression of ``terms`` with coefficients rounded to small integers, or None."""
+    # a loose screen: the formula is then checked on held-out rows and all rows
+    kept = {}
+    for column, coef in terms.items():
+        if abs(coef) < 0.5:
+            continue
+        rounded = round(coef)
+        if abs(coef - rounded) > 0.1 or (
+            abs(rounded) > _MAX_COEF and abs(rounded) not in _UNIT_COEFS
+        ):
+            return None
+        kept[column] = int(rounded)
+    if not kept or len(kept) > _MAX_TERMS or (logs and len(kept) < 2):
+        return None
+    positive = [c for c, v in kept.items() if v > 0]
+    negative = [c for c, v in kept.items() if v < 0]
+    if logs:
+        if any(abs(v) > 2 for v in kept.values()):
+            return None
+        top = " * ".join(_name(c) for c in positive for _ in range(kept[c])) or "1"
+        bottom = [_name(c) for c in negative for _ in range(-kept[c])]
+        return top + "".join(f" / {b}" for b in bottom)
+    text = ""
+    for column, coef in kept.items():
+        sign = "-" if coef < 0 else "+"
+        term = _name(column) if abs(coef) == 1 else f"{abs(coef)} * {_name(column)}"
+        text = f"{'-' if sign == '-' else ''}{term}" if not text else f"{text} {sign} {term}"
+    return text

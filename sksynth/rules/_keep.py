@@ -1,0 +1,406 @@
+"""Keeping rules in generated rows by reparameterising the table a generator learns.
+
+:class:`RuleKeeper` is fitted on the real training table and a list of rules.
+``transform`` gives the table the generator trains on (computed columns left
+out, the larger side of an order replaced by its gap, point masses as an extra
+category column, fixed combinations as one column); ``inverse_transform``
+turns generated rows back into the original columns, order and dtypes, with
+every kept rule holding on every row. No row is ever rejected.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from ..utils import check_dataframe, infer_column_kind
+from ._discovery import find_rules
+from .base import Rule, RuleSet, RuleViolationError
+
+__all__ = ["RuleKeeper", "fit_keeper"]
+
+
+class RuleKeeper:
+    """Reparameterise a table so that generated rows obey a set of rules.
+
+    Parameters
+    ----------
+    rules : list of Rule or RuleSet
+        The rules to keep.
+    declared : bool, default=True
+        Whether the rules were declared by the user: then each must hold on
+        every training row (:class:`~sksynth.rules.RuleViolationError`
+        otherwise) and two rules that cannot be kept together (two rules
+        setting the same column, a cycle) are refused with a ``ValueError``.
+        ``False`` (rules found by :func:`~sksynth.rules.find_rules`): rules
+        that do not hold on every row, or that clash with an earlier one,
+        are left out (listed in ``skipped_``).
+    random_state : int or None, default=0
+        Seeds the few values drawn after sampling (a value for a column that
+        came out missing where a :class:`~sksynth.rules.MissingWhen` says it
+        must be present).
+    private : bool, default=False
+        The training rows are private (differential privacy): the rules are
+        public knowledge and nothing is learned from, or reported about, the
+        rows. They are not checked on the rows (a rule the rows break is
+        still enforced on generated rows), and rules that would learn values
+        from the rows (dependencies, combinations, missingness, zeros, a
+        threshold without ``above``/``below``) are refused.
+
+    Attributes
+    ----------
+    rules_ : RuleSet
+        The kept rules.
+    skipped_ : list of (Rule, str)
+        Rules left out, with the reason.
+    feature_names_in_ : list
+        The training columns, in order.
+    derived_columns_ : list
+        Columns computed after sampling (not learned by the generator).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.rules import Formula, Inequality, RuleKeeper
+    >>> X = pd.DataFrame({"a": [1.0, 2.0, 4.0], "b": [2.0, 2.5, 9.0]})
+    >>> X["total"] = X["a"] + X["b"]
+    >>> keeper = RuleKeeper([Formula("total", "a + b"), Inequality("a", "b")]).fit(X)
+    >>> keeper.transform(X).columns.tolist()
+    ['a', 'b']
+    >>> keeper.inverse_transform(keeper.transform(X)).equals(X)
+    True
+    """
+
+    def __init__(self, rules, *, declared=True, random_state=0, private=False):
+        self.rules = rules
+        self.declared = declared
+        self.random_state = random_state
+        self.private = private
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X):
+        """Check and select the rules on the training table ``X``; learn what they need.
+
+        Parameters
+        ----------
+        X : DataFrame
+            The real training table.
+
+        Returns
+        -------
+        self : RuleKeeper
+        """
+        frame = check_dataframe(X)
+        self.feature_names_in_ = list(frame.columns)
+        self._dtypes = [frame[c].dtype for c in frame.columns]
+        rules = _as_rules(self.rules)
+        self.skipped_ = []
+        kept = []
+        for rule in rules:
+            reason = self._refusal(rule, frame, kept)
+            if reason is None:
+                kept.append(rule)
+            elif self.declared:
+                raise ValueError(reason)
+            else:
+                self.skipped_.append((rule, reason))
+        self._order = _inverse_order(kept)
+        # private rows: the rules learn their columns' dtypes only
+        schema = frame.iloc[:0] if self.private else frame
+        for rule in kept:
+            rule._fit_keep(schema)
+        self.rules_ = RuleSet(kept)
+        self.derived_columns_ = [c for r in kept for c in _defined(r)]
+        return self
+
+    def _refusal(self, rule, frame, kept):
+        missing = [c for c in rule.columns if c not in frame.columns]
+        if missing:
+            return f"The rule {rule.formula!r} names column(s) {missing} that X does not have."
+        if self.private:
+            if rule._learns_from_rows:
+                raise ValueError(
+                    f"The rule {rule.formula!r} cannot be kept with differential privacy: "
+                    "keeping it learns values from the private rows. Leave it out, or give "
+                    "its values (e.g. above= and below= of CategoryThreshold)."
+                )
+            return _clash(rule, kept)
+        try:
+            if self.declared:
+                rule.check(frame)
+            elif not rule._score(frame).all():
+                return f"{rule.formula!r} does not hold on every row."
+        except RuleViolationError:
+            raise
+        except (TypeError, ValueError) as exc:
+            if self.declared:
+                raise ValueError(f"The rule {rule.formula!r} cannot be checked: {exc}") from None
+            return str(exc)
+        if _divides_by_zero(rule, frame):
+            bad = _divides_by_zero(rule, frame)
+            return (
+                f"The formula {rule.formula!r} divides by zero on row(s) {bad} where its "
+                "columns are present; the rule cannot compute the column there."
+            )
+        return _clash(rule, kept)
+
+    # ------------------------------------------------------------ transform
+    def transform(self, X):
+        """Return the table the generator learns (the caller's frame is not modified).
+
+        Parameters
+        ----------
+        X : DataFrame
+            A table with the training columns.
+
+        Returns
+        -------
+        Z : DataFrame
+            Computed columns left out; order gaps and point-mass categories
+            in place of the raw values.
+        """
+        self._check_fitted()
+        frame = check_dataframe(X).copy()
+        for rule in reversed(self._order):
+            frame = rule._forward(frame)
+        return frame
+
+    def inverse_transform(self, Z, random_state=None):
+        """Return generated rows in the original columns, with every kept rule holding.
+
+        Parameters
+        ----------
+        Z : DataFrame
+            Rows in the layout of :meth:`transform`.
+        random_state : int, Generator or None, default=None
+            Seeds the few draws (``None``: the keeper's ``random_state``).
+
+        Returns
+        -------
+        X : DataFrame
+            The training columns, in their order and dtypes.
+        """
+        self._check_fitted()
+        seed = self.random_state if random_state is None else random_state
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        frame = check_dataframe(Z, allow_empty=True).copy()
+        for rule in self._order:
+            frame = rule._inverse(frame, rng)
+        frame = frame[self.feature_names_in_]
+        for column, dtype in zip(self.feature_names_in_, self._dtypes, strict=True):
+            if frame[column].dtype != dtype:
+                try:
+                    frame[column] = frame[column].astype(dtype)
+                except (TypeError, ValueError):
+                    pass
+        return frame
+
+    def check_conditions(self, columns):
+        """Raise a clear error if a condition names a column computed after sampling.
+
+        Parameters
+        ----------
+        columns : iterable
+            The columns a ``sample(conditions=...)`` call fixes.
+        """
+        self._check_fitted()
+        for column in columns:
+            for rule in self.rules_:
+                if column in _defined(rule):
+                    raise ValueError(
+                        f"conditions fix {column!r}, which the rule {rule.formula!r} computes "
+                        "after sampling; condition on the columns it is computed from, or "
+                        "fit the sampler with rules=None."
+                    )
+
+    def _check_fitted(self):
+        if not hasattr(self, "rules_"):
+            raise ValueError("This RuleKeeper is not fitted yet; call fit(X) first.")
+
+    def __repr__(self):
+        return f"RuleKeeper({len(_as_rules(self.rules))} rule(s))"
+
+
+def fit_keeper(rules, X, *, private=False, protect=(), random_state=0):
+    """Return the :class:`RuleKeeper` a generator uses, fitted on ``X``, or None.
+
+    Parameters
+    ----------
+    rules : "auto", None, Rule, list of Rule or RuleSet
+        ``"auto"``: the rules :func:`~sksynth.rules.find_rules` finds on ``X``
+        that hold on every row (none when ``private``: discovery would look
+        at private rows); ``None``: no rules; otherwise declared rules.
+    X : DataFrame
+        The training table.
+    private : bool, default=False
+        The rows are private (differential privacy); see :class:`RuleKeeper`.
+    protect : "all" or list, default=()
+        Columns that ``"auto"`` must leave learned (not computed by a found
+        rule), e.g. the columns a conditional sampler can be conditioned on;
+        ``"all"``: every categorical or boolean column.
+    random_state : int, default=0
+        The keeper's seed.
+
+    Returns
+    -------
+    keeper : RuleKeeper or None
+        None when there is no rule to keep.
+    """
+    if rules is None:
+        return None
+    if isinstance(rules, str):
+        if rules != "auto":
+            raise ValueError(
+                f"rules must be 'auto', None or a list of sksynth.rules rules; got {rules!r}."
+            )
+        if private:
+            return None
+        found = find_rules(X)
+        if isinstance(protect, str) and protect == "all":
+            protect = [
+                c for c in X.columns if infer_column_kind(X[c]) in ("categorical", "boolean")
+            ]
+        protect = set([] if protect is None else protect)
+        found = [rule for rule in found if not protect & set(_defined(rule))]
+        keeper = RuleKeeper(found, declared=False, random_state=random_state)
+    else:
+        keeper = RuleKeeper(rules, declared=True, random_state=random_state, private=private)
+    keeper.fit(X)
+    return keeper if keeper.rules_ else None
+
+
+def _as_rules(rules):
+    if rules is None:
+        return []
+    rules = [rules] if isinstance(rules, Rule) else list(rules)
+    for rule in rules:
+        if not isinstance(rule, Rule):
+            raise TypeError(
+                f"rules must hold sksynth.rules.Rule objects; got {rule!r} "
+                f"({type(rule).__name__})."
+            )
+    return [copy.deepcopy(rule) for rule in rules]
+
+
+def _defined(rule):
+    """Columns whose values the rule sets from other columns (not learned)."""
+    if rule.role != "define":
+        return ()
+    if rule.kind == "combinations":
+        return rule.columns
+    return rule._writes()
+
+
+def _produced(rule):
+    return rule._writes() if rule.role == "define" else rule.columns[:1]
+
+
+def _divides_by_zero(rule, frame):
+    if rule.kind != "formula":
+        return []
+    value = rule.expression.evaluate(frame)
+    present = np.ones(len(frame), dtype=bool)
+    for column in rule.expression.columns:
+        present &= frame[column].notna().to_numpy()
+    bad = np.flatnonzero(present & ~np.isfinite(value))
+    return [v.item() if isinstance(v, np.generic) else v for v in frame.index[bad[:10]]]
+
+
+def _clash(rule, kept):
+    """Why ``rule`` cannot be kept together with the ``kept`` rules, or None."""
+    defined = {c: r for r in kept if r.role == "define" for c in _produced(r)}
+    shaped = {c: r for r in kept if r.role != "define" for c in r.columns[:1]}
+    merged = {c: r for r in kept if r.kind == "combinations" for c in r.columns}
+    produced = _produced(rule)
+    for column in rule.columns:
+        if column in merged and rule is not merged[column]:
+            return (
+                f"{rule.formula!r} and {merged[column].formula!r} both involve {column!r}, "
+                "which the latter merges with other columns; keep one of them."
+            )
+    if rule.kind == "combinations" and any(c in defined or c in shaped for c in rule.columns):
+        return f"{rule.formula!r} involves columns that other rules already set."
+    for column in produced:
+        other = defined.get(column) or (shaped.get(column) if rule.role == "define" else None)
+        if other is not None and _after_order(rule, other, kept):
+            continue
+        if other is not None:
+            return (
+                f"The rules {other.formula!r} and {rule.formula!r} both set column "
+                f"{column!r}; they cannot be kept together (keep one of them)."
+            )
+    if rule._reads():
+        # a cycle: the rule reads a column that (through kept rules) comes from its own
+        ancestors = _ancestors(set(rule._reads()), kept)
+        if ancestors & set(produced):
+            return f"{rule.formula!r} and the other rules form a cycle; keep fewer of them."
+    return None
+
+
+def _after_order(first, second, kept):
+    """Whether a grid or a lower bound on an order's larger side can follow the order.
+
+    ``low + gap`` with ``gap >= 0`` stays on ``low``'s grid when rounded to a
+    grid that ``low``'s grid lies on, and raising it to a lower bound keeps it
+    above ``low``: such a rule is applied after the order.
+    """
+    order, shaper = (first, second) if first.kind == "order" else (second, first)
+    if order.kind != "order" or shaper.role == "define":
+        return False
+    if shaper.kind == "range":
+        return shaper.high is None
+    if shaper.kind != "grid" or shaper.offset:
+        return False
+    grids = [
+        r for r in [*kept, first, second]
+        if r.kind == "grid" and r.column == order.low and not r.offset
+    ]
+    return any(_multiple(g.step, shaper.step) for g in grids)
+
+
+def _multiple(step, base):
+    ratio = step / base
+    return abs(ratio - round(ratio)) < 1e-9 and round(ratio) >= 1
+
+
+def _ancestors(columns, kept):
+    found = set(columns)
+    changed = True
+    while changed:
+        changed = False
+        for rule in kept:
+            if set(_produced(rule)) & found:
+                new = set(rule._reads()) - found
+                if new:
+                    found |= new
+                    changed = True
+    return found
+
+
+# among rules on one column, grid units become values first, then masses are
+# put back, then values are clipped or set
+_UNDO_RANK = {"grid": 0, "point masses": 1, "range": 2, "zero iff": 3, "missingness": 4}
+
+
+def _inverse_order(rules):
+    """Order in which rules are undone: a rule after those producing what it reads."""
+    remaining = sorted(rules, key=lambda r: _UNDO_RANK.get(r.kind, len(_UNDO_RANK)))
+    defined = {c for r in rules if r.role == "define" for c in _produced(r)}
+    order = []
+    while remaining:
+        for i, rule in enumerate(remaining):
+            needs = set(rule._reads())
+            # a shaper of an order's larger side comes after the order
+            own = {c for c in rule.columns[:1] if c in defined} if rule.role != "define" else set()
+            waiting = [
+                r for r in remaining
+                if r is not rule
+                and (set(_produced(r)) & needs or (r.role == "define" and set(_produced(r)) & own))
+            ]
+            if not waiting:
+                order.append(remaining.pop(i))
+                break
+        else:  # pragma: no cover - cycles are refused in fit
+            raise ValueError("The rules form a cycle.")
+    return order

@@ -1,0 +1,137 @@
+"""Declared rules: the row test, NaN semantics, parsing, refusals."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sksynth.rules import (
+    CategoryThreshold,
+    FixedCombinations,
+    Formula,
+    FunctionalDependency,
+    Grid,
+    Inequality,
+    MissingWhen,
+    PointMasses,
+    Range,
+    RuleKeeper,
+    RuleSet,
+    RuleViolationError,
+    ZeroIff,
+)
+
+
+def test_formula_holds_and_skips_missing_and_undefined_rows():
+    X = pd.DataFrame(
+        {
+            "expenditure": [10.0, 20.0, np.nan, 5.0, 3.0],
+            "income": [120.0, 60.0, 100.0, 0.0, 12.0],
+            "share": [1.0, 4.0, 7.0, 9.0, 2.0],
+        }
+    )
+    rule = Formula("share", "12 * expenditure / income")
+    # row 2: a column missing; row 3: division by zero -> both hold; row 4 breaks
+    assert rule.holds(X).tolist() == [True, True, True, True, False]
+    assert rule.columns == ("share", "expenditure", "income")
+    assert rule.formula == "share = 12 * expenditure / income"
+
+
+def test_formula_backquoted_names_and_precedence():
+    X = pd.DataFrame({"unit price": [2.0, 3.0], "qty": [4.0, 5.0], "amount": [7.0, 13.0]})
+    rule = Formula("amount", "`unit price` * (qty - 1) + 1")
+    assert rule.holds(X).all()
+    assert rule.formula == "amount = `unit price` * (qty - 1) + 1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["__import__('os').system('x')", "a ** 2", "a if b else c", "f(a)", "a[0]", "a.b", "", "`a"],
+)
+def test_formula_refuses_anything_off_the_whitelist(text):
+    with pytest.raises(ValueError):
+        Formula("t", text)
+
+
+def test_formula_refuses_its_own_target():
+    with pytest.raises(ValueError, match="own target"):
+        Formula("t", "t + 1")
+
+
+def test_inequality_numbers_and_dates():
+    X = pd.DataFrame(
+        {
+            "start": pd.to_datetime(["2020-01-01", "2020-02-01", None]),
+            "end": pd.to_datetime(["2020-01-05", "2020-01-01", "2020-01-01"]),
+            "Amount": [1, 5, 3],
+            "Price": [1, 4, np.nan],
+        }
+    )
+    assert Inequality("start", "end").holds(X).tolist() == [True, False, True]
+    assert Inequality("Amount", "Price").holds(X).tolist() == [True, False, True]
+    assert Inequality("Amount", "Price", strict=True).holds(X).tolist() == [False, False, True]
+
+
+def test_dependency_threshold_grid_masses_range_missing_zero():
+    X = pd.DataFrame(
+        {
+            "city": ["Oslo", "Oslo", "Paris", "Lyon"],
+            "region": ["NO", "SE", "FR", "FR"],
+            "count": [0, 3, 1, 0],
+            "plan": ["no", "yes", "yes", "yes"],
+            "Amount": [50.0, 100.0, 125.0, np.nan],
+            "x": [np.nan, 1.0, 2.0, np.nan],
+            "y": ["none", "a", "b", "none"],
+            "debt": [0.0, 2.0, 0.0, 0.0],
+        }
+    )
+    assert FunctionalDependency("city", "region").holds(X).tolist() == [False, False, True, True]
+    rule = CategoryThreshold("plan", "count", above="yes", below="no")
+    assert rule.holds(X).tolist() == [True, True, True, False]
+    assert Grid("Amount", 50).holds(X).tolist() == [True, True, False, True]
+    assert Grid("Amount", 0.25).holds(X).all()
+    assert PointMasses("Amount", [50]).holds(X).all()
+    assert Range("Amount", 60, None).holds(X).tolist() == [False, True, True, True]
+    assert MissingWhen("x", "y", ["none"]).holds(X).all()
+    assert ZeroIff("debt", "count").holds(X).tolist() == [True, True, False, True]
+
+
+def test_check_names_column_and_offending_rows():
+    X = pd.DataFrame({"Amount": [1, 9, 2, 8], "Price": [2, 3, 4, 5]}, index=list("abcd"))
+    with pytest.raises(RuleViolationError, match=r"Amount <= Price.*\['b', 'd'\]"):
+        Inequality("Amount", "Price").check(X)
+
+
+def test_keeper_refuses_broken_contradictory_and_division_by_zero():
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [2.0, 0.0, 4.0], "t": [3.0, 2.0, 7.0]})
+    with pytest.raises(RuleViolationError, match="a <= b"):
+        RuleKeeper([Inequality("a", "b")]).fit(X)
+    with pytest.raises(ValueError, match="both set column 't'"):
+        RuleKeeper([Formula("t", "a + b"), Formula("t", "2 * a + b - a")]).fit(X)
+    with pytest.raises(ValueError, match="cycle"):
+        RuleKeeper([Formula("t", "a + b"), Formula("a", "t - b")]).fit(X)
+    with pytest.raises(ValueError, match="divides by zero on row"):
+        RuleKeeper([Formula("t", "a / b")]).fit(X.assign(t=X["a"] / X["b"]))
+    with pytest.raises(ValueError, match="names column"):
+        RuleKeeper([Grid("nope", 1)]).fit(X)
+
+
+def test_ruleset_frame_and_display():
+    X = pd.DataFrame({"Amount": [1, 9, 2], "Price": [2, 3, 4]})
+    rules = RuleSet([Inequality("Amount", "Price"), Grid("Price", 1)])
+    frame = rules.to_frame(X)
+    assert frame.columns.tolist() == [
+        "formula", "kind", "columns", "support", "n_exceptions", "exceptions", "tolerance"
+    ]
+    assert frame.loc[0, "n_exceptions"] == 1 and frame.loc[0, "exceptions"] == [1]
+    assert frame.loc[0, "support"] == pytest.approx(2 / 3)
+    assert "Amount <= Price" in repr(rules) and "<table" in rules._repr_html_()
+    with pytest.raises(TypeError, match="Rule objects"):
+        RuleSet(["Amount <= Price"])
+
+
+def test_fixed_combinations_round_trip():
+    X = pd.DataFrame({"city": ["Oslo", "Paris", "Oslo", "Lyon"], "region": list("NFNF")})
+    keeper = RuleKeeper([FixedCombinations(["city", "region"])]).fit(X)
+    Z = keeper.transform(X)
+    assert Z.shape[1] == 1
+    pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
