@@ -30,6 +30,7 @@ import pandas as pd
 from sklearn.inspection import permutation_importance
 from sklearn.model_selection import cross_val_score, cross_validate
 
+from ..rules import find_rules
 from ._common import check_tables, model_frames, numeric_values
 from ._detection import (
     _duplicate_aware_folds,
@@ -312,15 +313,13 @@ def _short(text, width=22) -> str:
 # the pieces
 # --------------------------------------------------------------------------- #
 def _resolve_rules(rules, real: pd.DataFrame) -> list:
-    """Return the rules to check as a list.
-
-    This is the one place where a default set of rules found from ``real``
-    would be filled in.
-    """
+    """Return the rules to check as a list (``"auto"``: those found in ``real``)."""
     if rules is None:
         return []
     if isinstance(rules, str):
-        raise ValueError(f"rules must be an iterable of rules or None; got {rules!r}.")
+        if rules == "auto":
+            return list(find_rules(real))
+        raise ValueError(f"rules must be an iterable of rules, 'auto' or None; got {rules!r}.")
     return list(rules)
 
 
@@ -430,7 +429,7 @@ def explain_detection(
     real,
     synthetic,
     *,
-    rules=None,
+    rules="auto",
     kinds=None,
     estimator=None,
     n_pairs=5,
@@ -459,8 +458,10 @@ def explain_detection(
         The real table.
     synthetic : pandas.DataFrame
         The synthetic table, with the same columns.
-    rules : iterable of rules, default=None
-        Rules that hold in the real table. Each has ``columns`` (a tuple of
+    rules : "auto", iterable of rules or None, default="auto"
+        Rules that hold in the real table. ``"auto"``: those
+        :func:`~sksynth.rules.find_rules` finds in ``real``; ``None``: no
+        rule is checked. Each rule has ``columns`` (a tuple of
         column names), ``formula`` (a readable string such as
         ``"Amount <= Price"``) and ``holds(frame)`` returning one boolean per
         row (True where the row obeys or one of the rule's columns is missing).

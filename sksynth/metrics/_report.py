@@ -508,7 +508,7 @@ def evaluate(
     holdout=None,
     kinds=None,
     detection=True,
-    rules=None,
+    rules="auto",
     estimator=None,
     metric=None,
     cv=5,
@@ -543,9 +543,11 @@ def evaluate(
         Whether to run the detection test and explain it (see
         :func:`explain_detection`, on at most 5000 rows of each table); a string
         or classifier is passed as its ``estimator``.
-    rules : iterable of rules, default=None
+    rules : "auto", iterable of rules or None, default="auto"
         Rules of the real table whose obedience by the synthetic rows is
-        reported with the detection (see :func:`explain_detection`).
+        reported with the detection (``"auto"``: those
+        :func:`~sksynth.rules.find_rules` finds in ``real``; see
+        :func:`explain_detection`).
     estimator : estimator, default=None
         The utility model (see :func:`tstr_score`).
     metric : str or list of str, default=None

@@ -118,6 +118,17 @@ def test_summary_names_the_relation_and_the_broken_rule():
     assert 0.2 < broken < 0.3
 
 
+def test_by_default_the_rules_of_the_real_table_are_found_and_checked():
+    real = priced(1500, 0)
+    synthetic = priced(1500, 1, amount_above_price=0.25)
+    result = explain_detection(real, synthetic, n_pairs=0, random_state=0)
+    table = result.rules.set_index("rule")
+    order = [r for r in table.index if "Amount" in r and "Price" in r and "<" in r]
+    assert order, f"the order between Amount and Price was not found: {list(table.index)}"
+    assert table.loc[order[0], "real_share"] == pytest.approx(1.0)
+    assert 0.7 < table.loc[order[0], "synthetic_share"] < 0.8
+
+
 def test_reading_of_the_whole_row_auc():
     assert "cannot tell synthetic rows from real ones" in read_detection_auc(0.51)
     assert "almost every synthetic row" in read_detection_auc(0.99)
@@ -166,7 +177,7 @@ def test_plot_draws_columns_pairs_and_rules():
     assert isinstance(fig, Figure)
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == ["Each column alone", "Strongest pairs of columns", "Rules of the real table"]
-    without = explain_detection(real, synthetic, random_state=0)
+    without = explain_detection(real, synthetic, rules=None, random_state=0)
     assert len(without.plot().axes) == 2
 
 
