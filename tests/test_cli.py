@@ -172,6 +172,25 @@ def test_fit_without_target(data_csv, tmp_path):
     assert read_table(out).shape == (9, 14)
 
 
+def test_fit_keeps_rules_unless_told_not_to(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    price = rng.integers(20, 200, 300) * 10
+    frame = pd.DataFrame({"Price": price, "Amount": (price * rng.uniform(0.2, 1.0, 300)).round()})
+    data = tmp_path / "orders.csv"
+    frame.to_csv(data, index=False)
+    kept, plain = tmp_path / "kept.sksynth", tmp_path / "plain.sksynth"
+    tiny = [t for t in TINY if t != "-q"]
+    assert main(["fit", str(data), "--model", "vae", "--out", str(kept), *tiny]) == 0
+    assert "Amount < Price" in capsys.readouterr().err
+    assert main(["fit", str(data), "--model", "vae", "--no-rules", "--out", str(plain), *TINY]) == 0
+    assert load_model(plain)["sampler"].rules_ is None
+    out = tmp_path / "synth.csv"
+    assert main(["sample", str(kept), "--n", "200", "--out", str(out), "-q"]) == 0
+    synth = read_table(out)
+    assert (synth["Amount"] <= synth["Price"]).all()
+    assert (synth["Price"] % 10 == 0).all()
+
+
 # ------------------------------------------------------------------------- evaluate
 def test_evaluate_writes_report(cgan_model, data_csv, tmp_path, capsys):
     synth = tmp_path / "synth.parquet"

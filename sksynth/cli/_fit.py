@@ -16,6 +16,8 @@ def _sampler(args, kinds):
     if args.random_state is not None:
         params["random_state"] = args.random_state
     params.update(parse_params(args.param))
+    if getattr(args, "no_rules", False):
+        params["rules"] = None
     params["verbose"] = 0 if args.quiet else 1
     sampler = make_sampler(args.model)
     valid = sampler.get_params()
@@ -45,6 +47,11 @@ def run(args) -> int:
         f"{X.shape[1]} columns" + (f", target {args.target!r}" if y is not None else ""),
     )
     sampler.fit(X, y)
+    kept = getattr(sampler, "rules_", None)
+    if kept is not None:
+        info(args, f"keeping {len(kept.rules_)} rule(s) between columns in every generated row:")
+        for rule in kept.rules_:
+            info(args, f"  {rule.formula}")
     save_model(
         {
             "model": args.model,

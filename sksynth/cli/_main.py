@@ -180,6 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="any other parameter of the sampler, e.g. --param lr=1e-3 "
         "--param hidden_dims='(128,128)' (repeatable)",
     )
+    p.add_argument(
+        "--no-rules",
+        action="store_true",
+        help="do not find and keep the rules between columns (by default every generated "
+        "row obeys the exact rules found in DATA: formulas, orders, grids...)",
+    )
     p.add_argument("--out", required=True, metavar="MODEL.sksynth", help="the model file")
     _random_state(p, 0, "training")
     _kinds(p)

@@ -577,6 +577,11 @@ class Grid(Rule):
     def _inverse(self, frame, rng):
         units = np.round(self._units(frame[self.column].to_numpy(dtype=float, na_value=np.nan)))
         values = units * self.step + self.offset
+        floor = getattr(self, "floor_", None)
+        if floor is not None:  # the larger side of an order: never rounded below it
+            low = frame[floor[0]].to_numpy(dtype=float, na_value=np.nan)
+            below = values <= low if floor[1] else values < low
+            values = np.where(below, values + self.step, values)
         decimals = max(0, -int(np.floor(np.log10(self.step))) + 6)
         values = np.round(values, decimals)
         like = _like(self._dtype, frame.index)

@@ -110,6 +110,15 @@ class RuleKeeper:
         schema = frame.iloc[:0] if self.private else frame
         for rule in kept:
             rule._fit_keep(schema)
+        for rule in kept:
+            if rule.kind == "grid":
+                rule.floor_ = next(
+                    (
+                        (order.low, order.strict) for order in kept
+                        if order.kind == "order" and order.high == rule.column
+                    ),
+                    None,
+                )
         self.rules_ = RuleSet(kept)
         self.derived_columns_ = [c for r in kept for c in _defined(r)]
         return self
@@ -341,22 +350,19 @@ def _clash(rule, kept):
 def _after_order(first, second, kept):
     """Whether a grid or a lower bound on an order's larger side can follow the order.
 
-    ``low + gap`` with ``gap >= 0`` stays on ``low``'s grid when rounded to a
-    grid that ``low``'s grid lies on, and raising it to a lower bound keeps it
-    above ``low``: such a rule is applied after the order.
+    ``low + gap`` with ``gap >= 0`` rounded onto a grid, and moved one step up
+    where the rounding took it below ``low``, stays above ``low``; raising it
+    to a lower bound keeps it above ``low`` too: such a rule is applied after
+    the order.
     """
     order, shaper = (first, second) if first.kind == "order" else (second, first)
     if order.kind != "order" or shaper.role == "define":
         return False
     if shaper.kind == "range":
         return shaper.high is None
-    if shaper.kind != "grid" or shaper.offset:
-        return False
-    grids = [
-        r for r in [*kept, first, second]
-        if r.kind == "grid" and r.column == order.low and not r.offset
-    ]
-    return any(_multiple(g.step, shaper.step) for g in grids)
+    # a grid rounds ``low + gap`` to its nearest step and moves it one step up
+    # where that fell below ``low`` (see Grid.floor_)
+    return shaper.kind == "grid"
 
 
 def _multiple(step, base):

@@ -135,3 +135,20 @@ def test_fixed_combinations_round_trip():
     Z = keeper.transform(X)
     assert Z.shape[1] == 1
     pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_grid_on_the_larger_side_of_an_order_keeps_both(strict):
+    rng = np.random.default_rng(0)
+    price = rng.integers(20, 200, 400) * 10.0
+    X = pd.DataFrame({"Price": price, "Amount": (price * rng.uniform(0.2, 0.99, 400)).round()})
+    keeper = RuleKeeper([Inequality("Amount", "Price", strict=strict), Grid("Price", 10)]).fit(X)
+    learned = keeper.transform(X)
+    # a generator's rows: gaps anywhere from zero up, amounts off the real ones
+    noisy = pd.DataFrame(
+        {"Price": rng.uniform(0, 30, 400), "Amount": rng.uniform(1, 2000, 400).round()},
+        columns=learned.columns,
+    )
+    out = keeper.inverse_transform(noisy)
+    assert (out["Price"] % 10 == 0).all()
+    assert ((out["Amount"] < out["Price"]) if strict else (out["Amount"] <= out["Price"])).all()
