@@ -26,7 +26,7 @@ from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from .nn import ConditionLayout, LossProgressBar, TrainingData
-from .utils import check_dataframe, check_no_inf, check_same_columns
+from .utils import check_dataframe, check_no_inf, check_same_columns, limit_threads
 
 __all__ = ["BaseGenerativeSampler"]
 
@@ -242,7 +242,7 @@ class BaseGenerativeSampler(BaseOverSampler):
     def _net_common_params(self, seed):
         callbacks = copy.deepcopy(_check_callbacks(self.callbacks))
         if self.verbose:
-            callbacks.append(("progress_bar", LossProgressBar()))
+            callbacks.append(("progress_bar", LossProgressBar(desc=type(self).__name__)))
         return {
             "max_epochs": self.epochs,
             "batch_size": self.batch_size,
@@ -455,6 +455,7 @@ class BaseGenerativeSampler(BaseOverSampler):
             )
         return set(wanted)
 
+    @limit_threads
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn a generative model of the table ``X`` (and its labels ``y``).
@@ -480,6 +481,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         self._fit_models(frame, y)
         return self
 
+    @limit_threads
     def fit_resample(self, X, y, **params):
         """Over-sample ``X`` with generated rows, as ``sampling_strategy`` says.
 
@@ -590,6 +592,7 @@ class BaseGenerativeSampler(BaseOverSampler):
             labels = self.classes_[slot_columns[0] - offset]
         return frame, labels
 
+    @limit_threads
     def sample(self, n_samples, *, y=None, conditions=None, random_state=None):
         """Generate new rows from the fitted model.
 

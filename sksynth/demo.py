@@ -14,10 +14,9 @@ Run it with ``python -m sksynth.demo --out demo_output``. It
 
 and prints a short summary and where every output went.
 
-The demo runs PyTorch and the OpenMP/BLAS pools on one thread
-(``torch.set_num_threads(1)``, ``threadpoolctl.threadpool_limits(1)``): the
-networks are small, and on a 2-core machine more threads than free cores make
-OpenMP spin and slow everything down several times over.
+The whole run keeps PyTorch and the OpenMP/BLAS pools to sksynth's thread
+setting (``sksynth.set_config(n_threads=...)``; ``--threads`` here), so that the
+training and the scikit-learn models between its steps do not compete for cores.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sksynth.utils import atomic_write
+from sksynth.utils import atomic_write, config_context, limit_threads
 
 __all__ = ["main"]
 
@@ -167,20 +166,20 @@ def main(argv=None) -> int:
     parser.add_argument("--epochs", type=int, default=200, help="conditional VAE epochs")
     parser.add_argument("--gan-epochs", type=int, default=60, help="conditional GAN epochs")
     parser.add_argument("--quick", action="store_true", help="tiny settings (for tests)")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads to use (default: sksynth's choice)"
+    )
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     epochs = 2 if args.quick else args.epochs
     gan_epochs = 2 if args.quick else args.gan_epochs
 
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    torch.set_num_threads(1)
-    with threadpool_limits(limits=1):
+    with config_context(n_threads=args.threads):
         return _run(args, out, epochs, gan_epochs)
 
 
+@limit_threads
 def _run(args, out: Path, epochs: int, gan_epochs: int) -> int:
     start = time.perf_counter()
 

@@ -43,6 +43,7 @@ from sklearn.utils import check_random_state
 
 from sksynth.exceptions import DataQualityWarning
 
+from ..utils import limit_threads
 from ._common import _MixedTypeEncoder, check_tables
 
 __all__ = [
@@ -121,6 +122,7 @@ def _mia_auc(d_members, d_nonmembers) -> float:
     return float(roc_auc_score(labels, -np.r_[d_members, d_nonmembers]))
 
 
+@limit_threads
 def privacy_details(train, synthetic, holdout=None, *, kinds=None, random_state=None):
     """Compute all privacy scores and the per-row distances behind them.
 
@@ -190,6 +192,7 @@ def privacy_details(train, synthetic, holdout=None, *, kinds=None, random_state=
     return scores, distances
 
 
+@limit_threads
 def dcr_share(train, synthetic, holdout, *, kinds=None, random_state=None) -> float:
     """Share of synthetic rows closer to the training rows than to a holdout.
 
@@ -264,6 +267,7 @@ def exact_copy_rate(train, synthetic, *, kinds=None) -> float:
     return float(_copies(train_enc, encoded["synthetic"]).mean())
 
 
+@limit_threads
 def nearest_neighbor_distance_ratio(train, synthetic, *, kinds=None) -> float:
     """Median ratio of the closest to the second-closest training row, per synthetic row.
 
@@ -293,6 +297,7 @@ def nearest_neighbor_distance_ratio(train, synthetic, *, kinds=None) -> float:
     return scores["nndr"]
 
 
+@limit_threads
 def membership_inference_auc(train, synthetic, holdout, *, kinds=None, random_state=None) -> float:
     """ROC AUC of a distance-based membership-inference attack.
 

@@ -12,6 +12,7 @@ from sklearn.utils import check_random_state
 
 from sksynth.utils import atomic_write, check_dataframe, figure_to_html, render_html_report
 
+from ..utils import limit_threads
 from ._common import NUMERIC_KINDS, check_tables, numeric_values
 from ._detection import _seed, detection_auc
 from ._fidelity import fidelity_details
@@ -351,6 +352,7 @@ def _utility_split(real, target, test_size, seed):
         return train_test_split(real, test_size=test_size, random_state=seed)
 
 
+@limit_threads
 def evaluate(
     real,
     synthetic,

@@ -25,6 +25,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from sksynth.utils import check_dataframe
 
+from ..utils import limit_threads
 from ._common import check_tables, model_frames
 from ._detection import _seed, default_classifier
 
@@ -143,6 +144,7 @@ def _compare(tables, target, *, kinds, estimator, metric, task, random_state, bu
     return build(model, features, ys, metrics)
 
 
+@limit_threads
 def tstr_score(
     real_train,
     synthetic,
@@ -230,6 +232,7 @@ def tstr_score(
     )  # fmt: skip
 
 
+@limit_threads
 def augmentation_score(
     real_train,
     synthetic,

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.multiclass import type_of_target
 
-from ..utils import as_generator, check_dataframe, infer_column_kinds
+from ..utils import as_generator, check_dataframe, infer_column_kinds, limit_threads
 from ._label_issues import LABEL_ISSUE_COLUMNS, find_label_issues
 from ._near_duplicates import find_near_duplicates, near_duplicate_matrix
 from ._report import QualityReport, QualityWarning, severity_order
@@ -488,6 +488,7 @@ def _table_warnings(report_parts: dict, n_rows: int) -> list:
 
 
 # ------------------------------------------------------------------- assess
+@limit_threads
 def assess(
     X,
     y=None,

@@ -1,9 +1,10 @@
-"""Utilities shared by sksynth: column kinds and input validation."""
+"""Utilities shared by sksynth: column kinds, input validation and thread limits."""
 
 from ._discovery import all_estimators
 from ._docstrings import fill_doc
 from ._io import atomic_write, figure_to_html, render_html_report
 from ._kinds import KINDS, infer_column_kind, infer_column_kinds
+from ._threads import config_context, get_config, limit_threads, set_config, thread_count
 from ._validation import as_generator, check_dataframe, check_no_inf, check_same_columns
 
 __all__ = [
@@ -16,6 +17,11 @@ __all__ = [
     "check_dataframe",
     "check_no_inf",
     "check_same_columns",
+    "config_context",
+    "get_config",
+    "limit_threads",
+    "set_config",
+    "thread_count",
     "fill_doc",
     "infer_column_kind",
     "infer_column_kinds",
