@@ -268,12 +268,13 @@ class TableCleaner(_TableTransformer):
             frame = self._fit_one("drop_columns", dropper, frame, counts)
             if kinds:
                 kinds = {c: k for c, k in kinds.items() if c in frame.columns} or None
+        before_filling = frame
         for name, step in self._later_steps(kinds):
             frame = self._fit_one(name, step, frame, counts)
         self.named_steps_ = dict(self.steps_)
         self.kinds_ = infer_column_kinds(frame, overrides=kinds)
         self.outliers_ = _count_outliers(
-            frame, self.kinds_, self.outlier_method, self.outlier_factor
+            before_filling, self.kinds_, self.outlier_method, self.outlier_factor
         )
         changes = pd.DataFrame(
             0, index=pd.Index(frame.columns), columns=list(_CHANGE_KINDS.values())

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.multiclass import type_of_target
 
-from ..utils import as_generator, check_dataframe, infer_column_kinds, limit_threads
+from ..utils import as_generator, check_dataframe, infer_column_kinds, iqr_fences, limit_threads
 from ._label_issues import LABEL_ISSUE_COLUMNS, find_label_issues
 from ._near_duplicates import find_near_duplicates, near_duplicate_matrix
 from ._report import QualityReport, QualityWarning, severity_order
@@ -140,13 +140,8 @@ def _numeric_summary(block: pd.DataFrame, iqr_factor: float) -> tuple[pd.DataFra
     probe[:, empty] = 0.0  # all-missing columns get placeholder statistics, masked below
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # one-value columns: no std
-        if probe.shape[1]:
-            q1, q3 = np.nanpercentile(probe, [25, 75], axis=0)
-        else:
-            q1 = q3 = np.zeros(0)
-        iqr = q3 - q1
-        iqr[iqr <= 0] = np.nan  # no spread between the quartiles: no fences
-        lower, upper = q1 - iqr_factor * iqr, q3 + iqr_factor * iqr
+        # no spread between the quartiles: NaN fences; skewed non-negative: log scale
+        lower, upper, log_scale = iqr_fences(values, iqr_factor)
         outlying = present & ((values < lower) | (values > upper))
         n_outliers = outlying.sum(axis=0)
         summary = pd.DataFrame(
@@ -159,6 +154,7 @@ def _numeric_summary(block: pd.DataFrame, iqr_factor: float) -> tuple[pd.DataFra
                 "skew": _skew(probe),
                 "lower_fence": lower,
                 "upper_fence": upper,
+                "log_fences": log_scale,
                 "n_outliers": n_outliers,
                 "outlier_share": n_outliers / np.maximum(n_present, 1),
             },
@@ -166,7 +162,7 @@ def _numeric_summary(block: pd.DataFrame, iqr_factor: float) -> tuple[pd.DataFra
         )
     stats = ["mean", "std", "min", "max", "lower_fence", "upper_fence", "outlier_share"]
     summary.loc[empty, stats] = np.nan
-    summary.loc[np.isnan(iqr), "outlier_share"] = np.nan
+    summary.loc[np.isnan(lower), "outlier_share"] = np.nan
     return summary, outlying
 
 
@@ -316,6 +312,50 @@ def _pct(share: float) -> str:
     return "<0.1%" if 0 < share < 0.001 else f"{share:.1%}"
 
 
+# low-severity warnings of these checks, when several columns raise them, become one
+_GROUPED_CHECKS = {
+    "missing": "{n} columns have a few missing values: {items}.",
+    "outliers": "{n} columns have a few values (under 5%) outside their fences: {items}.",
+    "skew": "{n} columns are strongly skewed; consider a log or quantile transform: {items}.",
+}
+_GROUP_FROM = 3
+
+
+def _group_item(check: str, row: pd.Series) -> str:
+    if check == "missing":
+        return f"{row.name} ({int(row['n_missing'])})"
+    if check == "skew":
+        return f"{row.name} ({row['skew']:.2f})"
+    return (
+        f"{row.name} ({int(row['n_outliers'])} outside "
+        f"[{row['lower_fence']:.4g}, {row['upper_fence']:.4g}])"
+    )
+
+
+def _grouped(found: list, summary: pd.DataFrame) -> list:
+    """Merge the low-severity warnings of one check, raised by several columns, into one."""
+    out, groups = [], {}
+    for warning in found:
+        if warning.severity == "low" and warning.check in _GROUPED_CHECKS:
+            groups.setdefault(warning.check, []).append(warning)
+        else:
+            out.append(warning)
+    for check, members in groups.items():
+        if len(members) < _GROUP_FROM:
+            out.extend(members)
+            continue
+        items = ", ".join(_group_item(check, summary.loc[m.column]) for m in members)
+        out.append(
+            QualityWarning(
+                "low",
+                check,
+                ", ".join(str(m.column) for m in members),
+                _GROUPED_CHECKS[check].format(n=len(members), items=items),
+            )
+        )
+    return out
+
+
 def _column_warnings(summary: pd.DataFrame, n_rows: int) -> list:
     found = []
     for col, row in summary.iterrows():
@@ -396,7 +436,8 @@ def _column_warnings(summary: pd.DataFrame, n_rows: int) -> list:
                     "outliers",
                     col,
                     f"{col} has {int(row['n_outliers'])} value(s) ({share:.1%}) outside "
-                    f"[{row['lower_fence']:.4g}, {row['upper_fence']:.4g}] (IQR rule).",
+                    f"[{row['lower_fence']:.4g}, {row['upper_fence']:.4g}] (IQR rule"
+                    f"{' on a log scale' if row['log_fences'] else ''}).",
                 )
             )
         if abs(row["skew"]) > 2 and not row["constant"]:
@@ -409,7 +450,7 @@ def _column_warnings(summary: pd.DataFrame, n_rows: int) -> list:
                     "or quantile transform.",
                 )
             )
-    return found
+    return _grouped(found, summary)
 
 
 def _table_warnings(report_parts: dict, n_rows: int) -> list:

@@ -79,7 +79,8 @@ class QualityReport:
         One row per column: ``kind``, ``dtype``, ``n_missing``,
         ``missing_rate``, ``n_infinite``, ``n_unique``, ``unique_ratio``,
         ``top``, ``top_share``, ``mean``, ``std``, ``min``, ``max``, ``skew``,
-        ``lower_fence``, ``upper_fence``, ``n_outliers``, ``outlier_share``,
+        ``lower_fence``, ``upper_fence``, ``log_fences`` (fences taken on a log
+        scale), ``n_outliers``, ``outlier_share``,
         ``n_placeholders``, ``constant``, ``id_like``.
     missing_rate : pandas.Series
         Share of missing values per column.

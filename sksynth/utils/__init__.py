@@ -2,6 +2,7 @@
 
 from ._discovery import all_estimators
 from ._docstrings import fill_doc
+from ._fences import iqr_fences
 from ._io import atomic_write, figure_to_html, render_html_report
 from ._kinds import KINDS, infer_column_kind, infer_column_kinds
 from ._threads import config_context, get_config, limit_threads, set_config, thread_count
@@ -24,5 +25,6 @@ __all__ = [
     "thread_count",
     "fill_doc",
     "infer_column_kind",
+    "iqr_fences",
     "infer_column_kinds",
 ]
