@@ -32,6 +32,7 @@ from sklearn.utils._param_validation import Interval
 
 from ..encoding._columns import numbers_to_dtype, numeric_values
 from ..exceptions import DataQualityWarning
+from ..utils import warn_caller
 
 __all__ = ["DPSamplerMixin", "DP_CONSTRAINTS", "DP_DOC"]
 
@@ -281,13 +282,12 @@ class DPSamplerMixin:
         self._dp_rng = np.random.default_rng(self._named_seed("dp-statistics"))
         estimated = estimated_numeric + estimated_levels
         if estimated:
-            warnings.warn(
+            warn_caller(
                 f"dp=True: the ranges or category lists of column(s) {estimated} are estimated "
                 f"from the data with epsilon {self._dp_plan['unit_epsilon']:.3g} each, which "
                 "can be far off on small tables or budgets. Declare them (at no privacy cost) "
                 "in dp_metadata={'bounds': {...}, 'categories': {...}}.",
                 DataQualityWarning,
-                stacklevel=4,
             )
 
     def _spend(self, item, epsilon, delta=0.0):

@@ -25,13 +25,12 @@ import hashlib
 import inspect
 import io
 import json
-import warnings
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from ..utils import atomic_write
+from ..utils import atomic_write, warn_caller
 from ._state import (
     StateReader,
     StateWriter,
@@ -113,12 +112,11 @@ def _encode_params(sampler, writer):
         except TypeError:
             dropped.append(name)
     if dropped:
-        warnings.warn(
+        warn_caller(
             f"The parameter(s) {dropped} hold Python objects (e.g. callbacks or a callable "
             "sampling_strategy) that a safe model file does not store; the loaded sampler "
             "gets their default values. The fitted model is saved in full.",
             UserWarning,
-            stacklevel=4,
         )
     return encoded, dropped
 

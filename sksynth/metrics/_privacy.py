@@ -33,8 +33,6 @@ Membership-inference AUC
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
@@ -43,7 +41,7 @@ from sklearn.utils import check_random_state
 
 from sksynth.exceptions import DataQualityWarning
 
-from ..utils import limit_threads
+from ..utils import limit_threads, warn_caller
 from ._common import _MixedTypeEncoder, check_tables
 
 __all__ = [
@@ -82,12 +80,11 @@ def _warn_overlap(train_enc, holdout_enc) -> None:
     hashes = _row_hashes(train_enc)
     base_rate = float(pd.Series(hashes).duplicated(keep=False).mean())
     if overlap.any() and overlap.mean() > base_rate:
-        warnings.warn(
+        warn_caller(
             f"{int(overlap.sum())} of the {len(holdout_enc)} holdout rows also appear in the "
             "training table. The holdout must be real rows the generator did not see; "
             "otherwise the privacy scores are meaningless.",
             DataQualityWarning,
-            stacklevel=3,
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -13,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
 from ..exceptions import DataQualityWarning
-from ..utils import KINDS, check_no_inf, infer_column_kind, infer_column_kinds
+from ..utils import KINDS, check_no_inf, infer_column_kind, infer_column_kinds, warn_caller
 from ._base import _TableTransformer
 
 __all__ = ["TypeCoercer"]
@@ -447,7 +446,7 @@ class TypeCoercer(_TableTransformer):
         if self.errors == "raise":
             raise ValueError(message.replace("they become missing values", "errors='raise'"))
         if self.errors == "warn":
-            warnings.warn(message, DataQualityWarning, stacklevel=4)
+            warn_caller(message, DataQualityWarning)
 
     def transform(self, X):
         """Apply the conversions learned at fit.

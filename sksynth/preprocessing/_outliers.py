@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
 from ..exceptions import DataQualityWarning
-from ..utils import check_no_inf, infer_column_kinds, iqr_fences
+from ..utils import check_no_inf, infer_column_kinds, iqr_fences, warn_caller
 from ._base import NUMERIC_KINDS, _RowFilterSampler, _TableTransformer, check_all_missing
 
 __all__ = ["OutlierClipper", "OutlierRemover", "outlier_bounds"]
@@ -357,10 +356,9 @@ class OutlierRemover(_RowFilterSampler):
         targets = _numeric_targets(frame, kinds, self.columns, owner)
         self.bounds_, self.detector_ = None, None
         if not targets:
-            warnings.warn(
+            warn_caller(
                 f"{owner} found no numeric column to inspect; no row is dropped.",
                 DataQualityWarning,
-                stacklevel=4,
             )
             return np.ones(len(frame), dtype=bool)
         check_all_missing(frame[targets], owner=owner)

@@ -7,6 +7,7 @@ from ._io import atomic_write, figure_to_html, render_html_report
 from ._kinds import KINDS, infer_column_kind, infer_column_kinds
 from ._threads import config_context, get_config, limit_threads, set_config, thread_count
 from ._validation import as_generator, check_dataframe, check_no_inf, check_same_columns
+from ._warnings import warn_caller
 
 __all__ = [
     "KINDS",
@@ -23,6 +24,7 @@ __all__ = [
     "limit_threads",
     "set_config",
     "thread_count",
+    "warn_caller",
     "fill_doc",
     "infer_column_kind",
     "iqr_fences",

@@ -65,8 +65,9 @@ def iqr_fences(values, factor=1.5):
         q1, q3 = np.nanpercentile(scaled, [25, 75], axis=0)
     spread = q3 - q1
     lower, upper = q1 - factor * spread, q3 + factor * spread
-    lower = np.where(log_scale, np.maximum(np.expm1(lower), 0.0), lower)
-    upper = np.where(log_scale, np.expm1(upper), upper)
+    with np.errstate(over="ignore"):  # np.where maps every column; only log ones are kept
+        lower = np.where(log_scale, np.maximum(np.expm1(lower), 0.0), lower)
+        upper = np.where(log_scale, np.expm1(upper), upper)
     no_spread = ~(spread > 0)
     lower[no_spread], upper[no_spread] = np.nan, np.nan
     return lower, upper, log_scale & ~no_spread
