@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.multiclass import type_of_target
 
-from ..utils import as_generator, check_dataframe, infer_column_kinds, iqr_fences, limit_threads
+from ..utils import (
+    as_generator,
+    check_dataframe,
+    infer_column_kinds,
+    iqr_fences,
+    limit_threads,
+    progress_bar,
+)
 from ._label_issues import LABEL_ISSUE_COLUMNS, find_label_issues
 from ._near_duplicates import find_near_duplicates, near_duplicate_matrix
 from ._report import QualityReport, QualityWarning, severity_order
@@ -544,6 +551,7 @@ def assess(
     max_rows_label_issues=50_000,
     n_jobs=None,
     random_state=None,
+    verbose=1,
 ):
     """Assess the quality of a dataset: completeness, duplicates, outliers, balance, labels.
 
@@ -600,6 +608,10 @@ def assess(
         Cross-validation folds fitted in parallel.
     random_state : int, RandomState, Generator or None, default=None
         Seeds the folds, the classifier and the subsample.
+    verbose : int, default=1
+        Show a progress bar on a terminal (the label check can take seconds on
+        large tables); 0 turns it off. Nothing is shown when standard error is
+        not a terminal.
 
     Returns
     -------
@@ -645,6 +657,8 @@ def assess(
     )
     timings, notes = {}, []
     start = time.perf_counter()
+    bar = progress_bar(3, "assess", verbose=verbose)
+    bar.set_postfix_str("columns")
     frame = check_dataframe(X)
     frame, y, target = _split_target(frame, y)
     if y is not None:
@@ -665,6 +679,8 @@ def assess(
     outliers = _outlier_frame(block, outlying)
     histograms = _histograms(block)
     timings["columns"] = time.perf_counter() - start
+    bar.update()
+    bar.set_postfix_str("duplicates")
 
     tick = time.perf_counter()
     record = _with_target(frame, y)
@@ -689,6 +705,8 @@ def assess(
         index=frame.index[rows],
     )
     timings["duplicates"] = time.perf_counter() - tick
+    bar.update()
+    bar.set_postfix_str("labels")
 
     class_balance, ratio, classification = None, np.nan, False
     if y is not None:
@@ -738,6 +756,8 @@ def assess(
                 raise
             notes.append(f"Labels were not checked: {exc}")
     timings["label_issues"] = time.perf_counter() - tick
+    bar.update()
+    bar.close()
 
     parts = {
         "duplicates": duplicates,
