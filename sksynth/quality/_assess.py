@@ -251,13 +251,17 @@ def _column_summary(frame, kinds, block, iqr_factor, id_threshold):
     return summary, outlying, top_values
 
 
-def _histograms(block: pd.DataFrame) -> dict:
+def _histograms(block: pd.DataFrame, log_scale) -> dict:
+    """Histogram per column; bins evenly spaced in ``log1p`` for long-tailed columns."""
     result = {}
-    for col in block.columns:
+    for col, log in zip(block.columns, log_scale):
         values = block[col].to_numpy()
         finite = values[np.isfinite(values)]
         if finite.size:
-            result[col] = np.histogram(finite, bins=_N_BINS)
+            bins = _N_BINS
+            if log and finite.max() > finite.min():
+                bins = np.expm1(np.linspace(np.log1p(finite.min()), np.log1p(finite.max()), 31))
+            result[col] = np.histogram(finite, bins=bins)
     return result
 
 
@@ -677,7 +681,7 @@ def assess(
     missing = frame.isna().to_numpy()
     row_completeness = pd.Series(1.0 - missing.mean(axis=1), index=frame.index)
     outliers = _outlier_frame(block, outlying)
-    histograms = _histograms(block)
+    histograms = _histograms(block, summary.loc[block.columns, "log_fences"].fillna(False))
     timings["columns"] = time.perf_counter() - start
     bar.update()
     bar.set_postfix_str("duplicates")
@@ -795,6 +799,7 @@ def assess(
         label_thresholds=thresholds,
         warnings=found,
         notes=notes,
+        label_issue_rows=frame.loc[issues.index[:50]] if frame.index.is_unique else None,
         histograms=histograms,
         top_values=top_values,
         timings=timings,

@@ -127,6 +127,9 @@ class QualityReport:
         Seconds spent in each step.
     params : dict
         The settings of the assessment.
+    label_issue_rows : pandas.DataFrame or None
+        The feature values of the first 50 rows in ``label_issues`` (None when
+        the row labels of X are not unique), shown next to them in the HTML page.
     """
 
     n_rows: int
@@ -153,6 +156,7 @@ class QualityReport:
     top_values: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
+    label_issue_rows: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ text
     def warning_counts(self) -> dict:
@@ -321,7 +325,7 @@ class QualityReport:
             rows = "".join(
                 f'<tr><td class="sev-{html.escape(r.severity)}">{html.escape(r.severity)}</td>'
                 f"<td>{html.escape(r.check)}</td>"
-                f"<td>{html.escape('' if r.column is None else str(r.column))}</td>"
+                f"<td>{html.escape('(whole table)' if pd.isna(r.column) else str(r.column))}</td>"
                 f'<td style="text-align:left">{html.escape(r.message)}</td></tr>'
                 for r in warnings.itertuples()
             )
@@ -342,14 +346,15 @@ class QualityReport:
         }
         for name, fig in self.plot().items():
             sections.append((labels[name], figure_to_html(fig, alt=labels[name])))
-        sections.append(("Columns", self.columns.to_html(float_format=lambda v: f"{v:.4g}")))
+        columns_table = self.columns.to_html(float_format=lambda v: f"{v:.4g}", na_rep="")
+        sections.append(("Columns", f'<div style="overflow-x:auto">{columns_table}</div>'))
         if self.class_balance is not None:
             sections.append(("Class balance", self.class_balance.to_html()))
         details = [
-            ("Label issues", self.label_issues),
+            ("Label issues", self._label_issues_with_values()),
             ("Exact duplicates", pd.DataFrame(index=self.duplicates)),
             ("Near duplicates", self.near_duplicates),
-            ("Outlying cells", self.outliers),
+            ("Outlying cells", self.outliers.set_index(["row", "column"])),
         ]
         for heading, table in details:
             if len(table):
@@ -368,6 +373,12 @@ class QualityReport:
             with atomic_write(Path(path)) as fh:
                 fh.write(page)
         return page
+
+    def _label_issues_with_values(self) -> pd.DataFrame:
+        if self.label_issue_rows is None or not len(self.label_issues):
+            return self.label_issues
+        rows = self.label_issue_rows
+        return self.label_issues.join(rows, how="left", suffixes=("", " (feature)"))
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebooks only
         return self.overview().to_frame().to_html(header=False)
