@@ -16,7 +16,7 @@ calls use (``n_threads``); :func:`get_config` shows the current choice.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .utils import config_context, get_config, set_config
+from .utils._threads import config_context, get_config, set_config
 
 try:
     __version__ = version("sksynth")

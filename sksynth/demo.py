@@ -29,7 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sksynth.utils import atomic_write, config_context, limit_threads
+from sksynth import config_context
+from sksynth.utils import atomic_write, limit_threads
 
 __all__ = ["main"]
 

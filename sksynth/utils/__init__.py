@@ -6,7 +6,7 @@ from ._fences import iqr_fences
 from ._io import atomic_write, figure_to_html, render_html_report
 from ._kinds import KINDS, infer_column_kind, infer_column_kinds
 from ._progress import progress_bar
-from ._threads import config_context, get_config, limit_threads, set_config, thread_count
+from ._threads import limit_threads, thread_count
 from ._validation import as_generator, check_dataframe, check_no_inf, check_same_columns
 from ._warnings import warn_caller
 
@@ -20,11 +20,8 @@ __all__ = [
     "check_dataframe",
     "check_no_inf",
     "check_same_columns",
-    "config_context",
-    "get_config",
     "limit_threads",
     "progress_bar",
-    "set_config",
     "thread_count",
     "warn_caller",
     "fill_doc",
