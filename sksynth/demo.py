@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from sksynth import config_context
-from sksynth.utils import atomic_write, limit_threads
+from sksynth.utils import atomic_write, limit_threads, progress_bar
 
 __all__ = ["main"]
 
@@ -128,8 +128,10 @@ def _augmentation_stage(X, y, epochs: int, gan_epochs: int):
     }
     cv = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
     rows = []
+    bar = progress_bar(len(candidates), "augmentation CV", unit="sampler")
     with _timed("augmentation cross-validation"):
         for name, sampler in candidates.items():
+            bar.set_postfix_str(name)
             steps = [make_cleaner(X)]
             if sampler is not None:
                 steps.append(sampler)
@@ -149,6 +151,8 @@ def _augmentation_stage(X, y, epochs: int, gan_epochs: int):
                     "roc_auc": result["test_roc_auc"].mean(),
                 }
             )
+            bar.update()
+    bar.close()
     return pd.DataFrame(rows).set_index("sampler")
 
 
