@@ -16,6 +16,13 @@ def _openmp_threads():
     return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "openmp"]
 
 
+@pytest.fixture(autouse=True)
+def _keep_torch_threads():
+    before = torch.get_num_threads()
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture
 def table():
     rng = np.random.default_rng(0)
