@@ -59,7 +59,7 @@ docs: $(STAMP)
 
 docs-full: $(STAMP)
 	$(BIN)/pip install -e ".[docs]"
-	$(BIN)/sphinx-build -W --keep-going -D plot_gallery=1 -b html docs docs/_build/html
+	SKSYNTH_EXAMPLE_QUICK=0 $(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build dist *.egg-info demo_output docs/_build .pytest_cache .ruff_cache

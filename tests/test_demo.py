@@ -1,7 +1,10 @@
 """``make demo``'s main job runs end to end (tiny settings) and writes what it promises."""
 
 import json
+import warnings
+from pathlib import Path
 
+import sksynth
 from sksynth.demo import main
 
 
@@ -24,3 +27,14 @@ def test_demo_quick_writes_reports_card_table_and_summary(tmp_path, capsys):
     assert {"no resampling", "SMOTENC", "ConditionalVAESampler"} <= set(summary["augmentation"])
     card = json.loads((tmp_path / "credit_clean_card.json").read_text())
     assert card["n_rows"] > 0 and card["steps"], "the card records rows and cleaning steps"
+
+
+def test_demo_warns_nothing_from_inside_sksynth(tmp_path):
+    package = str(Path(sksynth.__file__).resolve().parent)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        main(["--quick", "--out", str(tmp_path)])
+    inside = [
+        f"{w.filename}:{w.lineno}: {w.message}" for w in caught if w.filename.startswith(package)
+    ]
+    assert not inside

@@ -44,7 +44,7 @@ from sksynth.generators import (
 )
 from sksynth.preprocessing import make_cleaner, make_encoder
 
-QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # tiny settings for the test suite
+QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # small run: tests and the docs build
 
 X, y = load_credit(return_X_y=True)
 if QUICK:

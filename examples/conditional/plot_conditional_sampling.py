@@ -31,7 +31,7 @@ import pandas as pd
 from sksynth.datasets import load_credit
 from sksynth.generators import ConditionalVAESampler
 
-QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # tiny settings for the test suite
+QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # small run: tests and the docs build
 
 X, y = load_credit(return_X_y=True)
 if QUICK:

@@ -33,7 +33,7 @@ from sklearn.svm import SVC
 
 from sksynth.generators import ConditionalGANSampler, ConditionalVAESampler
 
-QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # tiny settings for the test suite
+QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # small run: tests and the docs build
 OUTPUT = Path(os.environ.get("SKSYNTH_EXAMPLE_OUTPUT", tempfile.gettempdir()))
 
 digits = load_digits()

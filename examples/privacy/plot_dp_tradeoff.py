@@ -35,7 +35,7 @@ from sksynth.datasets import load_credit
 from sksynth.generators import ConditionalVAESampler
 from sksynth.metrics import membership_inference_auc, tstr_score
 
-QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # tiny settings for the test suite
+QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # small run: tests and the docs build
 
 credit = load_credit().drop_duplicates()
 if QUICK:

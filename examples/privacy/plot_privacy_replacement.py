@@ -42,7 +42,7 @@ from sklearn.model_selection import train_test_split
 from sksynth.datasets import load_credit
 from sksynth.generators import ConditionalGANSampler, ConditionalVAESampler
 
-QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # tiny settings for the test suite
+QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # small run: tests and the docs build
 
 # Two rows of the table are exact copies of each other: drop the copies, so
 # that no person is both in the training rows and in the holdout.

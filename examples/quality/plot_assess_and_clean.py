@@ -28,7 +28,7 @@ import pandas as pd
 
 from sksynth.datasets import load_credit
 
-QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # tiny settings for the test suite
+QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # small run: tests and the docs build
 
 credit = load_credit()
 if QUICK:

@@ -31,7 +31,7 @@ from sksynth.datasets import load_credit
 from sksynth.generators import VAESampler
 from sksynth.metrics import fidelity_score, make_fidelity_scorer
 
-QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # tiny settings for the test suite
+QUICK = os.environ.get("SKSYNTH_EXAMPLE_QUICK") == "1"  # small run: tests and the docs build
 
 credit = load_credit()
 if QUICK:

@@ -16,12 +16,11 @@ their business: the encoder gives them the mask of missing rows and adds the
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
 from ..exceptions import DataQualityWarning
+from ..utils import warn_caller
 from ._normalisers import ModeNormaliser, QuantileNormaliser, choose_slots
 from ._spans import RareLevels
 
@@ -337,12 +336,11 @@ class DiscreteCodec:
         unseen = ~known & ~missing
         if unseen.any():
             examples = pd.unique(series.to_numpy(dtype=object)[unseen])[:5].tolist()
-            warnings.warn(
+            warn_caller(
                 f"Column {self.column!r} holds {int(unseen.sum())} value(s) not seen "
                 f"during fit (e.g. {examples}); they are encoded as all-zero rows of "
                 "its discrete span.",
                 DataQualityWarning,
-                stacklevel=4,
             )
         block = np.zeros((index.size, self.n_slots_), dtype=np.float32)
         rows = np.flatnonzero(known)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import numbers
 from abc import abstractmethod
-from contextlib import nullcontext
 
 import numpy as np
 import pandas as pd
@@ -36,7 +35,7 @@ from ..io._chunked import iter_sample_chunks, write_samples
 from ..metrics import fidelity_score
 from ..nn import LossProgressBar
 from ..rules import fit_keeper
-from ..utils import check_dataframe, check_same_columns, fill_doc
+from ..utils import check_dataframe, check_same_columns, fill_doc, thread_scope
 from ..utils._random import SEED_BOUND, derive_seed, to_seed
 from ._checks import (
     check_callbacks,
@@ -215,7 +214,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         """Parameters common to every net: built once here, completed by :meth:`_make_net`."""
         callbacks = copy.deepcopy(check_callbacks(self.callbacks))
         if self.verbose:
-            callbacks.append(("progress_bar", LossProgressBar()))
+            callbacks.append(("progress_bar", LossProgressBar(desc=type(self).__name__)))
         params = {
             "max_epochs": self.epochs,
             "batch_size": self.batch_size,
@@ -280,8 +279,12 @@ class BaseGenerativeSampler(BaseOverSampler):
         return self.encoder_.feature_names_in_ if keeper is None else keeper.feature_names_in_
 
     def _runtime(self):
-        """Context that ``fit``, ``fit_resample`` and ``sample`` run in (a hook; none here)."""
-        return nullcontext()
+        """Context that ``fit``, ``fit_resample`` and ``sample`` run in: the thread limits.
+
+        Torch's and the OpenMP/BLAS thread pools are set to
+        :func:`sksynth.get_config`'s ``n_threads`` for the call and restored after.
+        """
+        return thread_scope()
 
     # ------------------------------------------------------------ validation
     def _check_X_y(self, X, y, accept_sparse=None):

@@ -39,6 +39,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ..encoding._columns import numbers_to_dtype, numeric_values
 from ..exceptions import DataQualityWarning
 from ..nn._privacy import check_opacus
+from ..utils import warn_caller
 from ..utils._private_range import private_range
 
 __all__ = [
@@ -486,7 +487,7 @@ def _plan_budget(
     }
     estimated = estimated_numeric + estimated_levels
     if estimated:
-        warnings.warn(
+        warn_caller(
             f"dp=True: the ranges or category lists of column(s) {estimated} are estimated "
             f"from the data with {share:.0%} of the budget (epsilon "
             f"{plan['unit_epsilon']:.3g} each, {stats_epsilon:.3g} of {epsilon:.3g} in all), "
@@ -494,7 +495,6 @@ def _plan_budget(
             "cost) in dp_metadata={'bounds': {...}, 'categories': {...}} or "
             "dp_metadata='public-bounds'.",
             DataQualityWarning,
-            stacklevel=5,
         )
     return plan
 

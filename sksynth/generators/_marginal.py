@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numbers
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,7 @@ from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from ..exceptions import DataQualityWarning
-from ..utils import check_dataframe, check_no_inf
+from ..utils import check_dataframe, check_no_inf, warn_caller
 from ..utils._privacy_accounting import (
     check_budget,
     exponential_mechanism_rho,
@@ -386,13 +385,12 @@ class MarginalPrivateSampler(BaseOverSampler):
             released = private_levels(series, level_sigma, delta, rng)
             metadata[f"levels of {name!r}"] = {"rho": plan["unit_rho"], "delta": delta}
             if not released:
-                warnings.warn(
+                warn_caller(
                     f"No level of column {name!r} is frequent enough to be released privately "
                     f"(noise +-{level_sigma:.0f} rows on its level counts): it is generated as "
                     "missing values. Declare its levels in categories={column: [...]}, raise "
                     "epsilon or metadata_share, or drop the column (e.g. an identifier).",
                     DataQualityWarning,
-                    stacklevel=4,
                 )
             columns.append(DiscreteColumn(name, series.dtype, sorted(released, key=str), True))
         return columns, metadata, n_bins
@@ -400,13 +398,12 @@ class MarginalPrivateSampler(BaseOverSampler):
     def _warn_small(self, plan, n_cells):
         n, sigma = plan["n"], plan["sigma"]
         if n < 10 * sigma:
-            warnings.warn(
+            warn_caller(
                 f"The table has {n} rows; at epsilon={plan['epsilon']:g} each measured count "
                 f"gets noise of about +-{sigma:.0f} rows, so the generated rows will show "
                 "little of the table's structure. Raise epsilon, keep fewer columns, or fit "
                 "on more rows.",
                 DataQualityWarning,
-                stacklevel=4,
             )
 
     def _fit_model(self, frame, y):
@@ -414,13 +411,12 @@ class MarginalPrivateSampler(BaseOverSampler):
         plan = self._plan(frame, y)
         columns, metadata, n_bins = self._columns(frame, plan, rng)
         if metadata:
-            warnings.warn(
+            warn_caller(
                 f"The bounds or level lists of {sorted(metadata)} are estimated from the data "
                 f"with {self.metadata_share:.0%} of the budget (zCDP rho {plan['meta_rho']:.3g} "
                 f"of {plan['rho']:.3g}); declare them in bounds= / categories= to "
                 "spend the whole budget on the marginals.",
                 DataQualityWarning,
-                stacklevel=3,
             )
         cells, self.clipped_ = [], {}
         for column in columns:

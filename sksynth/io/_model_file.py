@@ -29,14 +29,13 @@ import hashlib
 import inspect
 import io
 import json
-import warnings
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from ..utils import atomic_write
+from ..utils import atomic_write, warn_caller
 from ..utils._versions import library_versions
 from ._registry import class_key, default_trusted_types, registered_samplers
 from ._state import StateReader, StateWriter, UntrustedClassError
@@ -108,12 +107,11 @@ def _encode_params(params, writer):
         except TypeError:
             dropped.append(name)
     if dropped:
-        warnings.warn(
+        warn_caller(
             f"The parameter(s) {dropped} hold Python objects (e.g. callbacks or a callable "
             "sampling_strategy) that a safe model file does not store; the loaded sampler "
             "gets their default values. The fitted model is saved in full.",
             UserWarning,
-            stacklevel=4,
         )
     return encoded, dropped
 

@@ -32,6 +32,7 @@ from sklearn.model_selection import PredefinedSplit, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.utils import check_random_state
 
+from ..utils import limit_threads
 from ._common import _MixedTypeEncoder, check_tables, model_frames
 
 __all__ = ["detection_auc", "detection_score"]
@@ -69,6 +70,7 @@ def _detection_model(estimator, kinds, seed):
     return clone(estimator), False
 
 
+@limit_threads
 def detection_auc(real, synthetic, *, kinds=None, estimator=None, cv=5, random_state=None) -> float:
     """Cross-validated ROC AUC of a classifier telling real rows from synthetic rows.
 

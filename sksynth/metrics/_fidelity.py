@@ -49,6 +49,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from ..utils import limit_threads
 from ._common import NUMERIC_KINDS, check_tables, discrete_codes, numeric_values
 
 __all__ = [
@@ -315,6 +316,7 @@ def column_shapes(real, synthetic, *, kinds=None) -> pd.DataFrame:
     return _column_shapes(real, others["synthetic"], kinds)
 
 
+@limit_threads
 def column_pair_trends(
     real,
     synthetic,
@@ -401,6 +403,7 @@ def _aggregate(shapes: pd.DataFrame, pairs: pd.DataFrame, include_missing: bool)
     }
 
 
+@limit_threads
 def fidelity_details(
     real,
     synthetic,
@@ -471,6 +474,7 @@ def fidelity_details(
     return _aggregate(shapes, pairs, include_missing), shapes, pairs
 
 
+@limit_threads
 def fidelity_score(
     real,
     synthetic,

@@ -39,8 +39,6 @@ Reconstruction rate
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
@@ -49,6 +47,7 @@ from sklearn.utils import check_random_state
 
 from sksynth.exceptions import DataQualityWarning
 
+from ..utils import limit_threads, warn_caller
 from ._common import _MixedTypeEncoder, check_tables
 
 __all__ = [
@@ -89,12 +88,11 @@ def _warn_overlap(train_enc, holdout_enc) -> None:
     hashes = _row_hashes(train_enc)
     base_rate = float(pd.Series(hashes).duplicated(keep=False).mean())
     if overlap.any() and overlap.mean() > base_rate:
-        warnings.warn(
+        warn_caller(
             f"{int(overlap.sum())} of the {len(holdout_enc)} holdout rows also appear in the "
             "training table. The holdout must be real rows the generator did not see; "
             "otherwise the privacy scores are meaningless.",
             DataQualityWarning,
-            stacklevel=3,
         )
 
 
@@ -129,6 +127,7 @@ def _mia_auc(d_members, d_nonmembers) -> float:
     return float(roc_auc_score(labels, -np.r_[d_members, d_nonmembers]))
 
 
+@limit_threads
 def privacy_details(train, synthetic, holdout=None, *, kinds=None, random_state=None):
     """Compute all privacy scores and the per-row distances behind them.
 
@@ -198,6 +197,7 @@ def privacy_details(train, synthetic, holdout=None, *, kinds=None, random_state=
     return scores, distances
 
 
+@limit_threads
 def dcr_share(train, synthetic, holdout, *, kinds=None, random_state=None) -> float:
     """Share of synthetic rows closer to the training rows than to a holdout.
 
@@ -272,6 +272,7 @@ def exact_copy_rate(train, synthetic, *, kinds=None) -> float:
     return float(_copies(train_enc, encoded["synthetic"]).mean())
 
 
+@limit_threads
 def nearest_neighbor_distance_ratio(train, synthetic, *, kinds=None) -> float:
     """Median ratio of the closest to the second-closest training row, per synthetic row.
 
@@ -301,6 +302,7 @@ def nearest_neighbor_distance_ratio(train, synthetic, *, kinds=None) -> float:
     return scores["nndr"]
 
 
+@limit_threads
 def membership_inference_auc(train, synthetic, holdout, *, kinds=None, random_state=None) -> float:
     """ROC AUC of a distance-based membership-inference attack.
 

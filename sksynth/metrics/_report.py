@@ -14,6 +14,7 @@ from sklearn.utils import check_random_state
 
 from sksynth.utils import atomic_write, check_dataframe, figure_to_html, render_html_report
 
+from ..utils import limit_threads, progress_bar
 from ._common import NUMERIC_KINDS, check_tables, numeric_values
 from ._detection import _seed
 from ._explain import _short, explain_detection
@@ -500,6 +501,7 @@ def _utility_split(real, target, test_size, seed):
         return train_test_split(real, test_size=test_size, random_state=seed)
 
 
+@limit_threads
 def evaluate(
     real,
     synthetic,
@@ -518,6 +520,7 @@ def evaluate(
     n_bins=10,
     binning="shared",
     random_state=None,
+    verbose=1,
 ) -> EvaluationReport:
     """Evaluate a synthetic table against the real table it imitates.
 
@@ -564,6 +567,8 @@ def evaluate(
         See :func:`column_pair_trends`.
     random_state : int, RandomState instance or None, default=None
         Seeds detection, the utility split and models, and privacy subsampling.
+    verbose : int, default=1
+        Show a progress bar over the four parts on a terminal; 0 turns it off.
 
     Returns
     -------
@@ -598,6 +603,8 @@ def evaluate(
     real, others, kinds = check_tables(real, others, kinds=kinds)
     synthetic = others["synthetic"]
     rng = check_random_state(random_state)
+    bar = progress_bar(4, "evaluate", verbose=verbose)
+    bar.set_postfix_str("fidelity")
 
     scores, shapes, pairs = fidelity_details(
         real,
@@ -609,6 +616,8 @@ def evaluate(
         binning=binning,
     )
     details = {"column_shapes": shapes, "column_pair_trends": pairs}
+    bar.update()
+    bar.set_postfix_str("detection")
 
     explanation = None
     if detection is not False:
@@ -621,6 +630,8 @@ def evaluate(
         details["detection_columns"] = explanation.columns
         details["detection_pairs"] = explanation.pairs
         details["detection_rules"] = explanation.rules
+    bar.update()
+    bar.set_postfix_str("utility")
 
     if target is not None:
         seed = _seed(rng)
@@ -634,6 +645,8 @@ def evaluate(
         details["utility"], details["augmentation"] = utility, augmentation
         scores["tstr_ratio"] = float(utility["ratio"].iloc[0])
         scores["augmentation_ratio"] = float(augmentation["ratio"].iloc[0])
+    bar.update()
+    bar.set_postfix_str("privacy")
 
     distances = None
     if holdout is not None:
@@ -648,6 +661,8 @@ def evaluate(
             },
             index=synthetic.index,
         )
+    bar.update()
+    bar.close()
     order = [name for name in _DESCRIPTIONS if name in scores]
     series = pd.Series({name: float(scores[name]) for name in order}, name="score")
     return EvaluationReport(series, details, real, synthetic, kinds, distances, explanation)

@@ -14,8 +14,6 @@ name of :func:`sklearn.metrics.get_scorer` can be asked for instead.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
@@ -25,6 +23,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from sksynth.utils import check_dataframe
 
+from ..utils import limit_threads, warn_caller
 from ._common import check_tables, model_frames
 from ._detection import _seed, default_classifier
 
@@ -123,10 +122,9 @@ def _fit_and_score(model, X_train, y_train, X_test, y_test, metrics):
         try:
             out[name] = float(get_scorer(name)(fitted, X_test, y_test))
         except ValueError as exc:  # e.g. a class of the test set unseen in training
-            warnings.warn(
+            warn_caller(
                 f"Could not compute {name!r} ({exc}); it is reported as NaN.",
                 UserWarning,
-                stacklevel=4,
             )
             out[name] = np.nan
     return out
@@ -143,6 +141,7 @@ def _compare(tables, target, *, kinds, estimator, metric, task, random_state, bu
     return build(model, features, ys, metrics)
 
 
+@limit_threads
 def tstr_score(
     real_train,
     synthetic,
@@ -230,6 +229,7 @@ def tstr_score(
     )  # fmt: skip
 
 
+@limit_threads
 def augmentation_score(
     real_train,
     synthetic,

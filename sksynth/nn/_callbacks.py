@@ -62,6 +62,9 @@ class LossProgressBar(Callback):
         Epoch-level history entries shown next to the bar.
     file : file-like, default=None
         Where to draw the bar (``sys.stderr`` when ``None``).
+    desc : str, default=None
+        The name shown before the bar, such as the sampler being trained;
+        ``None`` shows the net's class name.
 
     Examples
     --------
@@ -70,9 +73,10 @@ class LossProgressBar(Callback):
     ('train_loss', 'critic_loss')
     """
 
-    def __init__(self, keys=("train_loss", "critic_loss"), file=None):
+    def __init__(self, keys=("train_loss", "critic_loss"), file=None, desc=None):
         self.keys = keys
         self.file = file
+        self.desc = desc
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         """Open the bar."""
@@ -80,7 +84,7 @@ class LossProgressBar(Callback):
 
         self.bar_ = tqdm(
             total=net.max_epochs,
-            desc=type(net).__name__,
+            desc=self.desc or type(net).__name__,
             unit="epoch",
             file=self.file or sys.stderr,
             leave=True,

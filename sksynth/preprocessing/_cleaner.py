@@ -5,25 +5,67 @@ from __future__ import annotations
 import warnings
 from numbers import Integral, Real
 
+import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
 from ..utils import check_dataframe, infer_column_kinds
-from ._base import _TableTransformer
+from ._base import NUMERIC_KINDS, _TableTransformer
 from ._coercion import TypeCoercer
 from ._duplicates import DuplicateRemover
 from ._missing import HighMissingColumnDropper, MissingRowDropper, MissingValueImputer
-from ._outliers import OutlierClipper, OutlierRemover
+from ._outliers import OutlierClipper, OutlierRemover, outlier_bounds
 
 __all__ = ["TableCleaner", "make_cleaner", "make_cleaning_steps"]
+
+# the kind of change each row-preserving step makes, as counted in ``changes_``
+_CHANGE_KINDS = {"coerce": "made_missing", "impute": "imputed", "clip": "clipped"}
+
+
+def _count_changes(before, after, kind):
+    """Count, per column of ``before``, the cells a step changed in the way ``kind`` names."""
+    counts = {}
+    for col in before.columns:
+        if col not in after.columns:
+            continue
+        old, new = before[col], after[col]
+        if kind == "made_missing":
+            changed = old.notna() & new.isna()
+        elif kind == "imputed":
+            changed = old.isna() & new.notna()
+        else:
+            changed = old.notna() & new.notna() & (old != new)
+        counts[col] = int(changed.sum())
+    return pd.DataFrame({kind: pd.Series(counts, dtype="int64")})
+
+
+def _count_outliers(frame, kinds, method, factor):
+    """Count the values outside the outlier fences, per numeric column."""
+    numeric = [
+        c
+        for c in frame.columns
+        if kinds[c] in NUMERIC_KINDS
+        and pd.api.types.is_numeric_dtype(frame[c].dtype)
+        and not pd.api.types.is_bool_dtype(frame[c].dtype)
+        and frame[c].notna().any()
+    ]
+    if not numeric:
+        return pd.Series(dtype="int64", name="n_outliers")
+    bounds = outlier_bounds(frame[numeric], method=method, factor=factor)
+    block = frame[numeric].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        outside = (block < bounds["lower"].to_numpy()) | (block > bounds["upper"].to_numpy())
+    return pd.Series(outside.sum(axis=0), index=pd.Index(numeric), name="n_outliers")
+
 
 _IMPUTE_CHOICES = ("auto", "median", "mean", "most_frequent", "constant", "knn", "iterative")
 
 
 class TableCleaner(_TableTransformer):
-    """Clean a table in one row-preserving step: coerce, fill, clip.
+    """Clean a table in one row-preserving step: coerce, fill, and clip only if asked.
 
     Chains, in this order, :class:`TypeCoercer` (``"coerce"``), optionally
     :class:`HighMissingColumnDropper` (``"drop_columns"``),
@@ -62,12 +104,15 @@ class TableCleaner(_TableTransformer):
         How categorical columns are filled.
     add_indicator : bool, default=False
         Whether the imputer appends ``<col>__missing`` columns.
-    clip_outliers : bool, default=True
-        Whether to end with an :class:`OutlierClipper`.
+    clip_outliers : bool, default=False
+        Whether to end with an :class:`OutlierClipper`. Outliers are often
+        valid values (a large income, a rare long stay), so by default they are
+        only counted, in ``outliers_``, and left as they are; set it to ``True``
+        to pull them to the fences.
     outlier_method : {"iqr", "zscore"}, default="iqr"
-        The clipping rule.
+        The rule that finds outliers (see :func:`outlier_bounds`).
     outlier_factor : float, default=None
-        The width of the clipping fences (``None``: 1.5 for IQR, 3 for z-score).
+        The width of the fences (``None``: 1.5 for IQR, 3 for z-score).
     random_state : int, RandomState instance or None, default=None
         Seed of ``impute="iterative"``.
 
@@ -79,6 +124,15 @@ class TableCleaner(_TableTransformer):
         The same steps by name.
     kinds_ : dict of str to str
         The kind of every output column.
+    changes_ : pandas.DataFrame
+        Every change made to the table seen during fit, counted per column
+        (rows) and kind of change (columns): ``"made_missing"`` (values the
+        coercer could not read as the column's type), ``"imputed"`` (missing
+        values filled) and ``"clipped"`` (outliers pulled to a fence). Cells
+        not counted there were left as they were.
+    outliers_ : pandas.Series
+        The number of values outside the outlier fences per numeric column, at
+        fit (clipped only when ``clip_outliers=True``).
     n_features_in_ : int
         Number of columns seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -96,11 +150,16 @@ class TableCleaner(_TableTransformer):
     >>> from sksynth.preprocessing import TableCleaner
     >>> df = pd.DataFrame({"price": ["1", "2", "?", "3", "2", "1000"],
     ...                    "job": ["a", "b", "a", None, "a", "b"]})
-    >>> out = TableCleaner().fit_transform(df)
-    >>> out["price"].tolist()  # "?" filled with the median, 1000 clipped to Q3 + 1.5 IQR
-    [1.0, 2.0, 2.0, 3.0, 2.0, 4.0]
+    >>> cleaner = TableCleaner()
+    >>> out = cleaner.fit_transform(df)
+    >>> out["price"].tolist()  # "?" filled with the median; 1000 is flagged, not changed
+    [1.0, 2.0, 2.0, 3.0, 2.0, 1000.0]
     >>> out["job"].tolist()
     ['a', 'b', 'a', 'a', 'a', 'b']
+    >>> int(cleaner.outliers_["price"])
+    1
+    >>> cleaner.changes_.loc["price"].to_dict()
+    {'made_missing': 1, 'imputed': 1, 'clipped': 0}
     """
 
     _parameter_constraints: dict = {
@@ -131,7 +190,7 @@ class TableCleaner(_TableTransformer):
         impute="auto",
         categorical_impute="most_frequent",
         add_indicator=False,
-        clip_outliers=True,
+        clip_outliers=False,
         outlier_method="iqr",
         outlier_factor=None,
         random_state=None,
@@ -200,23 +259,36 @@ class TableCleaner(_TableTransformer):
     def _fit_steps(self, X):
         frame = self._validate_table(X, reset=True)
         self.steps_ = []
+        counts = []  # one frame of change counts per step that changes values
         kinds = dict(self.kinds) if self.kinds else None
         if self.coerce:
-            frame = self._fit_one("coerce", self._make_coercer(), frame)
+            frame = self._fit_one("coerce", self._make_coercer(), frame, counts)
         if self.drop_high_missing is not None:
             dropper = HighMissingColumnDropper(threshold=self.drop_high_missing)
-            frame = self._fit_one("drop_columns", dropper, frame)
+            frame = self._fit_one("drop_columns", dropper, frame, counts)
             if kinds:
                 kinds = {c: k for c, k in kinds.items() if c in frame.columns} or None
+        before_filling = frame
         for name, step in self._later_steps(kinds):
-            frame = self._fit_one(name, step, frame)
+            frame = self._fit_one(name, step, frame, counts)
         self.named_steps_ = dict(self.steps_)
         self.kinds_ = infer_column_kinds(frame, overrides=kinds)
+        self.outliers_ = _count_outliers(
+            before_filling, self.kinds_, self.outlier_method, self.outlier_factor
+        )
+        changes = pd.DataFrame(
+            0, index=pd.Index(frame.columns), columns=list(_CHANGE_KINDS.values())
+        )
+        for step_counts in counts:
+            changes = changes.add(step_counts.reindex(changes.index, fill_value=0), fill_value=0)
+        self.changes_ = changes[list(_CHANGE_KINDS.values())].astype("int64")
         return frame
 
-    def _fit_one(self, name, step, frame):
+    def _fit_one(self, name, step, frame, counts):
         out = step.fit_transform(frame)
         self.steps_.append((name, step))
+        if name in _CHANGE_KINDS:
+            counts.append(_count_changes(frame, out, _CHANGE_KINDS[name]))
         return out
 
     def fit_transform(self, X, y=None):
@@ -278,8 +350,9 @@ class TableCleaner(_TableTransformer):
 def make_cleaner(X, **params):
     """Build a :class:`TableCleaner` for the table ``X``, failing early on problems.
 
-    The cleaner coerces types, fills missing values and clips outliers in one
-    row-preserving transformer; with the defaults it returns a clean table
+    The cleaner coerces types and fills missing values in one row-preserving
+    transformer, and counts outliers without changing them (``clip_outliers=True``
+    clips them); with the defaults it returns a clean table
     with the same columns and kinds as ``X`` (not encoded), pandas in and
     pandas out, so a generator can come right after it. It is a single
     transformer (not a ``Pipeline``), so it also works as one step of an
@@ -321,7 +394,7 @@ def make_cleaner(X, **params):
     >>> from sksynth.datasets import load_credit
     >>> from sksynth.preprocessing import make_cleaner
     >>> X, y = load_credit(return_X_y=True)
-    >>> cleaner = make_cleaner(X, outlier_method="zscore")
+    >>> cleaner = make_cleaner(X, clip_outliers=True, outlier_method="zscore")
     >>> X_clean = cleaner.fit_transform(X)
     >>> [name for name, _ in cleaner.steps_]
     ['coerce', 'impute', 'clip']

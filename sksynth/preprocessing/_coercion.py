@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -13,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
 from ..exceptions import DataQualityWarning
-from ..utils import KINDS, check_no_inf, infer_column_kind, infer_column_kinds
+from ..utils import KINDS, check_no_inf, infer_column_kind, infer_column_kinds, warn_caller
 from ._base import _TableTransformer
 
 __all__ = ["TypeCoercer"]
@@ -428,26 +427,32 @@ class TypeCoercer(_TableTransformer):
 
     # -- transform --------------------------------------------------------------------------
     def _apply(self, frame: pd.DataFrame) -> pd.DataFrame:
-        out = {}
+        out, failures = {}, []
         for col, converter in self._converters_.items():
             converted, failed = converter(frame[col], self.missing_tokens)
             if failed.any():
-                self._report_failures(frame[col], failed, converter)
+                failures.append(self._describe_failures(frame[col], failed, converter))
             out[col] = converted
+        if failures and self.errors == "warn":  # one warning for every column
+            warn_caller(
+                f"{len(failures)} column(s) hold values that could not be converted; "
+                f"they become missing values: {'; '.join(failures)}.",
+                DataQualityWarning,
+            )
         result = pd.DataFrame(out, index=frame.index)
         result.columns = frame.columns
         return result
 
-    def _report_failures(self, column, failed, converter):
+    def _describe_failures(self, column, failed, converter):
+        """Describe a column's unconvertible values; raise at once with ``errors='raise'``."""
         n = int(failed.sum())
         message = (
             f"Column {column.name!r}: {n} value(s) could not be converted ({converter.name}), "
-            f"e.g. {_examples(column, failed)}; they become missing values."
+            f"e.g. {_examples(column, failed)}"
         )
         if self.errors == "raise":
-            raise ValueError(message.replace("they become missing values", "errors='raise'"))
-        if self.errors == "warn":
-            warnings.warn(message, DataQualityWarning, stacklevel=4)
+            raise ValueError(f"{message}; errors='raise'.")
+        return message
 
     def transform(self, X):
         """Apply the conversions learned at fit.

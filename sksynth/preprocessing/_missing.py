@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -14,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
 from ..exceptions import DataQualityWarning
+from ..utils import warn_caller
 from ._base import NUMERIC_KINDS, _RowFilterSampler, _TableTransformer, check_all_missing
 
 __all__ = ["HighMissingColumnDropper", "MissingRowDropper", "MissingValueImputer"]
@@ -390,11 +390,10 @@ class HighMissingColumnDropper(_TableTransformer):
             )
         if self.dropped_columns_:
             rates = self.missing_rate_[over].round(3).to_dict()
-            warnings.warn(
+            warn_caller(
                 f"HighMissingColumnDropper drops {len(rates)} column(s) whose missing rate is "
                 f"above {self.threshold}: {rates}.",
                 DataQualityWarning,
-                stacklevel=3,
             )
         return self
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
 from ..exceptions import DataQualityWarning
-from ..utils import check_no_inf, infer_column_kinds
+from ..utils import check_no_inf, infer_column_kinds, iqr_fences, warn_caller
 from ._base import NUMERIC_KINDS, _RowFilterSampler, _TableTransformer, check_all_missing
 
 __all__ = ["OutlierClipper", "OutlierRemover", "outlier_bounds"]
@@ -26,7 +25,10 @@ def outlier_bounds(X, *, method="iqr", factor=None) -> pd.DataFrame:
     """Compute per-column bounds outside which a value counts as an outlier.
 
     ``"iqr"`` (Tukey's fences): ``[Q1 - factor * IQR, Q3 + factor * IQR]``,
-    ``factor`` 1.5 by default. ``"zscore"``: ``mean +/- factor * std``
+    ``factor`` 1.5 by default; on a right-skewed column with no negative value
+    the fences are taken on ``log1p`` of the values and
+    mapped back, so that a long tail of valid values is not all flagged (see
+    :func:`~sksynth.utils.iqr_fences`). ``"zscore"``: ``mean +/- factor * std``
     (population standard deviation), ``factor`` 3 by default. Missing values
     are ignored. A column without spread (IQR or standard deviation of zero:
     constant, or dominated by one value such as a debt column that is mostly
@@ -62,9 +64,8 @@ def outlier_bounds(X, *, method="iqr", factor=None) -> pd.DataFrame:
         return pd.DataFrame({"lower": [], "upper": []}, index=X.columns, dtype="float64")
     block = X.to_numpy(dtype="float64", na_value=np.nan)
     if method == "iqr":
-        q1, q3 = np.nanquantile(block, [0.25, 0.75], axis=0)
-        spread = q3 - q1
-        lower, upper = q1 - factor * spread, q3 + factor * spread
+        lower, upper, _ = iqr_fences(block, factor)
+        return pd.DataFrame({"lower": lower, "upper": upper}, index=X.columns)
     else:
         mean, spread = np.nanmean(block, axis=0), np.nanstd(block, axis=0)
         lower, upper = mean - factor * spread, mean + factor * spread
@@ -167,13 +168,13 @@ class OutlierClipper(_TableTransformer):
     --------
     >>> import pandas as pd
     >>> from sksynth.preprocessing import OutlierClipper
-    >>> df = pd.DataFrame({"a": [1, 2, 3, 4, 100], "b": ["x", "y", "z", "x", "y"]})
+    >>> df = pd.DataFrame({"a": [-1, 2, 3, 4, 100], "b": ["x", "y", "z", "x", "y"]})
     >>> clipper = OutlierClipper().fit(df)
     >>> clipper.bounds_
        lower  upper
     a   -1.0    7.0
     >>> clipper.transform(df)["a"].tolist()
-    [1, 2, 3, 4, 7]
+    [-1, 2, 3, 4, 7]
     """
 
     _parameter_constraints: dict = {
@@ -355,10 +356,9 @@ class OutlierRemover(_RowFilterSampler):
         targets = _numeric_targets(frame, kinds, self.columns, owner)
         self.bounds_, self.detector_ = None, None
         if not targets:
-            warnings.warn(
+            warn_caller(
                 f"{owner} found no numeric column to inspect; no row is dropped.",
                 DataQualityWarning,
-                stacklevel=4,
             )
             return np.ones(len(frame), dtype=bool)
         check_all_missing(frame[targets], owner=owner)

@@ -14,7 +14,10 @@ from ..utils import (
     as_generator,
     check_dataframe,
     infer_column_kinds,
+    iqr_fences,
     is_classification,
+    limit_threads,
+    progress_bar,
     split_target,
 )
 from ._label_issues import LABEL_ISSUE_COLUMNS, find_label_issues
@@ -134,13 +137,8 @@ def _numeric_summary(block: pd.DataFrame, iqr_factor: float) -> tuple[pd.DataFra
     probe[:, empty] = 0.0  # all-missing columns get placeholder statistics, masked below
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # one-value columns: no std
-        if probe.shape[1]:
-            q1, q3 = np.nanpercentile(probe, [25, 75], axis=0)
-        else:
-            q1 = q3 = np.zeros(0)
-        iqr = q3 - q1
-        iqr[iqr <= 0] = np.nan  # no spread between the quartiles: no fences
-        lower, upper = q1 - iqr_factor * iqr, q3 + iqr_factor * iqr
+        # no spread between the quartiles: NaN fences; skewed non-negative: log scale
+        lower, upper, log_scale = iqr_fences(values, iqr_factor)
         outlying = present & ((values < lower) | (values > upper))
         n_outliers = outlying.sum(axis=0)
         summary = pd.DataFrame(
@@ -153,6 +151,7 @@ def _numeric_summary(block: pd.DataFrame, iqr_factor: float) -> tuple[pd.DataFra
                 "skew": _skew(probe),
                 "lower_fence": lower,
                 "upper_fence": upper,
+                "log_fences": log_scale,
                 "n_outliers": n_outliers,
                 "outlier_share": n_outliers / np.maximum(n_present, 1),
             },
@@ -160,7 +159,7 @@ def _numeric_summary(block: pd.DataFrame, iqr_factor: float) -> tuple[pd.DataFra
         )
     stats = ["mean", "std", "min", "max", "lower_fence", "upper_fence", "outlier_share"]
     summary.loc[empty, stats] = np.nan
-    summary.loc[np.isnan(iqr), "outlier_share"] = np.nan
+    summary.loc[np.isnan(lower), "outlier_share"] = np.nan
     return summary, outlying
 
 
@@ -242,13 +241,17 @@ def _column_summary(frame, kinds, block, iqr_factor, id_threshold):
     return summary, outlying, top_values
 
 
-def _histograms(block: pd.DataFrame) -> dict:
+def _histograms(block: pd.DataFrame, log_scale) -> dict:
+    """Histogram per column; bins evenly spaced in ``log1p`` for long-tailed columns."""
     result = {}
-    for col in block.columns:
+    for col, log in zip(block.columns, log_scale):
         values = block[col].to_numpy()
         finite = values[np.isfinite(values)]
         if finite.size:
-            result[col] = np.histogram(finite, bins=_N_BINS)
+            bins = _N_BINS
+            if log and finite.max() > finite.min():
+                bins = np.expm1(np.linspace(np.log1p(finite.min()), np.log1p(finite.max()), 31))
+            result[col] = np.histogram(finite, bins=bins)
     return result
 
 
@@ -298,6 +301,50 @@ def _class_balance(y: pd.Series) -> tuple[pd.DataFrame, float]:
 # ----------------------------------------------------------------- warnings
 def _pct(share: float) -> str:
     return "<0.1%" if 0 < share < 0.001 else f"{share:.1%}"
+
+
+# low-severity warnings of these checks, when several columns raise them, become one
+_GROUPED_CHECKS = {
+    "missing": "{n} columns have a few missing values: {items}.",
+    "outliers": "{n} columns have a few values (under 5%) outside their fences: {items}.",
+    "skew": "{n} columns are strongly skewed; consider a log or quantile transform: {items}.",
+}
+_GROUP_FROM = 3
+
+
+def _group_item(check: str, row: pd.Series) -> str:
+    if check == "missing":
+        return f"{row.name} ({int(row['n_missing'])})"
+    if check == "skew":
+        return f"{row.name} ({row['skew']:.2f})"
+    return (
+        f"{row.name} ({int(row['n_outliers'])} outside "
+        f"[{row['lower_fence']:.4g}, {row['upper_fence']:.4g}])"
+    )
+
+
+def _grouped(found: list, summary: pd.DataFrame) -> list:
+    """Merge the low-severity warnings of one check, raised by several columns, into one."""
+    out, groups = [], {}
+    for warning in found:
+        if warning.severity == "low" and warning.check in _GROUPED_CHECKS:
+            groups.setdefault(warning.check, []).append(warning)
+        else:
+            out.append(warning)
+    for check, members in groups.items():
+        if len(members) < _GROUP_FROM:
+            out.extend(members)
+            continue
+        items = ", ".join(_group_item(check, summary.loc[m.column]) for m in members)
+        out.append(
+            QualityWarning(
+                "low",
+                check,
+                ", ".join(str(m.column) for m in members),
+                _GROUPED_CHECKS[check].format(n=len(members), items=items),
+            )
+        )
+    return out
 
 
 def _column_warnings(summary: pd.DataFrame, n_rows: int) -> list:
@@ -380,7 +427,8 @@ def _column_warnings(summary: pd.DataFrame, n_rows: int) -> list:
                     "outliers",
                     col,
                     f"{col} has {int(row['n_outliers'])} value(s) ({share:.1%}) outside "
-                    f"[{row['lower_fence']:.4g}, {row['upper_fence']:.4g}] (IQR rule).",
+                    f"[{row['lower_fence']:.4g}, {row['upper_fence']:.4g}] (IQR rule"
+                    f"{' on a log scale' if row['log_fences'] else ''}).",
                 )
             )
         if abs(row["skew"]) > 2 and not row["constant"]:
@@ -393,7 +441,7 @@ def _column_warnings(summary: pd.DataFrame, n_rows: int) -> list:
                     "or quantile transform.",
                 )
             )
-    return found
+    return _grouped(found, summary)
 
 
 def _table_warnings(report_parts: dict, n_rows: int) -> list:
@@ -472,6 +520,7 @@ def _table_warnings(report_parts: dict, n_rows: int) -> list:
 
 
 # ------------------------------------------------------------------- assess
+@limit_threads
 def assess(
     X,
     y=None,
@@ -487,6 +536,7 @@ def assess(
     n_jobs=None,
     random_state=None,
     rules=True,
+    verbose=1,
 ):
     """Assess the quality of a dataset: completeness, duplicates, outliers, balance, labels.
 
@@ -547,6 +597,10 @@ def assess(
         Whether to look for exact rules between the feature columns
         (:func:`sksynth.rules.find_rules`: formulas, orders, dependencies,
         grids...); they are listed in ``report.rules``.
+    verbose : int, default=1
+        Show a progress bar on a terminal (the label check can take seconds on
+        large tables); 0 turns it off. Nothing is shown when standard error is
+        not a terminal.
 
     Returns
     -------
@@ -594,6 +648,8 @@ def assess(
         raise ValueError(f"rules must be True or False; got {rules!r}.")
     timings, notes = {}, []
     start = time.perf_counter()
+    bar = progress_bar(3, "assess", verbose=verbose)
+    bar.set_postfix_str("columns")
     frame = check_dataframe(X)
     frame, y, target = split_target(frame, y)
     if y is not None:
@@ -612,8 +668,10 @@ def assess(
     missing = frame.isna().to_numpy()
     row_completeness = pd.Series(1.0 - missing.mean(axis=1), index=frame.index)
     outliers = _outlier_frame(block, outlying)
-    histograms = _histograms(block)
+    histograms = _histograms(block, summary.loc[block.columns, "log_fences"].fillna(False))
     timings["columns"] = time.perf_counter() - start
+    bar.update()
+    bar.set_postfix_str("duplicates")
 
     tick = time.perf_counter()
     record = _with_target(frame, y)
@@ -638,6 +696,8 @@ def assess(
         index=frame.index[rows],
     )
     timings["duplicates"] = time.perf_counter() - tick
+    bar.update()
+    bar.set_postfix_str("labels")
 
     class_balance, ratio, classification = None, np.nan, False
     if y is not None:
@@ -687,6 +747,8 @@ def assess(
                 raise
             notes.append(f"Labels were not checked: {exc}")
     timings["label_issues"] = time.perf_counter() - tick
+    bar.update()
+    bar.close()
 
     # ---- rules between columns (sksynth.rules) ----
     tick = time.perf_counter()
@@ -730,6 +792,7 @@ def assess(
         label_thresholds=thresholds,
         warnings=found,
         notes=notes,
+        label_issue_rows=frame.loc[issues.index[:50]] if frame.index.is_unique else None,
         histograms=histograms,
         top_values=top_values,
         timings=timings,

@@ -148,6 +148,10 @@ def _grid(n: int, ncols: int = 4, cell=(3.0, 2.3)):
     return fig, axes
 
 
+def _log1p(values):
+    return np.log1p(np.maximum(values, 0.0))
+
+
 def plot_distributions(report, *, max_columns: int = 24):
     """Draw a histogram per numeric column with its outlier fences.
 
@@ -175,13 +179,19 @@ def plot_distributions(report, *, max_columns: int = 24):
             if np.isfinite(fence) and edges[0] <= fence <= edges[-1]:
                 ax.axvline(fence, color=_BAD, linestyle="--", linewidth=1)
         details = f"skew {row['skew']:.2f}" if np.isfinite(row["skew"]) else ""
+        if row.get("log_fences") is True or row.get("log_fences") == 1:
+            # a long tail drawn on a linear axis is one spike: use a log(1 + x) axis
+            ax.set_xscale("function", functions=(_log1p, np.expm1))
+            ticks = np.expm1(np.linspace(_log1p(edges[0]), _log1p(edges[-1]), 4))
+            ax.set_xticks(ticks, [f"{t:.3g}" for t in ticks])
+            details += ", log(1+x) axis"
         if row["n_outliers"]:
             details += f", {int(row['n_outliers'])} outliers"
         if row["missing_rate"] > 0:
             details += f", {_pct(row['missing_rate'])} missing"
         ax.set_title(f"{col}\n{details.strip(', ')}", fontsize=9)
         ax.tick_params(labelsize=7)
-    fig.suptitle("Numeric columns (dashed: outlier fences)")
+    fig.suptitle("Numeric columns (dashed: outlier fences; long tails on a log(1+x) axis)")
     return fig
 
 

@@ -79,7 +79,8 @@ class QualityReport:
         One row per column: ``kind``, ``dtype``, ``n_missing``,
         ``missing_rate``, ``n_infinite``, ``n_unique``, ``unique_ratio``,
         ``top``, ``top_share``, ``mean``, ``std``, ``min``, ``max``, ``skew``,
-        ``lower_fence``, ``upper_fence``, ``n_outliers``, ``outlier_share``,
+        ``lower_fence``, ``upper_fence``, ``log_fences`` (fences taken on a log
+        scale), ``n_outliers``, ``outlier_share``,
         ``n_placeholders``, ``constant``, ``id_like``.
     missing_rate : pandas.Series
         Share of missing values per column.
@@ -129,6 +130,9 @@ class QualityReport:
         or None when they were not looked for.
     params : dict
         The settings of the assessment.
+    label_issue_rows : pandas.DataFrame or None
+        The feature values of the first 50 rows in ``label_issues`` (None when
+        the row labels of X are not unique), shown next to them in the HTML page.
     """
 
     n_rows: int
@@ -156,6 +160,7 @@ class QualityReport:
     timings: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
     rules: object = None
+    label_issue_rows: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ text
     def warning_counts(self) -> dict:
@@ -325,7 +330,7 @@ class QualityReport:
             rows = "".join(
                 f'<tr><td class="sev-{html.escape(r.severity)}">{html.escape(r.severity)}</td>'
                 f"<td>{html.escape(r.check)}</td>"
-                f"<td>{html.escape('' if r.column is None else str(r.column))}</td>"
+                f"<td>{html.escape('(whole table)' if pd.isna(r.column) else str(r.column))}</td>"
                 f'<td style="text-align:left">{html.escape(r.message)}</td></tr>'
                 for r in warnings.itertuples()
             )
@@ -346,16 +351,17 @@ class QualityReport:
         }
         for name, fig in self.plot().items():
             sections.append((labels[name], figure_to_html(fig, alt=labels[name])))
-        sections.append(("Columns", self.columns.to_html(float_format=lambda v: f"{v:.4g}")))
+        columns_table = self.columns.to_html(float_format=lambda v: f"{v:.4g}", na_rep="")
+        sections.append(("Columns", f'<div style="overflow-x:auto">{columns_table}</div>'))
         if self.rules is not None:
             sections.append(("Rules between columns", self._rules_html()))
         if self.class_balance is not None:
             sections.append(("Class balance", self.class_balance.to_html()))
         details = [
-            ("Label issues", self.label_issues),
+            ("Label issues", self._label_issues_with_values()),
             ("Exact duplicates", pd.DataFrame(index=self.duplicates)),
             ("Near duplicates", self.near_duplicates),
-            ("Outlying cells", self.outliers),
+            ("Outlying cells", self.outliers.set_index(["row", "column"])),
         ]
         for heading, table in details:
             if len(table):
@@ -394,6 +400,11 @@ class QualityReport:
         if not len(self.rules):
             return "<p>No exact rule found.</p>"
         return self._rules_table().to_html(index=False, float_format=lambda v: f"{v:.3f}")
+    def _label_issues_with_values(self) -> pd.DataFrame:
+        if self.label_issue_rows is None or not len(self.label_issues):
+            return self.label_issues
+        rows = self.label_issue_rows
+        return self.label_issues.join(rows, how="left", suffixes=("", " (feature)"))
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebooks only
         return self.overview().to_frame().to_html(header=False)

@@ -49,6 +49,25 @@ def test_make_cleaner_keeps_columns_kinds_and_rows():
     assert infer_column_kinds(out) == infer_column_kinds(X)
     assert cleaner.kinds_ == infer_column_kinds(X)
     assert out.isna().sum().sum() == 0
+    # by default no present value changes: outliers are counted, not clipped
+    present = X.notna()
+    for col in X.columns:
+        pd.testing.assert_series_equal(out.loc[present[col], col], X.loc[present[col], col])
+    assert "clip" not in cleaner.named_steps_
+    assert (cleaner.changes_["clipped"] == 0).all()
+    assert cleaner.changes_["imputed"].to_dict() == X.isna().sum().to_dict()
+    assert cleaner.outliers_["Income"] > 0
+
+
+def test_clipping_when_asked_is_counted_per_column():
+    X, _ = load_credit(return_X_y=True)
+    cleaner = make_cleaner(X, clip_outliers=True)
+    out = cleaner.fit_transform(X)
+    present = X.notna()
+    for col in X.columns:
+        differs = (out.loc[present[col], col] != X.loc[present[col], col]).sum()
+        assert cleaner.changes_.loc[col, "clipped"] == differs
+    assert cleaner.changes_.loc["Income", "clipped"] > 0
     bounds = cleaner.named_steps_["clip"].bounds_
     for col, (lower, upper) in bounds.dropna().iterrows():
         assert out[col].between(lower, upper).all()
@@ -191,7 +210,7 @@ def test_no_transformer_changes_the_row_count(frame):
         TypeCoercer(),
         HighMissingColumnDropper(threshold=1.0),
         OutlierClipper(kinds={"c": "categorical", "s": "categorical"}),
-        TableCleaner(impute=None),
+        TableCleaner(impute=None, clip_outliers=True),
     ):
         if all_missing and not isinstance(estimator, TypeCoercer | HighMissingColumnDropper):
             with pytest.raises(ValueError, match="'f'"):  # documented: nothing to learn from

@@ -156,3 +156,16 @@ def test_numpy_in_numpy_out_and_set_output():
     assert list(out.columns) == ["x0", "x1"]
     assert out["x0"].dtype == np.float64
     assert str(out["x1"].dtype) == "boolean"
+
+
+def test_unconvertible_values_of_several_columns_give_one_warning():
+    train = pd.DataFrame({"a": ["1", "2", "3"], "b": ["4.5", "5", "6"], "c": ["x", "y", "x"]})
+    new = pd.DataFrame({"a": ["1", "oops", "3"], "b": ["bad", "5", "6"], "c": ["x", "y", "z"]})
+    coercer = TypeCoercer().fit(train)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = coercer.transform(new)
+    quality = [w for w in caught if issubclass(w.category, DataQualityWarning)]
+    assert len(quality) == 1
+    assert "'a'" in str(quality[0].message) and "'b'" in str(quality[0].message)
+    assert out["a"].isna().sum() == 1 and out["b"].isna().sum() == 1

@@ -326,3 +326,26 @@ def test_near_duplicates_in_small_chunks_and_with_a_candidate_limit(monkeypatch)
     assert set(rows) <= set(expected)
     assert (partners < rows).all()
     assert np.allclose(dist, full[rows, partners]) and (dist <= tol).all()
+
+
+def test_low_warnings_of_one_check_are_grouped_and_fences_follow_skew():
+    rng = np.random.default_rng(0)
+    n = 400
+    X = pd.DataFrame(
+        {f"income_{i}": rng.lognormal(3, 1, n) for i in range(4)}
+        | {"normal": rng.normal(size=n)}
+    )
+    for i in range(4):
+        X.loc[i, f"income_{i}"] = 1e6  # one far value each
+    report = assess(X, label_issues=False, random_state=0)
+    outliers = [w for w in report.warnings if w.check == "outliers"]
+    assert len(outliers) == 1
+    for i in range(4):
+        assert f"income_{i}" in outliers[0].message
+    # the fences of a long-tailed non-negative column do not go below zero
+    fences = report.columns.loc["income_0", ["lower_fence", "upper_fence"]]
+    assert fences["lower_fence"] >= 0
+    assert report.columns.loc["income_0", "log_fences"]
+    assert not report.columns.loc["normal", "log_fences"]
+    # on a log scale a lognormal column's body is not flagged: only the far value
+    assert report.columns.loc["income_0", "n_outliers"] < 0.02 * n
