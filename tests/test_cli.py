@@ -357,6 +357,21 @@ def test_fit_passes_kinds_to_the_encoder(data_csv, tmp_path):
     assert sampler.encoder_params["column_kinds"] == {"Time": "categorical"}
 
 
+def test_clean_changes_no_valid_value_unless_asked_to_clip(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    assets = rng.gamma(2.0, 3000.0, 200).round()
+    assets[:3] = [300000.0, 250000.0, 400000.0]  # valid, far out in the tail
+    src = tmp_path / "assets.csv"
+    pd.DataFrame({"Assets": assets, "Age": rng.integers(18, 80, 200)}).to_csv(src, index=False)
+    kept, clipped = tmp_path / "kept.csv", tmp_path / "clipped.csv"
+    assert main(["clean", str(src), "--out", str(kept), "-q"]) == 0
+    np.testing.assert_array_equal(pd.read_csv(kept)["Assets"], assets)
+    capsys.readouterr()
+    assert main(["clean", str(src), "--clip", "--out", str(clipped), "-q"]) == 0
+    assert pd.read_csv(clipped)["Assets"].max() < 300000.0
+    assert "Assets" in capsys.readouterr().out
+
+
 # ------------------------------------------------------------------------- thousands
 def test_clean_parses_thousands_separators(tmp_path, capsys):
     frame = pd.DataFrame(
@@ -369,7 +384,7 @@ def test_clean_parses_thousands_separators(tmp_path, capsys):
     src = tmp_path / "money.csv"
     frame.to_csv(src, index=False)
     out = tmp_path / "clean.csv"
-    code = main(["clean", str(src), "--target", "churn", "--no-clip", "--impute", "none",
+    code = main(["clean", str(src), "--target", "churn", "--impute", "none",
                  "--out", str(out), "-q"])  # fmt: skip
     assert code == 0
     clean = pd.read_csv(out, keep_default_na=False, na_values=[""])

@@ -3,7 +3,8 @@
 The steps are those of :func:`sksynth.preprocessing.make_cleaning_steps`:
 numbers written as text are parsed (thousands separators included, see
 :func:`parse_thousands`), exact duplicate rows dropped, missing values filled
-and outliers clipped. The target column is kept exactly as read.
+and, with ``--clip``, outliers clipped. The target column is kept exactly
+as read.
 """
 
 from __future__ import annotations
@@ -148,11 +149,29 @@ def column_changes(before: pd.DataFrame, after: pd.DataFrame) -> dict:
     return changes
 
 
+# how each kind of change counted in a cleaner's ``changes_`` is printed
+_CHANGE_WORDS = {
+    "made_missing": "value(s) made missing",
+    "imputed": "missing value(s) filled",
+    "clipped": "value(s) clipped",
+}
+
+
 def _reported_changes(step, before, after) -> dict:
     """Describe the step's changes per column, from its own count (``changes_``) if it has one."""
     counted = getattr(step, "changes_", None)
     if counted is None:
         return column_changes(before, after)
+    if isinstance(counted, pd.DataFrame):  # one row per column, one column per kind of change
+        return {
+            col: ", ".join(
+                f"{int(n)} {_CHANGE_WORDS.get(kind, 'value(s) ' + kind.replace('_', ' '))}"
+                for kind, n in row.items()
+                if n
+            )
+            for col, row in counted.iterrows()
+            if row.any()
+        }
     counted = dict(counted.items())
     return {col: f"{count} value(s) changed" for col, count in counted.items() if count}
 
@@ -178,7 +197,7 @@ def run(args) -> int:
         drop_outliers=args.drop_outliers,
         include_target=labelled,
         impute=None if args.impute == "none" else args.impute,
-        clip_outliers=not args.no_clip,
+        clip_outliers=args.clip,
         random_state=args.random_state,
         **({"kinds": kinds} if kinds else {}),
     )

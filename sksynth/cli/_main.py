@@ -111,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
         "clean",
         help="clean a table (types, duplicates, missing values, outliers)",
         description="Clean a table: parse numbers written as text, drop exact duplicate "
-        "rows, fill missing values and clip outliers. The target column "
+        "rows and fill missing values; outliers are counted, and clipped only with --clip. "
+        "The target column "
         "(--target) is kept as read; rows are only dropped as the options say, "
         "and the counts are printed.",
     )
@@ -142,7 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["auto", "median", "mean", "most_frequent", "knn", "iterative", "none"],
         help="how numeric missing values are filled (default: auto = median)",
     )
-    p.add_argument("--no-clip", action="store_true", help="do not clip outlying values")
+    p.add_argument(
+        "--clip",
+        action="store_true",
+        help="clip outlying values to the outlier fences (by default they are counted and "
+        "left as they are: a valid value is never changed unless asked)",
+    )
     p.add_argument(
         "--thousands",
         choices=list(THOUSANDS),
