@@ -166,6 +166,13 @@ class OursConditionalGANCtganCritic(OursConditionalGAN):
     params = {"critic_row_dim": None, "critic_dropout": 0.5}
 
 
+class OursConditionalGANNoRules(OursConditionalGAN):
+    """The conditional GAN without rules between columns (what rules=None gives)."""
+
+    name = "sksynth.ConditionalGAN[no rules]"
+    params = {"rules": None}
+
+
 class OursGAN(_Ours):
     name = "sksynth.GAN"
 
@@ -189,6 +196,13 @@ class OursConditionalVAETvaeSizes(OursConditionalVAE):
 
     name = "sksynth.ConditionalVAE[TVAE sizes]"
     params = {"latent_dim": TVAE_LATENT, "encoder_dims": VAE_SETTINGS["hidden_dims"]}
+
+
+class OursConditionalVAENoRules(OursConditionalVAE):
+    """The conditional VAE without rules between columns (what rules=None gives)."""
+
+    name = "sksynth.ConditionalVAE[no rules]"
+    params = {"rules": None}
 
 
 class OursVAE(_Ours):
@@ -369,8 +383,10 @@ MODELS = {
     for cls in (
         OursConditionalGAN,
         OursConditionalGANCtganCritic,
+        OursConditionalGANNoRules,
         OursConditionalVAE,
         OursConditionalVAETvaeSizes,
+        OursConditionalVAENoRules,
         OursGAN,
         OursVAE,
         CtganCTGAN,
