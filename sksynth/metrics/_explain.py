@@ -229,8 +229,8 @@ class DetectionExplanation:
         Parameters
         ----------
         max_columns : int, default=20
-            The most columns drawn (the strongest); the title says how many are
-            left out.
+            The most columns (the strongest) and rules (the most broken) drawn;
+            the titles say how many are left out.
 
         Returns
         -------
@@ -243,12 +243,12 @@ class DetectionExplanation:
         panels = [self._plot_columns, self._plot_pairs] + (
             [self._plot_rules] if len(self.rules) else []
         )
-        n_bars = max(len(shown), len(self.pairs), len(self.rules), 3)
+        n_bars = max(len(shown), len(self.pairs), min(len(self.rules), max_columns), 3)
         fig = Figure(figsize=(4.2 * len(panels), 1.8 + 0.26 * n_bars), layout="constrained")
         axes = fig.subplots(1, len(panels), squeeze=False).ravel()
         left_out = len(columns) - len(shown)
         for ax, draw in zip(axes, panels, strict=True):
-            draw(ax, shown, left_out)
+            draw(ax, shown, left_out, max_columns)
             ax.set_ylim(n_bars - 0.5, -0.5)  # bars of one thickness in every panel
         return fig
 
@@ -262,7 +262,7 @@ class DetectionExplanation:
         lowest = min(self.columns["auc"].min(), self.pairs["auc"].min() if len(self.pairs) else 1)
         return float(min(0.4, np.floor(lowest * 10) / 10))
 
-    def _plot_columns(self, ax, shown, left_out):
+    def _plot_columns(self, ax, shown, left_out, most):
         positions = np.arange(len(shown))
         floor = self._auc_floor()
         ax.barh(positions, shown["auc"] - floor, left=floor, color="C0")
@@ -274,7 +274,7 @@ class DetectionExplanation:
         self._auc_axis(ax)
         _legend_below(ax)
 
-    def _plot_pairs(self, ax, shown, left_out):
+    def _plot_pairs(self, ax, shown, left_out, most):
         pairs = self.pairs
         positions = np.arange(len(pairs))
         labels = [f"{_short(a, 14)} vs {_short(b, 14)}" for a, b in
@@ -288,15 +288,18 @@ class DetectionExplanation:
         self._auc_axis(ax)
         _legend_below(ax)
 
-    def _plot_rules(self, ax, shown, left_out):
-        rules = self.rules
+    def _plot_rules(self, ax, shown, left_out, most):
+        rules = self.rules.head(most)  # the most broken first
         positions = np.arange(len(rules))
         ax.barh(positions, rules["synthetic_share"], color="C2", label="synthetic rows")
         ax.plot(rules["real_share"], positions, "k|", ms=12, mew=2, label="real rows")
         ax.set_yticks(positions, [_short(r, 32) for r in rules["rule"]], fontsize=9)
         ax.set_xlim(0, 1.03)
         ax.set_xlabel("share of rows that obey the rule", fontsize=9)
-        ax.set_title("Rules of the real table", fontsize=10)
+        title = "Rules of the real table"
+        if len(self.rules) > len(rules):
+            title += f" ({len(rules)} most broken; {len(self.rules) - len(rules)} more left out)"
+        ax.set_title(title, fontsize=10)
         _legend_below(ax)
 
 
