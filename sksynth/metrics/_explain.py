@@ -28,6 +28,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 from sklearn.inspection import permutation_importance
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import cross_val_score, cross_validate
 
 from ..rules import find_rules
@@ -388,6 +389,13 @@ def _small_auc(X: pd.DataFrame, y, cv, seed) -> float:
     both tables hold says nothing about the label, and with its twin of the
     other label in the training folds it would push the AUC below 0.5.
     """
+    hashes = pd.util.hash_pandas_object(X, index=False).to_numpy()
+    values, group = np.unique(hashes, return_inverse=True)
+    if len(values) < 2 * cv:
+        # too few distinct values to hold each out in its own fold: score each
+        # value by the share of synthetic rows holding it (a constant: 0.5)
+        synthetic_share = np.bincount(group, weights=y) / np.bincount(group)
+        return float(roc_auc_score(y, synthetic_share[group])) if len(values) > 1 else 0.5
     folds = _duplicate_aware_folds(X, cv, seed)
     model = default_classifier(seed, max_iter=_SMALL_MAX_ITER)
     scores = cross_val_score(model, X, y, cv=folds, scoring="roc_auc", error_score="raise")

@@ -126,6 +126,7 @@ class Expression:
 
 
 def _name(column):
+    column = str(column)  # formulas are text, whatever the column labels are
     return column if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", column) else f"`{column}`"
 
 
