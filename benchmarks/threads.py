@@ -15,8 +15,7 @@ started by this script, spinning on one core for the whole run). The figure of
 merit is ``default / one_thread`` per workload and condition: sksynth's own
 thread management should keep it near 1 (at most 1.5).
 
-Run it alone: ``python -m benchmarks.threads [--epochs 10] [--quick]``, or
-through :func:`run` from a runner.
+Run it: ``python -m benchmarks.run --part threads [--thread-epochs 10] [--quick]``.
 """
 
 from __future__ import annotations
