@@ -1,4 +1,4 @@
-"""Private synthetic data at epsilon = 1: ``python -m benchmarks.private [--dataset D] [--quick]``.
+"""Private synthetic data at epsilon = 1: ``python -m benchmarks.run --part private``.
 
 For every benchmark table with at least 1,000 rows: :class:`MarginalPrivateSampler`
 beside smartnoise-synth's MST and AIM (``pip install smartnoise-synth``, in the
@@ -18,18 +18,14 @@ which are also written to ``benchmarks/results/private-<time>.json``
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import _data
 
-RESULTS = Path(__file__).resolve().parent / "results"
 MIN_ROWS = 1_000
 PEER_BINS = 20
 
@@ -143,34 +139,31 @@ def time_large(*, epsilon, seed, n_rows=100_000, n_columns=20, log=print):
     return row
 
 
+SUMMARY_KEYS = {"rows": ("dataset", "model")}
+
+
+def add_arguments(parser):
+    parser.add_argument("--dataset", action="append", choices=_data.DATASETS, default=None,
+                        help="a table, repeatable (default: all >= 1k rows)")
+    parser.add_argument("--epsilon", type=float, default=None, help="privacy budget (default 1)")
+
+
 def run(args):
-    """Run the part with parsed arguments (``dataset``, ``epsilon``, ``seed``, ``quick``)."""
+    """Run the part (``dataset``, ``epsilon``, ``seed``; ``quick`` skips the 100k-row timing)."""
     import sksynth.generators  # noqa: F401  (torch's import stays out of the timings)
 
-    names = [args.dataset] if args.dataset else _data.DATASETS
+    epsilon = args.epsilon if getattr(args, "epsilon", None) is not None else 1.0
+    seed = args.seed if getattr(args, "seed", None) is not None else 0
+    log = getattr(args, "log", print)
+    dataset = getattr(args, "dataset", None)
+    names = list(dataset) if dataset else _data.DATASETS
     rows = []
     for name in names:
         ds = _data.load(name)
-        if len(ds.frame) < MIN_ROWS and not args.dataset:
+        if len(ds.frame) < MIN_ROWS and not dataset:
             continue
-        rows += run_dataset(ds, epsilon=args.epsilon, seed=args.seed)
-    if not args.quick:
-        rows.append(time_large(epsilon=args.epsilon, seed=args.seed))
-    RESULTS.mkdir(exist_ok=True)
-    suffix = "-quick" if args.quick else ""
-    path = RESULTS / f"private-{time.strftime('%Y%m%d-%H%M%S')}{suffix}.json"
-    path.write_text(json.dumps(rows, indent=1, default=str), encoding="utf-8")
-    return rows
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", default=None, help="one table (default: all >= 1k rows)")
-    parser.add_argument("--epsilon", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--quick", action="store_true", help="skip the 100k-row timing")
-    run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    main()
+        rows += run_dataset(ds, epsilon=epsilon, seed=seed, log=log)
+    out = {"epsilon": epsilon, "rows": rows}
+    if not getattr(args, "quick", False):
+        out["large"] = time_large(epsilon=epsilon, seed=seed, log=log)
+    return out

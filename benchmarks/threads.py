@@ -15,14 +15,11 @@ started by this script, spinning on one core for the whole run). The figure of
 merit is ``default / one_thread`` per workload and condition: sksynth's own
 thread management should keep it near 1 (at most 1.5).
 
-Run it alone: ``python -m benchmarks.threads [--epochs 10] [--quick]``, or
-through :func:`run` from a runner.
+Run it: ``python -m benchmarks.run --part threads [--thread-epochs 10] [--quick]``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import subprocess
 import sys
@@ -109,7 +106,7 @@ class _BusyProcess:
         self.process.wait()
 
 
-def run(*, epochs=10, cli_epochs=5, rows=0, cv=5, conditions=("idle", "busy"), log=print):
+def measure(*, epochs=10, cli_epochs=5, rows=0, cv=5, conditions=("idle", "busy"), log=print):
     """Time both workloads under both settings and conditions.
 
     Parameters
@@ -188,20 +185,18 @@ def run(*, epochs=10, cli_epochs=5, rows=0, cv=5, conditions=("idle", "busy"), l
     return {"rows": results, "ratios": ratios}
 
 
-def main(argv=None):
-    """Run from the command line and print the result as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.threads", description=__doc__)
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--cli-epochs", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="300 rows, 1 epoch, 2 folds, idle")
-    args = parser.parse_args(argv)
-    if args.quick:
-        result = run(epochs=1, cli_epochs=1, rows=300, cv=2, conditions=("idle",))
-    else:
-        result = run(epochs=args.epochs, cli_epochs=args.cli_epochs)
-    print(json.dumps(result, indent=2))  # noqa: T201 - the command's output
-    return 0
+def add_arguments(parser):
+    parser.add_argument("--thread-epochs", type=int, default=None,
+                       help="epochs of the quick start (default 10)")
+    parser.add_argument("--cli-epochs", type=int, default=None,
+                       help="epochs of sksynth fit (default 5)")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+def run(args):
+    """``--quick``: 300 rows, 1 epoch, 2 folds, idle only."""
+    log = getattr(args, "log", print)
+    if getattr(args, "quick", False):
+        return measure(epochs=1, cli_epochs=1, rows=300, cv=2, conditions=("idle",), log=log)
+    epochs = getattr(args, "thread_epochs", None) or 10
+    cli_epochs = getattr(args, "cli_epochs", None) or 5
+    return measure(epochs=epochs, cli_epochs=cli_epochs, log=log)

@@ -201,3 +201,54 @@ def test_gpu_timing_runs_on_a_cpu_and_the_page_shows_its_ratios(tmp_path):
     text = report.build(folder, tmp_path / "docs" / "benchmarks.md")
     assert "| 0.50 |" in _table_line(text, "cpu", "credit", "sksynth.ConditionalVAE",
                                      "ctgan.TVAE")
+
+
+def test_rules_threads_private_are_parts_with_options():
+    for name in ("rules", "threads", "private"):
+        assert name in run.PARTS
+        assert callable(run.part_module(name).add_arguments), name
+    for name in ("rules", "private", "threads"):
+        assert not hasattr(run.part_module(name), "main"), name
+
+
+def _summary_file(folder, part, results):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{part}.json").write_text(json.dumps({"part": part, "runs": {},
+                                                     "results": results}))
+
+
+def test_page_sections_of_rules_threads_private_and_keeping_rules(tmp_path):
+    folder = tmp_path / "summary"
+    out = tmp_path / "docs" / "benchmarks.md"
+    text = report.build(folder, out)
+    for part in ("rules", "threads", "private"):
+        assert f"has not been run yet: `python -m benchmarks.run --part {part}`" in text
+    _summary_file(folder, "rules", {
+        "rows": [{"table": "pkg/item", "rows": 100, "columns": 5, "documented": 4,
+                  "recall": 0.75, "precision": 1.0, "seconds": 0.5}],
+        "scale": {"rows": 100_000, "columns": 50, "seconds": 12.5, "found": 4}})
+    _summary_file(folder, "threads", {
+        "rows": [{"workload": "quickstart", "condition": "idle", "setting": "default",
+                  "seconds": 3.0},
+                 {"workload": "quickstart", "condition": "idle", "setting": "one_thread",
+                  "seconds": 2.0}],
+        "ratios": {"quickstart/idle": 1.5}})
+    _summary_file(folder, "private", {
+        "rows": [{"dataset": "toy", "model": "marginals (ours)", "epsilon": 1.0,
+                  "fidelity": 0.9, "tstr_trtr": 0.8, "mia_auc": 0.51, "reconstruction": 0.0}],
+        "large": {"model": "marginals (ours)", "rows": 100_000, "columns": 20, "fit_s": 4.2}})
+    quality = [{"dataset": "toy", "model": m, "epochs": report.QUALITY_EPOCHS, "seed": 0,
+                "fidelity": f, "detection_auc": 0.7, "tstr_trtr_ratio": 0.9, "dcr_share": 0.5}
+               for m, f in (("sksynth.ConditionalVAE", 0.85),
+                            ("sksynth.ConditionalVAE[no rules]", 0.8))]
+    _summary_file(folder, "quality", {"rows": quality})
+    text = report.build(folder, out)
+    assert "has not been run yet" not in text
+    assert "| pkg/item | 100 | 5 | 4 | 0.750 | 1.000 | 0.5 |" in text
+    assert "100,000 rows x 50 columns" in text
+    assert "| quickstart | idle | default | 3 | 1.5 |" in text
+    assert "| toy | marginals (ours) | 1 | 0.900 | 0.800 | 0.510 | 0.000 |" in text
+    assert "### Keeping rules between columns" in text
+    assert "| toy | sksynth.ConditionalVAE[no rules] | 0.700 | 0.800 | 0.900 |" in text
+    for word in ("issue", "**met**", "missed", "target met"):
+        assert word not in text
