@@ -16,6 +16,7 @@ import math
 from pathlib import Path
 
 from . import _summary
+from ._parts import part_module
 from ._summary import GPU_PAIRS, PAIRS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -707,8 +708,6 @@ def build(summary_dir=SUMMARY, out=OUT):
 
 def add(paths, summary_dir=SUMMARY):
     """Fold run files into the summaries (the part's ``SUMMARY_KEYS`` decide the merge)."""
-    from .run import part_module
-
     for path in paths:
         payload = json.loads(Path(path).read_text())
         if payload.get("partial") or payload.get("quick"):

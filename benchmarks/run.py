@@ -31,32 +31,14 @@ need them from the ``.venv-bench`` environment that ``make bench`` creates.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
 import time
 from pathlib import Path
 
-from . import _env, _summary
-
-# part name -> module of this package
-PARTS = {
-    "speed": "speed",
-    "quality": "quality",
-    "augment": "augment",
-    "encoder": "encoder",
-    "profile": "profile",
-    "fit-memory": "fit_memory",
-    "sweep": "sweep",
-    "condition-link": "condition_link",
-    "gpu-timing": "gpu_timing",
-    "rules": "rules",
-    "threads": "threads",
-    "private": "private",
-}
-# what ``make bench`` runs (about an hour on 2 cores, one thread)
-DEFAULT_PARTS = ["speed", "quality", "augment", "encoder"]
+from . import _env, _summary, report
+from ._parts import DEFAULT_PARTS, PARTS, part_module
 
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY = ROOT / "benchmarks" / "summary"
@@ -66,13 +48,6 @@ def default_results_dir():
     """``$SKSYNTH_BENCH_RESULTS``, else ``~/.cache/sksynth-bench``."""
     return Path(os.environ.get("SKSYNTH_BENCH_RESULTS")
                 or Path.home() / ".cache" / "sksynth-bench")
-
-
-def part_module(name):
-    """The module of part ``name``."""
-    if name not in PARTS:
-        raise SystemExit(f"unknown part {name!r}; parts: {', '.join(PARTS)}")
-    return importlib.import_module(f"{__package__}.{PARTS[name]}")
 
 
 def log(line):
@@ -202,7 +177,6 @@ def main(argv=None):
             log(f"   updated {summary_path}")
             updated = True
     if updated and not args.no_report:
-        from . import report
 
         report.main(["--summary", str(args.summary)])
     return 0
