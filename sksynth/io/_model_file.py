@@ -249,8 +249,9 @@ class _Archive:
             raise
         except (zipfile.BadZipFile, OSError) as exc:
             raise ModelFileError(
-                f"{str(self.path)!r} is not a sksynth model file (not a zip archive: {exc}). "
-                "Files written by joblib/pickle load with joblib.load (trusted files only)."
+                f"{str(self.path)!r} cannot be read as a sksynth model file ({exc}): it is "
+                "damaged or incomplete (copy it again, or fit and save the model again), or "
+                "it is not a sksynth model file."
             ) from None
         self.manifest = self._read_manifest()
         self._check_members()
