@@ -424,7 +424,7 @@ def make_cleaning_steps(
     """Build cleaning steps, row-dropping samplers included, for an imbalanced-learn Pipeline.
 
     imbalanced-learn refuses a step that both transforms and resamples, and it
-    does not resample inside a nested pipeline (its issue #787). So the
+    does not resample inside a nested pipeline. So the
     row-dropping samplers come back as separate top-level steps, to be spliced
     into an :class:`imblearn.pipeline.Pipeline`::
 

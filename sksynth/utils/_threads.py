@@ -82,7 +82,7 @@ def _check_n_threads(n_threads):
 
 
 def set_config(*, n_threads=None):
-    """Set how many threads sksynth's long calls use, for this session.
+    """Set how many threads sksynth's long calls use, for the rest of this process.
 
     Parameters
     ----------
