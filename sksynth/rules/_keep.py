@@ -18,6 +18,9 @@ from ..utils import check_dataframe, infer_column_kind
 from ._discovery import find_rules
 from .base import Rule, RuleSet, RuleViolationError
 
+# "auto" keeps found point masses only where they hold at least this share
+_AUTO_POINT_MASS_SHARE = 0.1
+
 __all__ = ["RuleKeeper", "fit_keeper"]
 
 
@@ -239,7 +242,9 @@ def fit_keeper(rules, X, *, private=False, protect=(), random_state=0):
     rules : "auto", None, Rule, list of Rule or RuleSet
         ``"auto"``: the rules :func:`~sksynth.rules.find_rules` finds on ``X``
         that hold on every row (none when ``private``: discovery would look
-        at private rows); ``None``: no rules; otherwise declared rules.
+        at private rows), except point masses that together hold under
+        a tenth of the rows (a rare exact zero is left to the model);
+        ``None``: no rules; otherwise declared rules.
     X : DataFrame
         The training table.
     private : bool, default=False
@@ -271,12 +276,28 @@ def fit_keeper(rules, X, *, private=False, protect=(), random_state=0):
                 c for c in X.columns if infer_column_kind(X[c]) in ("categorical", "boolean")
             ]
         protect = set([] if protect is None else protect)
-        found = [rule for rule in found if not protect & set(_defined(rule))]
+        found = [
+            rule
+            for rule in found
+            if not protect & set(_defined(rule)) and _worth_keeping(rule, X)
+        ]
         keeper = RuleKeeper(found, declared=False, random_state=random_state)
     else:
         keeper = RuleKeeper(rules, declared=True, random_state=random_state, private=private)
     keeper.fit(X)
     return keeper if keeper.rules_ else None
+
+
+def _worth_keeping(rule, X):
+    """Whether ``"auto"`` keeps a found rule.
+
+    Point masses that hold only a few rows (a rare exact zero) are left to the
+    model: keeping them adds a category per column that the generator must
+    learn from a handful of rows. Declared point masses are always kept.
+    """
+    if rule.kind != "point masses":
+        return True
+    return bool(X[rule.column].isin(rule.values).mean() >= _AUTO_POINT_MASS_SHARE)
 
 
 def _as_rules(rules):

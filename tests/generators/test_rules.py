@@ -25,6 +25,7 @@ from sksynth.rules import (
     PointMasses,
     Range,
     ZeroIff,
+    find_rules,
 )
 
 SAMPLERS = [GANSampler, VAESampler, ConditionalGANSampler, ConditionalVAESampler]
@@ -164,3 +165,21 @@ def test_dp_auto_keeps_no_rule_and_declared_rules_are_public():
     assert Formula("total", "a + b").holds(out).all() and Inequality("a", "b").holds(out).all()
     with pytest.raises(ValueError, match="differential privacy"):
         GANSampler(rules=[ZeroIff("a", "count")], **dp).fit(X)
+
+
+def test_auto_leaves_rare_point_masses_to_the_model():
+    rng = np.random.default_rng(3)
+    n = 600
+    X = pd.DataFrame(
+        {
+            "rare": np.where(rng.random(n) < 0.03, 0.0, rng.gamma(2, 10, n).round(3) + 1),
+            "common": np.where(rng.random(n) < 0.4, 0.0, rng.gamma(2, 10, n).round(3) + 1),
+        }
+    )
+    found = {r.formula for r in find_rules(X) if r.kind == "point masses"}
+    assert found == {"rare has point masses at {0}", "common has point masses at {0}"}
+    kept = {r.formula for r in VAESampler(**TINY).fit(X).rules_.rules_}
+    assert "common has point masses at {0}" in kept
+    assert "rare has point masses at {0}" not in kept
+    declared = VAESampler(rules=[PointMasses("rare", [0])], **TINY).fit(X)
+    assert [r.formula for r in declared.rules_.rules_] == ["rare has point masses at {0}"]
