@@ -1,11 +1,12 @@
 """Rules between columns: found in a table, declared by users, kept by generators.
 
 :func:`find_rules` finds the exact rules a table's rows obey (formulas,
-orders, dependencies, grids, point masses, bounds, missingness); the rule
+bands, orders, dependencies, grids, point masses, bounds, missingness); the rule
 classes declare them by hand; :class:`RuleKeeper` reparameterises a table so
 that a generator's rows obey them all.
 """
 
+from ._bands import Band
 from ._declared import (
     CategoryThreshold,
     FixedCombinations,
@@ -23,6 +24,7 @@ from ._keep import RuleKeeper, fit_keeper
 from .base import Rule, RuleSet, RuleViolationError
 
 __all__ = [
+    "Band",
     "CategoryThreshold",
     "FixedCombinations",
     "Formula",

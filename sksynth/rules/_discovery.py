@@ -16,6 +16,7 @@ from scipy.special import gammaln
 from scipy.stats import binom
 
 from ..utils import check_dataframe, infer_column_kind
+from ._bands import find_bands
 from ._declared import (
     CategoryThreshold,
     Formula,
@@ -35,6 +36,7 @@ __all__ = ["find_rules"]
 
 _KINDS = (
     "formula",
+    "band",
     "dependency",
     "threshold",
     "missingness",
@@ -69,6 +71,12 @@ def find_rules(
       (``b = k * a + c``, unit changes), sums with small integer coefficients
       (``total = x + y + z``), ratios and products
       (``share = 12 * expenditure / income``, ``amount = price * quantity``);
+    * ``"band"``: a column that follows a formula of one to three others up
+      to a bounded ratio or difference (``carat / (x ** 3) in [a, b]``,
+      ``area / (radius ** 2) in [3.1, 3.2]``): relations that are tight but
+      not exact. Found by a regression on the most correlated columns (on
+      logarithms for products) that must explain 99 % of the variance of
+      held-out rows; the band is the range over all rows;
     * ``"order"``: ``a <= b`` between numbers or between dates;
     * ``"threshold"`` and ``"zero iff"``: a two-valued column decided by a
       number (``plan == "yes"`` iff ``count > 0``), zeros shared by two
@@ -380,6 +388,15 @@ class _Search:
             float(intercept), lambda v: self._formula(target, _plus(text, v), test)
         )
         return None if constant is None else self._formula(target, _plus(text, constant), test)
+
+    def find_band(self):
+        columns = [c for c in self.numbers if self.frame[c].notna().all()]
+        bands = find_bands(
+            self.frame, self.sample, columns, self.rng, min_rows=self.min_rows,
+            taken=self.derived,
+        )
+        self.derived.update(band.target for band in bands)
+        return bands
 
     # --------------------------------------------------------------- orders
     def find_order(self):

@@ -1,8 +1,9 @@
-"""A safe parser of arithmetic expressions over columns (numbers, names, + - * /).
+"""A safe parser of arithmetic expressions over columns (numbers, names, + - * / **).
 
 The text is parsed with :mod:`ast` and only a whitelist of nodes is accepted:
 numbers, column names (a name with spaces or symbols is written between
-backquotes: ```monthly income```), ``+ - * /``, unary minus and parentheses.
+backquotes: ```monthly income```), ``+ - * /``, powers by a number
+(``x ** 3``, ``x ** 0.5``), unary minus and parentheses.
 Nothing is ever evaluated by Python's ``eval``; the tree is walked with numpy.
 """
 
@@ -17,7 +18,7 @@ __all__ = ["Expression"]
 
 _BACKQUOTED = re.compile(r"`([^`]*)`")
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
-_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
 
 
 class Expression:
@@ -81,11 +82,22 @@ class Expression:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             inner = self._check(node.operand)
             return ("neg", inner) if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            exponent = self._check(node.right)
+            if exponent[0] == "neg" and exponent[1][0] == "num":
+                exponent = ("num", -exponent[1][1])
+            if exponent[0] != "num":
+                raise ValueError(
+                    f"The expression {self.text!r} raises to a power that is not a number; "
+                    "only powers by a number (e.g. x ** 2) are allowed."
+                )
+            return ("**", self._check(node.left), exponent)
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
             return (_OPERATORS[type(node.op)], self._check(node.left), self._check(node.right))
         raise ValueError(
             f"The expression {self.text!r} holds {ast.dump(node)[:40]!r}, which is not "
-            "allowed: only numbers, column names, + - * / and parentheses."
+            "allowed: only numbers, column names, + - * /, powers by a number and "
+            "parentheses."
         )
 
     def _collect(self, node, out):
@@ -119,6 +131,8 @@ class Expression:
             return left - right
         if op == "*":
             return left * right
+        if op == "**":
+            return np.power(np.asarray(left, dtype=float), right)
         return np.true_divide(left, right)
 
     def __str__(self):
@@ -143,6 +157,7 @@ def _render(node, parent):
     if op == "neg":
         return "-" + _render(node[1], 3)
     level = _PRECEDENCE[op]
-    # the right operand of - and / needs parentheses at the same level
-    text = f"{_render(node[1], level)} {op} {_render(node[2], level + (op in '-/'))}"
+    # the right operand of - and / (and both of **) need parentheses at the same level
+    left = _render(node[1], level + (op == "**"))
+    text = f"{left} {op} {_render(node[2], level + (op in ('-', '/', '**')))}"
     return f"({text})" if level < parent else text

@@ -45,7 +45,7 @@ def test_formula_backquoted_names_and_precedence():
 
 @pytest.mark.parametrize(
     "text",
-    ["__import__('os').system('x')", "a ** 2", "a if b else c", "f(a)", "a[0]", "a.b", "", "`a"],
+    ["__import__('os').system('x')", "a ** b", "a if b else c", "f(a)", "a[0]", "a.b", "", "`a"],
 )
 def test_formula_refuses_anything_off_the_whitelist(text):
     with pytest.raises(ValueError):

@@ -1,0 +1,325 @@
+"""Bands: a column that stays close to a formula of other columns.
+
+Many real relations are tight without being exact: a diamond's weight follows
+its three dimensions, a cell's area follows its radius squared, a share
+follows expenditure over income up to rounding. A generator that learns the
+columns one by one breaks such relations, and a classifier tells its rows
+apart. A :class:`Band` states the relation as a rule that every real row
+obeys (the ratio or the difference between the column and the formula lies
+in a range), and a generator keeping it learns the position of each row
+inside the band instead of the raw column.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from ._declared import _check_name, _like, _numeric, _restore
+from ._expression import Expression, _name, _number
+from .base import Rule
+
+__all__ = ["Band", "find_bands"]
+
+# held-out share of the variance a band's formula must explain to be found
+_MIN_R2 = 0.99
+# a further column enters a found formula only if it removes this share of
+# the remaining held-out variance
+_MIN_GAIN = 0.3
+_MAX_TERMS = 3
+_SCALES = ("ratio", "difference")
+
+
+class Band(Rule):
+    """A column within a band around a formula of other columns.
+
+    With ``scale="ratio"`` the rule is ``low <= target / expression <= high``
+    (for positive values, e.g. ``carat / (x * y * z)``); with
+    ``scale="difference"`` it is ``low <= target - expression <= high``. A
+    generator keeping the rule learns where each row sits in the band (the
+    logarithm of the ratio, or the difference) instead of ``target``, and
+    computes ``target`` from the generated columns: the relation is as tight
+    in generated rows as in real ones.
+
+    Parameters
+    ----------
+    target : str
+        The column that follows the formula.
+    expression : str
+        The formula, as in :class:`Formula` (numbers, column names,
+        ``+ - * /``, powers by a number such as ``x ** 3``).
+    low, high : float
+        The band. With ``scale="ratio"`` both must be positive.
+    scale : {"ratio", "difference"}, default="ratio"
+        How ``target`` is compared with ``expression``. Use ``"ratio"`` for
+        products and powers of positive columns, ``"difference"`` for sums.
+
+    Notes
+    -----
+    A generated ``target`` is put on the grid of the training values (whole
+    numbers for integer columns, the fewest decimals that hold every
+    training value otherwise) and kept inside the band. Where the
+    expression is undefined (a missing input, or a non-positive one with
+    ``scale="ratio"``), the rule says nothing; a generator then draws
+    ``target`` from the training values of such rows (from all training
+    values if there were none; left missing with differential privacy,
+    where no value is learned from the rows).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.rules import Band
+    >>> X = pd.DataFrame({"r": [1.0, 2.0, 3.0], "area": [3.1, 12.6, 28.3]})
+    >>> Band("area", "r ** 2", 3.1, 3.2).holds(X).tolist()
+    [True, True, False]
+    """
+
+    kind = "band"
+    role = "define"
+
+    def __init__(self, target, expression, low, high, *, scale="ratio"):
+        super().__init__()
+        self.target = _check_name(target, "target")
+        self.expression = Expression(str(expression))
+        if self.target in self.expression.columns:
+            raise ValueError(
+                f"Band {target!r} ~ {expression!r} uses its own target on the right-hand side."
+            )
+        if scale not in _SCALES:
+            raise ValueError(f"scale must be one of {_SCALES}; got {scale!r}.")
+        for name, value in (("low", low), ("high", high)):
+            if not isinstance(value, numbers.Real) or not np.isfinite(value):
+                raise ValueError(f"{name} must be a finite number; got {value!r}.")
+        if low > high:
+            raise ValueError(f"low must not exceed high; got low={low!r}, high={high!r}.")
+        if scale == "ratio" and low <= 0:
+            raise ValueError(f"A ratio band needs a positive low; got low={low!r}.")
+        self.low = float(low)
+        self.high = float(high)
+        self.scale = scale
+
+    def _columns(self):
+        return (self.target, *self.expression.columns)
+
+    def _formula(self):
+        op = "/" if self.scale == "ratio" else "-"
+        return (
+            f"{_name(self.target)} {op} ({self.expression}) in "
+            f"[{self.low:.4g}, {self.high:.4g}]"
+        )
+
+    def _value(self, frame):
+        """Return the expression on each row; NaN where the band says nothing."""
+        value = self.expression.evaluate(frame)
+        if self.scale == "ratio":
+            with np.errstate(invalid="ignore"):
+                value = np.where(value > 0, value, np.nan)
+        value[~np.isfinite(value)] = np.nan
+        return value
+
+    def _bounds(self, value):
+        """Lowest and highest ``target`` the band allows for each expression value."""
+        if self.scale == "ratio":
+            return value * self.low, value * self.high
+        return value + self.low, value + self.high
+
+    def _check_row(self, frame):
+        target = _numeric(frame[self.target])
+        low, high = self._bounds(self._value(frame))
+        slack = 1e-9 * np.maximum(np.abs(low), np.abs(high)) + 1e-12
+        with np.errstate(invalid="ignore"):
+            ok = (target >= low - slack) & (target <= high + slack)
+        return ok | np.isnan(low)
+
+    def _writes(self):
+        return (self.target,)
+
+    def _reads(self):
+        return self.expression.columns
+
+    # ------------------------------------------------------ keeping the rule
+    def _fit_keep(self, frame):
+        self._dtype = frame[self.target].dtype
+        self.step_ = _step(frame[self.target])
+        # values for rows where the formula is undefined (e.g. a zero input)
+        target = _numeric(frame[self.target])
+        undefined = np.isnan(self._value(frame)) & ~np.isnan(target)
+        pool = target[undefined] if undefined.any() else target[~np.isnan(target)]
+        self.fallback_ = np.sort(pool)[:: max(1, len(pool) // 1000)]
+
+    def _forward(self, frame):
+        target = _numeric(frame[self.target])
+        value = self._value(frame)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            position = np.log(target / value) if self.scale == "ratio" else target - value
+        position[~np.isfinite(position)] = np.nan
+        out = frame.copy()
+        out[self.target] = position
+        return out
+
+    def _inverse(self, frame, rng):
+        value = self._value(frame)
+        low, high = self._bounds(value)
+        position = _numeric(frame[self.target])
+        if self.scale == "ratio":
+            result = value * np.exp(np.clip(position, np.log(self.low), np.log(self.high)))
+        else:
+            result = value + np.clip(position, self.low, self.high)
+        # a missing position where the formula is defined: the target was missing
+        result = _onto_step(np.clip(result, low, high), self.step_, low, high)
+        undefined = np.isnan(value)
+        if undefined.any() and len(self.fallback_):
+            result[undefined] = rng.choice(self.fallback_, size=int(undefined.sum()))
+        frame[self.target] = _restore(result, _like(self._dtype, frame.index))
+        return frame
+
+
+def _step(series):
+    """Return the grid of a column's values: 1 for whole numbers, else 10 ** -decimals, or None."""
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return 1.0
+    values = _numeric(series)
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return None
+    for decimals in range(7):
+        scaled = values * 10.0**decimals
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-6 * np.maximum(1, np.abs(scaled))):
+            return 10.0**-decimals
+    return None
+
+
+def _onto_step(values, step, low, high):
+    """Round onto the grid ``step``; a rounding that left the band moves one step back in."""
+    if step is None:
+        return values
+    rounded = np.round(values / step) * step
+    with np.errstate(invalid="ignore"):
+        rounded = np.where(rounded < low - 1e-9 * np.abs(low), rounded + step, rounded)
+        rounded = np.where(rounded > high + 1e-9 * np.abs(high), rounded - step, rounded)
+    # a band narrower than the grid: keep the unrounded value, which lies inside
+    with np.errstate(invalid="ignore"):
+        inside = (rounded >= low - 1e-9 * np.abs(low)) & (rounded <= high + 1e-9 * np.abs(high))
+    return np.where(inside, rounded, values)
+
+
+# ------------------------------------------------------------------ discovery
+def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
+    """Find bands between the numeric ``columns``, tightest first.
+
+    Each column is regressed, on one half of ``sample``, on its most
+    correlated columns (one to three, on logarithms where all are positive);
+    a formula is reported when it explains at least 99 % of the variance on
+    the other half. The band is the range of the ratio (or difference) on
+    every row of ``frame``, so the rule holds on all of them. A column is
+    the target of at most one band and is never both a target and an input.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The whole table.
+    sample : DataFrame
+        The rows the search fits on (a sample of ``frame``).
+    columns : list
+        Numeric columns to search, with no missing values.
+    rng : numpy.random.Generator
+        Splits the sample in halves.
+    min_rows : int
+        Fewest rows a band is fitted and checked on.
+    taken : iterable, default=()
+        Columns already computed by other rules (never a target here).
+
+    Returns
+    -------
+    bands : list of Band
+    """
+    columns = [c for c in columns if c not in set(taken)]
+    if len(columns) < 2 or len(sample) < 2 * min_rows:
+        return []
+    raw = np.column_stack([_numeric(sample[c]) for c in columns])
+    half = rng.permutation(len(sample)) < len(sample) // 2
+    candidates = []
+    for scale in _SCALES:
+        if scale == "ratio":  # logarithms; non-positive values leave their rows out
+            with np.errstate(divide="ignore", invalid="ignore"):
+                values = np.where(raw > 0, np.log(np.where(raw > 0, raw, 1.0)), np.nan)
+        else:
+            values = raw
+        corr = np.abs(np.nan_to_num(pd.DataFrame(values).corr(min_periods=min_rows).to_numpy()))
+        for j in range(len(columns)):
+            ranked = [i for i in np.argsort(-corr[j]) if i != j and corr[j, i] > 0.9]
+            fit = _best_fit(values, j, ranked[:_MAX_TERMS], half, min_rows)
+            if fit is not None:
+                candidates.append((fit[0], columns[j], [columns[i] for i in fit[1]], fit[2], scale))
+    # a column whose values crowd on a few points (point masses) makes a poor
+    # target: computing it would lose them; prefer smooth targets, then tight fits
+    crowded = {c: _crowded(sample[c]) for c in columns}
+    candidates.sort(key=lambda c: (crowded[c[1]], -c[0]))
+    bands, targets, inputs = [], set(), set()
+    for _r2, target, sources, coef, scale in candidates:
+        if target in targets or target in inputs or set(sources) & targets:
+            continue
+        band = _band(frame, target, sources, coef, scale)
+        if band is not None:
+            bands.append(band)
+            targets.add(target)
+            inputs.update(sources)
+    return bands
+
+
+def _crowded(series):
+    """Whether a few values (five) hold a tenth of the column's rows."""
+    counts = series.value_counts(normalize=True)
+    return bool(counts.iloc[:5].sum() >= 0.1)
+
+
+def _best_fit(values, j, ranked, half, min_rows):
+    """(held-out R2, source indices, coefficients) of the best small fit, or None."""
+    best = None
+    for k in range(1, len(ranked) + 1):
+        sources = ranked[:k]
+        rows = ~np.isnan(values[:, [j, *sources]]).any(axis=1)
+        fit_rows, test_rows = rows & half, rows & ~half
+        if fit_rows.sum() < min_rows or test_rows.sum() < min_rows:
+            break
+        target = values[:, j]
+        if np.var(target[test_rows]) == 0:
+            break
+        A = np.column_stack([values[:, sources], np.ones(len(values))])
+        coef, *_ = np.linalg.lstsq(A[fit_rows], target[fit_rows], rcond=None)
+        error = np.var(target[test_rows] - A[test_rows] @ coef)
+        r2 = 1 - error / np.var(target[test_rows])
+        if best is not None and 1 - r2 > (1 - _MIN_GAIN) * (1 - best[0]):
+            break
+        best = (r2, sources, coef[:-1])
+    return best if best is not None and best[0] >= _MIN_R2 else None
+
+
+def _band(frame, target, sources, coef, scale):
+    """Return the Band with a readable formula and its range over every row of ``frame``."""
+    terms = []
+    for source, k in zip(sources, coef, strict=True):
+        k = float(f"{k:.3g}")
+        if scale == "ratio":
+            terms.append(_name(source) if k == 1 else f"{_name(source)} ** {_number(k)}")
+        else:
+            terms.append(_name(source) if k == 1 else f"{_number(k)} * {_name(source)}")
+    if scale == "ratio":
+        text = " * ".join(terms)
+    else:
+        text = " + ".join(terms).replace("+ -", "- ")
+    expression = Expression(text)
+    value = expression.evaluate(frame)
+    target_values = _numeric(frame[target])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        position = target_values / value if scale == "ratio" else target_values - value
+    defined = np.isfinite(value) & (value > 0 if scale == "ratio" else True)
+    present = ~np.isnan(target_values)
+    position = position[defined & present]
+    if len(position) < len(frame) // 2 or not np.isfinite(position).all():
+        return None
+    if scale == "ratio" and position.min() <= 0:
+        return None  # the target must be positive where the formula is
+    return Band(target, text, float(position.min()), float(position.max()), scale=scale)

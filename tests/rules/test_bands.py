@@ -1,0 +1,110 @@
+"""Bands: tight relations that are not exact, found, declared and kept."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
+from sksynth.rules import Band, RuleKeeper, find_rules
+
+TINY = {"epochs": 2, "batch_size": 50, "hidden_dims": (16,), "latent_dim": 4, "random_state": 0}
+
+
+def _cells(n=400, seed=0):
+    """Radius and an area that is pi r^2 up to one percent, rounded to cents."""
+    rng = np.random.default_rng(seed)
+    radius = rng.gamma(4, 3, n).round(2) + 1
+    noise = rng.normal(0, 0.004, n)
+    return pd.DataFrame(
+        {
+            "radius": radius,
+            "area": (np.pi * radius**2 * (1 + noise)).round(2),
+            "weight": rng.gamma(2, 5, n).round(1),
+            "label": rng.choice(["x", "y"], n),
+        }
+    )
+
+
+def test_band_holds_inside_and_says_nothing_where_undefined():
+    X = pd.DataFrame({"r": [1.0, 2.0, 3.0, 0.0, np.nan], "area": [3.1, 12.6, 28.3, 5.0, 1.0]})
+    band = Band("area", "r ** 2", 3.1, 3.2)
+    # 28.3 / 9 = 3.14 holds; 3.1 / 1 holds; 12.6 / 4 = 3.15; r = 0 and r missing: nothing said
+    assert band.holds(X).tolist() == [True, True, True, True, True]
+    X.loc[2, "area"] = 30.0  # 30 / 9 = 3.33
+    assert band.holds(X).tolist() == [True, True, False, True, True]
+    assert band.columns == ("area", "r")
+    assert band.formula == "area / (r ** 2) in [3.1, 3.2]"
+    diff = Band("total", "a + b", -1, 1, scale="difference")
+    frame = pd.DataFrame({"a": [1.0, 2.0], "b": [1.0, 1.0], "total": [2.5, 5.0]})
+    assert diff.holds(frame).tolist() == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (("area", "r ** 2", 3.2, 3.1), {}, "low must not exceed high"),
+        (("area", "r ** 2", 0, 3.1), {}, "positive low"),
+        (("area", "r ** 2", 1, 2), {"scale": "log"}, "scale must be one of"),
+        (("area", "area * 2", 1, 2), {}, "its own target"),
+        (("area", "r ** b", 1, 2), {}, "power that is not a number"),
+        (("area", "r ** 2", np.nan, 2), {}, "low must be a finite number"),
+    ],
+)
+def test_band_refuses_bad_declarations(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Band(*args, **kwargs)
+
+
+def test_find_rules_finds_a_planted_band_and_not_a_loose_correlation():
+    X = _cells()
+    rng = np.random.default_rng(1)
+    X["loose"] = X["weight"] * 2 + rng.normal(0, 3, len(X))  # correlated, far from tight
+    bands = [r for r in find_rules(X) if r.kind == "band"]
+    assert len(bands) == 1, [b.formula for b in bands]
+    band = bands[0]
+    assert set(band.columns) == {"area", "radius"}
+    assert band.holds(X).all()
+    # the exponent found is close to the true one (2 for area on radius, 0.5 back)
+    exponent = float(band.formula.split("** ")[1].split(")")[0])
+    assert exponent == pytest.approx(2.0 if band.target == "area" else 0.5, rel=0.02)
+
+
+def test_keeper_round_trips_and_generated_rows_stay_in_the_band():
+    X = _cells()
+    band = Band("area", "radius ** 2", 3.1, 3.18)
+    keeper = RuleKeeper([band]).fit(X)
+    Z = keeper.transform(X)
+    assert (Z["area"] - np.log(np.pi)).abs().max() < 0.02  # the log-ratio, not the area
+    back = keeper.inverse_transform(Z)
+    pd.testing.assert_frame_equal(back, X)
+    # positions outside the band are pulled in; values land on the cents grid
+    Z["area"] = np.random.default_rng(0).normal(np.log(np.pi), 0.5, len(Z))
+    out = keeper.inverse_transform(Z)
+    assert band.holds(out).all()
+    np.testing.assert_allclose(out["area"] * 100, (out["area"] * 100).round(), atol=1e-6)
+
+
+@pytest.mark.parametrize("cls", [GANSampler, VAESampler, ConditionalVAESampler])
+def test_every_sampler_keeps_found_and_declared_bands(cls):
+    X = _cells()
+    found = cls(**TINY).fit(X)
+    kept = [r for r in found.rules_.rules_ if r.kind == "band"]
+    assert len(kept) == 1
+    out = found.sample(300)
+    assert kept[0].holds(out).all()
+    pd.testing.assert_series_equal(out.dtypes, X.dtypes)
+    band = Band("area", "radius ** 2", 3.1, 3.18)
+    out = cls(rules=[band], **TINY).fit(X).sample(300)
+    assert band.holds(out).all()
+
+
+def test_undefined_formula_rows_get_values_like_the_training_ones():
+    X = _cells()
+    X.loc[:19, "radius"] = np.nan  # the area is known, the radius is not
+    band = Band("area", "radius ** 2", 3.1, 3.18)
+    keeper = RuleKeeper([band]).fit(X)
+    out = keeper.inverse_transform(keeper.transform(X), random_state=0)
+    missing = out["radius"].isna()
+    assert out.loc[missing, "area"].notna().all()
+    assert out.loc[missing, "area"].isin(X.loc[:19, "area"]).all()
+    pd.testing.assert_frame_equal(out[~missing], X[~missing])
