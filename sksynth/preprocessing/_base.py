@@ -31,10 +31,8 @@ from ..utils import (
     check_dataframe,
     check_no_inf,
     check_same_columns,
-    fill_doc,
     infer_column_kinds,
 )
-from ._docs import SHARED_ENTRIES
 
 __all__: list[str] = []
 
@@ -89,14 +87,16 @@ class _TableTransformer(TransformerMixin, BaseEstimator):
     when ``set_output`` asks for it) and NumPy otherwise.
     """
 
-    @fill_doc(SHARED_ENTRIES)
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn from the table what ``transform`` will do.
 
         Parameters
         ----------
-        {fit_params}
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The table.
+        y : None
+            Ignored.
 
         Returns
         -------
@@ -106,19 +106,12 @@ class _TableTransformer(TransformerMixin, BaseEstimator):
         self._fit(self._validate_table(X, reset=True))
         return self
 
-    @fill_doc(SHARED_ENTRIES)
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
         """Fit to the table and return it transformed, as ``fit(X).transform(X)`` would.
 
-        Parameters
-        ----------
-        {fit_params}
-
-        Returns
-        -------
-        X_out : {ndarray, DataFrame} of shape (n_samples, n_features_out)
-            The transformed table.
+        It takes the parameters of :meth:`fit` and returns what :meth:`transform`
+        returns, validating the table once.
         """
         return self._wrap_output(self._fit_transform(self._validate_table(X, reset=True)), X)
 

@@ -8,12 +8,6 @@ _COLUMNS_SEEN = (
 )
 
 SHARED_ENTRIES = {
-    "fit_params": (
-        "X : {array-like, DataFrame} of shape (n_samples, n_features)\n"
-        "    The table.\n"
-        "y : None\n"
-        "    Ignored."
-    ),
     "columns_seen": _COLUMNS_SEEN,
     "rows_kept": (
         "sample_indices_ : ndarray of int\n"
