@@ -117,6 +117,75 @@ def _class_balance(y: pd.Series) -> tuple[pd.DataFrame, float]:
     return balance, float(counts.max() / counts.min())
 
 
+def _repeated_rows(frame, y, kinds, tol, rng, notes):
+    """Find exact duplicates, near duplicates and label conflicts (the target is part of a row)."""
+    record = _with_target(frame, y)
+    dup_mask = record.duplicated(keep="first").to_numpy()
+    duplicates = frame.index[dup_mask]
+    label_conflicts = frame.index[:0]
+    record_kinds = dict(kinds)
+    if y is not None:
+        record_kinds[record.columns[-1]] = "categorical"
+        label_conflicts = _label_conflicts(frame, y)
+    matrix = near_duplicate_matrix(record, record_kinds)
+    rows, partners, distances, n_limited = find_near_duplicates(
+        matrix, np.flatnonzero(~dup_mask), tol=tol, rng=rng
+    )
+    if n_limited:
+        notes.append(
+            f"The near-duplicate search compared {n_limited} row(s) in dense regions with "
+            "their 64 closest candidates only; a few near duplicates may be missed."
+        )
+    near_duplicates = pd.DataFrame(
+        {"duplicate_of": frame.index[partners], "distance": distances},
+        index=frame.index[rows],
+    )
+    return duplicates, near_duplicates, label_conflicts
+
+
+def _why_labels_cannot_be_checked(label_issues, y, target, classification, class_balance):
+    """Return why the label check cannot run, or None when it can."""
+    if label_issues is False:
+        return "label_issues=False"
+    if y is None:
+        return "no target was given"
+    if not classification:
+        return f"the target {target!r} is not a classification target"
+    if class_balance is not None and class_balance["count"].min() < 2:
+        return "a class has fewer than two rows"
+    return None
+
+
+def _check_labels(frame, y, kinds, label_issues, estimator, cv, max_rows, n_jobs, rng, notes):
+    """Run the label check on every row, or on a random subsample of ``max_rows``.
+
+    Returns what :func:`find_label_issues` returns, or None when it refuses the
+    data and ``label_issues`` is ``"auto"`` (the reason goes to ``notes``).
+    """
+    positions = np.arange(len(frame))
+    if max_rows is not None and len(frame) > max_rows:
+        positions = np.sort(rng.choice(len(frame), max_rows, replace=False))
+        notes.append(
+            f"Labels were checked on a random subsample of {max_rows} of "
+            f"{len(frame)} rows (max_rows_label_issues)."
+        )
+    try:
+        return find_label_issues(
+            frame.iloc[positions],
+            y.iloc[positions],
+            estimator=estimator,
+            cv=cv,
+            kinds=kinds,
+            n_jobs=n_jobs,
+            random_state=rng,
+        )
+    except ValueError as exc:
+        if label_issues is True:
+            raise
+        notes.append(f"Labels were not checked: {exc}")
+        return None
+
+
 # ------------------------------------------------------------------- assess
 @limit_threads
 def assess(
@@ -272,26 +341,8 @@ def assess(
     bar.set_postfix_str("duplicates")
 
     tick = time.perf_counter()
-    record = _with_target(frame, y)
-    dup_mask = record.duplicated(keep="first").to_numpy()
-    duplicates = frame.index[dup_mask]
-    label_conflicts = frame.index[:0]
-    record_kinds = dict(kinds)
-    if y is not None:
-        record_kinds[record.columns[-1]] = "categorical"
-        label_conflicts = _label_conflicts(frame, y)
-    matrix = near_duplicate_matrix(record, record_kinds)
-    rows, partners, distances, n_limited = find_near_duplicates(
-        matrix, np.flatnonzero(~dup_mask), tol=near_duplicate_tol, rng=rng
-    )
-    if n_limited:
-        notes.append(
-            f"The near-duplicate search compared {n_limited} row(s) in dense regions with "
-            "their 64 closest candidates only; a few near duplicates may be missed."
-        )
-    near_duplicates = pd.DataFrame(
-        {"duplicate_of": frame.index[partners], "distance": distances},
-        index=frame.index[rows],
+    duplicates, near_duplicates, label_conflicts = _repeated_rows(
+        frame, y, kinds, near_duplicate_tol, rng, notes
     )
     timings["duplicates"] = time.perf_counter() - tick
     bar.update()
@@ -308,42 +359,18 @@ def assess(
     issues = pd.DataFrame(columns=LABEL_ISSUE_COLUMNS)
     label_quality = thresholds = None
     tick = time.perf_counter()
-    reason = None
-    if label_issues is False:
-        reason = "label_issues=False"
-    elif y is None:
-        reason = "no target was given"
-    elif not classification:
-        reason = f"the target {target!r} is not a classification target"
-    elif class_balance is not None and class_balance["count"].min() < 2:
-        reason = "a class has fewer than two rows"
+    reason = _why_labels_cannot_be_checked(label_issues, y, target, classification, class_balance)
     if reason is not None:
         if label_issues is True:
             raise ValueError(f"label_issues=True but labels cannot be checked: {reason}.")
         if y is not None or label_issues is not False:
             notes.append(f"Labels were not checked: {reason}.")
     else:
-        positions = np.arange(len(frame))
-        if max_rows_label_issues is not None and len(frame) > max_rows_label_issues:
-            positions = np.sort(rng.choice(len(frame), max_rows_label_issues, replace=False))
-            notes.append(
-                f"Labels were checked on a random subsample of {max_rows_label_issues} of "
-                f"{len(frame)} rows (max_rows_label_issues)."
-            )
-        try:
-            issues, label_quality, thresholds = find_label_issues(
-                frame.iloc[positions],
-                y.iloc[positions],
-                estimator=estimator,
-                cv=cv,
-                kinds=kinds,
-                n_jobs=n_jobs,
-                random_state=rng,
-            )
-        except ValueError as exc:
-            if label_issues is True:
-                raise
-            notes.append(f"Labels were not checked: {exc}")
+        checked = _check_labels(
+            frame, y, kinds, label_issues, estimator, cv, max_rows_label_issues, n_jobs, rng, notes
+        )
+        if checked is not None:
+            issues, label_quality, thresholds = checked
     timings["label_issues"] = time.perf_counter() - tick
     bar.update()
     bar.close()
