@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from collections.abc import Callable
+from typing import NamedTuple
 
 from .. import __version__
 from . import _assess, _clean, _evaluate, _fit, _sample
@@ -59,39 +61,12 @@ def _random_state(parser, default, what):
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the ``sksynth`` argument parser (one subcommand per task).
+def _data(parser):
+    parser.add_argument("data", metavar="DATA", help="CSV or Parquet file")
 
-    Returns
-    -------
-    parser : argparse.ArgumentParser
-        The parser; its errors raise :class:`CLIError`.
 
-    Examples
-    --------
-    >>> from sksynth.cli import build_parser
-    >>> args = build_parser().parse_args(["clean", "data.csv", "--out", "clean.parquet"])
-    >>> args.command, args.out
-    ('clean', 'clean.parquet')
-    """
-    parser = _Parser(
-        prog=PROG,
-        description="Dataset quality, cleaning and synthetic data from CSV or Parquet files.",
-        epilog="Run 'sksynth COMMAND --help' for the options of a command. Model files are "
-        "zip archives of JSON, NumPy arrays and torch weights with a SHA-256 manifest (not "
-        "pickles): loading one runs no code from it, and a modified file is refused.",
-    )
-    parser.add_argument("--version", action="version", version=f"sksynth {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = commands.add_parser(
-        "assess",
-        help="report on a table's quality (HTML)",
-        description="Assess a table's quality: missing values, duplicates, outliers, class "
-        "balance and likely label errors. Prints a summary; --out writes an HTML "
-        "report with figures.",
-    )
-    p.add_argument("data", metavar="DATA", help="CSV or Parquet file")
+def _assess_options(p):
+    _data(p)
     p.add_argument("--target", help="the label column (class balance and label check)")
     p.add_argument("--out", metavar="REPORT.html", help="write the HTML report here")
     p.add_argument(
@@ -102,21 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
         "tables); default: auto",
     )
     p.add_argument("--cv", type=int, default=5, help="folds of the label check (default: 5)")
-    _random_state(p, 0, "the label check")
-    _kinds(p)
-    _common(p)
-    p.set_defaults(func=_assess.run)
 
-    p = commands.add_parser(
-        "clean",
-        help="clean a table (types, duplicates, missing values, outliers)",
-        description="Clean a table: parse numbers written as text, drop exact duplicate "
-        "rows and fill missing values; outliers are counted, and clipped only with --clip. "
-        "The target column "
-        "(--target) is kept as read; rows are only dropped as the options say, "
-        "and the counts are printed.",
-    )
-    p.add_argument("data", metavar="DATA", help="CSV or Parquet file")
+
+def _clean_options(p):
+    _data(p)
     p.add_argument(
         "--out", required=True, metavar="CLEAN", help="the clean table (.csv or .parquet)"
     )
@@ -156,20 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the thousands separator of numbers written as text (\"1,200\" with comma, "
         "the default); text columns holding only such numbers are parsed as numbers",
     )
-    _random_state(p, 0, "iterative imputation")
-    _kinds(p)
-    _common(p)
-    p.set_defaults(func=_clean.run)
 
-    p = commands.add_parser(
-        "fit",
-        help="fit a generator and save it (a safe sksynth model file)",
-        description="Fit a generative model of a table and save it. With --target, "
-        "conditional models learn one model conditioned on the label, "
-        "unconditional ones one model per class. The model file is a safe sksynth "
-        "model file (a zip of JSON, arrays and torch weights, not a pickle).",
-    )
-    p.add_argument("data", metavar="DATA", help="CSV or Parquet file")
+
+def _fit_options(p):
+    _data(p)
     p.add_argument(
         "--model",
         choices=list(MODELS),
@@ -193,18 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
         "row obeys the exact rules found in DATA: formulas, orders, grids...)",
     )
     p.add_argument("--out", required=True, metavar="MODEL.sksynth", help="the model file")
-    _random_state(p, 0, "training")
-    _kinds(p)
-    _common(p)
-    p.set_defaults(func=_fit.run)
 
-    p = commands.add_parser(
-        "sample",
-        help="draw synthetic rows from a saved model",
-        description="Draw synthetic rows from a model saved by 'sksynth fit' and write them "
-        "chunk by chunk. Chunk i is drawn with seed SEED+i, so the same seed and "
-        "chunk size give the same file.",
-    )
+
+def _sample_options(p):
     p.add_argument("model", metavar="MODEL", help="model file written by 'sksynth fit'")
     p.add_argument("--n", type=int, required=True, help="number of rows")
     p.add_argument(
@@ -223,18 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=100_000,
         help="rows generated and written at a time (default: 100000)",
     )
-    _random_state(p, 0, "the draws")
-    _common(p)
-    p.set_defaults(func=_sample.run)
 
-    p = commands.add_parser(
-        "evaluate",
-        help="compare a synthetic table with the real one (HTML)",
-        description="Evaluate a synthetic table against the real table: fidelity, "
-        "detection, utility (with --target) and privacy (with --holdout, real "
-        "rows the generator did not see). Prints the scores; --out writes an "
-        "HTML report with figures.",
-    )
+
+def _evaluate_options(p):
     p.add_argument("real", metavar="REAL", help="the real table the generator was fitted on")
     p.add_argument("synthetic", metavar="SYNTHETIC", help="the synthetic table")
     p.add_argument("--target", help="the label column (utility: train on synthetic, test on real)")
@@ -245,10 +181,105 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-detection", action="store_true", help="skip the real-vs-synthetic classifier test"
     )
-    _random_state(p, 0, "the evaluation models and splits")
-    _kinds(p)
-    _common(p)
-    p.set_defaults(func=_evaluate.run)
+
+
+class _Command(NamedTuple):
+    """One subcommand: its help, its own options, and what its seed drives."""
+
+    run: Callable
+    help: str
+    description: str
+    add_options: Callable
+    seed_of: str
+    takes_kinds: bool = True
+
+
+_COMMANDS = {
+    "assess": _Command(
+        _assess.run,
+        "report on a table's quality (HTML)",
+        "Assess a table's quality: missing values, duplicates, outliers, class "
+        "balance and likely label errors. Prints a summary; --out writes an HTML "
+        "report with figures.",
+        _assess_options,
+        "the label check",
+    ),
+    "clean": _Command(
+        _clean.run,
+        "clean a table (types, duplicates, missing values, outliers)",
+        "Clean a table: parse numbers written as text, drop exact duplicate "
+        "rows and fill missing values; outliers are counted, and clipped only with --clip. "
+        "The target column "
+        "(--target) is kept as read; rows are only dropped as the options say, "
+        "and the counts are printed.",
+        _clean_options,
+        "iterative imputation",
+    ),
+    "fit": _Command(
+        _fit.run,
+        "fit a generator and save it (a safe sksynth model file)",
+        "Fit a generative model of a table and save it. With --target, "
+        "conditional models learn one model conditioned on the label, "
+        "unconditional ones one model per class. The model file is a safe sksynth "
+        "model file (a zip of JSON, arrays and torch weights, not a pickle).",
+        _fit_options,
+        "training",
+    ),
+    "sample": _Command(
+        _sample.run,
+        "draw synthetic rows from a saved model",
+        "Draw synthetic rows from a model saved by 'sksynth fit' and write them "
+        "chunk by chunk. Chunk i is drawn with seed SEED+i, so the same seed and "
+        "chunk size give the same file.",
+        _sample_options,
+        "the draws",
+        takes_kinds=False,
+    ),
+    "evaluate": _Command(
+        _evaluate.run,
+        "compare a synthetic table with the real one (HTML)",
+        "Evaluate a synthetic table against the real table: fidelity, "
+        "detection, utility (with --target) and privacy (with --holdout, real "
+        "rows the generator did not see). Prints the scores; --out writes an "
+        "HTML report with figures.",
+        _evaluate_options,
+        "the evaluation models and splits",
+    ),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the ``sksynth`` argument parser (one subcommand per task).
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        The parser; its errors raise :class:`CLIError`.
+
+    Examples
+    --------
+    >>> from sksynth.cli import build_parser
+    >>> args = build_parser().parse_args(["clean", "data.csv", "--out", "clean.parquet"])
+    >>> args.command, args.out
+    ('clean', 'clean.parquet')
+    """
+    parser = _Parser(
+        prog=PROG,
+        description="Dataset quality, cleaning and synthetic data from CSV or Parquet files.",
+        epilog="Run 'sksynth COMMAND --help' for the options of a command. Model files are "
+        "zip archives of JSON, NumPy arrays and torch weights with a SHA-256 manifest (not "
+        "pickles): loading one runs no code from it, and a modified file is refused.",
+    )
+    parser.add_argument("--version", action="version", version=f"sksynth {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, command in _COMMANDS.items():
+        p = commands.add_parser(name, help=command.help, description=command.description)
+        command.add_options(p)
+        _random_state(p, 0, command.seed_of)
+        if command.takes_kinds:
+            _kinds(p)
+        _common(p)
+        p.set_defaults(func=command.run)
     return parser
 
 

@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import label_binarize
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import _check_feature_names, _check_n_features
 
 from ..utils import (
@@ -55,6 +56,15 @@ def _pandas_output_requested(estimator) -> bool:
     return _get_output_config("transform", estimator)["dense"] == "pandas"
 
 
+def _accept_dense_tables(tags):
+    """Declare the input every cleaning step takes: dense, strings, categories, missing values."""
+    tags.input_tags.allow_nan = True
+    tags.input_tags.string = True
+    tags.input_tags.categorical = True
+    tags.input_tags.sparse = False
+    return tags
+
+
 def check_all_missing(frame: pd.DataFrame, *, owner: str, name: str = "X") -> None:
     """Raise a ValueError naming the columns of ``frame`` that hold no value at all."""
     empty = frame.columns[frame.isna().all(axis=0).to_numpy()].tolist()
@@ -69,10 +79,89 @@ def check_all_missing(frame: pd.DataFrame, *, owner: str, name: str = "X") -> No
 class _TableTransformer(TransformerMixin, BaseEstimator):
     """Base of the row-preserving cleaning transformers.
 
-    Subclasses call :meth:`_validate_table` in ``fit`` (``reset=True``) and in
-    ``transform`` (``reset=False``) and end ``transform`` with
-    :meth:`_wrap_output`.
+    ``fit``, ``fit_transform``, ``transform`` and ``get_feature_names_out``
+    live here: they validate the table (column by column, so pandas dtypes
+    survive), then call the subclass's hooks on a DataFrame: ``_fit(frame)``
+    and ``_transform(frame)``, and ``_names_out(names)`` when the output
+    columns differ from the input ones. Output is pandas for pandas input (or
+    when ``set_output`` asks for it) and NumPy otherwise.
     """
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn from the table what ``transform`` will do.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The table.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted step.
+        """
+        self._fit(self._validate_table(X, reset=True))
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Fit to the table and return it transformed, as ``fit(X).transform(X)`` would.
+
+        It takes the parameters of :meth:`fit` and returns what :meth:`transform`
+        returns, validating the table once.
+        """
+        return self._wrap_output(self._fit_transform(self._validate_table(X, reset=True)), X)
+
+    def transform(self, X):
+        """Apply to a table what was learned at fit.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The table, with the columns seen during fit.
+
+        Returns
+        -------
+        X_out : {ndarray, DataFrame} of shape (n_samples, n_features_out)
+            The transformed table (a DataFrame for DataFrame input).
+        """
+        check_is_fitted(self)
+        return self._wrap_output(self._transform(self._validate_table(X, reset=False)), X)
+
+    def get_feature_names_out(self, input_features=None):
+        """Return the output column names.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Input column names; must match those seen during fit.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            The column names of the transformed table.
+        """
+        return self._names_out(self._feature_names_in(input_features))
+
+    def _fit(self, frame: pd.DataFrame) -> None:
+        """Learn the step's state from a validated table (each step's own rule)."""
+        raise NotImplementedError
+
+    def _transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Return the transformed table as a new DataFrame (each step's own rule)."""
+        raise NotImplementedError
+
+    def _fit_transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Fit, then transform the same table (a step may do both in one pass)."""
+        self._fit(frame)
+        return self._transform(frame)
+
+    def _names_out(self, names: np.ndarray) -> np.ndarray:
+        """Map the validated input names to the output names (the same by default)."""
+        return names
 
     def _validate_table(self, X, *, reset: bool) -> pd.DataFrame:
         owner = type(self).__name__
@@ -121,11 +210,7 @@ class _TableTransformer(TransformerMixin, BaseEstimator):
         return input_features
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        tags.input_tags.sparse = False
+        tags = _accept_dense_tables(super().__sklearn_tags__())
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
@@ -246,10 +331,6 @@ class _RowFilterSampler(BaseSampler):
         return names
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
+        tags = _accept_dense_tables(super().__sklearn_tags__())
         tags.sampler_tags.sample_indices = True
         return tags

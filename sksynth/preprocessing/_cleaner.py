@@ -5,19 +5,17 @@ from __future__ import annotations
 import warnings
 from numbers import Integral, Real
 
-import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
-from sklearn_compat.base import _fit_context
 
-from ..utils import check_dataframe, infer_column_kinds
-from ._base import NUMERIC_KINDS, _TableTransformer
+from ..utils import check_dataframe, fill_doc, infer_column_kinds
+from ._base import _TableTransformer
 from ._coercion import TypeCoercer
+from ._docs import SHARED_ENTRIES
 from ._duplicates import DuplicateRemover
 from ._missing import HighMissingColumnDropper, MissingRowDropper, MissingValueImputer
-from ._outliers import OutlierClipper, OutlierRemover, outlier_bounds
+from ._outliers import OutlierClipper, OutlierRemover, count_outliers
 
 __all__ = ["TableCleaner", "make_cleaner", "make_cleaning_steps"]
 
@@ -42,28 +40,10 @@ def _count_changes(before, after, kind):
     return pd.DataFrame({kind: pd.Series(counts, dtype="int64")})
 
 
-def _count_outliers(frame, kinds, method, factor):
-    """Count the values outside the outlier fences, per numeric column."""
-    numeric = [
-        c
-        for c in frame.columns
-        if kinds[c] in NUMERIC_KINDS
-        and pd.api.types.is_numeric_dtype(frame[c].dtype)
-        and not pd.api.types.is_bool_dtype(frame[c].dtype)
-        and frame[c].notna().any()
-    ]
-    if not numeric:
-        return pd.Series(dtype="int64", name="n_outliers")
-    bounds = outlier_bounds(frame[numeric], method=method, factor=factor)
-    block = frame[numeric].to_numpy(dtype="float64", na_value=np.nan)
-    with np.errstate(invalid="ignore"):
-        outside = (block < bounds["lower"].to_numpy()) | (block > bounds["upper"].to_numpy())
-    return pd.Series(outside.sum(axis=0), index=pd.Index(numeric), name="n_outliers")
-
-
 _IMPUTE_CHOICES = ("auto", "median", "mean", "most_frequent", "constant", "knn", "iterative")
 
 
+@fill_doc(SHARED_ENTRIES)
 class TableCleaner(_TableTransformer):
     """Clean a table in one row-preserving step: coerce, fill, and clip only if asked.
 
@@ -133,10 +113,7 @@ class TableCleaner(_TableTransformer):
     outliers_ : pandas.Series
         The number of values outside the outlier fences per numeric column, at
         fit (clipped only when ``clip_outliers=True``).
-    n_features_in_ : int
-        Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names seen during fit (only when they are all strings).
+    {columns_seen}
 
     See Also
     --------
@@ -237,27 +214,11 @@ class TableCleaner(_TableTransformer):
                 OutlierClipper(method=self.outlier_method, factor=self.outlier_factor, kinds=kinds),
             )
 
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y=None):
-        """Fit every step on the output of the previous one.
+    def _fit(self, frame):
+        self._fit_transform(frame)
 
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The table.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : TableCleaner
-            The fitted cleaner.
-        """
-        self._fit_steps(X)
-        return self
-
-    def _fit_steps(self, X):
-        frame = self._validate_table(X, reset=True)
+    def _fit_transform(self, frame):
+        """Fit every step on the output of the previous one; return the last output."""
         self.steps_ = []
         counts = []  # one frame of change counts per step that changes values
         kinds = dict(self.kinds) if self.kinds else None
@@ -273,8 +234,8 @@ class TableCleaner(_TableTransformer):
             frame = self._fit_one(name, step, frame, counts)
         self.named_steps_ = dict(self.steps_)
         self.kinds_ = infer_column_kinds(frame, overrides=kinds)
-        self.outliers_ = _count_outliers(
-            before_filling, self.kinds_, self.outlier_method, self.outlier_factor
+        self.outliers_ = count_outliers(
+            before_filling, self.kinds_, method=self.outlier_method, factor=self.outlier_factor
         )
         changes = pd.DataFrame(
             0, index=pd.Index(frame.columns), columns=list(_CHANGE_KINDS.values())
@@ -291,57 +252,12 @@ class TableCleaner(_TableTransformer):
             counts.append(_count_changes(frame, out, _CHANGE_KINDS[name]))
         return out
 
-    def fit_transform(self, X, y=None):
-        """Fit the steps and return the cleaned table.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The table.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        X_out : {ndarray, DataFrame} of shape (n_samples, n_features_out)
-            The cleaned table.
-        """
-        self._validate_params()
-        return self._wrap_output(self._fit_steps(X), X)
-
-    def transform(self, X):
-        """Clean a table with the fitted steps.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The table, with the columns seen during fit.
-
-        Returns
-        -------
-        X_out : {ndarray, DataFrame} of shape (n_samples, n_features_out)
-            The cleaned table.
-        """
-        check_is_fitted(self)
-        frame = self._validate_table(X, reset=False)
+    def _transform(self, frame):
         for _, step in self.steps_:
             frame = step.transform(frame)
-        return self._wrap_output(frame, X)
+        return frame
 
-    def get_feature_names_out(self, input_features=None):
-        """Return the output column names.
-
-        Parameters
-        ----------
-        input_features : array-like of str, default=None
-            Input column names; must match those seen during fit.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-            The column names after the last step.
-        """
-        names = self._feature_names_in(input_features)
+    def _names_out(self, names):
         for _, step in self.steps_:
             names = step.get_feature_names_out(names)
         return names

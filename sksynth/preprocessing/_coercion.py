@@ -8,12 +8,18 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
-from sklearn_compat.base import _fit_context
 
 from ..exceptions import DataQualityWarning
-from ..utils import KINDS, check_no_inf, infer_column_kind, infer_column_kinds, warn_caller
+from ..utils import (
+    KINDS,
+    check_no_inf,
+    fill_doc,
+    infer_column_kind,
+    infer_column_kinds,
+    warn_caller,
+)
 from ._base import _TableTransformer
+from ._docs import SHARED_ENTRIES
 
 __all__ = ["TypeCoercer"]
 
@@ -150,6 +156,7 @@ def _guess_date_format(text: pd.Series) -> str:
     return fmt or "mixed"
 
 
+@fill_doc(SHARED_ENTRIES)
 class TypeCoercer(_TableTransformer):
     """Coerce messy columns to the types their values mean.
 
@@ -207,10 +214,7 @@ class TypeCoercer(_TableTransformer):
     plan_ : dict of str to str
         The conversion applied to every column: ``"keep"``, ``"to_numeric"``,
         ``"to_boolean"``, ``"to_category"`` or ``"to_datetime"``.
-    n_features_in_ : int
-        Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names seen during fit (only when they are all strings).
+    {columns_seen}
 
     Raises
     ------
@@ -272,23 +276,8 @@ class TypeCoercer(_TableTransformer):
         self.errors = errors
 
     # -- fit -------------------------------------------------------------------------------
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Learn one conversion per column.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The table.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : TypeCoercer
-            The fitted coercer.
-        """
-        frame = self._validate_table(X, reset=True)
+    def _fit(self, frame):
+        """Learn one conversion per column."""
         overrides = dict(self.kinds or {})
         infer_column_kinds(frame, overrides=overrides)  # validates the overrides
         self._check_parse_dates(frame)
@@ -306,7 +295,6 @@ class TypeCoercer(_TableTransformer):
         check_no_inf(converted, name="X")
         self.plan_ = {col: conv.name for col, conv in self._converters_.items()}
         self.kinds_ = infer_column_kinds(converted, overrides=overrides)
-        return self
 
     def _check_parse_dates(self, frame):
         if isinstance(self.parse_dates, list | tuple):
@@ -454,39 +442,10 @@ class TypeCoercer(_TableTransformer):
             raise ValueError(f"{message}; errors='raise'.")
         return message
 
-    def transform(self, X):
-        """Apply the conversions learned at fit.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The table, with the columns seen during fit.
-
-        Returns
-        -------
-        X_out : {ndarray, DataFrame} of shape (n_samples, n_features)
-            The converted table (a DataFrame for DataFrame input).
-        """
-        check_is_fitted(self)
-        frame = self._validate_table(X, reset=False)
+    def _transform(self, frame):
         result = self._apply(frame)
         check_no_inf(result, name="X")
-        return self._wrap_output(result, X)
-
-    def get_feature_names_out(self, input_features=None):
-        """Return the output column names (the input ones).
-
-        Parameters
-        ----------
-        input_features : array-like of str, default=None
-            Input column names; must match those seen during fit.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-            The column names.
-        """
-        return self._feature_names_in(input_features)
+        return result
 
 
 class _Chain:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
+from ..utils import fill_doc
 from ._base import _RowFilterSampler
+from ._docs import SHARED_ENTRIES
 
 __all__ = ["DuplicateRemover"]
 
 
+@fill_doc(SHARED_ENTRIES)
 class DuplicateRemover(_RowFilterSampler):
     """Drop exact duplicate rows (an imbalanced-learn sampler, fit time only).
 
@@ -35,16 +38,9 @@ class DuplicateRemover(_RowFilterSampler):
 
     Attributes
     ----------
-    sample_indices_ : ndarray of int
-        Positions of the rows that were kept.
     n_duplicates_ : int
         Number of rows dropped.
-    sampling_strategy_ : str
-        Always ``"auto"`` (kept for imbalanced-learn's API).
-    n_features_in_ : int
-        Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names seen during fit (only when they are all strings).
+    {rows_kept}
 
     See Also
     --------

@@ -25,17 +25,9 @@ _EPOCH = pd.Timestamp(0, tz="UTC")
 
 
 def booleans_to_float(X):
-    """Turn boolean columns (plain, nullable or object) into 0.0/1.0, missing as NaN.
+    """Turn boolean columns (plain, nullable or object) into a float array: 0.0/1.0, NaN.
 
-    Parameters
-    ----------
-    X : {array-like, DataFrame} of shape (n_samples, n_features)
-        Boolean columns.
-
-    Returns
-    -------
-    X_float : ndarray of shape (n_samples, n_features)
-        The same values as floats.
+    A missing value becomes NaN; the array has the shape of ``X``.
 
     Examples
     --------
@@ -49,17 +41,10 @@ def booleans_to_float(X):
 
 
 def datetimes_to_seconds(X):
-    """Turn datetime columns into seconds since 1970-01-01 UTC (missing as NaN).
+    """Turn datetime columns into a float array of seconds since 1970-01-01 UTC.
 
-    Parameters
-    ----------
-    X : {array-like, DataFrame} of shape (n_samples, n_features)
-        Datetime columns (naive ones are read as UTC).
-
-    Returns
-    -------
-    X_seconds : ndarray of shape (n_samples, n_features)
-        The same instants as float seconds.
+    Naive datetimes are read as UTC and a missing value becomes NaN; the array
+    has the shape of ``X``.
 
     Examples
     --------
@@ -82,17 +67,8 @@ def categories_as_objects(X):
     Each column becomes ``object`` with every missing value (``None``,
     ``pd.NA``, ``NaN``) as ``NaN``; a column that mixes Python types (``1``
     and ``"a"``) has its values turned into strings, which the encoders need
-    (``1`` and ``"1"`` then become one category).
-
-    Parameters
-    ----------
-    X : {array-like, DataFrame} of shape (n_samples, n_features)
-        Categorical columns.
-
-    Returns
-    -------
-    X_objects : DataFrame of shape (n_samples, n_features)
-        A new table; ``X`` is not changed.
+    (``1`` and ``"1"`` then become one category). The result is a new
+    DataFrame; ``X`` is not changed.
 
     Examples
     --------

@@ -9,12 +9,11 @@ import pandas as pd
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
-from sklearn_compat.base import _fit_context
 
 from ..exceptions import DataQualityWarning
-from ..utils import warn_caller
+from ..utils import fill_doc, warn_caller
 from ._base import NUMERIC_KINDS, _RowFilterSampler, _TableTransformer, check_all_missing
+from ._docs import SHARED_ENTRIES
 
 __all__ = ["HighMissingColumnDropper", "MissingRowDropper", "MissingValueImputer"]
 
@@ -47,6 +46,7 @@ def _fill_column(column: pd.Series, value) -> pd.Series:
     return column.fillna(value)
 
 
+@fill_doc(SHARED_ENTRIES)
 class MissingValueImputer(_TableTransformer):
     """Fill missing values column by column, keeping every row, column and dtype.
 
@@ -98,10 +98,7 @@ class MissingValueImputer(_TableTransformer):
     indicator_columns_ : list
         The columns that get a ``<col>__missing`` indicator (empty unless
         ``add_indicator=True``).
-    n_features_in_ : int
-        Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names seen during fit (only when they are all strings).
+    {columns_seen}
 
     Raises
     ------
@@ -184,23 +181,8 @@ class MissingValueImputer(_TableTransformer):
             strategy=self.strategy, fill_value=self.fill_value, keep_empty_features=True
         )
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Learn the fill values.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The table.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : MissingValueImputer
-            The fitted imputer.
-        """
-        frame = self._validate_table(X, reset=True)
+    def _fit(self, frame):
+        """Learn the fill values."""
         check_all_missing(frame, owner=type(self).__name__)
         self.kinds_ = self._resolve_kinds(frame)
         numeric = self._numeric_columns(frame)
@@ -221,7 +203,6 @@ class MissingValueImputer(_TableTransformer):
             raise ValueError(
                 f"add_indicator=True would create column(s) {clash}, which X already has."
             )
-        return self
 
     def _numeric_columns(self, frame):
         numeric = [c for c, k in self.kinds_.items() if k in NUMERIC_KINDS]
@@ -251,21 +232,7 @@ class MissingValueImputer(_TableTransformer):
                 fills[col] = frame[col].median()
         return fills
 
-    def transform(self, X):
-        """Fill the missing values.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The table, with the columns seen during fit.
-
-        Returns
-        -------
-        X_out : {ndarray, DataFrame} of shape (n_samples, n_features + n_indicators)
-            The filled table, indicators (if any) appended at the end.
-        """
-        check_is_fitted(self)
-        frame = self._validate_table(X, reset=False)
+    def _transform(self, frame):
         out = frame.copy(deep=False)
         if self._numeric_columns_:
             out = self._fill_numeric(frame, out)
@@ -273,7 +240,7 @@ class MissingValueImputer(_TableTransformer):
             out[col] = _fill_column(frame[col], value)
         for col in self.indicator_columns_:
             out[f"{col}{INDICATOR_SUFFIX}"] = frame[col].isna().to_numpy()
-        return self._wrap_output(out, X)
+        return out
 
     def _fill_numeric(self, frame, out):
         numeric = self._numeric_columns_
@@ -288,25 +255,15 @@ class MissingValueImputer(_TableTransformer):
                 out[col] = _restore_dtype(filled[:, j], frame[col], integer=integer)
         return out
 
-    def get_feature_names_out(self, input_features=None):
-        """Return the output column names: the input ones, then the indicators.
-
-        Parameters
-        ----------
-        input_features : array-like of str, default=None
-            Input column names; must match those seen during fit.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-            The column names.
-        """
-        names = list(self._feature_names_in(input_features))
+    def _names_out(self, names):
+        """Return the input names, then the indicators."""
+        names = list(names)
         by_column = dict(zip(self._columns_in_, names))
         extra = [f"{by_column[c]}{INDICATOR_SUFFIX}" for c in self.indicator_columns_]
         return np.asarray(names + extra, dtype=object)
 
 
+@fill_doc(SHARED_ENTRIES)
 class HighMissingColumnDropper(_TableTransformer):
     """Drop the columns whose share of missing values is above a threshold.
 
@@ -328,10 +285,7 @@ class HighMissingColumnDropper(_TableTransformer):
         The share of missing values of every column during fit.
     dropped_columns_ : list
         The dropped columns, in their original order.
-    n_features_in_ : int
-        Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names seen during fit (only when they are all strings).
+    {columns_seen}
 
     Raises
     ------
@@ -363,23 +317,8 @@ class HighMissingColumnDropper(_TableTransformer):
     def __init__(self, *, threshold=0.5):
         self.threshold = threshold
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Measure the missing rates and choose the columns to drop.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The table.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : HighMissingColumnDropper
-            The fitted dropper.
-        """
-        frame = self._validate_table(X, reset=True)
+    def _fit(self, frame):
+        """Measure the missing rates and choose the columns to drop."""
         self.missing_rate_ = frame.isna().mean(axis=0)
         over = (self.missing_rate_ > self.threshold).to_numpy()
         self.dropped_columns_ = frame.columns[over].tolist()
@@ -395,44 +334,17 @@ class HighMissingColumnDropper(_TableTransformer):
                 f"above {self.threshold}: {rates}.",
                 DataQualityWarning,
             )
-        return self
 
-    def transform(self, X):
-        """Drop the columns chosen at fit.
+    def _transform(self, frame):
+        return frame.drop(columns=self.dropped_columns_)
 
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The table, with the columns seen during fit.
-
-        Returns
-        -------
-        X_out : {ndarray, DataFrame} of shape (n_samples, n_kept)
-            The table without the dropped columns.
-        """
-        check_is_fitted(self)
-        frame = self._validate_table(X, reset=False)
-        return self._wrap_output(frame.drop(columns=self.dropped_columns_), X)
-
-    def get_feature_names_out(self, input_features=None):
-        """Return the names of the columns that are kept.
-
-        Parameters
-        ----------
-        input_features : array-like of str, default=None
-            Input column names; must match those seen during fit.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-            The kept column names.
-        """
-        names = self._feature_names_in(input_features)
+    def _names_out(self, names):
         dropped = set(self.dropped_columns_)
         keep = [c not in dropped for c in self._columns_in_]
         return names[np.asarray(keep, dtype=bool)]
 
 
+@fill_doc(SHARED_ENTRIES)
 class MissingRowDropper(_RowFilterSampler):
     """Drop the rows that have missing values (an imbalanced-learn sampler).
 
@@ -453,14 +365,7 @@ class MissingRowDropper(_RowFilterSampler):
 
     Attributes
     ----------
-    sampling_strategy_ : str
-        Always ``"auto"`` (kept for imbalanced-learn's API).
-    sample_indices_ : ndarray of int
-        Positions of the rows that were kept.
-    n_features_in_ : int
-        Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names seen during fit (only when they are all strings).
+    {rows_kept}
 
     See Also
     --------

@@ -8,12 +8,11 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import IsolationForest
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
-from sklearn_compat.base import _fit_context
 
 from ..exceptions import DataQualityWarning
-from ..utils import check_no_inf, infer_column_kinds, iqr_fences, warn_caller
+from ..utils import check_no_inf, fill_doc, infer_column_kinds, iqr_fences, warn_caller
 from ._base import NUMERIC_KINDS, _RowFilterSampler, _TableTransformer, check_all_missing
+from ._docs import SHARED_ENTRIES
 
 __all__ = ["OutlierClipper", "OutlierRemover", "outlier_bounds"]
 
@@ -74,15 +73,57 @@ def outlier_bounds(X, *, method="iqr", factor=None) -> pd.DataFrame:
     return pd.DataFrame({"lower": lower, "upper": upper}, index=X.columns)
 
 
-def _numeric_targets(frame, kinds, columns, owner):
-    """Return the numeric columns to work on: ``columns`` if given, else all numeric ones."""
-    numeric = [
+def _numeric_columns(frame, kinds) -> list:
+    """Return the columns of a numeric kind that hold numbers (not booleans)."""
+    return [
         c
         for c in frame.columns
         if kinds[c] in NUMERIC_KINDS
         and pd.api.types.is_numeric_dtype(frame[c].dtype)
         and not pd.api.types.is_bool_dtype(frame[c].dtype)
     ]
+
+
+def _outside_bounds(numeric: pd.DataFrame, bounds: pd.DataFrame) -> np.ndarray:
+    """Return a boolean array: True where a value lies outside its column's bounds.
+
+    Missing values and columns with NaN bounds (no spread) are never outside.
+    """
+    block = numeric.to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        return (block < bounds["lower"].to_numpy()) | (block > bounds["upper"].to_numpy())
+
+
+def count_outliers(frame, kinds, *, method="iqr", factor=None) -> pd.Series:
+    """Count the values outside the outlier fences, per numeric column with a value.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; only its numeric columns are looked at.
+    kinds : dict of str to str
+        The kind of every column.
+    method : {"iqr", "zscore"}, default="iqr"
+        The rule (see :func:`outlier_bounds`).
+    factor : float, default=None
+        The width of the fences.
+
+    Returns
+    -------
+    n_outliers : pandas.Series
+        The count per numeric column, named ``"n_outliers"``.
+    """
+    numeric = [c for c in _numeric_columns(frame, kinds) if frame[c].notna().any()]
+    if not numeric:
+        return pd.Series(dtype="int64", name="n_outliers")
+    bounds = outlier_bounds(frame[numeric], method=method, factor=factor)
+    outside = _outside_bounds(frame[numeric], bounds)
+    return pd.Series(outside.sum(axis=0), index=pd.Index(numeric), name="n_outliers")
+
+
+def _numeric_targets(frame, kinds, columns, owner):
+    """Return the numeric columns to work on: ``columns`` if given, else all numeric ones."""
+    numeric = _numeric_columns(frame, kinds)
     if columns is None:
         return numeric
     names = [columns] if isinstance(columns, str | int) else list(columns)
@@ -114,6 +155,7 @@ _METHOD_CONSTRAINT = StrOptions({"iqr", "zscore"})
 _COLUMNS_CONSTRAINT = [str, list, tuple, None]
 
 
+@fill_doc(SHARED_ENTRIES)
 class OutlierClipper(_TableTransformer):
     """Clip numeric columns to bounds learned at fit (IQR fences or z-scores).
 
@@ -142,10 +184,7 @@ class OutlierClipper(_TableTransformer):
         (NaN for a column without spread, which is left unclipped).
     kinds_ : dict of str to str
         The kind of every column.
-    n_features_in_ : int
-        Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names seen during fit (only when they are all strings).
+    {columns_seen}
 
     Raises
     ------
@@ -190,45 +229,16 @@ class OutlierClipper(_TableTransformer):
         self.columns = columns
         self.kinds = kinds
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Learn the bounds of the numeric columns.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The table.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : OutlierClipper
-            The fitted clipper.
-        """
-        frame = self._validate_table(X, reset=True)
+    def _fit(self, frame):
+        """Learn the bounds of the numeric columns."""
         self.kinds_ = self._resolve_kinds(frame)
         targets = _numeric_targets(frame, self.kinds_, self.columns, type(self).__name__)
         check_all_missing(frame[targets], owner=type(self).__name__)
         bounds = outlier_bounds(frame[targets], method=self.method, factor=self.factor)
         self.bounds_ = _integer_bounds(bounds, self.kinds_)
-        return self
 
-    def transform(self, X):
-        """Clip every numeric column to its bounds.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The table, with the columns seen during fit.
-
-        Returns
-        -------
-        X_out : {ndarray, DataFrame} of shape (n_samples, n_features)
-            The clipped table, dtypes unchanged.
-        """
-        check_is_fitted(self)
-        frame = self._validate_table(X, reset=False)
+    def _transform(self, frame):
+        """Clip every numeric column to its bounds, dtypes unchanged."""
         out = frame.copy(deep=False)
         for col, lower, upper in self.bounds_.itertuples(name=None):
             if np.isnan(lower) or np.isnan(upper):
@@ -237,24 +247,10 @@ class OutlierClipper(_TableTransformer):
             if pd.api.types.is_integer_dtype(column.dtype):
                 lower, upper = int(lower), int(upper)
             out[col] = column.clip(lower=lower, upper=upper).astype(column.dtype)
-        return self._wrap_output(out, X)
-
-    def get_feature_names_out(self, input_features=None):
-        """Return the output column names (the input ones).
-
-        Parameters
-        ----------
-        input_features : array-like of str, default=None
-            Input column names; must match those seen during fit.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-            The column names.
-        """
-        return self._feature_names_in(input_features)
+        return out
 
 
+@fill_doc(SHARED_ENTRIES)
 class OutlierRemover(_RowFilterSampler):
     """Drop the rows holding outliers (an imbalanced-learn sampler, fit time only).
 
@@ -292,14 +288,7 @@ class OutlierRemover(_RowFilterSampler):
         The bounds used (``"iqr"``/``"zscore"``; ``None`` for the forest).
     detector_ : IsolationForest or None
         The fitted forest (``"isolation_forest"`` only).
-    sample_indices_ : ndarray of int
-        Positions of the rows that were kept.
-    sampling_strategy_ : str
-        Always ``"auto"`` (kept for imbalanced-learn's API).
-    n_features_in_ : int
-        Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names seen during fit (only when they are all strings).
+    {rows_kept}
 
     See Also
     --------
@@ -365,11 +354,7 @@ class OutlierRemover(_RowFilterSampler):
         if self.method == "isolation_forest":
             return self._forest_mask(frame[targets])
         self.bounds_ = outlier_bounds(frame[targets], method=self.method, factor=self.factor)
-        block = frame[targets].to_numpy(dtype="float64", na_value=np.nan)
-        lower = self.bounds_["lower"].to_numpy()
-        upper = self.bounds_["upper"].to_numpy()
-        outside = (block < lower) | (block > upper)  # NaN compares False: never an outlier
-        return ~outside.any(axis=1)
+        return ~_outside_bounds(frame[targets], self.bounds_).any(axis=1)
 
     def _forest_mask(self, numeric):
         block = numeric.to_numpy(dtype="float64", na_value=np.nan)

@@ -1,10 +1,15 @@
-"""Assessment of a real dataset: the checks behind :func:`sksynth.quality.assess`."""
+"""Assessment of a real dataset: :func:`sksynth.quality.assess` and the checks across rows.
+
+The per-column statistics live in :mod:`._columns` and the wording of the
+warnings in :mod:`._warnings`; this module validates the input, looks at rows
+(duplicates, near duplicates, label conflicts, class balance, labels) and
+assembles the :class:`QualityReport`.
+"""
 
 from __future__ import annotations
 
 import numbers
 import time
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -14,22 +19,18 @@ from ..utils import (
     as_generator,
     check_dataframe,
     infer_column_kinds,
-    iqr_fences,
     is_classification,
     limit_threads,
     progress_bar,
     split_target,
 )
+from ._columns import column_summary, histograms, numeric_block, outlier_frame
 from ._label_issues import LABEL_ISSUE_COLUMNS, find_label_issues
 from ._near_duplicates import find_near_duplicates, near_duplicate_matrix
-from ._report import QualityReport, QualityWarning, severity_order
+from ._report import QualityReport, severity_order
+from ._warnings import column_warnings, table_warnings
 
 __all__ = ["assess"]
-
-NUMERIC_KINDS = ("continuous", "integer")
-PLACEHOLDERS = frozenset({"", "?", "-", "--", "na", "n/a", "nan", "null", "none", "missing"})
-_N_BINS = 30
-_N_TOP = 10
 
 
 # ----------------------------------------------------------------- validation
@@ -84,188 +85,6 @@ def _check_target(y, frame: pd.DataFrame, name) -> pd.Series:
     return series
 
 
-def _numeric_block(frame: pd.DataFrame, kinds: dict) -> pd.DataFrame:
-    """Return the continuous and integer columns as float64 (missing as NaN, inf kept)."""
-    columns = {}
-    for col, kind in kinds.items():
-        if kind not in NUMERIC_KINDS:
-            continue
-        values = frame[col]
-        if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
-            values.dtype
-        ):
-            columns[col] = values.to_numpy(dtype="float64", na_value=np.nan)
-            continue
-        converted = pd.to_numeric(values, errors="coerce")
-        bad = converted.isna() & values.notna()
-        if bad.any():
-            example = values[bad].iloc[0]
-            raise ValueError(
-                f"Column {col!r} has kind {kind!r} but holds values that are not numbers "
-                f"(e.g. {example!r}, {int(bad.sum())} in all); coerce it first "
-                "(sksynth.preprocessing) or give it the kind 'categorical'."
-            )
-        columns[col] = converted.to_numpy(dtype="float64", na_value=np.nan)
-    return pd.DataFrame(columns, index=frame.index)
-
-
-# ------------------------------------------------------------------- columns
-def _skew(values: np.ndarray) -> np.ndarray:
-    """Return the adjusted Fisher-Pearson skewness of every column, ignoring NaN."""
-    present = ~np.isnan(values)
-    count = present.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(present, values, 0.0).sum(axis=0) / count
-        dev = np.where(present, values - mean, 0.0)
-        sq = dev * dev
-        m2 = sq.sum(axis=0) / count
-        m3 = (sq * dev).sum(axis=0) / count
-        skew = m3 / m2**1.5 * np.sqrt(count * (count - 1.0)) / (count - 2.0)
-    tiny = m2 <= 1e-14 * np.maximum(mean**2, 1e-300)
-    return np.where((count > 2) & ~tiny, skew, np.nan)
-
-
-def _numeric_summary(block: pd.DataFrame, iqr_factor: float) -> tuple[pd.DataFrame, np.ndarray]:
-    """Statistics and Tukey-fence outliers of the numeric columns (inf left out)."""
-    values = block.to_numpy(dtype="float64", copy=True)
-    infinite = np.isinf(values)
-    values[infinite] = np.nan
-    present = ~np.isnan(values)
-    n_present = present.sum(axis=0)
-    empty = n_present == 0
-    probe = values.copy()
-    probe[:, empty] = 0.0  # all-missing columns get placeholder statistics, masked below
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # one-value columns: no std
-        # no spread between the quartiles: NaN fences; skewed non-negative: log scale
-        lower, upper, log_scale = iqr_fences(values, iqr_factor)
-        outlying = present & ((values < lower) | (values > upper))
-        n_outliers = outlying.sum(axis=0)
-        summary = pd.DataFrame(
-            {
-                "n_infinite": infinite.sum(axis=0),
-                "mean": np.nanmean(probe, axis=0),
-                "std": np.nanstd(probe, axis=0, ddof=1) if len(values) > 1 else np.nan,
-                "min": np.nanmin(probe, axis=0),
-                "max": np.nanmax(probe, axis=0),
-                "skew": _skew(probe),
-                "lower_fence": lower,
-                "upper_fence": upper,
-                "log_fences": log_scale,
-                "n_outliers": n_outliers,
-                "outlier_share": n_outliers / np.maximum(n_present, 1),
-            },
-            index=block.columns,
-        )
-    stats = ["mean", "std", "min", "max", "lower_fence", "upper_fence", "outlier_share"]
-    summary.loc[empty, stats] = np.nan
-    summary.loc[np.isnan(lower), "outlier_share"] = np.nan
-    return summary, outlying
-
-
-def _placeholders(values: pd.Series) -> int:
-    """Count strings that look like a missing-value placeholder ("?", "N/A", "")."""
-    counts = values.value_counts(dropna=True)
-    if counts.empty:
-        return 0
-    labels = pd.Index(counts.index)
-    is_text = labels.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-    if not is_text.any():
-        return 0
-    norm = pd.Index(labels[is_text].astype(str)).str.strip().str.lower()
-    return int(counts.to_numpy()[is_text][norm.isin(PLACEHOLDERS)].sum())
-
-
-def _top(values: pd.Series) -> tuple[object, float, pd.Series]:
-    counts = values.value_counts(dropna=True)
-    if counts.empty:
-        return None, np.nan, counts
-    return counts.index[0], counts.iloc[0] / counts.sum(), counts.head(_N_TOP)
-
-
-def _is_id_like(values: pd.Series, kind: str, n_unique: int, n_present: int, threshold: float):
-    if n_present < 20 or n_unique < threshold * n_present:
-        return False
-    if kind == "categorical":
-        return True
-    if kind == "integer":  # a dense run of whole numbers, as row numbers and keys are
-        numbers_ = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        finite = numbers_[np.isfinite(numbers_)]
-        return bool(finite.size) and (finite.max() - finite.min() + 1) <= 2 * n_unique
-    return False
-
-
-def _column_summary(frame, kinds, block, iqr_factor, id_threshold):
-    n = len(frame)
-    n_missing = frame.isna().sum()
-    n_unique = frame.nunique(dropna=True)
-    numeric, outlying = _numeric_summary(block, iqr_factor)
-    tops, top_values = {}, {}
-    for col, kind in kinds.items():
-        if kind in ("categorical", "boolean") or col not in block.columns:
-            top, share, counts = _top(frame[col])
-            tops[col] = (top, share)
-            if kind in ("categorical", "boolean"):
-                top_values[col] = counts
-        else:
-            values = block[col]
-            counts = values[np.isfinite(values)].value_counts()
-            tops[col] = (
-                (counts.index[0], counts.iloc[0] / counts.sum()) if len(counts) else (None, np.nan)
-            )
-    present = n - n_missing
-    summary = pd.DataFrame(
-        {
-            "kind": pd.Series(kinds),
-            "dtype": frame.dtypes.astype(str),
-            "n_missing": n_missing,
-            "missing_rate": n_missing / n,
-            "n_unique": n_unique,
-            "unique_ratio": (n_unique / present.where(present > 0)).astype("float64"),
-            "top": pd.Series({c: t[0] for c, t in tops.items()}, dtype=object),
-            "top_share": pd.Series({c: t[1] for c, t in tops.items()}, dtype="float64"),
-        },
-        index=frame.columns,
-    )
-    summary = summary.join(numeric)
-    summary["n_infinite"] = summary["n_infinite"].fillna(0).astype("int64")
-    summary["n_outliers"] = summary["n_outliers"].fillna(0).astype("int64")
-    summary["n_placeholders"] = [
-        _placeholders(frame[c]) if kinds[c] == "categorical" else 0 for c in frame.columns
-    ]
-    summary["constant"] = (n_unique <= 1) & (present > 0)
-    summary["id_like"] = [
-        _is_id_like(frame[c], kinds[c], int(n_unique[c]), int(present[c]), id_threshold)
-        for c in frame.columns
-    ]
-    return summary, outlying, top_values
-
-
-def _histograms(block: pd.DataFrame, log_scale) -> dict:
-    """Histogram per column; bins evenly spaced in ``log1p`` for long-tailed columns."""
-    result = {}
-    for col, log in zip(block.columns, log_scale):
-        values = block[col].to_numpy()
-        finite = values[np.isfinite(values)]
-        if finite.size:
-            bins = _N_BINS
-            if log and finite.max() > finite.min():
-                bins = np.expm1(np.linspace(np.log1p(finite.min()), np.log1p(finite.max()), 31))
-            result[col] = np.histogram(finite, bins=bins)
-    return result
-
-
-def _outlier_frame(block: pd.DataFrame, outlying: np.ndarray) -> pd.DataFrame:
-    rows, cols = np.nonzero(outlying)
-    return pd.DataFrame(
-        {
-            "row": block.index[rows],
-            "column": block.columns[cols],
-            "value": block.to_numpy(dtype="float64")[rows, cols],
-        }
-    )
-
-
 # ------------------------------------------------------------------ records
 def _with_target(frame: pd.DataFrame, y: pd.Series | None) -> pd.DataFrame:
     if y is None:
@@ -298,225 +117,73 @@ def _class_balance(y: pd.Series) -> tuple[pd.DataFrame, float]:
     return balance, float(counts.max() / counts.min())
 
 
-# ----------------------------------------------------------------- warnings
-def _pct(share: float) -> str:
-    return "<0.1%" if 0 < share < 0.001 else f"{share:.1%}"
-
-
-# low-severity warnings of these checks, when several columns raise them, become one
-_GROUPED_CHECKS = {
-    "missing": "{n} columns have a few missing values: {items}.",
-    "outliers": "{n} columns have a few values (under 5%) outside their fences: {items}.",
-    "skew": "{n} columns are strongly skewed; consider a log or quantile transform: {items}.",
-}
-_GROUP_FROM = 3
-
-
-def _group_item(check: str, row: pd.Series) -> str:
-    if check == "missing":
-        return f"{row.name} ({int(row['n_missing'])})"
-    if check == "skew":
-        return f"{row.name} ({row['skew']:.2f})"
-    return (
-        f"{row.name} ({int(row['n_outliers'])} outside "
-        f"[{row['lower_fence']:.4g}, {row['upper_fence']:.4g}])"
+def _repeated_rows(frame, y, kinds, tol, rng, notes):
+    """Find exact duplicates, near duplicates and label conflicts (the target is part of a row)."""
+    record = _with_target(frame, y)
+    dup_mask = record.duplicated(keep="first").to_numpy()
+    duplicates = frame.index[dup_mask]
+    label_conflicts = frame.index[:0]
+    record_kinds = dict(kinds)
+    if y is not None:
+        record_kinds[record.columns[-1]] = "categorical"
+        label_conflicts = _label_conflicts(frame, y)
+    matrix = near_duplicate_matrix(record, record_kinds)
+    rows, partners, distances, n_limited = find_near_duplicates(
+        matrix, np.flatnonzero(~dup_mask), tol=tol, rng=rng
     )
-
-
-def _grouped(found: list, summary: pd.DataFrame) -> list:
-    """Merge the low-severity warnings of one check, raised by several columns, into one."""
-    out, groups = [], {}
-    for warning in found:
-        if warning.severity == "low" and warning.check in _GROUPED_CHECKS:
-            groups.setdefault(warning.check, []).append(warning)
-        else:
-            out.append(warning)
-    for check, members in groups.items():
-        if len(members) < _GROUP_FROM:
-            out.extend(members)
-            continue
-        items = ", ".join(_group_item(check, summary.loc[m.column]) for m in members)
-        out.append(
-            QualityWarning(
-                "low",
-                check,
-                ", ".join(str(m.column) for m in members),
-                _GROUPED_CHECKS[check].format(n=len(members), items=items),
-            )
+    if n_limited:
+        notes.append(
+            f"The near-duplicate search compared {n_limited} row(s) in dense regions with "
+            "their 64 closest candidates only; a few near duplicates may be missed."
         )
-    return out
+    near_duplicates = pd.DataFrame(
+        {"duplicate_of": frame.index[partners], "distance": distances},
+        index=frame.index[rows],
+    )
+    return duplicates, near_duplicates, label_conflicts
 
 
-def _column_warnings(summary: pd.DataFrame, n_rows: int) -> list:
-    found = []
-    for col, row in summary.iterrows():
-        rate = row["missing_rate"]
-        if rate == 1:
-            found.append(
-                QualityWarning(
-                    "high",
-                    "all_missing",
-                    col,
-                    f"{col} is entirely missing; drop it or find its values.",
-                )
-            )
-            continue
-        if rate > 0:
-            severity = "high" if rate >= 0.5 else "medium" if rate >= 0.1 else "low"
-            found.append(
-                QualityWarning(
-                    severity,
-                    "missing",
-                    col,
-                    f"{col} is missing in {int(row['n_missing'])} row(s) ({_pct(rate)}).",
-                )
-            )
-        if row["n_infinite"]:
-            found.append(
-                QualityWarning(
-                    "high",
-                    "infinite",
-                    col,
-                    f"{col} holds {int(row['n_infinite'])} infinite value(s); they are left "
-                    "out of its statistics.",
-                )
-            )
-        if row["n_placeholders"]:
-            found.append(
-                QualityWarning(
-                    "medium",
-                    "placeholder",
-                    col,
-                    f"{col} holds {int(row['n_placeholders'])} value(s) that look like "
-                    "missing-value placeholders ('', '?', 'N/A', ...).",
-                )
-            )
-        if row["constant"]:
-            found.append(
-                QualityWarning(
-                    "medium",
-                    "constant",
-                    col,
-                    f"{col} takes a single value ({row['top']!r}); it carries no information.",
-                )
-            )
-        elif row["top_share"] >= 0.99 and n_rows >= 100:
-            found.append(
-                QualityWarning(
-                    "low",
-                    "quasi_constant",
-                    col,
-                    f"{row['top_share']:.1%} of {col} is {row['top']!r}.",
-                )
-            )
-        if row["id_like"]:
-            found.append(
-                QualityWarning(
-                    "medium",
-                    "id_like",
-                    col,
-                    f"{col} looks like an identifier ({row['unique_ratio']:.0%} of its values "
-                    "are distinct); exclude it from models and generators.",
-                )
-            )
-        share = row["outlier_share"]
-        if share > 0:
-            found.append(
-                QualityWarning(
-                    "medium" if share >= 0.05 else "low",
-                    "outliers",
-                    col,
-                    f"{col} has {int(row['n_outliers'])} value(s) ({share:.1%}) outside "
-                    f"[{row['lower_fence']:.4g}, {row['upper_fence']:.4g}] (IQR rule"
-                    f"{' on a log scale' if row['log_fences'] else ''}).",
-                )
-            )
-        if abs(row["skew"]) > 2 and not row["constant"]:
-            found.append(
-                QualityWarning(
-                    "low",
-                    "skew",
-                    col,
-                    f"{col} is strongly skewed (skewness {row['skew']:.2f}); consider a log "
-                    "or quantile transform.",
-                )
-            )
-    return _grouped(found, summary)
+def _why_labels_cannot_be_checked(label_issues, y, target, classification, class_balance):
+    """Return why the label check cannot run, or None when it can."""
+    if label_issues is False:
+        return "label_issues=False"
+    if y is None:
+        return "no target was given"
+    if not classification:
+        return f"the target {target!r} is not a classification target"
+    if class_balance is not None and class_balance["count"].min() < 2:
+        return "a class has fewer than two rows"
+    return None
 
 
-def _table_warnings(report_parts: dict, n_rows: int) -> list:
-    found = []
-    n_dup = len(report_parts["duplicates"])
-    if n_dup:
-        share = n_dup / n_rows
-        severity = "high" if share >= 0.05 else "medium" if share >= 0.01 else "low"
-        found.append(
-            QualityWarning(
-                severity,
-                "duplicates",
-                None,
-                f"{n_dup} row(s) ({_pct(share)}) repeat an earlier row exactly.",
-            )
+def _check_labels(frame, y, kinds, label_issues, estimator, cv, max_rows, n_jobs, rng, notes):
+    """Run the label check on every row, or on a random subsample of ``max_rows``.
+
+    Returns what :func:`find_label_issues` returns, or None when it refuses the
+    data and ``label_issues`` is ``"auto"`` (the reason goes to ``notes``).
+    """
+    positions = np.arange(len(frame))
+    if max_rows is not None and len(frame) > max_rows:
+        positions = np.sort(rng.choice(len(frame), max_rows, replace=False))
+        notes.append(
+            f"Labels were checked on a random subsample of {max_rows} of "
+            f"{len(frame)} rows (max_rows_label_issues)."
         )
-    n_near = len(report_parts["near_duplicates"])
-    if n_near:
-        found.append(
-            QualityWarning(
-                "medium" if n_near / n_rows >= 0.01 else "low",
-                "near_duplicates",
-                None,
-                f"{n_near} row(s) are within {report_parts['tol']:g} (standardised distance) "
-                "of an earlier row without repeating it exactly.",
-            )
+    try:
+        return find_label_issues(
+            frame.iloc[positions],
+            y.iloc[positions],
+            estimator=estimator,
+            cv=cv,
+            kinds=kinds,
+            n_jobs=n_jobs,
+            random_state=rng,
         )
-    if len(report_parts["label_conflicts"]):
-        found.append(
-            QualityWarning(
-                "medium",
-                "label_conflicts",
-                None,
-                f"{len(report_parts['label_conflicts'])} row(s) share their features with "
-                "another row but not its label.",
-            )
-        )
-    balance = report_parts["class_balance"]
-    if balance is not None:
-        ratio = report_parts["imbalance_ratio"]
-        if ratio >= 1.5:
-            severity = "high" if ratio >= 10 else "medium" if ratio >= 3 else "low"
-            found.append(
-                QualityWarning(
-                    severity,
-                    "imbalance",
-                    report_parts["target"],
-                    f"the classes are imbalanced: the largest is {ratio:.1f} times the "
-                    f"smallest ({balance.index[-1]!r}: {int(balance['count'].iloc[-1])} rows).",
-                )
-            )
-        small = balance.index[balance["count"] < 10].tolist()
-        if small:
-            found.append(
-                QualityWarning(
-                    "high",
-                    "small_class",
-                    report_parts["target"],
-                    f"class(es) {small} have fewer than 10 rows.",
-                )
-            )
-    issues, checked = report_parts["label_issues"], report_parts["n_checked"]
-    if len(issues):
-        share = len(issues) / checked
-        severity = "high" if share >= 0.1 else "medium" if share >= 0.02 else "low"
-        found.append(
-            QualityWarning(
-                severity,
-                "label_issues",
-                report_parts["target"],
-                f"{len(issues)} of {checked} checked row(s) ({share:.1%}) have a label that "
-                "cross-validated predictions contradict; review them (report.label_issues).",
-            )
-        )
-    return found
+    except ValueError as exc:
+        if label_issues is True:
+            raise
+        notes.append(f"Labels were not checked: {exc}")
+        return None
 
 
 # ------------------------------------------------------------------- assess
@@ -658,42 +325,24 @@ def assess(
         y = _check_target(y, frame, target)
     rng = as_generator(random_state)
     kinds = infer_column_kinds(frame, overrides=kinds)
-    block = _numeric_block(frame, kinds)
+    block = numeric_block(frame, kinds)
     if not frame.index.is_unique:
         notes.append(
             "The row labels of X are not unique; row labels in this report may be ambiguous."
         )
 
-    summary, outlying, top_values = _column_summary(frame, kinds, block, iqr_factor, id_threshold)
+    summary, outlying, top_values = column_summary(frame, kinds, block, iqr_factor, id_threshold)
     missing = frame.isna().to_numpy()
     row_completeness = pd.Series(1.0 - missing.mean(axis=1), index=frame.index)
-    outliers = _outlier_frame(block, outlying)
-    histograms = _histograms(block, summary.loc[block.columns, "log_fences"].fillna(False))
+    outliers = outlier_frame(block, outlying)
+    histogram_counts = histograms(block, summary.loc[block.columns, "log_fences"].fillna(False))
     timings["columns"] = time.perf_counter() - start
     bar.update()
     bar.set_postfix_str("duplicates")
 
     tick = time.perf_counter()
-    record = _with_target(frame, y)
-    dup_mask = record.duplicated(keep="first").to_numpy()
-    duplicates = frame.index[dup_mask]
-    label_conflicts = frame.index[:0]
-    record_kinds = dict(kinds)
-    if y is not None:
-        record_kinds[record.columns[-1]] = "categorical"
-        label_conflicts = _label_conflicts(frame, y)
-    matrix = near_duplicate_matrix(record, record_kinds)
-    rows, partners, distances, n_limited = find_near_duplicates(
-        matrix, np.flatnonzero(~dup_mask), tol=near_duplicate_tol, rng=rng
-    )
-    if n_limited:
-        notes.append(
-            f"The near-duplicate search compared {n_limited} row(s) in dense regions with "
-            "their 64 closest candidates only; a few near duplicates may be missed."
-        )
-    near_duplicates = pd.DataFrame(
-        {"duplicate_of": frame.index[partners], "distance": distances},
-        index=frame.index[rows],
+    duplicates, near_duplicates, label_conflicts = _repeated_rows(
+        frame, y, kinds, near_duplicate_tol, rng, notes
     )
     timings["duplicates"] = time.perf_counter() - tick
     bar.update()
@@ -710,42 +359,18 @@ def assess(
     issues = pd.DataFrame(columns=LABEL_ISSUE_COLUMNS)
     label_quality = thresholds = None
     tick = time.perf_counter()
-    reason = None
-    if label_issues is False:
-        reason = "label_issues=False"
-    elif y is None:
-        reason = "no target was given"
-    elif not classification:
-        reason = f"the target {target!r} is not a classification target"
-    elif class_balance is not None and class_balance["count"].min() < 2:
-        reason = "a class has fewer than two rows"
+    reason = _why_labels_cannot_be_checked(label_issues, y, target, classification, class_balance)
     if reason is not None:
         if label_issues is True:
             raise ValueError(f"label_issues=True but labels cannot be checked: {reason}.")
         if y is not None or label_issues is not False:
             notes.append(f"Labels were not checked: {reason}.")
     else:
-        positions = np.arange(len(frame))
-        if max_rows_label_issues is not None and len(frame) > max_rows_label_issues:
-            positions = np.sort(rng.choice(len(frame), max_rows_label_issues, replace=False))
-            notes.append(
-                f"Labels were checked on a random subsample of {max_rows_label_issues} of "
-                f"{len(frame)} rows (max_rows_label_issues)."
-            )
-        try:
-            issues, label_quality, thresholds = find_label_issues(
-                frame.iloc[positions],
-                y.iloc[positions],
-                estimator=estimator,
-                cv=cv,
-                kinds=kinds,
-                n_jobs=n_jobs,
-                random_state=rng,
-            )
-        except ValueError as exc:
-            if label_issues is True:
-                raise
-            notes.append(f"Labels were not checked: {exc}")
+        checked = _check_labels(
+            frame, y, kinds, label_issues, estimator, cv, max_rows_label_issues, n_jobs, rng, notes
+        )
+        if checked is not None:
+            issues, label_quality, thresholds = checked
     timings["label_issues"] = time.perf_counter() - tick
     bar.update()
     bar.close()
@@ -767,9 +392,7 @@ def assess(
         "label_issues": issues,
         "n_checked": 0 if label_quality is None else len(label_quality),
     }
-    found = severity_order(
-        _column_warnings(summary, len(frame)) + _table_warnings(parts, len(frame))
-    )
+    found = severity_order(column_warnings(summary, len(frame)) + table_warnings(parts, len(frame)))
     timings["total"] = time.perf_counter() - start
     return QualityReport(
         n_rows=len(frame),
@@ -793,7 +416,7 @@ def assess(
         warnings=found,
         notes=notes,
         label_issue_rows=frame.loc[issues.index[:50]] if frame.index.is_unique else None,
-        histograms=histograms,
+        histograms=histogram_counts,
         top_values=top_values,
         timings=timings,
         rules=found_rules,

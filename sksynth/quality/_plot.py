@@ -152,6 +152,53 @@ def _log1p(values):
     return np.log1p(np.maximum(values, 0.0))
 
 
+def _per_column(report, columns, max_columns, draw, title):
+    """Draw one small panel per column, the most troubled columns first.
+
+    ``draw(ax, report, col, row)`` fills the panel of ``col`` (``row`` is its
+    line of ``report.columns``) and returns the details shown under the column's
+    name. Returns None when there is no column to draw.
+    """
+    columns = _ranked(report, columns, max_columns)
+    if not columns:
+        return None
+    fig, axes = _grid(len(columns))
+    for ax, col in zip(axes, columns):
+        row = report.columns.loc[col]
+        details = draw(ax, report, col, row)
+        if row["missing_rate"] > 0:
+            details += f", {_pct(row['missing_rate'])} missing"
+        ax.set_title(f"{col}\n{details.strip(', ')}", fontsize=9)
+        ax.tick_params(labelsize=7)
+    fig.suptitle(title)
+    return fig
+
+
+def _draw_histogram(ax, report, col, row) -> str:
+    counts, edges = report.histograms[col]
+    ax.stairs(counts, edges, fill=True, color=_OK, alpha=0.8)
+    for fence in (row["lower_fence"], row["upper_fence"]):
+        if np.isfinite(fence) and edges[0] <= fence <= edges[-1]:
+            ax.axvline(fence, color=_BAD, linestyle="--", linewidth=1)
+    details = f"skew {row['skew']:.2f}" if np.isfinite(row["skew"]) else ""
+    if row.get("log_fences") is True or row.get("log_fences") == 1:
+        # a long tail drawn on a linear axis is one spike: use a log(1 + x) axis
+        ax.set_xscale("function", functions=(_log1p, np.expm1))
+        ticks = np.expm1(np.linspace(_log1p(edges[0]), _log1p(edges[-1]), 4))
+        ax.set_xticks(ticks, [f"{t:.3g}" for t in ticks])
+        details += ", log(1+x) axis"
+    if row["n_outliers"]:
+        details += f", {int(row['n_outliers'])} outliers"
+    return details
+
+
+def _draw_top_values(ax, report, col, row) -> str:
+    counts = report.top_values[col]
+    labels = [str(v)[:14] for v in counts.index][::-1]
+    ax.barh(labels, counts.to_numpy()[::-1], color=_OK)
+    return f"{int(row['n_unique'])} values"
+
+
 def plot_distributions(report, *, max_columns: int = 24):
     """Draw a histogram per numeric column with its outlier fences.
 
@@ -160,70 +207,34 @@ def plot_distributions(report, *, max_columns: int = 24):
     report : QualityReport
         The report to draw.
     max_columns : int, default=24
-        At most this many columns are drawn.
+        At most this many columns are drawn, those with the most missing
+        values and outliers first.
 
     Returns
     -------
     fig : matplotlib.figure.Figure or None
         None when the table has no numeric column with values.
     """
-    columns = _ranked(report, report.histograms, max_columns)
-    if not columns:
-        return None
-    fig, axes = _grid(len(columns))
-    for ax, col in zip(axes, columns):
-        counts, edges = report.histograms[col]
-        row = report.columns.loc[col]
-        ax.stairs(counts, edges, fill=True, color=_OK, alpha=0.8)
-        for fence in (row["lower_fence"], row["upper_fence"]):
-            if np.isfinite(fence) and edges[0] <= fence <= edges[-1]:
-                ax.axvline(fence, color=_BAD, linestyle="--", linewidth=1)
-        details = f"skew {row['skew']:.2f}" if np.isfinite(row["skew"]) else ""
-        if row.get("log_fences") is True or row.get("log_fences") == 1:
-            # a long tail drawn on a linear axis is one spike: use a log(1 + x) axis
-            ax.set_xscale("function", functions=(_log1p, np.expm1))
-            ticks = np.expm1(np.linspace(_log1p(edges[0]), _log1p(edges[-1]), 4))
-            ax.set_xticks(ticks, [f"{t:.3g}" for t in ticks])
-            details += ", log(1+x) axis"
-        if row["n_outliers"]:
-            details += f", {int(row['n_outliers'])} outliers"
-        if row["missing_rate"] > 0:
-            details += f", {_pct(row['missing_rate'])} missing"
-        ax.set_title(f"{col}\n{details.strip(', ')}", fontsize=9)
-        ax.tick_params(labelsize=7)
-    fig.suptitle("Numeric columns (dashed: outlier fences; long tails on a log(1+x) axis)")
-    return fig
+    return _per_column(
+        report,
+        report.histograms,
+        max_columns,
+        _draw_histogram,
+        "Numeric columns (dashed: outlier fences; long tails on a log(1+x) axis)",
+    )
 
 
 def plot_categories(report, *, max_columns: int = 24):
     """Draw the most frequent values of each categorical or boolean column.
 
-    Parameters
-    ----------
-    report : QualityReport
-        The report to draw.
-    max_columns : int, default=24
-        At most this many columns are drawn.
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure or None
-        None when the table has no categorical column with values.
+    Takes the same arguments as :func:`plot_distributions` and returns None
+    when the table has no categorical column with values.
     """
     columns = [c for c, counts in report.top_values.items() if len(counts)]
-    columns = _ranked(report, columns, max_columns)
-    if not columns:
-        return None
-    fig, axes = _grid(len(columns))
-    for ax, col in zip(axes, columns):
-        counts = report.top_values[col]
-        labels = [str(v)[:14] for v in counts.index][::-1]
-        ax.barh(labels, counts.to_numpy()[::-1], color=_OK)
-        row = report.columns.loc[col]
-        title = f"{col}\n{int(row['n_unique'])} values"
-        if row["missing_rate"] > 0:
-            title += f", {_pct(row['missing_rate'])} missing"
-        ax.set_title(title, fontsize=9)
-        ax.tick_params(labelsize=7)
-    fig.suptitle("Categorical columns (most frequent values)")
-    return fig
+    return _per_column(
+        report,
+        columns,
+        max_columns,
+        _draw_top_values,
+        "Categorical columns (most frequent values)",
+    )

@@ -32,12 +32,12 @@ def check_chunking(n_samples, chunk_size):
     Returns
     -------
     n_samples, chunk_size : int
+        The same numbers, as Python ints.
 
-    Examples
-    --------
-    >>> from sksynth.utils._chunks import check_chunking
-    >>> check_chunking(10, 4)
-    (10, 4)
+    Raises
+    ------
+    ValueError
+        Naming the parameter, if one is not a whole number in its range.
     """
     for name, value, low in (("n_samples", n_samples, 0), ("chunk_size", chunk_size, 1)):
         if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
@@ -59,12 +59,7 @@ def chunk_bounds(n_samples, chunk_size):
     Returns
     -------
     bounds : list of (int, int)
-
-    Examples
-    --------
-    >>> from sksynth.utils._chunks import chunk_bounds
-    >>> chunk_bounds(10, 4)
-    [(0, 4), (4, 8), (8, 10)]
+        One pair per chunk, in order; empty when ``n_samples`` is 0.
     """
     n_samples, chunk_size = check_chunking(n_samples, chunk_size)
     return [
@@ -89,12 +84,7 @@ def chunk_seed(seed, index):
     Returns
     -------
     seed : int
-
-    Examples
-    --------
-    >>> from sksynth.utils._chunks import chunk_seed
-    >>> chunk_seed(42, 0), chunk_seed(42, 1) == chunk_seed(42, 1), chunk_seed(42, 1) != 42
-    (42, True, True)
+        A non-negative integer below ``2**62``, the same for the same arguments.
     """
     if index == 0:
         return int(seed)
@@ -113,12 +103,7 @@ def require_pyarrow(what="Writing Parquet files"):
     Returns
     -------
     pyarrow : module
-
-    Examples
-    --------
-    >>> from sksynth.utils._chunks import require_pyarrow
-    >>> require_pyarrow().__name__
-    'pyarrow'
+        The imported package (with ``pyarrow.parquet`` loaded).
     """
     try:
         import pyarrow
@@ -158,17 +143,6 @@ def write_parquet(chunks, path, *, columns=None):
     -------
     n_rows : int
         Number of rows written.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> import pandas as pd
-    >>> from sksynth.utils._chunks import write_parquet
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.parquet"
-    >>> write_parquet((pd.DataFrame({"a": [i, i + 1]}) for i in range(3)), path)
-    6
-    >>> pd.read_parquet(path)["a"].tolist()
-    [0, 1, 1, 2, 2, 3]
     """
     pa = require_pyarrow()
     import pyarrow.parquet as pq

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["KINDS", "infer_column_kind", "infer_column_kinds"]
+__all__ = ["KINDS", "infer_column_kind", "infer_column_kinds", "kind_of_dtype"]
 
 KINDS = ("continuous", "integer", "categorical", "boolean", "datetime")
 
@@ -34,6 +34,40 @@ def _is_bool_like(values: pd.Series) -> bool:
     if non_null.empty:
         return False
     return bool(non_null.map(lambda v: isinstance(v, bool | np.bool_)).all())
+
+
+# the kind a dtype alone gives, checked in order (booleans before integers)
+_DTYPE_KINDS = (
+    (pd.api.types.is_bool_dtype, "boolean"),
+    (pd.api.types.is_datetime64_any_dtype, "datetime"),
+    (lambda dtype: isinstance(dtype, pd.CategoricalDtype), "categorical"),
+    (pd.api.types.is_integer_dtype, "integer"),
+    (pd.api.types.is_float_dtype, "continuous"),
+)
+
+
+def kind_of_dtype(dtype) -> str:
+    """Return the kind a column has from its dtype alone, without reading its values.
+
+    Float columns are ``"continuous"`` and ``object`` or ``string`` columns
+    ``"categorical"``; :func:`infer_column_kind` refines both from the values
+    (whole numbers, Python booleans). Use this where the values must not be
+    looked at, for example because they are private.
+
+    Parameters
+    ----------
+    dtype : numpy or pandas dtype
+        The column's dtype.
+
+    Returns
+    -------
+    kind : str
+        One of :data:`KINDS`.
+    """
+    for matches, kind in _DTYPE_KINDS:
+        if matches(dtype):
+            return kind
+    return "categorical"
 
 
 def infer_column_kind(column: pd.Series) -> str:
@@ -58,24 +92,15 @@ def infer_column_kind(column: pd.Series) -> str:
     >>> infer_column_kind(pd.Series(["a", "b"]))
     'categorical'
     """
-    dtype = column.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        return "boolean"
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "datetime"
-    if isinstance(dtype, pd.CategoricalDtype):
-        return "categorical"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "integer"
-    if pd.api.types.is_float_dtype(dtype):
+    kind = kind_of_dtype(column.dtype)
+    if kind == "continuous":
         values = column.to_numpy(dtype="float64", na_value=np.nan)
         finite = values[np.isfinite(values)]
         if finite.size and np.all(finite == np.round(finite)):
             return "integer"
-        return "continuous"
-    if pd.api.types.is_object_dtype(dtype) and _is_bool_like(column):
+    elif pd.api.types.is_object_dtype(column.dtype) and _is_bool_like(column):
         return "boolean"
-    return "categorical"
+    return kind
 
 
 def infer_column_kinds(

@@ -34,18 +34,12 @@ def to_seed(random_state, *, name="random_state"):
     Returns
     -------
     seed : int
+        The seed, in ``[0, SEED_BOUND)``.
 
     Raises
     ------
     ValueError
         If ``random_state`` is a negative int or of another type.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sksynth.utils._random import to_seed
-    >>> to_seed(3), to_seed(np.random.default_rng(0)) == to_seed(np.random.default_rng(0))
-    (3, True)
     """
     if random_state is None:
         return int(np.random.SeedSequence().generate_state(2, dtype=np.uint64)[0] % SEED_BOUND)
@@ -77,13 +71,6 @@ def spawn_seeds(seed, n):
     -------
     seeds : list of int
         Each in ``[0, SEED_BOUND)``.
-
-    Examples
-    --------
-    >>> from sksynth.utils._random import spawn_seeds
-    >>> a, b = spawn_seeds(0, 2)
-    >>> a != b and spawn_seeds(0, 2) == [a, b]
-    True
     """
     sequence = np.random.SeedSequence(None if seed is None else int(seed))
     return [int(s % SEED_BOUND) for s in sequence.generate_state(n, dtype=np.uint64)]
@@ -105,12 +92,7 @@ def derive_seed(seed, name):
     Returns
     -------
     seed : int
-
-    Examples
-    --------
-    >>> from sksynth.utils._random import derive_seed
-    >>> derive_seed(0, "encoder") == derive_seed(0, "encoder") != derive_seed(0, "net")
-    True
+        The stream's seed, in ``[0, SEED_BOUND)``.
     """
     state = np.random.SeedSequence([int(seed), *map(ord, name)]).generate_state(2, np.uint64)
     return int(state[0] % SEED_BOUND)

@@ -42,3 +42,11 @@ def test_as_generator_keeps_a_generator_and_seeds_the_rest():
     assert as_generator(rng) is rng
     assert as_generator(4).integers(10**9) == as_generator(4).integers(10**9)
     assert isinstance(as_generator(np.random.RandomState(0)), np.random.Generator)
+
+
+def test_seeds_are_reproducible_and_streams_independent():
+    assert to_seed(3) == 3
+    assert to_seed(np.random.default_rng(0)) == to_seed(np.random.default_rng(0))
+    a, b = spawn_seeds(0, 2)
+    assert a != b and spawn_seeds(0, 2) == [a, b]
+    assert derive_seed(0, "encoder") == derive_seed(0, "encoder") != derive_seed(0, "net")
