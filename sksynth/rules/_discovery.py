@@ -16,20 +16,13 @@ from scipy.special import gammaln
 from scipy.stats import binom
 
 from ..utils import check_dataframe, infer_column_kind
-from ._declared import (
-    CategoryThreshold,
-    Formula,
-    FunctionalDependency,
-    Grid,
-    Inequality,
-    MissingWhen,
-    PointMasses,
-    Range,
-    ZeroIff,
-    _numeric,
-)
+from ._categories import CategoryThreshold, FunctionalDependency
 from ._expression import _name, _number
-from .base import RuleSet
+from ._formulas import Formula, Inequality
+from ._missingness import MissingWhen, ZeroIff
+from ._shapes import Grid, PointMasses, Range
+from ._values import numeric
+from .base import RuleSet, _plain
 
 __all__ = ["find_rules"]
 
@@ -231,7 +224,7 @@ class _Search:
         frame = self.sample if frame is None else frame
         if not columns:
             return np.zeros((len(frame), 0))
-        values = np.column_stack([_numeric(frame[c]) for c in columns])
+        values = np.column_stack([numeric(frame[c]) for c in columns])
         values[np.isinf(values)] = np.nan  # infinite values say nothing about a rule
         return values
 
@@ -241,7 +234,7 @@ class _Search:
     def _confirm(self, rule):
         """Score ``rule`` on all rows; return it if its support is enough."""
         if rule.kind == "formula":
-            rule.tolerance = rule._tol(_numeric(self.frame[rule.target]))
+            rule.tolerance = rule._tol(numeric(self.frame[rule.target]))
         rule._score(self.frame)
         present = np.ones(len(self.frame), dtype=bool)
         for column in rule.columns:
@@ -459,7 +452,7 @@ class _Search:
         values = self.frame[[label, number]].dropna()
         if len(values) < self.min_rows or values[label].nunique() != 2:
             return None
-        x = _numeric(values[number])
+        x = numeric(values[number])
         first, second = values[label].unique()[:2]
         in_first = (values[label] == first).to_numpy()
         lo_first, hi_first = x[in_first].min(), x[in_first].max()
@@ -551,7 +544,7 @@ class _Search:
         return found
 
     def _grid(self, column):
-        values = _numeric(self.frame[column])
+        values = numeric(self.frame[column])
         values = values[np.isfinite(values)]
         distinct = np.unique(values)
         if len(distinct) < 3:
@@ -599,7 +592,7 @@ class _Search:
     def find_range(self):
         found = []
         for column in self._free(self.numbers):
-            values = _numeric(self.frame[column])
+            values = numeric(self.frame[column])
             values = values[np.isfinite(values)]
             low, high = values.min(), values.max()
             if low < 0 or len(values) < self.min_rows or low > 0.05 * (high - low):
@@ -646,10 +639,6 @@ class _Search:
             return None
         rule = MissingWhen(column, by, [_plain(v) for v in when])
         return self._confirm(rule)
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _affine_text(source, k, c):
