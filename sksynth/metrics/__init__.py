@@ -32,7 +32,8 @@ resampling helps this classifier?".
 """
 
 from ._detection import detection_auc, detection_score
-from ._explain import DetectionExplanation, explain_detection
+from ._explain import explain_detection
+from ._explanation import DetectionExplanation
 from ._fidelity import column_pair_trends, column_shapes, fidelity_details, fidelity_score
 from ._privacy import (
     dcr_share,

@@ -17,7 +17,8 @@ from sksynth.utils import atomic_write, check_dataframe, figure_to_html, render_
 from ..utils import limit_threads, progress_bar
 from ._common import NUMERIC_KINDS, check_tables, numeric_values
 from ._detection import _seed
-from ._explain import _short, explain_detection
+from ._explain import explain_detection
+from ._explanation import _short
 from ._fidelity import fidelity_details
 from ._privacy import privacy_details
 from ._utility import augmentation_score, infer_task, tstr_score
