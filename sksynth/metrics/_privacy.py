@@ -320,8 +320,10 @@ def membership_inference_auc(train, synthetic, holdout, *, kinds=None, random_st
     >>> import numpy as np, pandas as pd
     >>> from sksynth.metrics import membership_inference_auc
     >>> rng = np.random.default_rng(0)
-    >>> train, holdout = (pd.DataFrame({"x": rng.normal(size=200)}) for _ in range(2))
-    >>> membership_inference_auc(train, train, holdout) > 0.9
+    >>> train, holdout, fresh = (pd.DataFrame({"x": rng.normal(size=200)}) for _ in range(3))
+    >>> membership_inference_auc(train, train, holdout) > 0.9  # copies of the training rows
+    True
+    >>> abs(membership_inference_auc(train, fresh, holdout) - 0.5) < 0.1  # new rows
     True
     """
     scores, _ = privacy_details(train, synthetic, holdout, kinds=kinds, random_state=random_state)
@@ -386,10 +388,8 @@ def minority_membership_inference_auc(
     >>> import numpy as np, pandas as pd
     >>> from sksynth.metrics import minority_membership_inference_auc
     >>> rng = np.random.default_rng(0)
-    >>> def table(n):
-    ...     return pd.DataFrame({"x": rng.normal(size=n), "y": rng.choice(["a", "b"], n,
-    ...                                                                  p=[0.8, 0.2])})
-    >>> train, holdout = table(300), table(300)
+    >>> y = ["a"] * 240 + ["b"] * 60  # "b" is the minority class
+    >>> train, holdout = (pd.DataFrame({"x": rng.normal(size=300), "y": y}) for _ in range(2))
     >>> minority_membership_inference_auc(train, train, holdout, "y") > 0.9
     True
     """
