@@ -32,7 +32,9 @@ resampling helps this classifier?".
 """
 
 from ._detection import detection_auc, detection_score
-from ._explain import DetectionExplanation, explain_detection
+from ._evaluate import evaluate
+from ._explain import explain_detection
+from ._explanation import DetectionExplanation
 from ._fidelity import column_pair_trends, column_shapes, fidelity_details, fidelity_score
 from ._privacy import (
     dcr_share,
@@ -43,7 +45,7 @@ from ._privacy import (
     privacy_details,
     reconstruction_rate,
 )
-from ._report import EvaluationReport, evaluate
+from ._report import EvaluationReport
 from ._scorers import make_detection_scorer, make_fidelity_scorer, make_utility_scorer
 from ._utility import augmentation_score, tstr_score
 

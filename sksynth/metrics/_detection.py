@@ -32,8 +32,9 @@ from sklearn.model_selection import PredefinedSplit, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.utils import check_random_state
 
-from ..utils import limit_threads
+from ..utils import fill_doc, limit_threads
 from ._common import _MixedTypeEncoder, check_tables, model_frames
+from ._docs import ENTRIES
 
 __all__ = ["detection_auc", "detection_score"]
 
@@ -71,17 +72,13 @@ def _detection_model(estimator, kinds, seed):
 
 
 @limit_threads
+@fill_doc(ENTRIES)
 def detection_auc(real, synthetic, *, kinds=None, estimator=None, cv=5, random_state=None) -> float:
     """Cross-validated ROC AUC of a classifier telling real rows from synthetic rows.
 
     Parameters
     ----------
-    real : pandas.DataFrame or array-like
-        The real table.
-    synthetic : pandas.DataFrame or array-like
-        The synthetic table, with the same columns.
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``real``.
+    {tables}
     estimator : {None, "hist_gradient_boosting", "logistic_regression"} or classifier
         The classifier. None and ``"hist_gradient_boosting"`` use a
         :class:`~sklearn.ensemble.HistGradientBoostingClassifier` with native

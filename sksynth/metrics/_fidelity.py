@@ -49,8 +49,9 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from ..utils import limit_threads
+from ..utils import fill_doc, limit_threads
 from ._common import NUMERIC_KINDS, check_tables, discrete_codes, numeric_values
+from ._docs import ENTRIES
 
 __all__ = [
     "column_pair_trends",
@@ -261,33 +262,40 @@ def _column_pair_trends(
     return pd.DataFrame(rows, columns=names)
 
 
-def _check_threshold(value, name):
-    if not isinstance(value, int | float | np.number) or not 0 <= value <= 1:
-        raise ValueError(f"{name} must be a number between 0 and 1; got {value!r}.")
+def pair_options(correlation_threshold, association_threshold, n_bins, binning) -> dict:
+    """Validate the options of the pair comparison; return them as keyword arguments.
 
-
-def _check_bins(n_bins, binning):
+    The options are those of :func:`column_pair_trends`; every function that
+    compares pairs of columns checks them here and passes them on as they are.
+    """
+    for name, value in (
+        ("correlation_threshold", correlation_threshold),
+        ("association_threshold", association_threshold),
+    ):
+        if not isinstance(value, int | float | np.number) or not 0 <= value <= 1:
+            raise ValueError(f"{name} must be a number between 0 and 1; got {value!r}.")
     if not isinstance(n_bins, int | np.integer) or isinstance(n_bins, bool) or n_bins < 1:
         raise ValueError(f"n_bins must be a positive integer; got {n_bins!r}.")
     if binning not in ("shared", "separate"):
         raise ValueError(f"binning must be 'shared' or 'separate'; got {binning!r}.")
+    return {
+        "correlation_threshold": correlation_threshold,
+        "association_threshold": association_threshold,
+        "n_bins": n_bins,
+        "binning": binning,
+    }
 
 
 # --------------------------------------------------------------------------- #
 # public functions
 # --------------------------------------------------------------------------- #
+@fill_doc(ENTRIES)
 def column_shapes(real, synthetic, *, kinds=None) -> pd.DataFrame:
     """Compare every column of two tables on its own.
 
     Parameters
     ----------
-    real : pandas.DataFrame or array-like
-        The real table.
-    synthetic : pandas.DataFrame or array-like
-        The synthetic table, with the same columns.
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``real``
-        (see :func:`sksynth.utils.infer_column_kinds`).
+    {tables}
 
     Returns
     -------
@@ -317,6 +325,7 @@ def column_shapes(real, synthetic, *, kinds=None) -> pd.DataFrame:
 
 
 @limit_threads
+@fill_doc(ENTRIES)
 def column_pair_trends(
     real,
     synthetic,
@@ -331,27 +340,8 @@ def column_pair_trends(
 
     Parameters
     ----------
-    real : pandas.DataFrame or array-like
-        The real table.
-    synthetic : pandas.DataFrame or array-like
-        The synthetic table, with the same columns.
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``real``.
-    correlation_threshold : float, default=0.5
-        A numeric pair counts in the average only if the absolute Pearson
-        correlation in the real table exceeds this.
-    association_threshold : float, default=0.3
-        Any other pair counts only if Cramér's V of the real contingency table
-        exceeds this (0 counts every pair).
-    n_bins : int, default=10
-        Number of equal-width bins for a numeric column paired with a discrete
-        one.
-    binning : {"shared", "separate"}, default="shared"
-        ``"shared"`` bins both tables with the edges of the real column (the
-        outermost bins open-ended); ``"separate"`` bins each table over its own
-        range, reproducing ``sdmetrics`` exactly (including its placing the
-        largest value in the missing-value bin), at the cost of rating a shifted
-        synthetic column as perfect in mixed pairs.
+    {tables}
+    {pair_options}
 
     Returns
     -------
@@ -373,19 +363,9 @@ def column_pair_trends(
                       metric  score  real  synthetic
     0  CorrelationSimilarity    0.0   1.0       -1.0
     """
-    _check_threshold(correlation_threshold, "correlation_threshold")
-    _check_threshold(association_threshold, "association_threshold")
-    _check_bins(n_bins, binning)
+    options = pair_options(correlation_threshold, association_threshold, n_bins, binning)
     real, others, kinds = check_tables(real, {"synthetic": synthetic}, kinds=kinds)
-    return _column_pair_trends(
-        real,
-        others["synthetic"],
-        kinds,
-        correlation_threshold=correlation_threshold,
-        association_threshold=association_threshold,
-        n_bins=n_bins,
-        binning=binning,
-    )
+    return _column_pair_trends(real, others["synthetic"], kinds, **options)
 
 
 def _aggregate(shapes: pd.DataFrame, pairs: pd.DataFrame, include_missing: bool) -> dict:
@@ -404,6 +384,7 @@ def _aggregate(shapes: pd.DataFrame, pairs: pd.DataFrame, include_missing: bool)
 
 
 @limit_threads
+@fill_doc(ENTRIES)
 def fidelity_details(
     real,
     synthetic,
@@ -419,23 +400,9 @@ def fidelity_details(
 
     Parameters
     ----------
-    real : pandas.DataFrame or array-like
-        The real table.
-    synthetic : pandas.DataFrame or array-like
-        The synthetic table, with the same columns.
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``real``.
-    correlation_threshold : float, default=0.5
-        See :func:`column_pair_trends`.
-    association_threshold : float, default=0.3
-        See :func:`column_pair_trends`.
-    n_bins : int, default=10
-        See :func:`column_pair_trends`.
-    binning : {"shared", "separate"}, default="shared"
-        See :func:`column_pair_trends`.
-    include_missing : bool, default=False
-        Whether the column-shape score also averages in the missing-value
-        similarity (``sdmetrics`` does not).
+    {tables}
+    {pair_options}
+    {include_missing}
 
     Returns
     -------
@@ -456,25 +423,15 @@ def fidelity_details(
     >>> scores["column_shapes"]
     1.0
     """
-    _check_threshold(correlation_threshold, "correlation_threshold")
-    _check_threshold(association_threshold, "association_threshold")
-    _check_bins(n_bins, binning)
+    options = pair_options(correlation_threshold, association_threshold, n_bins, binning)
     real, others, kinds = check_tables(real, {"synthetic": synthetic}, kinds=kinds)
-    synthetic = others["synthetic"]
-    shapes = _column_shapes(real, synthetic, kinds)
-    pairs = _column_pair_trends(
-        real,
-        synthetic,
-        kinds,
-        correlation_threshold=correlation_threshold,
-        association_threshold=association_threshold,
-        n_bins=n_bins,
-        binning=binning,
-    )
+    shapes = _column_shapes(real, others["synthetic"], kinds)
+    pairs = _column_pair_trends(real, others["synthetic"], kinds, **options)
     return _aggregate(shapes, pairs, include_missing), shapes, pairs
 
 
 @limit_threads
+@fill_doc(ENTRIES)
 def fidelity_score(
     real,
     synthetic,
@@ -497,22 +454,9 @@ def fidelity_score(
 
     Parameters
     ----------
-    real : pandas.DataFrame or array-like
-        The real table.
-    synthetic : pandas.DataFrame or array-like
-        The synthetic table, with the same columns (in any order).
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``real``.
-    correlation_threshold : float, default=0.5
-        See :func:`column_pair_trends`.
-    association_threshold : float, default=0.3
-        See :func:`column_pair_trends`.
-    n_bins : int, default=10
-        See :func:`column_pair_trends`.
-    binning : {"shared", "separate"}, default="shared"
-        See :func:`column_pair_trends`.
-    include_missing : bool, default=False
-        Whether the missing-value similarity is averaged into the column shapes.
+    {tables}
+    {pair_options}
+    {include_missing}
 
     Returns
     -------
@@ -532,24 +476,17 @@ def fidelity_score(
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
+    >>> import pandas as pd
     >>> from sksynth.metrics import fidelity_score
-    >>> rng = np.random.default_rng(0)
-    >>> real = pd.DataFrame({"x": rng.normal(size=500), "c": rng.choice(["a", "b"], 500)})
+    >>> real = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0] * 25, "c": ["a", "a", "b", "b"] * 25})
     >>> fidelity_score(real, real)
     1.0
-    >>> shifted = real.assign(x=real["x"] + 3)
+    >>> shifted = real.assign(x=real["x"] + 3)  # x no longer matches, nor its relation to c
     >>> fidelity_score(real, shifted) < 0.8
     True
     """
+    options = pair_options(correlation_threshold, association_threshold, n_bins, binning)
     scores, _, _ = fidelity_details(
-        real,
-        synthetic,
-        kinds=kinds,
-        correlation_threshold=correlation_threshold,
-        association_threshold=association_threshold,
-        n_bins=n_bins,
-        binning=binning,
-        include_missing=include_missing,
+        real, synthetic, kinds=kinds, include_missing=include_missing, **options
     )
     return scores["fidelity"]

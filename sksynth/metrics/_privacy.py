@@ -47,8 +47,9 @@ from sklearn.utils import check_random_state
 
 from sksynth.exceptions import DataQualityWarning
 
-from ..utils import limit_threads, warn_caller
+from ..utils import fill_doc, limit_threads, warn_caller
 from ._common import _MixedTypeEncoder, check_tables
+from ._docs import ENTRIES
 
 __all__ = [
     "dcr_share",
@@ -128,22 +129,18 @@ def _mia_auc(d_members, d_nonmembers) -> float:
 
 
 @limit_threads
+@fill_doc(ENTRIES)
 def privacy_details(train, synthetic, holdout=None, *, kinds=None, random_state=None):
     """Compute all privacy scores and the per-row distances behind them.
 
     Parameters
     ----------
-    train : pandas.DataFrame or array-like
-        The real rows the generator was fitted on.
-    synthetic : pandas.DataFrame or array-like
-        The synthetic table, with the same columns.
+    {train_synthetic}
     holdout : pandas.DataFrame or array-like, default=None
         Real rows the generator did not see. Without it only the exact-copy rate
         and the NNDR are computed.
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``train``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the subsampling that equalises the training and holdout sizes.
+    {train_kinds}
+    {subsample_seed}
 
     Returns
     -------
@@ -198,20 +195,17 @@ def privacy_details(train, synthetic, holdout=None, *, kinds=None, random_state=
 
 
 @limit_threads
+@fill_doc(ENTRIES)
 def dcr_share(train, synthetic, holdout, *, kinds=None, random_state=None) -> float:
     """Share of synthetic rows closer to the training rows than to a holdout.
 
     Parameters
     ----------
-    train : pandas.DataFrame or array-like
-        The real rows the generator was fitted on.
-    synthetic : pandas.DataFrame or array-like
-        The synthetic table, with the same columns.
+    {train_synthetic}
     holdout : pandas.DataFrame or array-like
         Real rows the generator did not see (the larger of ``train`` and
         ``holdout`` is subsampled to the size of the smaller).
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``train``.
+    {train_kinds}
     random_state : int, RandomState instance or None, default=None
         Seeds the subsampling.
 
@@ -239,17 +233,14 @@ def dcr_share(train, synthetic, holdout, *, kinds=None, random_state=None) -> fl
     return scores["dcr_share"]
 
 
+@fill_doc(ENTRIES)
 def exact_copy_rate(train, synthetic, *, kinds=None) -> float:
     """Share of synthetic rows that are exact copies of a training row.
 
     Parameters
     ----------
-    train : pandas.DataFrame or array-like
-        The real rows the generator was fitted on.
-    synthetic : pandas.DataFrame or array-like
-        The synthetic table, with the same columns.
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``train``.
+    {train_synthetic}
+    {train_kinds}
 
     Returns
     -------
@@ -273,6 +264,7 @@ def exact_copy_rate(train, synthetic, *, kinds=None) -> float:
 
 
 @limit_threads
+@fill_doc(ENTRIES)
 def nearest_neighbor_distance_ratio(train, synthetic, *, kinds=None) -> float:
     """Median ratio of the closest to the second-closest training row, per synthetic row.
 
@@ -282,8 +274,7 @@ def nearest_neighbor_distance_ratio(train, synthetic, *, kinds=None) -> float:
         The real rows the generator was fitted on (at least two).
     synthetic : pandas.DataFrame or array-like
         The synthetic table, with the same columns.
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``train``.
+    {train_kinds}
 
     Returns
     -------
@@ -303,6 +294,7 @@ def nearest_neighbor_distance_ratio(train, synthetic, *, kinds=None) -> float:
 
 
 @limit_threads
+@fill_doc(ENTRIES)
 def membership_inference_auc(train, synthetic, holdout, *, kinds=None, random_state=None) -> float:
     """ROC AUC of a distance-based membership-inference attack.
 
@@ -312,16 +304,11 @@ def membership_inference_auc(train, synthetic, holdout, *, kinds=None, random_st
 
     Parameters
     ----------
-    train : pandas.DataFrame or array-like
-        The real rows the generator was fitted on.
-    synthetic : pandas.DataFrame or array-like
-        The synthetic table, with the same columns.
+    {train_synthetic}
     holdout : pandas.DataFrame or array-like
         Real rows the generator did not see.
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``train``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the subsampling that equalises the training and holdout sizes.
+    {train_kinds}
+    {subsample_seed}
 
     Returns
     -------
@@ -333,30 +320,39 @@ def membership_inference_auc(train, synthetic, holdout, *, kinds=None, random_st
     >>> import numpy as np, pandas as pd
     >>> from sksynth.metrics import membership_inference_auc
     >>> rng = np.random.default_rng(0)
-    >>> train, holdout = (pd.DataFrame({"x": rng.normal(size=200)}) for _ in range(2))
-    >>> membership_inference_auc(train, train, holdout) > 0.9
+    >>> train, holdout, fresh = (pd.DataFrame({"x": rng.normal(size=200)}) for _ in range(3))
+    >>> membership_inference_auc(train, train, holdout) > 0.9  # copies of the training rows
+    True
+    >>> abs(membership_inference_auc(train, fresh, holdout) - 0.5) < 0.1  # new rows
     True
     """
     scores, _ = privacy_details(train, synthetic, holdout, kinds=kinds, random_state=random_state)
     return scores["mia_auc"]
 
 
-def _class_rows(table, target, label):
-    rows = table[table[target] == label].drop(columns=[target])
-    return rows.reset_index(drop=True)
+def _minority_rows(target, minority, kinds, **tables):
+    """Keep the rows of the minority class of each table, without the class column.
 
-
-def _minority(train, target, minority):
+    ``tables`` holds ``train`` (where the minority class is found when
+    ``minority`` is None) and the other tables by name. Returns the rows by
+    table name, the class and ``kinds`` without the class column.
+    """
+    train = tables["train"]
     if target not in train.columns:
         raise ValueError(f"target={target!r} is not a column of train; columns: {list(train)}.")
     if minority is None:
-        counts = train[target].value_counts()
-        return counts.index[-1]
-    if not (train[target] == minority).any():
+        minority = train[target].value_counts().index[-1]
+    elif not (train[target] == minority).any():
         raise ValueError(f"minority={minority!r} is not a class of train[{target!r}].")
-    return minority
+    rows = {
+        name: table[table[target] == minority].drop(columns=[target]).reset_index(drop=True)
+        for name, table in tables.items()
+    }
+    kinds = None if kinds is None else {k: v for k, v in kinds.items() if k != target}
+    return rows, minority, kinds
 
 
+@fill_doc(ENTRIES)
 def minority_membership_inference_auc(
     train, synthetic, holdout, target, *, minority=None, kinds=None, random_state=None
 ) -> float:
@@ -378,8 +374,7 @@ def minority_membership_inference_auc(
         The class column.
     minority : label, default=None
         The class to attack; None: the rarest class of ``train``.
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``train``.
+    {train_kinds}
     random_state : int, RandomState instance or None, default=None
         Seeds the subsampling that equalises the member and non-member counts.
 
@@ -393,28 +388,25 @@ def minority_membership_inference_auc(
     >>> import numpy as np, pandas as pd
     >>> from sksynth.metrics import minority_membership_inference_auc
     >>> rng = np.random.default_rng(0)
-    >>> def table(n):
-    ...     return pd.DataFrame({"x": rng.normal(size=n), "y": rng.choice(["a", "b"], n,
-    ...                                                                  p=[0.8, 0.2])})
-    >>> train, holdout = table(300), table(300)
+    >>> y = ["a"] * 240 + ["b"] * 60  # "b" is the minority class
+    >>> train, holdout = (pd.DataFrame({"x": rng.normal(size=300), "y": y}) for _ in range(2))
     >>> minority_membership_inference_auc(train, train, holdout, "y") > 0.9
     True
     """
-    minority = _minority(train, target, minority)
-    members = _class_rows(train, target, minority)
-    nonmembers = _class_rows(holdout, target, minority)
-    generated = _class_rows(synthetic, target, minority)
-    if min(len(members), len(nonmembers), len(generated)) < 2:
+    rows, minority, kinds = _minority_rows(
+        target, minority, kinds, train=train, holdout=holdout, synthetic=synthetic
+    )
+    if min(len(table) for table in rows.values()) < 2:
         raise ValueError(
             f"Class {minority!r} needs at least 2 rows in train, holdout and synthetic; got "
-            f"{len(members)}, {len(nonmembers)} and {len(generated)}."
+            f"{len(rows['train'])}, {len(rows['holdout'])} and {len(rows['synthetic'])}."
         )
-    kinds = None if kinds is None else {k: v for k, v in kinds.items() if k != target}
     return membership_inference_auc(
-        members, generated, nonmembers, kinds=kinds, random_state=random_state
+        rows["train"], rows["synthetic"], rows["holdout"], kinds=kinds, random_state=random_state
     )
 
 
+@fill_doc(ENTRIES)
 def reconstruction_rate(train, synthetic, target, *, minority=None, ratio=0.5, kinds=None):
     """Share of the real minority rows that a synthetic row reproduces or closely approaches.
 
@@ -440,8 +432,7 @@ def reconstruction_rate(train, synthetic, target, *, minority=None, ratio=0.5, k
     ratio : float, default=0.5
         How close, relative to the nearest other real row, counts as
         approached; lower is stricter.
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``train``.
+    {train_kinds}
 
     Returns
     -------
@@ -459,17 +450,17 @@ def reconstruction_rate(train, synthetic, target, *, minority=None, ratio=0.5, k
     """
     if not ratio > 0:
         raise ValueError(f"ratio must be > 0; got {ratio!r}.")
-    minority = _minority(train, target, minority)
-    real = _class_rows(train, target, minority)
-    generated = _class_rows(synthetic, target, minority)
-    if len(real) < 2 or len(generated) == 0:
+    rows, minority, kinds = _minority_rows(
+        target, minority, kinds, train=train, synthetic=synthetic
+    )
+    if len(rows["train"]) < 2 or len(rows["synthetic"]) == 0:
         raise ValueError(
             f"Class {minority!r} needs at least 2 real rows and one synthetic row; got "
-            f"{len(real)} and {len(generated)}."
+            f"{len(rows['train'])} and {len(rows['synthetic'])}."
         )
-    kinds = None if kinds is None else {k: v for k, v in kinds.items() if k != target}
-    real, others, kinds = check_tables(real, {"synthetic": generated}, kinds=kinds,
-                                       real_name="train")
+    real, others, kinds = check_tables(
+        rows["train"], {"synthetic": rows["synthetic"]}, kinds=kinds, real_name="train"
+    )
     real_enc, encoded = _encode(real, others, kinds)
     to_synthetic = _nearest(encoded["synthetic"], real_enc)[:, 0]
     to_real = _nearest(real_enc, real_enc, k=2)[:, -1]

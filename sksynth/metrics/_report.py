@@ -1,4 +1,4 @@
-"""``evaluate``: every metric at once, in a report with figures and an HTML export."""
+"""The report of :func:`evaluate`: scores, detail tables, figures and an HTML export."""
 
 from __future__ import annotations
 
@@ -7,22 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import leaves_list, linkage
-from scipy.spatial.distance import squareform
-from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
 
-from sksynth.utils import atomic_write, check_dataframe, figure_to_html, render_html_report
+from sksynth.utils import atomic_write, figure_to_html, render_html_report
 
-from ..utils import limit_threads, progress_bar
-from ._common import NUMERIC_KINDS, check_tables, numeric_values
-from ._detection import _seed
-from ._explain import _short, explain_detection
-from ._fidelity import fidelity_details
-from ._privacy import privacy_details
-from ._utility import augmentation_score, infer_task, tstr_score
+from ._report_plots import marginals_figure, pairwise_figure, privacy_figure
 
-__all__ = ["EvaluationReport", "evaluate"]
+__all__ = ["EvaluationReport"]
 
 # name -> (ideal value, what it means); the order is the order of the summary
 _DESCRIPTIONS = {
@@ -82,13 +72,12 @@ class EvaluationReport:
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
+    >>> import pandas as pd
     >>> from sksynth.metrics import evaluate
-    >>> rng = np.random.default_rng(0)
-    >>> real = pd.DataFrame({"x": rng.normal(size=200), "c": rng.choice(["a", "b"], 200)})
+    >>> real = pd.DataFrame({"x": [0.5, 1.5, 2.5, 3.5] * 50, "c": ["a", "b"] * 100})
     >>> report = evaluate(real, real.sample(frac=1, random_state=0), detection=False)
-    >>> float(report.scores["fidelity"])
-    1.0
+    >>> report.summary().loc["fidelity", ["score", "ideal"]].tolist()
+    [1.0, 1.0]
     """
 
     def __init__(self, scores, details, real, synthetic, kinds, distances=None, detection=None):
@@ -146,65 +135,16 @@ class EvaluationReport:
         -------
         fig : matplotlib.figure.Figure
         """
-        from matplotlib.figure import Figure
-
         columns = list(self.kinds) if columns is None else list(columns)
         unknown = [c for c in columns if c not in self.kinds]
         if unknown:
             raise ValueError(f"Unknown columns {unknown}; columns are {list(self.kinds)}.")
         if n_cols is None:
             n_cols = 5 if len(columns) > 20 else 4
-        n_cols = max(1, min(n_cols, len(columns)))
-        n_rows = -(-len(columns) // n_cols)
-        fig = Figure(figsize=(3.4 * n_cols, 2.7 * n_rows), layout="constrained")
-        axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
-        shapes = self.details["column_shapes"].set_index("column")["score"]
-        for ax, col in zip(axes, columns, strict=False):
-            if self.kinds[col] in NUMERIC_KINDS:
-                self._hist(ax, col)
-            else:
-                self._bars(ax, col, max_categories)
-            ax.set_title(f"{_short(col, 24)} (score {shapes[col]:.2f})", fontsize=9)
-            ax.tick_params(labelsize=7)
-        for ax in axes[len(columns) :]:
-            ax.set_visible(False)
-        axes[0].legend(fontsize=7)
-        return fig
-
-    def _hist(self, ax, col):
-        from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-        real = numeric_values(self._real[col])
-        syn = numeric_values(self._synthetic[col])
-        real, syn = real[np.isfinite(real)], syn[np.isfinite(syn)]
-        if real.size == 0:
-            return
-        edges = np.histogram_bin_edges(real, bins=30)
-        syn = np.clip(syn, edges[0], edges[-1])
-        ax.hist(real, bins=edges, density=True, alpha=0.5, label="real")
-        ax.hist(syn, bins=edges, density=True, alpha=0.5, label="synthetic")
-        # few, short tick labels: large amounts (e.g. 250000) would overlap
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-        write = _date if self.kinds[col] == "datetime" else _compact
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: write(value)))
-        ax.set_yticks([])  # a density's scale says nothing a reader needs
-
-    def _bars(self, ax, col, max_categories):
-        real = self._real[col].astype(object).fillna("<missing>").astype(str)
-        syn = self._synthetic[col].astype(object).fillna("<missing>").astype(str)
-        real_share = real.value_counts(normalize=True)
-        syn_share = syn.value_counts(normalize=True)
-        labels = real_share.index[:max_categories]
-        positions = np.arange(len(labels))
-        ax.bar(positions - 0.2, real_share[labels].to_numpy(), width=0.4, label="real")
-        ax.bar(
-            positions + 0.2,
-            syn_share.reindex(labels, fill_value=0.0).to_numpy(),
-            width=0.4,
-            label="synthetic",
+        scores = self.details["column_shapes"].set_index("column")["score"]
+        return marginals_figure(
+            self._real, self._synthetic, self.kinds, scores, columns, n_cols, max_categories
         )
-        ax.set_xticks(positions, [_short(v, 12) for v in labels], rotation=45, ha="right")
-        ax.set_ylabel("share", fontsize=7)
 
     def association_matrices(self):
         """Return the real and synthetic association matrices.
@@ -242,35 +182,7 @@ class EvaluationReport:
             The real and synthetic associations (Pearson correlation for numeric
             pairs, Cramér's V otherwise) and their absolute difference.
         """
-        from matplotlib.figure import Figure
-
-        real, syn = self.association_matrices()
-        order = _cluster_order(real)
-        real, syn = real.iloc[order, order], syn.iloc[order, order]
-        n = len(real)
-        if n <= 12:
-            size = max(3.5, 0.35 * n + 1.5)
-            fig = Figure(figsize=(3 * size + 2, size), layout="constrained")
-            panels = [("real", real, "coolwarm", -1), ("synthetic", syn, "coolwarm", -1)]
-        else:
-            size = min(12.0, 0.2 * n + 2.0)
-            fig = Figure(figsize=(size + 1.5, 2 * size), layout="constrained")
-            lower = np.tril(np.ones((n, n), dtype=bool), k=-1)
-            both = real.where(lower | np.eye(n, dtype=bool), syn)
-            panels = [("real (below the diagonal) and synthetic (above)", both, "coolwarm", -1)]
-        panels.append(("|real - synthetic|", (real - syn).abs(), "Reds", 0))
-        grid = (1, len(panels)) if n <= 12 else (len(panels), 1)
-        axes = fig.subplots(*grid, squeeze=False).ravel()
-        fontsize = 8 if n <= 30 else 6
-        for ax, (title, matrix, cmap, low) in zip(axes, panels, strict=True):
-            image = ax.imshow(matrix.to_numpy(dtype=float), cmap=cmap, vmin=low, vmax=1)
-            ticks = np.arange(n)
-            labels = [_short(c, 18) for c in matrix.columns]
-            ax.set_xticks(ticks, labels, rotation=90, fontsize=fontsize)
-            ax.set_yticks(ticks, labels, fontsize=fontsize)
-            ax.set_title(title, fontsize=10)
-            fig.colorbar(image, ax=ax, shrink=0.7)
-        return fig
+        return pairwise_figure(*self.association_matrices())
 
     def plot_detection(self, *, max_columns=20):
         """Plot what gives the synthetic rows away.
@@ -313,30 +225,12 @@ class EvaluationReport:
         ValueError
             If the report was made without a holdout.
         """
-        from matplotlib.figure import Figure
-
-        d = self._distances
-        if "synthetic_to_holdout" not in d:
+        if "synthetic_to_holdout" not in self._distances:
             raise ValueError(
                 "This report has no privacy results: pass holdout=<real rows the "
                 "generator did not see> to evaluate()."
             )
-        fig = Figure(figsize=(10, 3.5), layout="constrained")
-        left, right = fig.subplots(1, 2)
-        for ax, first, second, labels, title in (
-            (left, "synthetic_to_train", "synthetic_to_holdout", ("to training", "to holdout"),
-             "synthetic row to closest real row"),
-            (right, "train_to_synthetic", "holdout_to_synthetic", ("training", "holdout"),
-             "real row to closest synthetic row"),
-        ):  # fmt: skip
-            values = np.concatenate([d[first], d[second]])
-            edges = np.histogram_bin_edges(values, bins=40)
-            ax.hist(d[first], bins=edges, alpha=0.5, label=labels[0])
-            ax.hist(d[second], bins=edges, alpha=0.5, label=labels[1])
-            ax.set_xlabel("distance")
-            ax.set_title(title, fontsize=10)
-            ax.legend(fontsize=8)
-        return fig
+        return privacy_figure(self._distances)
 
     # ------------------------------------------------------------------- html
     def to_html(self, path, *, max_rows=15):
@@ -432,36 +326,6 @@ class EvaluationReport:
         return f"<b>{html.escape(type(self).__name__)}</b>" + self.summary().to_html()
 
 
-def _compact(value: float) -> str:
-    """Write a tick value in at most about five characters (250000 -> 250k)."""
-    size = abs(value)
-    if size >= 1e9:
-        return f"{value / 1e9:.3g}G"
-    if size >= 1e6:
-        return f"{value / 1e6:.3g}M"
-    if size >= 1e4:
-        return f"{value / 1e3:.3g}k"
-    if size >= 1:
-        return f"{value:.4g}"
-    return f"{value:.3g}"
-
-
-def _date(value: float) -> str:
-    """Write a datetime tick (nanoseconds since 1970) as a date."""
-    return pd.Timestamp(int(value)).strftime("%Y-%m-%d")
-
-
-def _cluster_order(matrix: pd.DataFrame) -> np.ndarray:
-    """Order columns so that strongly associated ones sit together."""
-    if len(matrix) < 3:
-        return np.arange(len(matrix))
-    strength = np.nan_to_num(np.abs(matrix.to_numpy(dtype=float)), nan=0.0)
-    distance = np.clip(1.0 - strength, 0.0, 1.0)
-    np.fill_diagonal(distance, 0.0)
-    condensed = squareform((distance + distance.T) / 2, checks=False)
-    return leaves_list(linkage(condensed, method="average", optimal_ordering=True))
-
-
 def _table_html(frame: pd.DataFrame, *, index_name=None) -> str:
     """Render a table with one header row (a named index becomes a column)."""
     name = index_name or frame.index.name
@@ -481,188 +345,3 @@ def _worst_rows_html(frame: pd.DataFrame, max_rows: int, what: str, key: str) ->
         f'other {len(frame) - max_rows} are in <code>report.details["{key}"]</code>.</p>'
     )
     return html_table + note
-
-
-def _check_target(target, tables: dict) -> None:
-    for name, table in tables.items():
-        if table is None:
-            continue
-        columns = check_dataframe(table, name=name, allow_empty=True).columns
-        if target not in columns:
-            raise ValueError(f"The target column {target!r} is missing from the {name} table.")
-
-
-def _utility_split(real, target, test_size, seed):
-    task = infer_task(real[target])
-    stratify = real[target] if task == "classification" else None
-    try:
-        return train_test_split(real, test_size=test_size, random_state=seed, stratify=stratify)
-    except ValueError:  # a class too rare to stratify on
-        return train_test_split(real, test_size=test_size, random_state=seed)
-
-
-@limit_threads
-def evaluate(
-    real,
-    synthetic,
-    *,
-    target=None,
-    holdout=None,
-    kinds=None,
-    detection=True,
-    rules="auto",
-    estimator=None,
-    metric=None,
-    cv=5,
-    test_size=0.3,
-    correlation_threshold=0.5,
-    association_threshold=0.3,
-    n_bins=10,
-    binning="shared",
-    random_state=None,
-    verbose=1,
-) -> EvaluationReport:
-    """Evaluate a synthetic table against the real table it imitates.
-
-    Fidelity is always computed, detection unless ``detection=False``; utility
-    runs when a ``target`` is given and privacy when a ``holdout`` is given.
-
-    Parameters
-    ----------
-    real : pandas.DataFrame
-        The real table the generator was fitted on.
-    synthetic : pandas.DataFrame
-        The synthetic table, with the same columns.
-    target : str, default=None
-        A target column for utility (TSTR and augmentation). Models are tested on
-        ``holdout`` when given, otherwise on a ``test_size`` split of ``real``
-        (optimistic: the generator saw those rows).
-    holdout : pandas.DataFrame, default=None
-        Real rows the generator did not see, with the same columns; enables the
-        privacy metrics.
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``real``.
-    detection : bool or str or classifier, default=True
-        Whether to run the detection test and explain it (see
-        :func:`explain_detection`, on at most 5000 rows of each table); a string
-        or classifier is passed as its ``estimator``.
-    rules : "auto", iterable of rules or None, default="auto"
-        Rules of the real table whose obedience by the synthetic rows is
-        reported with the detection (``"auto"``: those
-        :func:`~sksynth.rules.find_rules` finds in ``real``; see
-        :func:`explain_detection`).
-    estimator : estimator, default=None
-        The utility model (see :func:`tstr_score`).
-    metric : str or list of str, default=None
-        The utility metrics; the first gives ``tstr_ratio``.
-    cv : int, default=5
-        Folds of the detection classifier.
-    test_size : float, default=0.3
-        Share of ``real`` held out for utility when there is no holdout.
-    correlation_threshold, association_threshold : float, default=0.5, 0.3
-        See :func:`column_pair_trends`.
-    n_bins : int, default=10
-        See :func:`column_pair_trends`.
-    binning : {"shared", "separate"}, default="shared"
-        See :func:`column_pair_trends`.
-    random_state : int, RandomState instance or None, default=None
-        Seeds detection, the utility split and models, and privacy subsampling.
-    verbose : int, default=1
-        Show a progress bar over the four parts on a terminal; 0 turns it off.
-
-    Returns
-    -------
-    report : EvaluationReport
-
-    Raises
-    ------
-    ValueError
-        For mismatched columns or kinds, a target missing from a table or with a
-        single class, and tables with fewer than two rows.
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> from sksynth.metrics import evaluate
-    >>> rng = np.random.default_rng(0)
-    >>> def table(n):
-    ...     x = rng.normal(size=n)
-    ...     return pd.DataFrame({"x": x, "y": np.where(x + rng.normal(size=n) > 0, "a", "b")})
-    >>> real, synthetic, holdout = table(200), table(200), table(200)
-    >>> report = evaluate(real, synthetic, target="y", holdout=holdout, random_state=0)
-    >>> sorted(report.scores.index)  # doctest: +NORMALIZE_WHITESPACE
-    ['augmentation_ratio', 'column_pair_trends', 'column_shapes', 'dcr_share',
-     'detection_auc', 'exact_copy_rate', 'fidelity', 'mia_auc', 'missing_values',
-     'nndr', 'tstr_ratio']
-    """
-    if target is not None:
-        _check_target(target, {"real": real, "synthetic": synthetic, "holdout": holdout})
-    others = {"synthetic": synthetic}
-    if holdout is not None:
-        others["holdout"] = holdout
-    real, others, kinds = check_tables(real, others, kinds=kinds)
-    synthetic = others["synthetic"]
-    rng = check_random_state(random_state)
-    bar = progress_bar(4, "evaluate", verbose=verbose)
-    bar.set_postfix_str("fidelity")
-
-    scores, shapes, pairs = fidelity_details(
-        real,
-        synthetic,
-        kinds=kinds,
-        correlation_threshold=correlation_threshold,
-        association_threshold=association_threshold,
-        n_bins=n_bins,
-        binning=binning,
-    )
-    details = {"column_shapes": shapes, "column_pair_trends": pairs}
-    bar.update()
-    bar.set_postfix_str("detection")
-
-    explanation = None
-    if detection is not False:
-        model = None if detection is True else detection
-        explanation = explain_detection(
-            real, synthetic, rules=rules, kinds=kinds, estimator=model, cv=cv,
-            random_state=_seed(rng),
-        )  # fmt: skip
-        scores["detection_auc"] = explanation.auc
-        details["detection_columns"] = explanation.columns
-        details["detection_pairs"] = explanation.pairs
-        details["detection_rules"] = explanation.rules
-    bar.update()
-    bar.set_postfix_str("utility")
-
-    if target is not None:
-        seed = _seed(rng)
-        if holdout is not None:
-            train, test = real, others["holdout"]
-        else:
-            train, test = _utility_split(real, target, test_size, seed)
-        options = {"estimator": estimator, "metric": metric, "kinds": kinds, "random_state": seed}
-        utility = tstr_score(train, synthetic, test, target, **options)
-        augmentation = augmentation_score(train, synthetic, test, target, **options)
-        details["utility"], details["augmentation"] = utility, augmentation
-        scores["tstr_ratio"] = float(utility["ratio"].iloc[0])
-        scores["augmentation_ratio"] = float(augmentation["ratio"].iloc[0])
-    bar.update()
-    bar.set_postfix_str("privacy")
-
-    distances = None
-    if holdout is not None:
-        privacy, distances = privacy_details(
-            real, synthetic, others["holdout"], kinds=kinds, random_state=_seed(rng)
-        )
-        scores.update(privacy)
-        details["privacy"] = pd.DataFrame(
-            {
-                "distance_to_train": distances["synthetic_to_train"],
-                "distance_to_holdout": distances["synthetic_to_holdout"],
-            },
-            index=synthetic.index,
-        )
-    bar.update()
-    bar.close()
-    order = [name for name in _DESCRIPTIONS if name in scores]
-    series = pd.Series({name: float(scores[name]) for name in order}, name="score")
-    return EvaluationReport(series, details, real, synthetic, kinds, distances, explanation)

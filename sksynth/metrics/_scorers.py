@@ -15,9 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sksynth.utils import check_dataframe
+from sksynth.utils import check_dataframe, fill_doc
 
 from ._detection import detection_auc, detection_score
+from ._docs import ENTRIES
 from ._fidelity import fidelity_score
 from ._utility import tstr_single
 
@@ -127,6 +128,7 @@ def _utility(real, synthetic, target, **kwargs):
     return tstr_single(real, synthetic, target, **kwargs)
 
 
+@fill_doc(ENTRIES)
 def make_fidelity_scorer(
     *,
     kinds=None,
@@ -142,16 +144,8 @@ def make_fidelity_scorer(
     ----------
     kinds : dict of str to str, default=None
         Column kinds that replace those inferred from the held-out rows.
-    correlation_threshold : float, default=0.5
-        See :func:`column_pair_trends`.
-    association_threshold : float, default=0.3
-        See :func:`column_pair_trends`.
-    n_bins : int, default=10
-        See :func:`column_pair_trends`.
-    binning : {"shared", "separate"}, default="shared"
-        See :func:`column_pair_trends`.
-    include_missing : bool, default=False
-        See :func:`fidelity_score`.
+    {pair_options}
+    {include_missing}
 
     Returns
     -------

@@ -23,9 +23,10 @@ from sklearn.utils.multiclass import type_of_target
 
 from sksynth.utils import check_dataframe
 
-from ..utils import limit_threads, warn_caller
+from ..utils import fill_doc, limit_threads, warn_caller
 from ._common import check_tables, model_frames
 from ._detection import _seed, default_classifier
+from ._docs import ENTRIES
 
 __all__ = ["augmentation_score", "tstr_score"]
 
@@ -130,7 +131,14 @@ def _fit_and_score(model, X_train, y_train, X_test, y_test, metrics):
     return out
 
 
-def _compare(tables, target, *, kinds, estimator, metric, task, random_state, build):
+def _compare(tables, target, training, *, test, kinds, estimator, metric, task, random_state,
+             n_metrics=None):  # fmt: skip
+    """Fit the model on each training set and score it on the ``test`` table.
+
+    ``training`` maps a label to the names of the tables whose rows, stacked,
+    train one model. Returns the scores of each label by metric name (the
+    first ``n_metrics`` metrics only, when given).
+    """
     features, ys, feature_kinds, task, metrics = _prepare(tables, target, kinds, task, metric)
     seed = _seed(random_state)
     model, wants_frame = _model(estimator, task, seed)
@@ -138,10 +146,40 @@ def _compare(tables, target, *, kinds, estimator, metric, task, random_state, bu
     if wants_frame:
         encoded = model_frames([features[n] for n in names], feature_kinds)
         features = dict(zip(names, encoded, strict=True))
-    return build(model, features, ys, metrics)
+    return {
+        label: _fit_and_score(
+            model, _stacked(features, parts), _stacked(ys, parts), features[test], ys[test],
+            metrics[:n_metrics],
+        )  # fmt: skip
+        for label, parts in training.items()
+    }
+
+
+def _stacked(tables: dict, names: list):
+    """Stack the rows of the named tables (or targets), one table after the other."""
+    if len(names) == 1:
+        return tables[names[0]]
+    return pd.concat([tables[name] for name in names], ignore_index=True)
+
+
+def _against_real_training(real_train, synthetic, real_test, target, other, parts, **options):
+    """Compare a model trained on ``real_train`` with one trained on the tables ``parts``.
+
+    Both are scored on ``real_test``; returns one row per metric with the
+    columns ``real``, ``other`` and their ``ratio``.
+    """
+    tables = {"real_train": real_train, "synthetic": synthetic, "real_test": real_test}
+    training = {"real": ["real_train"], other: parts}
+    scores = _compare(tables, target, training, test="real_test", **options)
+    frame = pd.DataFrame({label: pd.Series(scores[label]) for label in training})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["ratio"] = frame[other] / frame["real"]
+    frame.index.name = "metric"
+    return frame
 
 
 @limit_threads
+@fill_doc(ENTRIES)
 def tstr_score(
     real_train,
     synthetic,
@@ -158,29 +196,8 @@ def tstr_score(
 
     Parameters
     ----------
-    real_train : pandas.DataFrame
-        The real table the generator was fitted on, target column included.
-    synthetic : pandas.DataFrame
-        The synthetic table, with the same columns.
-    real_test : pandas.DataFrame
-        Real rows the generator did not see, with the same columns.
-    target : str
-        The name of the target column.
-    estimator : estimator, default=None
-        The model; None uses histogram gradient boosting (classifier or regressor)
-        with native categorical support. Any other estimator is cloned and gets
-        the raw feature columns (use a pipeline that encodes them).
-    metric : str or list of str, default=None
-        Scorer names for :func:`sklearn.metrics.get_scorer`. None uses ROC AUC
-        (``"roc_auc"``, or ``"roc_auc_ovr"`` for more than two classes),
-        ``"balanced_accuracy"`` and ``"f1_macro"`` for classification and
-        ``"r2"`` for regression.
-    task : {"classification", "regression"}, default=None
-        None infers it from the real target (continuous values mean regression).
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``real_train``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the default model.
+    {utility_tables}
+    {utility_options}
 
     Returns
     -------
@@ -210,26 +227,14 @@ def tstr_score(
     >>> float(scores.loc["roc_auc", "ratio"])
     1.0
     """
-
-    def build(model, features, ys, metrics):
-        real = _fit_and_score(
-            model, features["real_train"], ys["real_train"], features["real_test"],
-            ys["real_test"], metrics,
-        )  # fmt: skip
-        syn = _fit_and_score(
-            model, features["synthetic"], ys["synthetic"], features["real_test"],
-            ys["real_test"], metrics,
-        )  # fmt: skip
-        return _table(real, syn, "synthetic")
-
-    tables = {"real_train": real_train, "synthetic": synthetic, "real_test": real_test}
-    return _compare(
-        tables, target, kinds=kinds, estimator=estimator, metric=metric, task=task,
-        random_state=random_state, build=build,
+    return _against_real_training(
+        real_train, synthetic, real_test, target, "synthetic", ["synthetic"], kinds=kinds,
+        estimator=estimator, metric=metric, task=task, random_state=random_state,
     )  # fmt: skip
 
 
 @limit_threads
+@fill_doc(ENTRIES)
 def augmentation_score(
     real_train,
     synthetic,
@@ -246,24 +251,8 @@ def augmentation_score(
 
     Parameters
     ----------
-    real_train : pandas.DataFrame
-        The real table the generator was fitted on, target column included.
-    synthetic : pandas.DataFrame
-        The synthetic table, with the same columns.
-    real_test : pandas.DataFrame
-        Real rows the generator did not see, with the same columns.
-    target : str
-        The name of the target column.
-    estimator : estimator, default=None
-        As in :func:`tstr_score`.
-    metric : str or list of str, default=None
-        As in :func:`tstr_score`.
-    task : {"classification", "regression"}, default=None
-        As in :func:`tstr_score`.
-    kinds : dict of str to str, default=None
-        Column kinds that replace those inferred from ``real_train``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the default model.
+    {utility_tables}
+    {utility_options}
 
     Returns
     -------
@@ -284,30 +273,10 @@ def augmentation_score(
     >>> list(scores.columns)
     ['real', 'augmented', 'ratio']
     """
-
-    def build(model, features, ys, metrics):
-        real = _fit_and_score(
-            model, features["real_train"], ys["real_train"], features["real_test"],
-            ys["real_test"], metrics,
-        )  # fmt: skip
-        X_aug = pd.concat([features["real_train"], features["synthetic"]], ignore_index=True)
-        y_aug = pd.concat([ys["real_train"], ys["synthetic"]], ignore_index=True)
-        aug = _fit_and_score(model, X_aug, y_aug, features["real_test"], ys["real_test"], metrics)
-        return _table(real, aug, "augmented")
-
-    tables = {"real_train": real_train, "synthetic": synthetic, "real_test": real_test}
-    return _compare(
-        tables, target, kinds=kinds, estimator=estimator, metric=metric, task=task,
-        random_state=random_state, build=build,
+    return _against_real_training(
+        real_train, synthetic, real_test, target, "augmented", ["real_train", "synthetic"],
+        kinds=kinds, estimator=estimator, metric=metric, task=task, random_state=random_state,
     )  # fmt: skip
-
-
-def _table(real: dict, other: dict, name: str) -> pd.DataFrame:
-    frame = pd.DataFrame({"real": pd.Series(real), name: pd.Series(other)})
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frame["ratio"] = frame[name] / frame["real"]
-    frame.index.name = "metric"
-    return frame
 
 
 def tstr_single(
@@ -337,16 +306,9 @@ def tstr_single(
     -------
     score : float
     """
-
-    def build(model, features, ys, metrics):
-        scores = _fit_and_score(
-            model, features["synthetic"], ys["synthetic"], features["real"], ys["real"],
-            metrics[:1],
-        )  # fmt: skip
-        return next(iter(scores.values()))
-
-    tables = {"real": real_test, "synthetic": synthetic}
-    return _compare(
-        tables, target, kinds=None, estimator=estimator, metric=metric, task=task,
-        random_state=random_state, build=build,
+    scores = _compare(
+        {"real": real_test, "synthetic": synthetic}, target, {"synthetic": ["synthetic"]},
+        test="real", kinds=None, estimator=estimator, metric=metric, task=task,
+        random_state=random_state, n_metrics=1,
     )  # fmt: skip
+    return next(iter(scores["synthetic"].values()))

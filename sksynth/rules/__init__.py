@@ -7,20 +7,12 @@ that a generator's rows obey them all.
 """
 
 from ._bands import Band
-from ._declared import (
-    CategoryThreshold,
-    FixedCombinations,
-    Formula,
-    FunctionalDependency,
-    Grid,
-    Inequality,
-    MissingWhen,
-    PointMasses,
-    Range,
-    ZeroIff,
-)
+from ._categories import CategoryThreshold, FixedCombinations, FunctionalDependency
 from ._discovery import find_rules
+from ._formulas import Formula, Inequality
 from ._keep import RuleKeeper, fit_keeper
+from ._missingness import MissingWhen, ZeroIff
+from ._shapes import Grid, PointMasses, Range
 from .base import Rule, RuleSet, RuleViolationError
 
 __all__ = [

@@ -17,8 +17,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from ._declared import _check_name, _like, _numeric, _restore
 from ._expression import Expression, _name, _number
+from ._values import check_name, numeric, restore
 from .base import Rule
 
 __all__ = ["Band", "find_bands"]
@@ -81,7 +81,7 @@ class Band(Rule):
 
     def __init__(self, target, expression, low, high, *, scale="ratio"):
         super().__init__()
-        self.target = _check_name(target, "target")
+        self.target = check_name(target, "target")
         self.expression = Expression(str(expression))
         if self.target in self.expression.columns:
             raise ValueError(
@@ -126,7 +126,7 @@ class Band(Rule):
         return value + self.low, value + self.high
 
     def _check_row(self, frame):
-        target = _numeric(frame[self.target])
+        target = numeric(frame[self.target])
         low, high = self._bounds(self._value(frame))
         slack = 1e-9 * np.maximum(np.abs(low), np.abs(high)) + 1e-12
         with np.errstate(invalid="ignore"):
@@ -144,13 +144,13 @@ class Band(Rule):
         self._dtype = frame[self.target].dtype
         self.step_ = _step(frame[self.target])
         # values for rows where the formula is undefined (e.g. a zero input)
-        target = _numeric(frame[self.target])
+        target = numeric(frame[self.target])
         undefined = np.isnan(self._value(frame)) & ~np.isnan(target)
         pool = target[undefined] if undefined.any() else target[~np.isnan(target)]
         self.fallback_ = np.sort(pool)[:: max(1, len(pool) // 1000)]
 
     def _forward(self, frame):
-        target = _numeric(frame[self.target])
+        target = numeric(frame[self.target])
         value = self._value(frame)
         with np.errstate(divide="ignore", invalid="ignore"):
             position = np.log(target / value) if self.scale == "ratio" else target - value
@@ -162,7 +162,7 @@ class Band(Rule):
     def _inverse(self, frame, rng):
         value = self._value(frame)
         low, high = self._bounds(value)
-        position = _numeric(frame[self.target])
+        position = numeric(frame[self.target])
         if self.scale == "ratio":
             result = value * np.exp(np.clip(position, np.log(self.low), np.log(self.high)))
         else:
@@ -172,7 +172,7 @@ class Band(Rule):
         undefined = np.isnan(value)
         if undefined.any() and len(self.fallback_):
             result[undefined] = rng.choice(self.fallback_, size=int(undefined.sum()))
-        frame[self.target] = _restore(result, _like(self._dtype, frame.index))
+        frame[self.target] = restore(result, self._dtype, frame.index)
         return frame
 
 
@@ -180,7 +180,7 @@ def _step(series):
     """Return the grid of a column's values: 1 for whole numbers, else 10 ** -decimals, or None."""
     if pd.api.types.is_integer_dtype(series.dtype):
         return 1.0
-    values = _numeric(series)
+    values = numeric(series)
     values = values[np.isfinite(values)]
     if not len(values):
         return None
@@ -238,7 +238,7 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
     columns = [c for c in columns if c not in set(taken)]
     if len(columns) < 2 or len(sample) < 2 * min_rows:
         return []
-    raw = np.column_stack([_numeric(sample[c]) for c in columns])
+    raw = np.column_stack([numeric(sample[c]) for c in columns])
     half = rng.permutation(len(sample)) < len(sample) // 2
     candidates = []
     for scale in _SCALES:
@@ -312,7 +312,7 @@ def _band(frame, target, sources, coef, scale):
         text = " + ".join(terms).replace("+ -", "- ")
     expression = Expression(text)
     value = expression.evaluate(frame)
-    target_values = _numeric(frame[target])
+    target_values = numeric(frame[target])
     with np.errstate(divide="ignore", invalid="ignore"):
         position = target_values / value if scale == "ratio" else target_values - value
     defined = np.isfinite(value) & (value > 0 if scale == "ratio" else True)

@@ -15,22 +15,15 @@ import pandas as pd
 from scipy.special import gammaln
 from scipy.stats import binom
 
-from ..utils import check_dataframe, infer_column_kind
+from ..utils import check_dataframe
 from ._bands import find_bands
-from ._declared import (
-    CategoryThreshold,
-    Formula,
-    FunctionalDependency,
-    Grid,
-    Inequality,
-    MissingWhen,
-    PointMasses,
-    Range,
-    ZeroIff,
-    _numeric,
-)
-from ._expression import _name, _number
-from .base import RuleSet
+from ._categories import CategoryThreshold, FunctionalDependency
+from ._formula_search import FormulaSearch
+from ._formulas import Inequality
+from ._missingness import MissingWhen, ZeroIff
+from ._shapes import Grid, PointMasses, Range
+from ._values import numeric
+from .base import RuleSet, _plain
 
 __all__ = ["find_rules"]
 
@@ -46,10 +39,6 @@ _KINDS = (
     "order",
     "range",
 )
-_MAX_TERMS = 4
-_MAX_COEF = 10
-# larger coefficients allowed in sums: unit changes (months, hours, HHMM clocks...)
-_UNIT_COEFS = {12, 24, 60, 100, 1000, 3600}
 
 
 def find_rules(
@@ -181,17 +170,6 @@ def _log_comb(n, k):
     return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
 
 
-def _simplest(value, works):
-    """Return the value with fewest significant digits (up to 10) for which ``works`` holds."""
-    if value == 0 or works(0.0):
-        return 0.0
-    for digits in range(1, 11):
-        candidate = float(f"{value:.{digits}g}")
-        if works(candidate):
-            return candidate
-    return None
-
-
 def _simplest_between(low, high):
     """Return a short number ``t`` with ``low <= t < high``."""
     if low <= 0 < high:
@@ -203,191 +181,8 @@ def _simplest_between(low, high):
     return float(low)
 
 
-class _Search:
-    def __init__(self, frame, min_support, min_rows, alpha, rtol, sample_rows, random_state):
-        self.frame = frame
-        self.min_support = float(min_support)
-        self.min_rows = int(min_rows)
-        self.alpha = float(alpha)
-        self.rtol = float(rtol)
-        self.rng = np.random.default_rng(random_state)
-        n = len(frame)
-        rows = np.sort(self.rng.choice(n, size=sample_rows, replace=False)) if (
-            n > sample_rows
-        ) else np.arange(n)
-        self.sample = frame.iloc[rows]
-        self.kinds = {c: infer_column_kind(frame[c]) for c in frame.columns}
-        self.numbers = [c for c in frame.columns if self._is_number(c)]
-        self.dates = [c for c in frame.columns if self.kinds[c] == "datetime"]
-        self.labels = [c for c in frame.columns if self._is_label(c)]
-        self.derived = set()
-
-    # ---------------------------------------------------------- column sets
-    def _is_number(self, column):
-        if self.kinds[column] not in ("continuous", "integer"):
-            return False
-        values = self.frame[column]
-        return values.notna().sum() >= self.min_rows and values.nunique() >= 3
-
-    def _is_label(self, column):
-        values = self.frame[column]
-        if self.kinds[column] in ("categorical", "boolean"):
-            return values.notna().sum() >= self.min_rows and values.nunique() >= 2
-        return self.kinds[column] == "integer" and values.nunique() == 2
-
-    def _matrix(self, columns, frame=None):
-        frame = self.sample if frame is None else frame
-        if not columns:
-            return np.zeros((len(frame), 0))
-        values = np.column_stack([_numeric(frame[c]) for c in columns])
-        values[np.isinf(values)] = np.nan  # infinite values say nothing about a rule
-        return values
-
-    def _n_tests(self, n):
-        return self.alpha / max(n, 1)
-
-    def _confirm(self, rule):
-        """Score ``rule`` on all rows; return it if its support is enough."""
-        if rule.kind == "formula":
-            rule.tolerance = rule._tol(_numeric(self.frame[rule.target]))
-        rule._score(self.frame)
-        present = np.ones(len(self.frame), dtype=bool)
-        for column in rule.columns:
-            present &= self.frame[column].notna().to_numpy()
-        n_present = int(present.sum()) if rule.kind != "missingness" else len(self.frame)
-        if n_present < self.min_rows:
-            return None
-        share = 1.0 - rule.n_exceptions / n_present
-        return rule if share >= self.min_support else None
-
-    # ------------------------------------------------------------- formulas
-    def find_formula(self):
-        found = self._affine()
-        for logs in (False, True):
-            found += self._combinations(logs)
-        return found
-
-    def _formula(self, target, expression, data):
-        """Return a Formula with tolerance from rtol, checked on ``data`` (sample half)."""
-        rule = Formula(target, expression, rtol=self.rtol)
-        return rule if rule.holds(data).mean() >= self.min_support else None
-
-    def _affine(self):
-        columns = self.numbers
-        if len(columns) < 2:
-            return []
-        V = self._matrix(columns)
-        corr = pd.DataFrame(V).corr(min_periods=self.min_rows).to_numpy()
-        half = self._halves()
-        found = []
-        for j, target in enumerate(columns):
-            for i in range(j):
-                source = columns[i]
-                if source in self.derived or not abs(corr[i, j]) > 1 - 1e-6:
-                    continue
-                rule = self._fit_affine(target, source, V[:, [i, j]], half)
-                if rule is not None and self._confirm(rule):
-                    found.append(rule)
-                    self.derived.add(target)
-                    break
-        return found
-
-    def _halves(self):
-        n = len(self.sample)
-        return self.rng.permutation(n) < n // 2
-
-    def _fit_affine(self, target, source, pair, half):
-        complete = ~np.isnan(pair).any(axis=1)
-        fit_rows, test_rows = complete & half, complete & ~half
-        if fit_rows.sum() < self.min_rows // 2 or test_rows.sum() < self.min_rows // 2:
-            return None
-        k, c = np.polyfit(pair[fit_rows, 0], pair[fit_rows, 1], 1)
-        test = self.sample.iloc[np.flatnonzero(test_rows)]
-        k = _simplest(k, lambda v: self._formula(target, _affine_text(source, v, c), test))
-        if k is None or k == 0:
-            return None
-        c = _simplest(c, lambda v: self._formula(target, _affine_text(source, k, v), test))
-        if c is None:
-            return None
-        return self._formula(target, _affine_text(source, k, c), self.sample)
-
-    def _combinations(self, logs):
-        """Find sums (or, on logarithms, products and ratios) with small integer coefficients."""
-        pool = [c for c in self.numbers if c not in self.derived]
-        found = []
-        for _ in range(3):  # a found target leaves the pool: nested sums show next round
-            new = self._combination_round(pool, logs)
-            if not new:
-                break
-            for rule in new:
-                found.append(rule)
-                self.derived.add(rule.target)
-                pool.remove(rule.target)
-        return found
-
-    def _combination_round(self, pool, logs):
-        if len(pool) < 3:
-            return []
-        V = self._matrix(pool)
-        if logs:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                V = np.where(V > 0, np.log(V), np.nan)
-        complete = ~np.isnan(V).any(axis=1)
-        if complete.sum() < len(pool) + self.min_rows:
-            return []
-        half = self._halves()
-        fit_rows = complete & half
-        test = self.sample.iloc[np.flatnonzero(complete & ~half)]
-        if fit_rows.sum() < len(pool) + 2:
-            return []
-        candidates = []
-        for j, target in enumerate(pool):
-            others = [i for i in range(len(pool)) if i != j]
-            A = np.column_stack([V[fit_rows][:, others], np.ones(fit_rows.sum())])
-            b = V[fit_rows, j]
-            coef, *_ = np.linalg.lstsq(A, b, rcond=None)
-            residual = np.abs(b - A @ coef)
-            if self.min_support < 1:  # refit without the worst rows (the exceptions)
-                keep = residual <= np.quantile(residual, self.min_support)
-                coef, *_ = np.linalg.lstsq(A[keep], b[keep], rcond=None)
-                residual = np.abs(b - A @ coef)[keep]
-            if residual.max() > max(1e-3, 10 * self.rtol) * max(np.abs(b).max(), 1e-12):
-                continue
-            terms = {pool[i]: coef[k] for k, i in enumerate(others)}
-            text = _integer_terms(terms, logs)
-            if text is None:
-                continue
-            candidates.append((target, text, terms, coef[-1], j))
-        # prefer totals (all coefficients positive), then fewer terms, then the
-        # rightmost column as the computed one (derived columns are often added last)
-        candidates.sort(
-            key=lambda c: (
-                0 if logs else sum(v < -0.5 for v in c[2].values()), len(c[2]), -c[4]
-            )
-        )
-        accepted = []
-        used = set()
-        for target, text, _terms, intercept, _ in candidates:
-            reads = set(Formula(target, text).expression.columns)
-            if target in used or reads & {r.target for r in accepted}:
-                continue
-            rule = self._with_constant(target, text, intercept, logs, test)
-            if rule is not None and self._confirm(rule):
-                accepted.append(rule)
-                used |= reads | {target}
-        return accepted
-
-    def _with_constant(self, target, text, intercept, logs, test):
-        if logs:
-            factor = _simplest(
-                float(np.exp(intercept)),
-                lambda v: self._formula(target, _times(v, text), test),
-            )
-            return None if factor is None else self._formula(target, _times(factor, text), test)
-        constant = _simplest(
-            float(intercept), lambda v: self._formula(target, _plus(text, v), test)
-        )
-        return None if constant is None else self._formula(target, _plus(text, constant), test)
+class _Search(FormulaSearch):
+    """Find the rules of every family (formulas in :class:`FormulaSearch`)."""
 
     def find_band(self):
         columns = [c for c in self.numbers if self.frame[c].notna().all()]
@@ -404,9 +199,6 @@ class _Search:
         for columns in (self._free(self.numbers), self.dates):
             found += self._orders(columns)
         return found
-
-    def _free(self, columns):
-        return [c for c in columns if c not in self.derived]
 
     def _orders(self, columns):
         m = len(columns)
@@ -476,7 +268,7 @@ class _Search:
         values = self.frame[[label, number]].dropna()
         if len(values) < self.min_rows or values[label].nunique() != 2:
             return None
-        x = _numeric(values[number])
+        x = numeric(values[number])
         first, second = values[label].unique()[:2]
         in_first = (values[label] == first).to_numpy()
         lo_first, hi_first = x[in_first].min(), x[in_first].max()
@@ -568,7 +360,7 @@ class _Search:
         return found
 
     def _grid(self, column):
-        values = _numeric(self.frame[column])
+        values = numeric(self.frame[column])
         values = values[np.isfinite(values)]
         distinct = np.unique(values)
         if len(distinct) < 3:
@@ -616,7 +408,7 @@ class _Search:
     def find_range(self):
         found = []
         for column in self._free(self.numbers):
-            values = _numeric(self.frame[column])
+            values = numeric(self.frame[column])
             values = values[np.isfinite(values)]
             low, high = values.min(), values.max()
             if low < 0 or len(values) < self.min_rows or low > 0.05 * (high - low):
@@ -663,57 +455,3 @@ class _Search:
             return None
         rule = MissingWhen(column, by, [_plain(v) for v in when])
         return self._confirm(rule)
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _affine_text(source, k, c):
-    text = _name(source) if k == 1 else f"{_number(k)} * {_name(source)}"
-    return _plus(text, c)
-
-
-def _plus(text, constant):
-    if not constant:
-        return text
-    return f"{text} {'-' if constant < 0 else '+'} {_number(abs(constant))}"
-
-
-def _times(factor, text):
-    if factor == 1:
-        return text
-    if text.startswith("1 / "):
-        return f"{_number(factor)} / {text[4:]}"
-    return f"{_number(factor)} * {text}"
-
-
-def _integer_terms(terms, logs):
-    """Return the expression of ``terms`` with coefficients rounded to small integers, or None."""
-    # a loose screen: the formula is then checked on held-out rows and all rows
-    kept = {}
-    for column, coef in terms.items():
-        if abs(coef) < 0.5:
-            continue
-        rounded = round(coef)
-        if abs(coef - rounded) > 0.1 or (
-            abs(rounded) > _MAX_COEF and abs(rounded) not in _UNIT_COEFS
-        ):
-            return None
-        kept[column] = int(rounded)
-    if not kept or len(kept) > _MAX_TERMS or (logs and len(kept) < 2):
-        return None
-    positive = [c for c, v in kept.items() if v > 0]
-    negative = [c for c, v in kept.items() if v < 0]
-    if logs:
-        if any(abs(v) > 2 for v in kept.values()):
-            return None
-        top = " * ".join(_name(c) for c in positive for _ in range(kept[c])) or "1"
-        bottom = [_name(c) for c in negative for _ in range(-kept[c])]
-        return top + "".join(f" / {b}" for b in bottom)
-    text = ""
-    for column, coef in kept.items():
-        sign = "-" if coef < 0 else "+"
-        term = _name(column) if abs(coef) == 1 else f"{abs(coef)} * {_name(column)}"
-        text = f"{'-' if sign == '-' else ''}{term}" if not text else f"{text} {sign} {term}"
-    return text

@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._values import check_name
+
 __all__ = ["Rule", "RuleSet", "RuleViolationError"]
 
 # how many offending row labels an error message or a rule's exceptions shows
@@ -187,6 +189,25 @@ class Rule:
 
     def __hash__(self):
         return hash((type(self).__name__, self.formula))
+
+
+class _DecidedByRule(Rule):
+    """A rule on ``column`` that another column, ``by``, decides.
+
+    A generator keeping the rule sets ``column`` after sampling from the final
+    values of ``by``.
+    """
+
+    def __init__(self, column, by):
+        super().__init__()
+        self.column = check_name(column, "column")
+        self.by = check_name(by, "by")
+
+    def _columns(self):
+        return (self.column, self.by)
+
+    def _reads(self):
+        return (self.by,)
 
 
 def _plain(value):

@@ -8,7 +8,7 @@ from conftest import make_mixed_frame
 from matplotlib.figure import Figure
 
 from sksynth.metrics import DetectionExplanation, detection_auc, evaluate, explain_detection
-from sksynth.metrics._explain import read_detection_auc
+from sksynth.metrics._explanation import read_detection_auc
 
 
 class Rule:

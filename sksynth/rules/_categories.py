@@ -1,0 +1,258 @@
+"""Defining rules over labels: dependencies, fixed combinations, labels set by a number.
+
+A generator keeping one of these rules learns fewer label columns and sets
+the others after sampling, from the values the rule holds.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from ._expression import _name, _number
+from ._values import as_dtype_if_possible, check_name, numeric
+from .base import Rule, _DecidedByRule, _plain
+
+__all__ = ["CategoryThreshold", "FixedCombinations", "FunctionalDependency"]
+
+
+class FunctionalDependency(Rule):
+    """One column decides another: each value of ``determinant`` has one ``dependent``.
+
+    E.g. ``FunctionalDependency("city", "region")``: the region is the same
+    on every row of a city. A generator keeping the rule samples the city
+    and looks the region up.
+
+    Parameters
+    ----------
+    determinant : str
+        The deciding column.
+    dependent : str
+        The decided column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.rules import FunctionalDependency
+    >>> X = pd.DataFrame({"city": ["Oslo", "Oslo", "Bergen"], "region": ["E", "W", "W"]})
+    >>> FunctionalDependency("city", "region").holds(X).tolist()
+    [False, False, True]
+    """
+
+    kind = "dependency"
+    role = "define"
+    _learns_from_rows = True
+
+    def __init__(self, determinant, dependent):
+        super().__init__()
+        self.determinant = check_name(determinant, "determinant")
+        self.dependent = check_name(dependent, "dependent")
+        if self.determinant == self.dependent:
+            raise ValueError("FunctionalDependency needs two different columns.")
+
+    def _columns(self):
+        return (self.determinant, self.dependent)
+
+    def _formula(self):
+        return f"{_name(self.determinant)} -> {_name(self.dependent)}"
+
+    def _check_row(self, frame):
+        counts = frame.groupby(self.determinant, observed=True, dropna=False)[
+            self.dependent
+        ].transform("nunique")
+        return counts.to_numpy() <= 1
+
+    def _writes(self):
+        return (self.dependent,)
+
+    def _reads(self):
+        return (self.determinant,)
+
+    def _fit_keep(self, frame):
+        pairs = frame[[self.determinant, self.dependent]].dropna().drop_duplicates(
+            subset=[self.determinant]
+        )
+        self._keys = pairs[self.determinant].to_numpy()
+        self._values = pairs[self.dependent].to_numpy()
+        self._dtype = frame[self.dependent].dtype
+
+    def _forward(self, frame):
+        return frame.drop(columns=[self.dependent])
+
+    def _inverse(self, frame, rng):
+        keys = pd.Index(self._keys)
+        position = keys.get_indexer(frame[self.determinant])
+        values = pd.Series(self._values, dtype=object).reindex(position).to_numpy()
+        out = as_dtype_if_possible(pd.Series(values, index=frame.index), self._dtype)
+        frame[self.dependent] = out
+        return frame
+
+
+class FixedCombinations(Rule):
+    """Only the combinations of ``columns`` seen in the real rows may appear.
+
+    A generator keeping the rule learns one column holding the combination
+    and splits it back after sampling.
+
+    Parameters
+    ----------
+    columns : list of str
+        Two or more (categorical) columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.rules import FixedCombinations
+    >>> rule = FixedCombinations(["city", "region"])
+    >>> rule.formula
+    'combinations of (city, region) as seen'
+    """
+
+    kind = "combinations"
+    role = "define"
+    _learns_from_rows = True
+
+    def __init__(self, columns):
+        super().__init__()
+        if isinstance(columns, str) or len(list(columns)) < 2:
+            raise ValueError(f"FixedCombinations needs two or more columns; got {columns!r}.")
+        self.names = tuple(check_name(c, "a column") for c in columns)
+        self._seen = None
+
+    def _columns(self):
+        return self.names
+
+    def _formula(self):
+        return f"combinations of ({', '.join(map(_name, self.names))}) as seen"
+
+    def _key_name(self):
+        return "<" + "|".join(map(str, self.names)) + ">"
+
+    def _check_row(self, frame):
+        if self._seen is None:
+            return np.ones(len(frame), dtype=bool)
+        return self._codes(frame) >= 0
+
+    def _writes(self):
+        return self.names[1:]
+
+    def _reads(self):
+        return ()
+
+    def _codes(self, frame):
+        seen = pd.MultiIndex.from_arrays(self._seen)
+        return seen.get_indexer(pd.MultiIndex.from_frame(frame[list(self.names)]))
+
+    def _fit_keep(self, frame):
+        unique = frame[list(self.names)].drop_duplicates()
+        self._seen = [unique[c].to_numpy(dtype=object) for c in self.names]
+        self._dtypes = [frame[c].dtype for c in self.names]
+
+    def _forward(self, frame):
+        codes = self._codes(frame)
+        position = list(frame.columns).index(self.names[0])
+        frame = frame.drop(columns=list(self.names))
+        frame.insert(position, self._key_name(), pd.Series(codes.astype(str), index=frame.index))
+        return frame
+
+    def _inverse(self, frame, rng):
+        codes = pd.to_numeric(frame.pop(self._key_name()), errors="coerce")
+        codes = codes.fillna(0).astype(int).clip(0, len(self._seen[0]) - 1).to_numpy()
+        for column, seen, dtype in zip(self.names, self._seen, self._dtypes, strict=True):
+            frame[column] = pd.Series(seen[codes], index=frame.index).astype(dtype)
+        return frame
+
+
+class CategoryThreshold(_DecidedByRule):
+    """A column decided by a number: ``column == above`` iff ``by > threshold``.
+
+    E.g. ``plan == "yes"`` exactly when ``count > 0``. ``above`` and ``below``
+    are read from the rows when not given. A generator keeping the rule
+    sets ``column`` from ``by`` after sampling.
+
+    Parameters
+    ----------
+    column : str
+        The decided column (categorical, boolean or numeric).
+    by : str
+        The numeric column that decides it.
+    threshold : float, default=0.0
+        Rows with ``by > threshold`` hold ``above``, the others ``below``.
+    above, below : object, default=None
+        The two values; None: learned from the rows (each side must hold a
+        single value).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.rules import CategoryThreshold
+    >>> X = pd.DataFrame({"count": [0, 2, 5], "plan": ["no", "yes", "yes"]})
+    >>> CategoryThreshold("plan", "count", above="yes", below="no").holds(X).tolist()
+    [True, True, True]
+    """
+
+    kind = "threshold"
+    role = "define"
+
+    def __init__(self, column, by, *, threshold=0.0, above=None, below=None):
+        super().__init__(column, by)
+        if not isinstance(threshold, numbers.Real):
+            raise TypeError(f"threshold must be a number; got {threshold!r}.")
+        self.threshold = float(threshold)
+        self.above = above
+        self.below = below
+
+    def _formula(self):
+        above = "?" if self.above is None else repr(_plain(self.above))
+        below = "" if self.below is None else f" (else {_plain(self.below)!r})"
+        return (
+            f"{_name(self.column)} == {above} iff {_name(self.by)} > "
+            f"{_number(self.threshold)}{below}"
+        )
+
+    @property
+    def _learns_from_rows(self):
+        return self.above is None or self.below is None
+
+    def _sides(self, frame):
+        return numeric(frame[self.by]) > self.threshold
+
+    def _learn(self, frame):
+        side = self._sides(frame)
+        values = frame[self.column]
+        for flag, attr in ((True, "above"), (False, "below")):
+            if getattr(self, attr) is None:
+                seen = values[side == flag].dropna().unique()
+                if len(seen) == 1:
+                    setattr(self, attr, _plain(seen[0]))
+
+    def _check_row(self, frame):
+        self._learn(frame)
+        side = self._sides(frame)
+        values = frame[self.column].to_numpy(dtype=object)
+        ok = np.zeros(len(frame), dtype=bool)
+        ok[side] = values[side] == self.above
+        ok[~side] = values[~side] == self.below
+        return ok
+
+    def _writes(self):
+        return (self.column,)
+
+    def _fit_keep(self, frame):
+        self._learn(frame)
+        missing = frame.loc[frame[self.by].isna(), self.column].dropna()
+        self._when_missing = _plain(missing.mode().iloc[0]) if len(missing) else None
+        self._dtype = frame[self.column].dtype
+
+    def _forward(self, frame):
+        return frame.drop(columns=[self.column])
+
+    def _inverse(self, frame, rng):
+        by = numeric(frame[self.by])
+        values = np.where(by > self.threshold, self.above, self.below).astype(object)
+        values[np.isnan(by)] = self._when_missing
+        out = as_dtype_if_possible(pd.Series(values, index=frame.index), self._dtype)
+        frame[self.column] = out
+        return frame

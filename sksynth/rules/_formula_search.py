@@ -1,0 +1,210 @@
+"""The search for formulas: affine relations, sums, products and ratios of columns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._expression import _name, _number
+from ._formulas import Formula
+from ._search import RuleSearch
+
+__all__ = ["FormulaSearch"]
+
+_MAX_TERMS = 4
+_MAX_COEF = 10
+# larger coefficients allowed in sums: unit changes (months, hours, HHMM clocks...)
+_UNIT_COEFS = {12, 24, 60, 100, 1000, 3600}
+
+
+def _simplest(value, works):
+    """Return the value with fewest significant digits (up to 10) for which ``works`` holds."""
+    if value == 0 or works(0.0):
+        return 0.0
+    for digits in range(1, 11):
+        candidate = float(f"{value:.{digits}g}")
+        if works(candidate):
+            return candidate
+    return None
+
+
+class FormulaSearch(RuleSearch):
+    """Find the columns computed from others (the ``"formula"`` family)."""
+
+    def find_formula(self):
+        found = self._affine()
+        for logs in (False, True):
+            found += self._combinations(logs)
+        return found
+
+    def _formula(self, target, expression, data):
+        """Return a Formula with tolerance from rtol, checked on ``data`` (sample half)."""
+        rule = Formula(target, expression, rtol=self.rtol)
+        return rule if rule.holds(data).mean() >= self.min_support else None
+
+    def _affine(self):
+        columns = self.numbers
+        if len(columns) < 2:
+            return []
+        V = self._matrix(columns)
+        corr = pd.DataFrame(V).corr(min_periods=self.min_rows).to_numpy()
+        half = self._halves()
+        found = []
+        for j, target in enumerate(columns):
+            for i in range(j):
+                source = columns[i]
+                if source in self.derived or not abs(corr[i, j]) > 1 - 1e-6:
+                    continue
+                rule = self._fit_affine(target, source, V[:, [i, j]], half)
+                if rule is not None and self._confirm(rule):
+                    found.append(rule)
+                    self.derived.add(target)
+                    break
+        return found
+
+    def _halves(self):
+        n = len(self.sample)
+        return self.rng.permutation(n) < n // 2
+
+    def _fit_affine(self, target, source, pair, half):
+        complete = ~np.isnan(pair).any(axis=1)
+        fit_rows, test_rows = complete & half, complete & ~half
+        if fit_rows.sum() < self.min_rows // 2 or test_rows.sum() < self.min_rows // 2:
+            return None
+        k, c = np.polyfit(pair[fit_rows, 0], pair[fit_rows, 1], 1)
+        test = self.sample.iloc[np.flatnonzero(test_rows)]
+        k = _simplest(k, lambda v: self._formula(target, _affine_text(source, v, c), test))
+        if k is None or k == 0:
+            return None
+        c = _simplest(c, lambda v: self._formula(target, _affine_text(source, k, v), test))
+        if c is None:
+            return None
+        return self._formula(target, _affine_text(source, k, c), self.sample)
+
+    def _combinations(self, logs):
+        """Find sums (or, on logarithms, products and ratios) with small integer coefficients."""
+        pool = [c for c in self.numbers if c not in self.derived]
+        found = []
+        for _ in range(3):  # a found target leaves the pool: nested sums show next round
+            new = self._combination_round(pool, logs)
+            if not new:
+                break
+            for rule in new:
+                found.append(rule)
+                self.derived.add(rule.target)
+                pool.remove(rule.target)
+        return found
+
+    def _combination_round(self, pool, logs):
+        if len(pool) < 3:
+            return []
+        V = self._matrix(pool)
+        if logs:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                V = np.where(V > 0, np.log(V), np.nan)
+        complete = ~np.isnan(V).any(axis=1)
+        if complete.sum() < len(pool) + self.min_rows:
+            return []
+        half = self._halves()
+        fit_rows = complete & half
+        test = self.sample.iloc[np.flatnonzero(complete & ~half)]
+        if fit_rows.sum() < len(pool) + 2:
+            return []
+        candidates = []
+        for j, target in enumerate(pool):
+            others = [i for i in range(len(pool)) if i != j]
+            A = np.column_stack([V[fit_rows][:, others], np.ones(fit_rows.sum())])
+            b = V[fit_rows, j]
+            coef, *_ = np.linalg.lstsq(A, b, rcond=None)
+            residual = np.abs(b - A @ coef)
+            if self.min_support < 1:  # refit without the worst rows (the exceptions)
+                keep = residual <= np.quantile(residual, self.min_support)
+                coef, *_ = np.linalg.lstsq(A[keep], b[keep], rcond=None)
+                residual = np.abs(b - A @ coef)[keep]
+            if residual.max() > max(1e-3, 10 * self.rtol) * max(np.abs(b).max(), 1e-12):
+                continue
+            terms = {pool[i]: coef[k] for k, i in enumerate(others)}
+            text = _integer_terms(terms, logs)
+            if text is None:
+                continue
+            candidates.append((target, text, terms, coef[-1], j))
+        # prefer totals (all coefficients positive), then fewer terms, then the
+        # rightmost column as the computed one (derived columns are often added last)
+        candidates.sort(
+            key=lambda c: (
+                0 if logs else sum(v < -0.5 for v in c[2].values()), len(c[2]), -c[4]
+            )
+        )
+        accepted = []
+        used = set()
+        for target, text, _terms, intercept, _ in candidates:
+            reads = set(Formula(target, text).expression.columns)
+            if target in used or reads & {r.target for r in accepted}:
+                continue
+            rule = self._with_constant(target, text, intercept, logs, test)
+            if rule is not None and self._confirm(rule):
+                accepted.append(rule)
+                used |= reads | {target}
+        return accepted
+
+    def _with_constant(self, target, text, intercept, logs, test):
+        if logs:
+            factor = _simplest(
+                float(np.exp(intercept)),
+                lambda v: self._formula(target, _times(v, text), test),
+            )
+            return None if factor is None else self._formula(target, _times(factor, text), test)
+        constant = _simplest(
+            float(intercept), lambda v: self._formula(target, _plus(text, v), test)
+        )
+        return None if constant is None else self._formula(target, _plus(text, constant), test)
+
+
+def _affine_text(source, k, c):
+    text = _name(source) if k == 1 else f"{_number(k)} * {_name(source)}"
+    return _plus(text, c)
+
+
+def _plus(text, constant):
+    if not constant:
+        return text
+    return f"{text} {'-' if constant < 0 else '+'} {_number(abs(constant))}"
+
+
+def _times(factor, text):
+    if factor == 1:
+        return text
+    if text.startswith("1 / "):
+        return f"{_number(factor)} / {text[4:]}"
+    return f"{_number(factor)} * {text}"
+
+
+def _integer_terms(terms, logs):
+    """Return the expression of ``terms`` with coefficients rounded to small integers, or None."""
+    # a loose screen: the formula is then checked on held-out rows and all rows
+    kept = {}
+    for column, coef in terms.items():
+        if abs(coef) < 0.5:
+            continue
+        rounded = round(coef)
+        if abs(coef - rounded) > 0.1 or (
+            abs(rounded) > _MAX_COEF and abs(rounded) not in _UNIT_COEFS
+        ):
+            return None
+        kept[column] = int(rounded)
+    if not kept or len(kept) > _MAX_TERMS or (logs and len(kept) < 2):
+        return None
+    positive = [c for c, v in kept.items() if v > 0]
+    negative = [c for c, v in kept.items() if v < 0]
+    if logs:
+        if any(abs(v) > 2 for v in kept.values()):
+            return None
+        top = " * ".join(_name(c) for c in positive for _ in range(kept[c])) or "1"
+        bottom = [_name(c) for c in negative for _ in range(-kept[c])]
+        return top + "".join(f" / {b}" for b in bottom)
+    text = ""
+    for column, coef in kept.items():
+        sign = "-" if coef < 0 else "+"
+        term = _name(column) if abs(coef) == 1 else f"{abs(coef)} * {_name(column)}"
+        text = f"{'-' if sign == '-' else ''}{term}" if not text else f"{text} {sign} {term}"
+    return text

@@ -1,0 +1,183 @@
+"""Defining rules over numbers: a column computed from others, an order between two columns.
+
+A generator keeping a :class:`Formula` leaves the computed column out of
+training and computes it after sampling; one keeping an :class:`Inequality`
+learns the non-negative gap instead of the larger column.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from ._expression import Expression, _name
+from ._values import check_name, largest_magnitude, numeric, restore
+from .base import Rule
+
+__all__ = ["Formula", "Inequality"]
+
+
+class Formula(Rule):
+    """A column computed from others: ``target = expression``.
+
+    Parameters
+    ----------
+    target : str
+        The computed column.
+    expression : str
+        Arithmetic over columns: numbers, column names (between backquotes
+        when they hold spaces), ``+ - * /`` and parentheses, e.g.
+        ``"12 * expenditure / income"``. It is parsed, never ``eval``-ed.
+    rtol : float, default=1e-6
+        Tolerance relative to the largest absolute value of ``target``: a row
+        obeys the rule when ``|target - expression| <= rtol * scale``. Raise
+        it for columns rounded when stored (e.g. to cents).
+
+    Notes
+    -----
+    Where the expression divides by zero (or any of its columns is missing)
+    the rule says nothing: such rows hold. A generator refuses to keep a
+    formula that divides by zero on training rows with its columns present
+    (a clear error lists them); on generated rows where the expression is
+    undefined it leaves ``target`` missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.rules import Formula
+    >>> X = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 5.0], "total": [4.0, 7.0]})
+    >>> Formula("total", "a + b").holds(X).tolist()
+    [True, True]
+    """
+
+    kind = "formula"
+    role = "define"
+
+    def __init__(self, target, expression, *, rtol=1e-6):
+        super().__init__()
+        self.target = check_name(target, "target")
+        self.expression = Expression(str(expression))
+        if self.target in self.expression.columns:
+            raise ValueError(
+                f"Formula {target!r} = {expression!r} uses its own target on the right-hand side."
+            )
+        if not isinstance(rtol, numbers.Real) or rtol < 0:
+            raise ValueError(f"rtol must be a non-negative number; got {rtol!r}.")
+        self.rtol = float(rtol)
+        self.tolerance = None
+
+    def _columns(self):
+        return (self.target, *self.expression.columns)
+
+    def _formula(self):
+        return f"{_name(self.target)} = {self.expression}"
+
+    def _tol(self, target):
+        if self.tolerance is None:
+            return self.rtol * largest_magnitude(target) + 1e-12
+        return self.tolerance
+
+    def _check_row(self, frame):
+        target = numeric(frame[self.target])
+        value = self.expression.evaluate(frame)
+        defined = np.isfinite(value)
+        with np.errstate(invalid="ignore"):
+            ok = np.abs(target - value) <= self._tol(target)
+        return ok | ~defined
+
+    def _writes(self):
+        return (self.target,)
+
+    def _reads(self):
+        return self.expression.columns
+
+    def _fit_keep(self, frame):
+        self._dtype = frame[self.target].dtype
+
+    def _forward(self, frame):
+        return frame.drop(columns=[self.target])
+
+    def _inverse(self, frame, rng):
+        value = self.expression.evaluate(frame)
+        value[~np.isfinite(value)] = np.nan
+        frame[self.target] = restore(value, self._dtype, frame.index)
+        return frame
+
+
+class Inequality(Rule):
+    """An order between two columns: ``low <= high`` (or ``<`` with ``strict``).
+
+    Works on numbers and on dates. A generator keeping the rule learns the
+    non-negative gap ``high - low`` instead of ``high``.
+
+    Parameters
+    ----------
+    low : str
+        The column that is never above the other.
+    high : str
+        The column that is never below the other.
+    strict : bool, default=False
+        Whether equality is refused.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.rules import Inequality
+    >>> X = pd.DataFrame({"Amount": [1, 3], "Price": [2, 2]})
+    >>> Inequality("Amount", "Price").holds(X).tolist()
+    [True, False]
+    """
+
+    kind = "order"
+    role = "define"
+
+    def __init__(self, low, high, *, strict=False):
+        super().__init__()
+        self.low = check_name(low, "low")
+        self.high = check_name(high, "high")
+        if self.low == self.high:
+            raise ValueError(f"Inequality needs two different columns; got {low!r} twice.")
+        self.strict = bool(strict)
+
+    def _columns(self):
+        return (self.low, self.high)
+
+    def _formula(self):
+        return f"{_name(self.low)} {'<' if self.strict else '<='} {_name(self.high)}"
+
+    def _check_row(self, frame):
+        low, high = numeric(frame[self.low]), numeric(frame[self.high])
+        return low < high if self.strict else low <= high
+
+    def _writes(self):
+        return (self.high,)
+
+    def _reads(self):
+        return (self.low,)
+
+    def _fit_keep(self, frame):
+        self._dtype = frame[self.high].dtype
+
+    def _forward(self, frame):
+        low, high = numeric(frame[self.low]), numeric(frame[self.high])
+        # where low is missing the column keeps high itself (no gap to take)
+        frame[self.high] = np.where(np.isnan(low), high, high - low)
+        return frame
+
+    def _inverse(self, frame, rng):
+        low = numeric(frame[self.low])
+        gap = frame[self.high].to_numpy(dtype=float, na_value=np.nan)
+        # strict: a gap of at least a few units in the last place of low
+        least = 1e-9 * np.maximum(np.abs(np.nan_to_num(low)), 1.0) if self.strict else 0.0
+        high = np.where(np.isnan(low), gap, low + np.maximum(gap, least))
+        restored = restore(high, self._dtype, frame.index)
+        if pd.api.types.is_integer_dtype(self._dtype):
+            # rounding may cross the order: lift back onto low
+            values = restored.to_numpy(dtype=float, na_value=np.nan)
+            bad = values < low if not self.strict else values <= low
+            values = np.where(bad, np.ceil(low) + self.strict, values)
+            restored = restore(values, self._dtype, frame.index)
+        frame[self.high] = restored
+        return frame

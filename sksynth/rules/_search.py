@@ -1,0 +1,81 @@
+"""The row sample, column sets and confirmation shared by the searches of :func:`find_rules`.
+
+Each family of rules is searched by methods of a subclass of
+:class:`RuleSearch`: candidates on the row sample, then each candidate
+confirmed on all rows with :meth:`RuleSearch._confirm`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..utils import infer_column_kind
+from ._values import numeric
+from .base import _columns_present
+
+__all__ = ["RuleSearch"]
+
+
+class RuleSearch:
+    """The table, its row sample and the columns each family of rules looks at.
+
+    ``derived`` collects the columns a found rule computes from others; the
+    later searches leave them out.
+    """
+
+    def __init__(self, frame, min_support, min_rows, alpha, rtol, sample_rows, random_state):
+        self.frame = frame
+        self.min_support = float(min_support)
+        self.min_rows = int(min_rows)
+        self.alpha = float(alpha)
+        self.rtol = float(rtol)
+        self.rng = np.random.default_rng(random_state)
+        n = len(frame)
+        rows = np.sort(self.rng.choice(n, size=sample_rows, replace=False)) if (
+            n > sample_rows
+        ) else np.arange(n)
+        self.sample = frame.iloc[rows]
+        self.kinds = {c: infer_column_kind(frame[c]) for c in frame.columns}
+        self.numbers = [c for c in frame.columns if self._is_number(c)]
+        self.dates = [c for c in frame.columns if self.kinds[c] == "datetime"]
+        self.labels = [c for c in frame.columns if self._is_label(c)]
+        self.derived = set()
+
+    # ---------------------------------------------------------- column sets
+    def _is_number(self, column):
+        if self.kinds[column] not in ("continuous", "integer"):
+            return False
+        values = self.frame[column]
+        return values.notna().sum() >= self.min_rows and values.nunique() >= 3
+
+    def _is_label(self, column):
+        values = self.frame[column]
+        if self.kinds[column] in ("categorical", "boolean"):
+            return values.notna().sum() >= self.min_rows and values.nunique() >= 2
+        return self.kinds[column] == "integer" and values.nunique() == 2
+
+    def _matrix(self, columns, frame=None):
+        frame = self.sample if frame is None else frame
+        if not columns:
+            return np.zeros((len(frame), 0))
+        values = np.column_stack([numeric(frame[c]) for c in columns])
+        values[np.isinf(values)] = np.nan  # infinite values say nothing about a rule
+        return values
+
+    def _n_tests(self, n):
+        return self.alpha / max(n, 1)
+
+    def _confirm(self, rule):
+        """Score ``rule`` on all rows; return it if its support is enough."""
+        if rule.kind == "formula":
+            rule.tolerance = rule._tol(numeric(self.frame[rule.target]))
+        rule._score(self.frame)
+        present = _columns_present(self.frame, rule.columns)
+        n_present = int(present.sum()) if rule.kind != "missingness" else len(self.frame)
+        if n_present < self.min_rows:
+            return None
+        share = 1.0 - rule.n_exceptions / n_present
+        return rule if share >= self.min_support else None
+
+    def _free(self, columns):
+        return [c for c in columns if c not in self.derived]

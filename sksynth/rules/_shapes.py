@@ -1,0 +1,221 @@
+"""Shaping rules on one numeric column: values on a grid, point masses, bounds.
+
+A generator keeping one of these rules adjusts the column's sampled values
+(rounding onto the grid, restoring the masses exactly, clipping to the bounds).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from ._expression import _name, _number
+from ._values import check_name, numeric, restore
+from .base import Rule
+
+__all__ = ["Grid", "PointMasses", "Range"]
+
+
+class Grid(Rule):
+    """Values on a grid: ``column`` is ``offset + k * step`` for whole ``k``.
+
+    E.g. ``Grid("Amount", 50)`` (multiples of 50) or ``Grid("price", 0.01)``
+    (two decimals). A generator keeping the rule rounds the column onto the
+    grid after sampling.
+
+    Parameters
+    ----------
+    column : str
+        A numeric column.
+    step : float
+        The grid's spacing (positive).
+    offset : float, default=0.0
+        A point of the grid.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.rules import Grid
+    >>> Grid("Amount", 50).holds(pd.DataFrame({"Amount": [100, 125]})).tolist()
+    [True, False]
+    """
+
+    kind = "grid"
+
+    def __init__(self, column, step, *, offset=0.0):
+        super().__init__()
+        self.column = check_name(column, "column")
+        if not isinstance(step, numbers.Real) or not step > 0:
+            raise ValueError(f"Grid step must be a positive number; got {step!r}.")
+        self.step = float(step)
+        self.offset = float(offset)
+
+    def _columns(self):
+        return (self.column,)
+
+    def _formula(self):
+        offset = f" + {_number(self.offset)}" if self.offset else ""
+        return f"{_name(self.column)} in {_number(self.step)} * k{offset}"
+
+    def _units(self, values):
+        return (values - self.offset) / self.step
+
+    def _check_row(self, frame):
+        units = self._units(numeric(frame[self.column]))
+        return np.abs(units - np.round(units)) <= 1e-9 * np.abs(units) + 1e-6
+
+    def _fit_keep(self, frame):
+        self._dtype = frame[self.column].dtype
+
+    def _inverse(self, frame, rng):
+        units = np.round(self._units(frame[self.column].to_numpy(dtype=float, na_value=np.nan)))
+        values = units * self.step + self.offset
+        floor = getattr(self, "floor_", None)
+        if floor is not None:  # the larger side of an order: never rounded below it
+            low = frame[floor[0]].to_numpy(dtype=float, na_value=np.nan)
+            below = values <= low if floor[1] else values < low
+            values = np.where(below, values + self.step, values)
+        decimals = max(0, -int(np.floor(np.log10(self.step))) + 6)
+        values = np.round(values, decimals)
+        frame[self.column] = restore(values, self._dtype, frame.index)
+        return frame
+
+
+class PointMasses(Rule):
+    """A few exact values hold many rows of a numeric column (e.g. exact zeros).
+
+    The rule describes the column's distribution, not a row test: every row
+    obeys it. A generator keeping the rule learns an extra categorical
+    column (which mass, or ``"other"``) with the remaining values, so the
+    masses come back exactly.
+
+    Parameters
+    ----------
+    column : str
+        A numeric column.
+    values : list of float
+        The values that hold a mass.
+
+    Examples
+    --------
+    >>> from sksynth.rules import PointMasses
+    >>> PointMasses("Expenses", [0, 35]).formula
+    'Expenses has point masses at {0, 35}'
+    """
+
+    kind = "point masses"
+
+    def __init__(self, column, values):
+        super().__init__()
+        self.column = check_name(column, "column")
+        values = [float(v) for v in np.atleast_1d(values)]
+        if not values:
+            raise ValueError("PointMasses needs at least one value.")
+        self.values = values
+
+    def _columns(self):
+        return (self.column,)
+
+    def _formula(self):
+        listed = ", ".join(_number(v) for v in self.values)
+        return f"{_name(self.column)} has point masses at {{{listed}}}"
+
+    def _check_row(self, frame):
+        return np.ones(len(frame), dtype=bool)
+
+    def _mass_name(self):
+        return f"<{self.column} mass>"
+
+    def _fit_keep(self, frame):
+        self._dtype = frame[self.column].dtype
+
+    def _forward(self, frame):
+        values = numeric(frame[self.column])
+        label = np.full(len(frame), "other", dtype=object)
+        label[np.isnan(values)] = "missing"
+        for i, v in enumerate(self.values):
+            label[values == v] = str(i)
+        position = list(frame.columns).index(self.column) + 1
+        frame.insert(position, self._mass_name(), pd.Series(label, index=frame.index))
+        rest = frame[self.column].astype(float).where(label == "other")
+        frame[self.column] = rest
+        return frame
+
+    def _inverse(self, frame, rng):
+        label = frame.pop(self._mass_name()).astype(str).to_numpy()
+        values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
+        # a value the generator left missing on an "other" row: the first mass
+        values[(label == "other") & np.isnan(values)] = self.values[0]
+        values[label == "missing"] = np.nan
+        for i, v in enumerate(self.values):
+            values[label == str(i)] = v
+        frame[self.column] = restore(values, self._dtype, frame.index)
+        return frame
+
+
+class Range(Rule):
+    """Bounds of a numeric column: ``low <= column <= high``.
+
+    Parameters
+    ----------
+    column : str
+        A numeric column.
+    low, high : float or None, default=None
+        The bounds; None: unbounded on that side.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.rules import Range
+    >>> Range("age", 0, 120).holds(pd.DataFrame({"age": [5, -1]})).tolist()
+    [True, False]
+    """
+
+    kind = "range"
+
+    def __init__(self, column, low=None, high=None):
+        super().__init__()
+        self.column = check_name(column, "column")
+        if low is None and high is None:
+            raise ValueError("Range needs low, high or both.")
+        self.low = None if low is None else float(low)
+        self.high = None if high is None else float(high)
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"Range of {column!r}: low={low} is above high={high}.")
+
+    def _columns(self):
+        return (self.column,)
+
+    def _formula(self):
+        name = _name(self.column)
+        if self.high is None:
+            return f"{name} >= {_number(self.low)}"
+        if self.low is None:
+            return f"{name} <= {_number(self.high)}"
+        return f"{_number(self.low)} <= {name} <= {_number(self.high)}"
+
+    def _check_row(self, frame):
+        values = numeric(frame[self.column])
+        ok = np.ones(len(values), dtype=bool)
+        if self.low is not None:
+            ok &= values >= self.low
+        if self.high is not None:
+            ok &= values <= self.high
+        return ok
+
+    def _fit_keep(self, frame):
+        self._dtype = frame[self.column].dtype
+
+    def _inverse(self, frame, rng):
+        values = numeric(frame[self.column])
+        clipped = np.clip(
+            values,
+            -np.inf if self.low is None else self.low,
+            np.inf if self.high is None else self.high,
+        )
+        if np.array_equal(clipped, values, equal_nan=True):
+            return frame
+        frame[self.column] = restore(clipped, self._dtype, frame.index)
+        return frame

@@ -1,0 +1,101 @@
+"""Reading and writing the values of a rule's columns.
+
+The rules compare and compute numbers: dates are read as seconds since the
+epoch and written back into the column's dtype after sampling. Labels are
+compared as they are, a missing value standing for the label ``"<missing>"``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "MISSING",
+    "as_dtype_if_possible",
+    "check_name",
+    "is_missing",
+    "largest_magnitude",
+    "matches",
+    "numeric",
+    "restore",
+]
+
+#: The label that stands for a missing value in a rule's list of values.
+MISSING = "<missing>"
+
+
+def check_name(value, what):
+    """Return ``value`` if it can name a column; raise a ``TypeError`` naming ``what`` if not."""
+    if not isinstance(value, str | numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"{what} must be a column name (str); got {value!r}.")
+    return value
+
+
+def numeric(series):
+    """Float values of a numeric or datetime column (datetimes in seconds)."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        stamps = series.dt.tz_convert("UTC") if series.dt.tz is not None else series
+        values = stamps.to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
+        values[series.isna().to_numpy()] = np.nan
+        return values / 1e9
+    if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(
+        series.dtype
+    ):
+        raise TypeError(
+            f"Column {series.name!r} holds {series.dtype} values; this rule needs numbers or "
+            "dates."
+        )
+    return series.to_numpy(dtype=float, na_value=np.nan)
+
+
+def restore(values, dtype, index):
+    """Return float ``values`` (as read by :func:`numeric`) as a column of ``dtype`` on ``index``.
+
+    Integers are rounded; an integer column that gets missing values becomes
+    the nullable ``Int64``.
+    """
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        out = pd.to_datetime(values * 1e9, unit="ns", utc=getattr(dtype, "tz", None) is not None)
+        out = pd.Series(out, index=index)
+        if getattr(dtype, "tz", None) is not None:
+            out = out.dt.tz_convert(dtype.tz)
+        return out.astype(dtype)
+    if pd.api.types.is_integer_dtype(dtype):
+        rounded = np.round(values)
+        if np.isnan(rounded).any():
+            return pd.Series(rounded, index=index).astype("Int64" if dtype.kind in "iu" else dtype)
+        return pd.Series(rounded, index=index).astype(dtype)
+    return pd.Series(values, index=index).astype(dtype)
+
+
+def as_dtype_if_possible(column, dtype):
+    """Return ``column`` cast to ``dtype``, or as it is where its values do not fit."""
+    try:
+        return column.astype(dtype)
+    except (TypeError, ValueError):
+        return column
+
+
+def largest_magnitude(values):
+    """Return the largest absolute finite value (1 when there is none)."""
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max()) if finite.size else 1.0
+
+
+def matches(series, values):
+    """Return True where ``series`` holds one of ``values`` (``<missing>`` for a missing value)."""
+    wanted = [v for v in values if v != MISSING]
+    out = series.isin(wanted).to_numpy()
+    if MISSING in values:
+        out |= series.isna().to_numpy()
+    return out
+
+
+def is_missing(value):
+    """Return whether ``value`` stands for a missing value (``None``, NaN, NA or ``<missing>``)."""
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA or (
+        value == MISSING
+    )
