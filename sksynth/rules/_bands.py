@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ._expression import Expression, _name, _number
-from ._values import check_name, numeric, restore
-from .base import Rule
+from ._formulas import _ComputedColumn
+from ._values import numeric, restore
 
 __all__ = ["Band", "find_bands"]
 
@@ -32,7 +32,7 @@ _MAX_TERMS = 3
 _SCALES = ("ratio", "difference")
 
 
-class Band(Rule):
+class Band(_ComputedColumn):
     """A column within a band around a formula of other columns.
 
     With ``scale="ratio"`` the rule is ``low <= target / expression <= high``
@@ -77,16 +77,9 @@ class Band(Rule):
     """
 
     kind = "band"
-    role = "define"
 
     def __init__(self, target, expression, low, high, *, scale="ratio"):
-        super().__init__()
-        self.target = check_name(target, "target")
-        self.expression = Expression(str(expression))
-        if self.target in self.expression.columns:
-            raise ValueError(
-                f"Band {target!r} ~ {expression!r} uses its own target on the right-hand side."
-            )
+        super().__init__(target, expression)
         if scale not in _SCALES:
             raise ValueError(f"scale must be one of {_SCALES}; got {scale!r}.")
         for name, value in (("low", low), ("high", high)):
@@ -99,9 +92,6 @@ class Band(Rule):
         self.low = float(low)
         self.high = float(high)
         self.scale = scale
-
-    def _columns(self):
-        return (self.target, *self.expression.columns)
 
     def _formula(self):
         op = "/" if self.scale == "ratio" else "-"
@@ -132,12 +122,6 @@ class Band(Rule):
         with np.errstate(invalid="ignore"):
             ok = (target >= low - slack) & (target <= high + slack)
         return ok | np.isnan(low)
-
-    def _writes(self):
-        return (self.target,)
-
-    def _reads(self):
-        return self.expression.columns
 
     # ------------------------------------------------------ keeping the rule
     def _fit_keep(self, frame):

@@ -19,7 +19,32 @@ from .base import Rule
 __all__ = ["Formula", "Inequality"]
 
 
-class Formula(Rule):
+class _ComputedColumn(Rule):
+    """A rule that sets ``target`` from an expression over other columns."""
+
+    role = "define"
+
+    def __init__(self, target, expression):
+        super().__init__()
+        self.target = check_name(target, "target")
+        self.expression = Expression(str(expression))
+        if self.target in self.expression.columns:
+            raise ValueError(
+                f"The rule on {target!r} from {expression!r} uses its own target on the "
+                "right-hand side."
+            )
+
+    def _columns(self):
+        return (self.target, *self.expression.columns)
+
+    def _writes(self):
+        return (self.target,)
+
+    def _reads(self):
+        return self.expression.columns
+
+
+class Formula(_ComputedColumn):
     """A column computed from others: ``target = expression``.
 
     Parameters
@@ -53,23 +78,13 @@ class Formula(Rule):
     """
 
     kind = "formula"
-    role = "define"
 
     def __init__(self, target, expression, *, rtol=1e-6):
-        super().__init__()
-        self.target = check_name(target, "target")
-        self.expression = Expression(str(expression))
-        if self.target in self.expression.columns:
-            raise ValueError(
-                f"Formula {target!r} = {expression!r} uses its own target on the right-hand side."
-            )
+        super().__init__(target, expression)
         if not isinstance(rtol, numbers.Real) or rtol < 0:
             raise ValueError(f"rtol must be a non-negative number; got {rtol!r}.")
         self.rtol = float(rtol)
         self.tolerance = None
-
-    def _columns(self):
-        return (self.target, *self.expression.columns)
 
     def _formula(self):
         return f"{_name(self.target)} = {self.expression}"
@@ -86,12 +101,6 @@ class Formula(Rule):
         with np.errstate(invalid="ignore"):
             ok = np.abs(target - value) <= self._tol(target)
         return ok | ~defined
-
-    def _writes(self):
-        return (self.target,)
-
-    def _reads(self):
-        return self.expression.columns
 
     def _fit_keep(self, frame):
         self._dtype = frame[self.target].dtype
