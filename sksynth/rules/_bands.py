@@ -198,7 +198,8 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
     a formula is reported when it explains at least 99 % of the variance on
     the other half. The band is the range of the ratio (or difference) on
     every row of ``frame``, so the rule holds on all of them. A column is
-    the target of at most one band and is never both a target and an input.
+    the target of at most one band; a band may read the target of an earlier
+    one, never the other way round (no cycles).
 
     Parameters
     ----------
@@ -241,9 +242,11 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
     # target: computing it would lose them; prefer smooth targets, then tight fits
     crowded = {c: _crowded(sample[c]) for c in columns}
     candidates.sort(key=lambda c: (crowded[c[1]], -c[0]))
+    # a band may read the target of an earlier one, but a column read by an
+    # earlier band never becomes a target: the bands form no cycle
     bands, targets, inputs = [], set(), set()
     for _r2, target, sources, coef, scale in candidates:
-        if target in targets or target in inputs or set(sources) & targets:
+        if target in targets or target in inputs:
             continue
         band = _band(frame, target, sources, coef, scale)
         if band is not None:
