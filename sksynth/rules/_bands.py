@@ -24,7 +24,7 @@ from ._values import numeric, restore
 __all__ = ["Band", "find_bands"]
 
 # held-out share of the variance a band's formula must explain to be found
-_MIN_R2 = 0.99
+_MIN_R2 = 0.9
 # a further column enters a found formula only if it removes this share of
 # the remaining held-out variance
 _MIN_GAIN = 0.3
@@ -195,7 +195,7 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
 
     Each column is regressed, on one half of ``sample``, on its most
     correlated columns (one to three, on logarithms where all are positive);
-    a formula is reported when it explains at least 99 % of the variance on
+    a formula is reported when it explains at least 90 % of the variance on
     the other half. The band is the range of the ratio (or difference) on
     every row of ``frame``, so the rule holds on all of them. A column is
     the target of at most one band; a band may read the target of an earlier

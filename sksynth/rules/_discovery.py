@@ -64,7 +64,7 @@ def find_rules(
       to a bounded ratio or difference (``carat / (x ** 3) in [a, b]``,
       ``area / (radius ** 2) in [3.1, 3.2]``): relations that are tight but
       not exact. Found by a regression on the most correlated columns (on
-      logarithms for products) that must explain 99 % of the variance of
+      logarithms for products) that must explain 90 % of the variance of
       held-out rows; the band is the range over all rows;
     * ``"order"``: ``a <= b`` between numbers or between dates;
     * ``"threshold"`` and ``"zero iff"``: a two-valued column decided by a
