@@ -29,6 +29,8 @@ _MIN_R2 = 0.9
 # the remaining held-out variance
 _MIN_GAIN = 0.3
 _MAX_TERMS = 3
+# how much held-out R2 a target with point masses gives up in the choice of targets
+_CROWDED_PENALTY = 0.05
 _SCALES = ("ratio", "difference")
 
 
@@ -220,7 +222,7 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
     -------
     bands : list of Band
     """
-    columns = [c for c in columns if c not in set(taken)]
+    taken = set(taken)
     if len(columns) < 2 or len(sample) < 2 * min_rows:
         return []
     raw = np.column_stack([numeric(sample[c]) for c in columns])
@@ -234,14 +236,17 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
             values = raw
         corr = np.abs(np.nan_to_num(pd.DataFrame(values).corr(min_periods=min_rows).to_numpy()))
         for j in range(len(columns)):
+            if columns[j] in taken:
+                continue
             ranked = [i for i in np.argsort(-corr[j]) if i != j and corr[j, i] > 0.9]
             fit = _best_fit(values, j, ranked[:_MAX_TERMS], half, min_rows)
             if fit is not None:
                 candidates.append((fit[0], columns[j], [columns[i] for i in fit[1]], fit[2], scale))
-    # a column whose values crowd on a few points (point masses) makes a poor
-    # target: computing it would lose them; prefer smooth targets, then tight fits
+    # tightest fits first; a column whose values crowd on a few points (point
+    # masses) makes a poorer target (computing it loses them): it goes first
+    # only when its fit is clearly tighter
     crowded = {c: _crowded(sample[c]) for c in columns}
-    candidates.sort(key=lambda c: (crowded[c[1]], -c[0]))
+    candidates.sort(key=lambda c: -c[0] + _CROWDED_PENALTY * crowded[c[1]])
     # a band may read the target of an earlier one, but a column read by an
     # earlier band never becomes a target: the bands form no cycle
     bands, targets, inputs = [], set(), set()

@@ -186,12 +186,10 @@ class _Search(FormulaSearch):
 
     def find_band(self):
         columns = [c for c in self.numbers if self.frame[c].notna().all()]
-        bands = find_bands(
+        return find_bands(
             self.frame, self.sample, columns, self.rng, min_rows=self.min_rows,
             taken=self.derived,
         )
-        self.derived.update(band.target for band in bands)
-        return bands
 
     # --------------------------------------------------------------- orders
     def find_order(self):
