@@ -16,6 +16,7 @@ files in :mod:`sksynth.io`.
 from __future__ import annotations
 
 import copy
+import inspect
 import numbers
 from abc import abstractmethod
 
@@ -65,7 +66,19 @@ from ._models import (
     train_net,
 )
 
-__all__ = ["BaseGenerativeSampler"]
+__all__ = ["BaseGenerativeSampler", "parent_arguments"]
+
+
+def parent_arguments(parent, values):
+    """Pick the arguments of ``parent.__init__`` from ``values``.
+
+    A sampler's ``__init__`` stores its own parameters and hands the ones its
+    parent stores over with ``super().__init__(**parent_arguments(Parent,
+    locals()))``: every parameter is still stored, untouched, by exactly one
+    ``__init__``, and the list of forwarded names is the parent's signature.
+    """
+    names = [name for name in inspect.signature(parent.__init__).parameters if name != "self"]
+    return {name: values[name] for name in names}
 
 
 @fill_doc(SHARED_ENTRIES)

@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ..io._registry import register_sampler
 from ..nn import Critic, GANNet, Generator
 from ..utils import fill_doc
-from ._base import BaseGenerativeSampler
+from ._base import BaseGenerativeSampler, parent_arguments
 from ._checks import check_widths_or
 from ._docs import SHARED_ENTRIES
 from ._dp import DP_CONSTRAINTS
@@ -145,21 +145,7 @@ class GANSampler(BaseGenerativeSampler):
         verbose=0,
         rules="auto",
     ):
-        super().__init__(
-            sampling_strategy=sampling_strategy,
-            random_state=random_state,
-            epochs=epochs,
-            batch_size=batch_size,
-            lr=lr,
-            latent_dim=latent_dim,
-            hidden_dims=hidden_dims,
-            continuous=continuous,
-            encoder_params=encoder_params,
-            callbacks=callbacks,
-            device=device,
-            verbose=verbose,
-            rules=rules,
-        )
+        super().__init__(**parent_arguments(BaseGenerativeSampler, locals()))
         self.critic_dims = critic_dims
         self.critic_row_dim = critic_row_dim
         self.critic_dropout = critic_dropout
@@ -345,34 +331,7 @@ class ConditionalGANSampler(GANSampler):
         verbose=0,
         rules="auto",
     ):
-        super().__init__(
-            sampling_strategy=sampling_strategy,
-            random_state=random_state,
-            epochs=epochs,
-            batch_size=batch_size,
-            lr=lr,
-            latent_dim=latent_dim,
-            hidden_dims=hidden_dims,
-            critic_dims=critic_dims,
-            critic_row_dim=critic_row_dim,
-            critic_dropout=critic_dropout,
-            loss=loss,
-            pac=pac,
-            critic_steps=critic_steps,
-            gp_weight=gp_weight,
-            gp_interval=gp_interval,
-            dp=dp,
-            target_epsilon=target_epsilon,
-            target_delta=target_delta,
-            max_grad_norm=max_grad_norm,
-            dp_metadata=dp_metadata,
-            continuous=continuous,
-            encoder_params=encoder_params,
-            callbacks=callbacks,
-            device=device,
-            verbose=verbose,
-            rules=rules,
-        )
+        super().__init__(**parent_arguments(GANSampler, locals()))
         self.condition_weight = condition_weight
         self.condition_columns = condition_columns
 

@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ..io._registry import register_sampler
 from ..nn import TabularVAE, VAENet
 from ..utils import fill_doc
-from ._base import BaseGenerativeSampler
+from ._base import BaseGenerativeSampler, parent_arguments
 from ._checks import check_widths_or
 from ._docs import SHARED_ENTRIES
 from ._dp import DP_CONSTRAINTS
@@ -126,21 +126,7 @@ class VAESampler(BaseGenerativeSampler):
         verbose=0,
         rules="auto",
     ):
-        super().__init__(
-            sampling_strategy=sampling_strategy,
-            random_state=random_state,
-            epochs=epochs,
-            batch_size=batch_size,
-            lr=lr,
-            latent_dim=latent_dim,
-            hidden_dims=hidden_dims,
-            continuous=continuous,
-            encoder_params=encoder_params,
-            callbacks=callbacks,
-            device=device,
-            verbose=verbose,
-            rules=rules,
-        )
+        super().__init__(**parent_arguments(BaseGenerativeSampler, locals()))
         self.encoder_dims = encoder_dims
         self.beta = beta
         self.dp = dp
@@ -281,28 +267,7 @@ class ConditionalVAESampler(VAESampler):
         verbose=0,
         rules="auto",
     ):
-        super().__init__(
-            sampling_strategy=sampling_strategy,
-            random_state=random_state,
-            epochs=epochs,
-            batch_size=batch_size,
-            lr=lr,
-            latent_dim=latent_dim,
-            hidden_dims=hidden_dims,
-            encoder_dims=encoder_dims,
-            beta=beta,
-            dp=dp,
-            target_epsilon=target_epsilon,
-            target_delta=target_delta,
-            max_grad_norm=max_grad_norm,
-            dp_metadata=dp_metadata,
-            continuous=continuous,
-            encoder_params=encoder_params,
-            callbacks=callbacks,
-            device=device,
-            verbose=verbose,
-            rules=rules,
-        )
+        super().__init__(**parent_arguments(VAESampler, locals()))
         self.condition_weight = condition_weight
         self.condition_columns = condition_columns
 
