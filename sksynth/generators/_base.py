@@ -117,12 +117,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         Size of the noise / latent vector.
     hidden_dims : tuple of int, default=(256, 256)
         Hidden layer widths.
-    {continuous}
-    {encoder_params}
-    {callbacks}
-    {device}
-    {verbose}
-    {rules}
+    {table_parameters}
 
     Attributes
     ----------

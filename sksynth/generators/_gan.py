@@ -61,16 +61,8 @@ class GANSampler(BaseGenerativeSampler):
     {gp_weight}
     {gp_interval}
     {gan_dp}
-    {target_epsilon}
-    {target_delta}
-    {max_grad_norm}
-    {dp_metadata}
-    {continuous}
-    {encoder_params}
-    {callbacks}
-    {device}
-    {verbose}
-    {rules}
+    {dp_budget}
+    {table_parameters}
 
     Attributes
     ----------
@@ -79,13 +71,7 @@ class GANSampler(BaseGenerativeSampler):
     {net_}
     {nets_}
     {history_}
-    {classes_}
-    {sampling_strategy_}
-    {n_features_in_}
-    {feature_names_in_}
-    {epsilon_}
-    {delta_}
-    {dp_accounting_}
+    {fit_attributes}
 
     See Also
     --------
@@ -242,16 +228,8 @@ class ConditionalGANSampler(GANSampler):
     {condition_weight}
     {condition_columns}
     {gan_dp}
-    {target_epsilon}
-    {target_delta}
-    {max_grad_norm}
-    {dp_metadata}
-    {continuous}
-    {encoder_params}
-    {callbacks}
-    {device}
-    {verbose}
-    {rules}
+    {dp_budget}
+    {table_parameters}
 
     Attributes
     ----------
@@ -262,13 +240,7 @@ class ConditionalGANSampler(GANSampler):
     {condition_}
     history_ : skorch History
         The training history.
-    {classes_}
-    {sampling_strategy_}
-    {n_features_in_}
-    {feature_names_in_}
-    {epsilon_}
-    {delta_}
-    {dp_accounting_}
+    {fit_attributes}
 
     See Also
     --------

@@ -51,16 +51,8 @@ class VAESampler(BaseGenerativeSampler):
         (``encoder_params``); see :doc:`/user_guide/vae`.
     {beta}
     {vae_dp}
-    {target_epsilon}
-    {target_delta}
-    {max_grad_norm}
-    {dp_metadata}
-    {continuous}
-    {encoder_params}
-    {callbacks}
-    {device}
-    {verbose}
-    {rules}
+    {dp_budget}
+    {table_parameters}
 
     Attributes
     ----------
@@ -69,13 +61,7 @@ class VAESampler(BaseGenerativeSampler):
     {net_}
     {nets_}
     {history_}
-    {classes_}
-    {sampling_strategy_}
-    {n_features_in_}
-    {feature_names_in_}
-    {epsilon_}
-    {delta_}
-    {dp_accounting_}
+    {fit_attributes}
 
     See Also
     --------
@@ -187,16 +173,8 @@ class ConditionalVAESampler(VAESampler):
     {condition_weight}
     {condition_columns}
     {vae_dp}
-    {target_epsilon}
-    {target_delta}
-    {max_grad_norm}
-    {dp_metadata}
-    {continuous}
-    {encoder_params}
-    {callbacks}
-    {device}
-    {verbose}
-    {rules}
+    {dp_budget}
+    {table_parameters}
 
     Attributes
     ----------
@@ -207,13 +185,7 @@ class ConditionalVAESampler(VAESampler):
     {condition_}
     history_ : skorch History
         The training history.
-    {classes_}
-    {sampling_strategy_}
-    {n_features_in_}
-    {feature_names_in_}
-    {epsilon_}
-    {delta_}
-    {dp_accounting_}
+    {fit_attributes}
 
     See Also
     --------
