@@ -9,7 +9,6 @@ from skorch.callbacks import PassthroughScoring
 
 from ._activations import SpanActivation
 from ._fused import fused_reparametrize_kl, fused_vae_loss, sample_head
-from ._iterators import TensorBatchIterator
 from ._losses import kl_divergence, vae_loss_terms
 from ._net_base import _fused_adam_kwargs, _GenerativeNetMixin
 from ._networks import LOGVAR_BOUND, TabularVAE
@@ -76,46 +75,11 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
     """
 
     def __init__(
-        self,
-        module=TabularVAE,
-        *,
-        criterion=torch.nn.Identity,
-        optimizer=torch.optim.Adam,
-        lr=1e-3,
-        max_epochs=300,
-        batch_size=500,
-        beta=1.0,
-        condition_weight=0.0,
-        cond_index=None,
-        target_epsilon=None,
-        target_delta=None,
-        max_grad_norm=1.0,
-        random_state=None,
-        iterator_train=TensorBatchIterator,
-        train_split=None,
-        verbose=0,
-        **kwargs,
+        self, module=TabularVAE, *, lr=1e-3, beta=1.0, condition_weight=0.0, **kwargs
     ):
         kwargs.setdefault("optimizer__weight_decay", 1e-5)
-        super().__init__(
-            module,
-            criterion,
-            optimizer=optimizer,
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            iterator_train=iterator_train,
-            train_split=train_split,
-            verbose=verbose,
-            **kwargs,
-        )
+        super().__init__(module, lr=lr, condition_weight=condition_weight, **kwargs)
         self.beta = beta
-        self.condition_weight = condition_weight
-        self.cond_index = cond_index
-        self.target_epsilon = target_epsilon
-        self.target_delta = target_delta
-        self.max_grad_norm = max_grad_norm
-        self.random_state = random_state
 
     def _extra_scores(self):
         return [
