@@ -9,6 +9,7 @@ import torch
 from skorch import NeuralNet
 from skorch.callbacks import PassthroughScoring
 
+from ..utils import fill_doc
 from ._activations import SpanActivation
 from ._fused import fused_gumbel_head, sample_head
 from ._losses import (
@@ -19,7 +20,7 @@ from ._losses import (
     wasserstein_critic_loss,
     wasserstein_generator_loss,
 )
-from ._net_base import _fused_adam_kwargs, _GenerativeNetMixin
+from ._net_base import NET_ENTRIES, _fused_adam_kwargs, _GenerativeNetMixin
 from ._networks import Critic, Generator
 from ._privacy import critic_pair_loss, draw_public_conditions, dropout_masks, per_row_gradients
 
@@ -28,6 +29,7 @@ __all__ = ["GANNet"]
 _GAN_LOSSES = ("wgan-gp", "bce")
 
 
+@fill_doc(NET_ENTRIES)
 class GANNet(_GenerativeNetMixin, NeuralNet):
     """skorch net of a tabular GAN: generator ``module_`` and critic ``critic_``.
 
@@ -80,15 +82,10 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         noise; Opacus' RDP accountant) so that the critic (the only part that sees real rows) is
         ``(target_epsilon, target_delta)``-differentially private. ``None``:
         ordinary training.
-    target_delta : float, default=None
-        The delta of the guarantee (``None``: ``1 / n_rows``).
-    max_grad_norm : float, default=1.0
-        Clipping bound of each row's gradient under DP-SGD.
+    {dp_bounds}
     random_state : int, default=None
         Seed of the weight initialisation, the noise and the batch draws.
-    iterator_train : type, default=TensorBatchIterator
-    train_split : default=None
-    verbose : int, default=0
+    {skorch_parameters}
     **kwargs
         Other skorch parameters (``callbacks``, ``device``, ``module__*``...).
 

@@ -19,6 +19,21 @@ from ._callbacks import DivergenceGuard
 from ._iterators import PoissonBatchIterator, TensorBatchIterator, TrainingData
 from ._privacy import DPGradientStep, noise_multiplier_for
 
+# numpydoc entries both nets' docstrings share (see ``fill_doc``)
+NET_ENTRIES = {
+    "dp_bounds": (
+        "target_delta : float, default=None\n"
+        "    The delta of the guarantee (``None``: ``1 / n_rows``).\n"
+        "max_grad_norm : float, default=1.0\n"
+        "    Clipping bound of each row's gradient under DP-SGD."
+    ),
+    "skorch_parameters": (
+        "iterator_train : type, default=TensorBatchIterator\n"
+        "train_split : default=None\n"
+        "verbose : int, default=0"
+    ),
+}
+
 
 def _seeds(random_state, n=3):
     """Independent integer seeds from ``random_state`` (fresh entropy for ``None``)."""

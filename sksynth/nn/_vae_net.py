@@ -7,16 +7,18 @@ import torch
 from skorch import NeuralNet
 from skorch.callbacks import PassthroughScoring
 
+from ..utils import fill_doc
 from ._activations import SpanActivation
 from ._fused import fused_reparametrize_kl, fused_vae_loss, sample_head
 from ._losses import kl_divergence, vae_loss_terms
-from ._net_base import _fused_adam_kwargs, _GenerativeNetMixin
+from ._net_base import NET_ENTRIES, _fused_adam_kwargs, _GenerativeNetMixin
 from ._networks import LOGVAR_BOUND, TabularVAE
 from ._privacy import per_row_gradients, vae_row_loss
 
 __all__ = ["VAENet"]
 
 
+@fill_doc(NET_ENTRIES)
 class VAENet(_GenerativeNetMixin, NeuralNet):
     """skorch net of a tabular (conditional) VAE.
 
@@ -47,16 +49,11 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
         noise; Opacus' RDP accountant) so that the whole VAE is
         ``(target_epsilon, target_delta)``-differentially private. ``None``:
         ordinary training.
-    target_delta : float, default=None
-        The delta of the guarantee (``None``: ``1 / n_rows``).
-    max_grad_norm : float, default=1.0
-        Clipping bound of each row's gradient under DP-SGD.
+    {dp_bounds}
     random_state : int, default=None
         Seed of the weight initialisation, the reparametrisation noise and the
         shuffling.
-    iterator_train : type, default=TensorBatchIterator
-    train_split : default=None
-    verbose : int, default=0
+    {skorch_parameters}
     **kwargs
         Other skorch parameters.
 
