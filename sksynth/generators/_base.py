@@ -21,7 +21,6 @@ import numbers
 from abc import abstractmethod
 
 import numpy as np
-import pandas as pd
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
@@ -40,8 +39,8 @@ from ._checks import (
     check_callbacks,
     check_device,
     check_fit_frame,
+    check_fit_input,
     check_hidden_dims,
-    check_labels,
     check_n_samples,
     check_y_finite,
     output_X,
@@ -55,14 +54,17 @@ from ._docs import SHARED_ENTRIES
 from ._dp import DP_ATTRIBUTES, NoPrivacy, PrivateFit
 from ._model_state import ModelFileMixin
 from ._models import (
+    append_rows,
     check_conditions,
     check_sample_labels,
     condition_layout,
     constant_like,
     generate_conditional,
     generate_per_class,
+    resample_labels,
     resolve_condition_columns,
     train_net,
+    train_per_class,
 )
 
 __all__ = ["BaseGenerativeSampler", "parent_arguments"]
@@ -305,17 +307,9 @@ class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler)
     def _prepare_fit(self, X, y):
         """Validate ``X`` (and ``y``) for :meth:`fit`; return the frame and labels."""
         self._check_params()
-        check_y_finite(y)
-        self._container = remember_container(X)
-        frame = check_fit_frame(X, type(self).__name__)
-        if y is None:
-            validate_data(self, X=X, reset=True, skip_check_array=True)
-            return frame, None
-        if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
-            y = y.iloc[:, 0]
-        self._y_meta = remember_y(y)
-        y = check_labels(y, frame.shape[0])
-        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+        frame, y, self._container, y_meta = check_fit_input(self, X, y)
+        if y is not None:
+            self._y_meta = y_meta
         return frame, y
 
     # ---------------------------------------------------------- randomness
@@ -388,15 +382,10 @@ class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler)
         self._y_meta = remember_y(None)
         targets = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
         self._fit_models(X, y, classes_to_model=list(targets))
-        labels = np.concatenate(
-            [np.full(n, c, dtype=np.asarray(y).dtype) for c, n in targets.items()]
-            or [np.zeros(0, dtype=np.asarray(y).dtype)]
-        )
+        labels = resample_labels(targets, np.asarray(y).dtype)
         new, _ = self._generate(labels, conditions=None, seed=self._named_seed("resample"))
-        X_res = pd.concat([X, new], ignore_index=True) if len(new) else X.reset_index(drop=True)
-        X_res = X_res.astype(X.dtypes.to_dict())
         y_res = np.concatenate([np.asarray(y), labels])
-        return to_container(X_res, self._container), y_res
+        return to_container(append_rows(X, new), self._container), y_res
 
     def _fit_models(self, frame, y, classes_to_model=None):
         """Encode ``frame`` and train the net(s), under the privacy strategy of this fit."""
@@ -445,22 +434,15 @@ class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler)
             self.net_ = self._train(Z, spans, None, None, "net", privacy)
             self.history_ = self.net_.history
             return
-        classes = self.classes_ if classes_to_model is None else classes_to_model
-        self.nets_ = {}
-        for label in classes:
-            index = int(np.searchsorted(self.classes_, label))
-            rows = y_codes == index
-            if rows.sum() < self._min_class_rows:
-                name = label.item() if isinstance(label, np.generic) else label
-                raise ValueError(
-                    f"Class {name!r} has {int(rows.sum())} row(s); {type(self).__name__} "
-                    f"trains one model per class and needs at least {self._min_class_rows} "
-                    "rows of a class to learn it. Leave the class out with "
-                    "sampling_strategy, or use a conditional sampler."
-                )
-            self.nets_[label] = self._train(
-                Z[rows], spans, None, None, f"class-{index}", privacy
-            )
+        self.nets_ = train_per_class(
+            lambda rows, name: self._train(rows, spans, None, None, name, privacy),
+            Z,
+            y_codes,
+            self.classes_,
+            self.classes_ if classes_to_model is None else classes_to_model,
+            minimum=self._min_class_rows,
+            owner=type(self).__name__,
+        )
         self.history_ = {label: net.history for label, net in self.nets_.items()}
         self._class_counts = privacy.release_class_counts(self._class_counts)
 
