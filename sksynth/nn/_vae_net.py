@@ -59,16 +59,18 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
 
     Examples
     --------
-    >>> import torch
-    >>> from types import SimpleNamespace as Span
+    The output spans come from the table encoder:
+
+    >>> import pandas as pd, torch
+    >>> from sksynth.encoding import TabularEncoder
     >>> from sksynth.nn import VAENet
-    >>> spans = [Span(start=0, stop=1, activation="tanh"),
-    ...          Span(start=1, stop=3, activation="softmax")]
-    >>> net = VAENet(module__output_spans=spans, module__latent_dim=2,
+    >>> X = pd.DataFrame({"amount": [1.0, 2.5, 3.0, 4.5] * 2, "home": ["rent", "own"] * 4})
+    >>> encoder = TabularEncoder(random_state=0).fit(X)
+    >>> Z = torch.as_tensor(encoder.transform(X), dtype=torch.float32)
+    >>> net = VAENet(module__output_spans=encoder.output_spans_, module__latent_dim=2,
     ...              module__hidden_dims=(8,), batch_size=4, max_epochs=2, random_state=0)
-    >>> net = net.fit(torch.tensor([[0.5, 1.0, 0.0], [-0.5, 0.0, 1.0]] * 4))
-    >>> net.sample(5, generator=0).shape
-    (5, 3)
+    >>> net.fit(Z).sample(5, generator=0).shape == (5, Z.shape[1])
+    True
     """
 
     def __init__(
