@@ -16,11 +16,11 @@ files in :mod:`sksynth.io`.
 from __future__ import annotations
 
 import copy
+import inspect
 import numbers
 from abc import abstractmethod
 
 import numpy as np
-import pandas as pd
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
@@ -30,8 +30,6 @@ from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from ..encoding import TabularEncoder
-from ..io import load_sampler, save_sampler
-from ..io._chunked import iter_sample_chunks, write_samples
 from ..metrics import fidelity_score
 from ..nn import LossProgressBar
 from ..rules import fit_keeper
@@ -41,8 +39,8 @@ from ._checks import (
     check_callbacks,
     check_device,
     check_fit_frame,
+    check_fit_input,
     check_hidden_dims,
-    check_labels,
     check_n_samples,
     check_y_finite,
     output_X,
@@ -51,25 +49,41 @@ from ._checks import (
     remember_y,
     to_container,
 )
+from ._chunked_output import ChunkedOutputMixin
 from ._docs import SHARED_ENTRIES
 from ._dp import DP_ATTRIBUTES, NoPrivacy, PrivateFit
-from ._model_state import get_model_state, set_model_state
+from ._model_state import ModelFileMixin
 from ._models import (
+    append_rows,
     check_conditions,
     check_sample_labels,
     condition_layout,
     constant_like,
     generate_conditional,
     generate_per_class,
+    resample_labels,
     resolve_condition_columns,
     train_net,
+    train_per_class,
 )
 
-__all__ = ["BaseGenerativeSampler"]
+__all__ = ["BaseGenerativeSampler", "parent_arguments"]
+
+
+def parent_arguments(parent, values):
+    """Pick the arguments of ``parent.__init__`` from ``values``.
+
+    A sampler's ``__init__`` stores its own parameters and hands the ones its
+    parent stores over with ``super().__init__(**parent_arguments(Parent,
+    locals()))``: every parameter is still stored, untouched, by exactly one
+    ``__init__``, and the list of forwarded names is the parent's signature.
+    """
+    names = [name for name in inspect.signature(parent.__init__).parameters if name != "self"]
+    return {name: values[name] for name in names}
 
 
 @fill_doc(SHARED_ENTRIES)
-class BaseGenerativeSampler(BaseOverSampler):
+class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler):
     """Template of the generative samplers (GAN, VAE and their conditional forms).
 
     ``fit(X, y=None)`` learns a model of a whole table (one model per class for
@@ -104,12 +118,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         Size of the noise / latent vector.
     hidden_dims : tuple of int, default=(256, 256)
         Hidden layer widths.
-    {continuous}
-    {encoder_params}
-    {callbacks}
-    {device}
-    {verbose}
-    {rules}
+    {table_parameters}
 
     Attributes
     ----------
@@ -298,17 +307,9 @@ class BaseGenerativeSampler(BaseOverSampler):
     def _prepare_fit(self, X, y):
         """Validate ``X`` (and ``y``) for :meth:`fit`; return the frame and labels."""
         self._check_params()
-        check_y_finite(y)
-        self._container = remember_container(X)
-        frame = check_fit_frame(X, type(self).__name__)
-        if y is None:
-            validate_data(self, X=X, reset=True, skip_check_array=True)
-            return frame, None
-        if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
-            y = y.iloc[:, 0]
-        self._y_meta = remember_y(y)
-        y = check_labels(y, frame.shape[0])
-        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+        frame, y, self._container, y_meta = check_fit_input(self, X, y)
+        if y is not None:
+            self._y_meta = y_meta
         return frame, y
 
     # ---------------------------------------------------------- randomness
@@ -381,15 +382,10 @@ class BaseGenerativeSampler(BaseOverSampler):
         self._y_meta = remember_y(None)
         targets = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
         self._fit_models(X, y, classes_to_model=list(targets))
-        labels = np.concatenate(
-            [np.full(n, c, dtype=np.asarray(y).dtype) for c, n in targets.items()]
-            or [np.zeros(0, dtype=np.asarray(y).dtype)]
-        )
+        labels = resample_labels(targets, np.asarray(y).dtype)
         new, _ = self._generate(labels, conditions=None, seed=self._named_seed("resample"))
-        X_res = pd.concat([X, new], ignore_index=True) if len(new) else X.reset_index(drop=True)
-        X_res = X_res.astype(X.dtypes.to_dict())
         y_res = np.concatenate([np.asarray(y), labels])
-        return to_container(X_res, self._container), y_res
+        return to_container(append_rows(X, new), self._container), y_res
 
     def _fit_models(self, frame, y, classes_to_model=None):
         """Encode ``frame`` and train the net(s), under the privacy strategy of this fit."""
@@ -438,22 +434,15 @@ class BaseGenerativeSampler(BaseOverSampler):
             self.net_ = self._train(Z, spans, None, None, "net", privacy)
             self.history_ = self.net_.history
             return
-        classes = self.classes_ if classes_to_model is None else classes_to_model
-        self.nets_ = {}
-        for label in classes:
-            index = int(np.searchsorted(self.classes_, label))
-            rows = y_codes == index
-            if rows.sum() < self._min_class_rows:
-                name = label.item() if isinstance(label, np.generic) else label
-                raise ValueError(
-                    f"Class {name!r} has {int(rows.sum())} row(s); {type(self).__name__} "
-                    f"trains one model per class and needs at least {self._min_class_rows} "
-                    "rows of a class to learn it. Leave the class out with "
-                    "sampling_strategy, or use a conditional sampler."
-                )
-            self.nets_[label] = self._train(
-                Z[rows], spans, None, None, f"class-{index}", privacy
-            )
+        self.nets_ = train_per_class(
+            lambda rows, name: self._train(rows, spans, None, None, name, privacy),
+            Z,
+            y_codes,
+            self.classes_,
+            self.classes_ if classes_to_model is None else classes_to_model,
+            minimum=self._min_class_rows,
+            owner=type(self).__name__,
+        )
         self.history_ = {label: net.history for label, net in self.nets_.items()}
         self._class_counts = privacy.release_class_counts(self._class_counts)
 
@@ -589,191 +578,6 @@ class BaseGenerativeSampler(BaseOverSampler):
         synthetic = check_dataframe(synthetic)
         synthetic.columns = list(real.columns)
         return float(np.mean(fidelity_score(real, synthetic)))
-
-    # ----------------------------------------------------- chunked sampling
-    def iter_samples(
-        self, n_samples, chunk_size=100_000, *, y=None, conditions=None, random_state=None
-    ):
-        """Generate ``n_samples`` rows in chunks of ``chunk_size``, one chunk at a time.
-
-        Only one chunk is in memory at once, so tables larger than memory can
-        be streamed to disk (see :meth:`to_parquet`). Chunk ``i`` is
-        ``sample(size_i, random_state=seed_i)`` where ``seed_0`` is the base
-        seed and the others are derived from it and ``i``
-        (:func:`numpy.random.SeedSequence`): the same ``random_state`` and the
-        same ``chunk_size`` give the same rows, in any process; another
-        ``chunk_size`` gives other rows from the same model.
-
-        Parameters
-        ----------
-        n_samples : int
-            Total number of rows.
-        chunk_size : int, default=100_000
-            Rows per chunk (the last one may be smaller).
-        y : label or array-like of shape (n_samples,), default=None
-            As in :meth:`sample` (one label, or one per row: sliced per chunk).
-        conditions : dict, default=None
-            As in :meth:`sample`.
-        random_state : int, RandomState instance or None, default=None
-            Base seed; ``None`` takes one from the sampler's own sequence.
-
-        Yields
-        ------
-        chunk : DataFrame or ndarray, or (X_chunk, y_chunk)
-            What :meth:`sample` returns for the chunk's rows.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sksynth.generators import VAESampler
-        >>> X = np.random.default_rng(0).normal(size=(40, 2))
-        >>> sampler = VAESampler(epochs=1, batch_size=20, hidden_dims=(8,), latent_dim=2,
-        ...                      random_state=0).fit(X)
-        >>> [chunk.shape[0] for chunk in sampler.iter_samples(10, chunk_size=4, random_state=0)]
-        [4, 4, 2]
-        """
-        check_is_fitted(self, "encoder_")
-        return iter_sample_chunks(
-            self,
-            n_samples,
-            chunk_size,
-            y=y,
-            conditions=conditions,
-            random_state=self._sample_seed(random_state),
-        )
-
-    def to_parquet(
-        self,
-        path,
-        n_samples,
-        chunk_size=100_000,
-        *,
-        y=None,
-        conditions=None,
-        random_state=None,
-        label_column=None,
-    ):
-        """Write ``n_samples`` generated rows to a Parquet file, chunk by chunk.
-
-        The rows are those of :meth:`iter_samples` (same seeds), each chunk a
-        row group; memory holds one chunk at a time. The file is written
-        atomically: it appears complete or not at all. Needs ``pyarrow``
-        (``pip install 'sksynth[io]'``).
-
-        Parameters
-        ----------
-        path : str or path-like
-            The destination file.
-        n_samples : int
-            Total number of rows.
-        chunk_size : int, default=100_000
-            Rows per chunk.
-        y, conditions, random_state
-            As in :meth:`iter_samples`.
-        label_column : str, default=None
-            For a sampler fitted with ``y``: the column holding each row's
-            class (default: the name of the ``y`` Series it was fitted on,
-            else ``"y"``).
-
-        Returns
-        -------
-        path : pathlib.Path
-            The file written.
-
-        Examples
-        --------
-        >>> import pathlib, tempfile
-        >>> import numpy as np, pandas as pd
-        >>> from sksynth.generators import VAESampler
-        >>> X = pd.DataFrame({"a": np.random.default_rng(0).normal(size=40)})
-        >>> sampler = VAESampler(epochs=1, batch_size=20, hidden_dims=(8,), latent_dim=2,
-        ...                      random_state=0).fit(X)
-        >>> path = sampler.to_parquet(pathlib.Path(tempfile.mkdtemp()) / "s.parquet", 25,
-        ...                           chunk_size=10, random_state=0)
-        >>> pd.read_parquet(path).shape
-        (25, 1)
-        """
-        check_is_fitted(self, "encoder_")
-        return write_samples(
-            self,
-            path,
-            n_samples,
-            chunk_size,
-            y=y,
-            conditions=conditions,
-            random_state=self._sample_seed(random_state),
-            label_column=label_column,
-        )
-
-    # ---------------------------------------------------------- persistence
-    def save(self, path, *, metadata=None):
-        """Save the fitted sampler to a safe model file (it loads without running code).
-
-        The file is a zip of JSON (hyperparameters, encoder state, condition
-        layout), NPZ (numeric arrays) and torch state dicts, with a SHA-256
-        manifest; it is written atomically. See :func:`sksynth.io.save_sampler`.
-        Pickle and joblib also work, but load their files from trusted
-        sources only.
-
-        Parameters
-        ----------
-        path : str or path-like
-            The destination (conventionally ``.sksynth``).
-        metadata : dict, default=None
-            Extra JSON-able information to store with the model.
-
-        Returns
-        -------
-        path : pathlib.Path
-            The file written.
-        """
-        trusted = [] if type(self).__module__.split(".")[0] == "sksynth" else [type(self)]
-        return save_sampler(self, path, metadata=metadata, trusted_types=trusted)
-
-    @classmethod
-    def load(cls, path, *, device=None, trusted_types=None):
-        """Load a sampler saved with :meth:`save`.
-
-        Parameters
-        ----------
-        path : str or path-like
-            The model file.
-        device : str, default=None
-            Torch device; ``None``: the training device when available here,
-            else ``"cpu"``.
-        trusted_types : sequence of type, default=None
-            Extra classes the file may hold (custom subclasses).
-
-        Returns
-        -------
-        sampler : BaseGenerativeSampler
-            The fitted sampler, which samples exactly as the saved one.
-        """
-        trusted = list(trusted_types or [])
-        if cls.__module__.split(".")[0] != "sksynth" and cls not in trusted:
-            trusted.append(cls)
-        sampler = load_sampler(path, device=device, trusted_types=trusted)
-        if not isinstance(sampler, cls):
-            raise TypeError(
-                f"{str(path)!r} holds a {type(sampler).__name__}, not a {cls.__name__}; "
-                f"load it with {type(sampler).__name__}.load or sksynth.io.load_sampler."
-            )
-        return sampler
-
-    def _get_model_state(self):
-        """Everything a model file stores, as plain objects (the hook of :mod:`sksynth.io`).
-
-        See :func:`sksynth.generators._model_state.get_model_state`.
-        """
-        check_is_fitted(self, "encoder_")
-        return get_model_state(self)
-
-    def _set_model_state(self, state, layout, nets, *, device=None):
-        """Restore what :meth:`_get_model_state` gave, on a sampler built from its params.
-
-        See :func:`sksynth.generators._model_state.set_model_state`.
-        """
-        return set_model_state(self, state, layout, nets, device=device)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -17,12 +17,15 @@ import torch
 from scipy import sparse
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
+from sklearn_compat.utils.validation import validate_data
 
 from ..utils import check_dataframe, check_no_inf
 
 __all__ = [
     "check_callbacks",
+    "check_class_rows",
     "check_device",
+    "check_fit_input",
     "check_fit_frame",
     "check_hidden_dims",
     "check_labels",
@@ -141,6 +144,38 @@ def check_fit_frame(X, owner):
             f"X has {frame.shape[0]} sample; {owner} needs at least 2 rows to learn from."
         )
     return frame
+
+
+def check_fit_input(estimator, X, y=None):
+    """Validate what ``estimator.fit`` was given; record ``n_features_in_`` on it.
+
+    Returns the table as a DataFrame, the labels as a 1-d array (or None), and
+    plain-data records of the containers of ``X`` and ``y`` (the latter None
+    without labels), for :func:`output_X` and :func:`output_y`.
+    """
+    check_y_finite(y)
+    container = remember_container(X)
+    frame = check_fit_frame(X, type(estimator).__name__)
+    if y is None:
+        validate_data(estimator, X=X, reset=True, skip_check_array=True)
+        return frame, None, container, None
+    if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
+        y = y.iloc[:, 0]
+    y_meta = remember_y(y)
+    y = check_labels(y, frame.shape[0])
+    validate_data(estimator, X=X, y=y, reset=True, skip_check_array=True)
+    return frame, y, container, y_meta
+
+
+def check_class_rows(label, n_rows, minimum, owner):
+    """Raise if a class that gets a model of its own has fewer than ``minimum`` rows."""
+    if n_rows < minimum:
+        name = label.item() if isinstance(label, np.generic) else label
+        raise ValueError(
+            f"Class {name!r} has {int(n_rows)} row(s); {owner} trains one model per class "
+            f"and needs at least {minimum} rows of a class to learn it. Leave the class out "
+            "with sampling_strategy, or use a conditional sampler."
+        )
 
 
 def check_y_finite(y):

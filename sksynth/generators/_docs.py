@@ -243,3 +243,21 @@ SHARED_ENTRIES = {
         "    multiplier, sampling rate, each statistic's share)."
     ),
 }
+
+
+def _group(*names):
+    """One entry made of several shared entries, in this order."""
+    return "\n".join(SHARED_ENTRIES[name] for name in names)
+
+
+# runs of entries every deep sampler lists in the same order
+SHARED_ENTRIES.update(
+    dp_budget=_group("target_epsilon", "target_delta", "max_grad_norm", "dp_metadata"),
+    table_parameters=_group(
+        "continuous", "encoder_params", "callbacks", "device", "verbose", "rules"
+    ),
+    fit_attributes=_group(
+        "classes_", "sampling_strategy_", "n_features_in_", "feature_names_in_",
+        "epsilon_", "delta_", "dp_accounting_",
+    ),
+)

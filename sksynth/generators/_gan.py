@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ..io._registry import register_sampler
 from ..nn import Critic, GANNet, Generator
 from ..utils import fill_doc
-from ._base import BaseGenerativeSampler
+from ._base import BaseGenerativeSampler, parent_arguments
 from ._checks import check_widths_or
 from ._docs import SHARED_ENTRIES
 from ._dp import DP_CONSTRAINTS
@@ -61,16 +61,8 @@ class GANSampler(BaseGenerativeSampler):
     {gp_weight}
     {gp_interval}
     {gan_dp}
-    {target_epsilon}
-    {target_delta}
-    {max_grad_norm}
-    {dp_metadata}
-    {continuous}
-    {encoder_params}
-    {callbacks}
-    {device}
-    {verbose}
-    {rules}
+    {dp_budget}
+    {table_parameters}
 
     Attributes
     ----------
@@ -79,13 +71,7 @@ class GANSampler(BaseGenerativeSampler):
     {net_}
     {nets_}
     {history_}
-    {classes_}
-    {sampling_strategy_}
-    {n_features_in_}
-    {feature_names_in_}
-    {epsilon_}
-    {delta_}
-    {dp_accounting_}
+    {fit_attributes}
 
     See Also
     --------
@@ -145,21 +131,7 @@ class GANSampler(BaseGenerativeSampler):
         verbose=0,
         rules="auto",
     ):
-        super().__init__(
-            sampling_strategy=sampling_strategy,
-            random_state=random_state,
-            epochs=epochs,
-            batch_size=batch_size,
-            lr=lr,
-            latent_dim=latent_dim,
-            hidden_dims=hidden_dims,
-            continuous=continuous,
-            encoder_params=encoder_params,
-            callbacks=callbacks,
-            device=device,
-            verbose=verbose,
-            rules=rules,
-        )
+        super().__init__(**parent_arguments(BaseGenerativeSampler, locals()))
         self.critic_dims = critic_dims
         self.critic_row_dim = critic_row_dim
         self.critic_dropout = critic_dropout
@@ -256,16 +228,8 @@ class ConditionalGANSampler(GANSampler):
     {condition_weight}
     {condition_columns}
     {gan_dp}
-    {target_epsilon}
-    {target_delta}
-    {max_grad_norm}
-    {dp_metadata}
-    {continuous}
-    {encoder_params}
-    {callbacks}
-    {device}
-    {verbose}
-    {rules}
+    {dp_budget}
+    {table_parameters}
 
     Attributes
     ----------
@@ -276,13 +240,7 @@ class ConditionalGANSampler(GANSampler):
     {condition_}
     history_ : skorch History
         The training history.
-    {classes_}
-    {sampling_strategy_}
-    {n_features_in_}
-    {feature_names_in_}
-    {epsilon_}
-    {delta_}
-    {dp_accounting_}
+    {fit_attributes}
 
     See Also
     --------
@@ -345,34 +303,7 @@ class ConditionalGANSampler(GANSampler):
         verbose=0,
         rules="auto",
     ):
-        super().__init__(
-            sampling_strategy=sampling_strategy,
-            random_state=random_state,
-            epochs=epochs,
-            batch_size=batch_size,
-            lr=lr,
-            latent_dim=latent_dim,
-            hidden_dims=hidden_dims,
-            critic_dims=critic_dims,
-            critic_row_dim=critic_row_dim,
-            critic_dropout=critic_dropout,
-            loss=loss,
-            pac=pac,
-            critic_steps=critic_steps,
-            gp_weight=gp_weight,
-            gp_interval=gp_interval,
-            dp=dp,
-            target_epsilon=target_epsilon,
-            target_delta=target_delta,
-            max_grad_norm=max_grad_norm,
-            dp_metadata=dp_metadata,
-            continuous=continuous,
-            encoder_params=encoder_params,
-            callbacks=callbacks,
-            device=device,
-            verbose=verbose,
-            rules=rules,
-        )
+        super().__init__(**parent_arguments(GANSampler, locals()))
         self.condition_weight = condition_weight
         self.condition_columns = condition_columns
 

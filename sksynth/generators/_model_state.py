@@ -8,12 +8,13 @@ and how a sampler is rebuilt from it is decided here, through the sampler's
 from __future__ import annotations
 
 import torch
+from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
-from ..io import ModelFileError
+from ..io import ModelFileError, load_sampler, save_sampler
 from ._checks import resolve_device
 
-__all__ = ["get_model_state", "set_model_state"]
+__all__ = ["ModelFileMixin", "get_model_state", "set_model_state"]
 
 # kept out of a model file's generic state: the nets are stored as weights
 _NET_ATTRIBUTES = ("net_", "nets_", "history_")
@@ -121,3 +122,77 @@ def set_model_state(sampler, state, layout, nets, *, device=None):
         sampler.net_ = built[None]
         sampler.history_ = sampler.net_.history
     return sampler
+
+
+class ModelFileMixin:
+    """Model files of a generative sampler: ``save``, ``load`` and the two state hooks."""
+
+    def save(self, path, *, metadata=None):
+        """Save the fitted sampler to a safe model file (it loads without running code).
+
+        The file is a zip of JSON (hyperparameters, encoder state, condition
+        layout), NPZ (numeric arrays) and torch state dicts, with a SHA-256
+        manifest; it is written atomically. See :func:`sksynth.io.save_sampler`.
+        Pickle and joblib also work, but load their files from trusted
+        sources only.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The destination (conventionally ``.sksynth``).
+        metadata : dict, default=None
+            Extra JSON-able information to store with the model.
+
+        Returns
+        -------
+        path : pathlib.Path
+            The file written.
+        """
+        trusted = [] if type(self).__module__.split(".")[0] == "sksynth" else [type(self)]
+        return save_sampler(self, path, metadata=metadata, trusted_types=trusted)
+
+    @classmethod
+    def load(cls, path, *, device=None, trusted_types=None):
+        """Load a sampler saved with :meth:`save`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The model file.
+        device : str, default=None
+            Torch device; ``None``: the training device when available here,
+            else ``"cpu"``.
+        trusted_types : sequence of type, default=None
+            Extra classes the file may hold (custom subclasses).
+
+        Returns
+        -------
+        sampler : BaseGenerativeSampler
+            The fitted sampler, which samples exactly as the saved one.
+        """
+        trusted = list(trusted_types or [])
+        if cls.__module__.split(".")[0] != "sksynth" and cls not in trusted:
+            trusted.append(cls)
+        sampler = load_sampler(path, device=device, trusted_types=trusted)
+        if not isinstance(sampler, cls):
+            raise TypeError(
+                f"{str(path)!r} holds a {type(sampler).__name__}, not a {cls.__name__}; "
+                f"load it with {type(sampler).__name__}.load or sksynth.io.load_sampler."
+            )
+        return sampler
+
+    def _get_model_state(self):
+        """Everything a model file stores, as plain objects (the hook of :mod:`sksynth.io`).
+
+        See :func:`get_model_state`.
+        """
+        check_is_fitted(self, "encoder_")
+        return get_model_state(self)
+
+    def _set_model_state(self, state, layout, nets, *, device=None):
+        """Restore what :meth:`_get_model_state` gave, on a sampler built from its params.
+
+        See :func:`set_model_state`.
+        """
+        return set_model_state(self, state, layout, nets, device=device)
+

@@ -15,8 +15,12 @@ import torch
 from ..encoding import Span
 from ..nn import ConditionLayout, TrainingData
 from ..utils._random import SEED_BOUND
+from ._checks import check_class_rows
 
 __all__ = [
+    "append_rows",
+    "resample_labels",
+    "train_per_class",
     "LABEL_COLUMN",
     "check_conditions",
     "constant_like",
@@ -115,6 +119,35 @@ def train_net(net, Z, codes=None, condition=None, *, sampling="log-frequency"):
 
 
 # ---------------------------------------------------------------- sampling
+def train_per_class(train, Z, y_codes, classes, labels, *, minimum, owner):
+    """Train one net per class of ``labels``; return ``{label: net}``.
+
+    ``classes`` are the sorted classes ``y_codes`` index; ``train(Z, name)``
+    trains a net on the rows of one class. A class of fewer than ``minimum``
+    rows is refused (naming the sampler ``owner``).
+    """
+    nets = {}
+    for label in labels:
+        index = int(np.searchsorted(classes, label))
+        rows = y_codes == index
+        check_class_rows(label, int(rows.sum()), minimum, owner)
+        nets[label] = train(Z[rows], f"class-{index}")
+    return nets
+
+
+def resample_labels(targets, dtype):
+    """Labels of the rows to generate: ``n`` rows of class ``c`` for each ``{c: n}``."""
+    return np.concatenate(
+        [np.full(n, c, dtype=dtype) for c, n in targets.items()] or [np.zeros(0, dtype=dtype)]
+    )
+
+
+def append_rows(X, new):
+    """Return the rows of ``X`` (re-indexed), then the generated ``new``, in the dtypes of ``X``."""
+    X_res = pd.concat([X, new], ignore_index=True) if len(new) else X.reset_index(drop=True)
+    return X_res.astype(X.dtypes.to_dict())
+
+
 def check_sample_labels(y, n_samples, *, classes, trained, owner):
     """Return the labels asked of ``sample`` as an array of ``n_samples``, or None.
 

@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ..io._registry import register_sampler
 from ..nn import TabularVAE, VAENet
 from ..utils import fill_doc
-from ._base import BaseGenerativeSampler
+from ._base import BaseGenerativeSampler, parent_arguments
 from ._checks import check_widths_or
 from ._docs import SHARED_ENTRIES
 from ._dp import DP_CONSTRAINTS
@@ -51,16 +51,8 @@ class VAESampler(BaseGenerativeSampler):
         (``encoder_params``); see :doc:`/user_guide/vae`.
     {beta}
     {vae_dp}
-    {target_epsilon}
-    {target_delta}
-    {max_grad_norm}
-    {dp_metadata}
-    {continuous}
-    {encoder_params}
-    {callbacks}
-    {device}
-    {verbose}
-    {rules}
+    {dp_budget}
+    {table_parameters}
 
     Attributes
     ----------
@@ -69,13 +61,7 @@ class VAESampler(BaseGenerativeSampler):
     {net_}
     {nets_}
     {history_}
-    {classes_}
-    {sampling_strategy_}
-    {n_features_in_}
-    {feature_names_in_}
-    {epsilon_}
-    {delta_}
-    {dp_accounting_}
+    {fit_attributes}
 
     See Also
     --------
@@ -126,21 +112,7 @@ class VAESampler(BaseGenerativeSampler):
         verbose=0,
         rules="auto",
     ):
-        super().__init__(
-            sampling_strategy=sampling_strategy,
-            random_state=random_state,
-            epochs=epochs,
-            batch_size=batch_size,
-            lr=lr,
-            latent_dim=latent_dim,
-            hidden_dims=hidden_dims,
-            continuous=continuous,
-            encoder_params=encoder_params,
-            callbacks=callbacks,
-            device=device,
-            verbose=verbose,
-            rules=rules,
-        )
+        super().__init__(**parent_arguments(BaseGenerativeSampler, locals()))
         self.encoder_dims = encoder_dims
         self.beta = beta
         self.dp = dp
@@ -201,16 +173,8 @@ class ConditionalVAESampler(VAESampler):
     {condition_weight}
     {condition_columns}
     {vae_dp}
-    {target_epsilon}
-    {target_delta}
-    {max_grad_norm}
-    {dp_metadata}
-    {continuous}
-    {encoder_params}
-    {callbacks}
-    {device}
-    {verbose}
-    {rules}
+    {dp_budget}
+    {table_parameters}
 
     Attributes
     ----------
@@ -221,13 +185,7 @@ class ConditionalVAESampler(VAESampler):
     {condition_}
     history_ : skorch History
         The training history.
-    {classes_}
-    {sampling_strategy_}
-    {n_features_in_}
-    {feature_names_in_}
-    {epsilon_}
-    {delta_}
-    {dp_accounting_}
+    {fit_attributes}
 
     See Also
     --------
@@ -281,28 +239,7 @@ class ConditionalVAESampler(VAESampler):
         verbose=0,
         rules="auto",
     ):
-        super().__init__(
-            sampling_strategy=sampling_strategy,
-            random_state=random_state,
-            epochs=epochs,
-            batch_size=batch_size,
-            lr=lr,
-            latent_dim=latent_dim,
-            hidden_dims=hidden_dims,
-            encoder_dims=encoder_dims,
-            beta=beta,
-            dp=dp,
-            target_epsilon=target_epsilon,
-            target_delta=target_delta,
-            max_grad_norm=max_grad_norm,
-            dp_metadata=dp_metadata,
-            continuous=continuous,
-            encoder_params=encoder_params,
-            callbacks=callbacks,
-            device=device,
-            verbose=verbose,
-            rules=rules,
-        )
+        super().__init__(**parent_arguments(VAESampler, locals()))
         self.condition_weight = condition_weight
         self.condition_columns = condition_columns
 

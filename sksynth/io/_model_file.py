@@ -435,21 +435,22 @@ def load_sampler(path, *, device=None, trusted_types=None):
 
     See Also
     --------
-    save_sampler : Write the file.
+    save_sampler : Write the file (its example reads one back).
     read_model_info : Check a file and read its metadata.
 
     Examples
     --------
+    A file that is not a model file is refused before anything is built:
+
     >>> import pathlib, tempfile
-    >>> import numpy as np
-    >>> from sksynth.generators import VAESampler
-    >>> from sksynth.io import load_sampler, save_sampler
-    >>> X = np.random.default_rng(0).normal(size=(40, 2))
-    >>> sampler = VAESampler(epochs=1, batch_size=20, hidden_dims=(8,), latent_dim=2,
-    ...                      random_state=0).fit(X)
-    >>> path = save_sampler(sampler, pathlib.Path(tempfile.mkdtemp()) / "vae.sksynth")
-    >>> load_sampler(path).sample(3).shape
-    (3, 2)
+    >>> from sksynth.io import ModelFileError, load_sampler
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "notes.sksynth"
+    >>> _ = path.write_text("not a model")
+    >>> try:
+    ...     load_sampler(path)
+    ... except ModelFileError:
+    ...     print("refused")
+    refused
     """
     trusted = _trusted(trusted_types)
     samplers = registered_samplers()

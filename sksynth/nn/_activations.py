@@ -98,10 +98,18 @@ def _plan_blocks(groups):
     return plan
 
 
-class _SmallSoftmax(torch.autograd.Function):
-    """Softmax over a short last axis, from element-wise ops (torch's kernel is slow there)."""
+class _OutputSavingFunction(torch.autograd.Function):
+    """An autograd function whose backward needs only its output (vmap-able)."""
 
     generate_vmap_rule = True
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(output)
+
+
+class _SmallSoftmax(_OutputSavingFunction):
+    """Softmax over a short last axis, from element-wise ops (torch's kernel is slow there)."""
 
     @staticmethod
     def forward(x):
@@ -109,28 +117,18 @@ class _SmallSoftmax(torch.autograd.Function):
         return e.div_(e.sum(dim=-1, keepdim=True))
 
     @staticmethod
-    def setup_context(ctx, inputs, output):
-        ctx.save_for_backward(output)
-
-    @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         return y * (grad - (grad * y).sum(dim=-1, keepdim=True))
 
 
-class _SmallLogSoftmax(torch.autograd.Function):
+class _SmallLogSoftmax(_OutputSavingFunction):
     """Log-softmax over a short last axis, from element-wise ops."""
-
-    generate_vmap_rule = True
 
     @staticmethod
     def forward(x):
         z = x - x.amax(dim=-1, keepdim=True)
         return z - z.exp().sum(dim=-1, keepdim=True).log_()
-
-    @staticmethod
-    def setup_context(ctx, inputs, output):
-        ctx.save_for_backward(output)
 
     @staticmethod
     def backward(ctx, grad):

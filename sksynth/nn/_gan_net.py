@@ -9,9 +9,9 @@ import torch
 from skorch import NeuralNet
 from skorch.callbacks import PassthroughScoring
 
+from ..utils import fill_doc
 from ._activations import SpanActivation
 from ._fused import fused_gumbel_head, sample_head
-from ._iterators import TensorBatchIterator
 from ._losses import (
     bce_critic_loss,
     bce_generator_loss,
@@ -20,7 +20,7 @@ from ._losses import (
     wasserstein_critic_loss,
     wasserstein_generator_loss,
 )
-from ._net_base import _fused_adam_kwargs, _GenerativeNetMixin
+from ._net_base import NET_ENTRIES, _fused_adam_kwargs, _GenerativeNetMixin
 from ._networks import Critic, Generator
 from ._privacy import critic_pair_loss, draw_public_conditions, dropout_masks, per_row_gradients
 
@@ -29,6 +29,7 @@ __all__ = ["GANNet"]
 _GAN_LOSSES = ("wgan-gp", "bce")
 
 
+@fill_doc(NET_ENTRIES)
 class GANNet(_GenerativeNetMixin, NeuralNet):
     """skorch net of a tabular GAN: generator ``module_`` and critic ``critic_``.
 
@@ -81,15 +82,10 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         noise; Opacus' RDP accountant) so that the critic (the only part that sees real rows) is
         ``(target_epsilon, target_delta)``-differentially private. ``None``:
         ordinary training.
-    target_delta : float, default=None
-        The delta of the guarantee (``None``: ``1 / n_rows``).
-    max_grad_norm : float, default=1.0
-        Clipping bound of each row's gradient under DP-SGD.
+    {dp_bounds}
     random_state : int, default=None
         Seed of the weight initialisation, the noise and the batch draws.
-    iterator_train : type, default=TensorBatchIterator
-    train_split : default=None
-    verbose : int, default=0
+    {skorch_parameters}
     **kwargs
         Other skorch parameters (``callbacks``, ``device``, ``module__*``...).
 
@@ -115,43 +111,20 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         module=Generator,
         critic=Critic,
         *,
-        criterion=torch.nn.Identity,
-        optimizer=torch.optim.Adam,
         critic_optimizer=torch.optim.Adam,
         lr=2e-4,
-        max_epochs=300,
-        batch_size=500,
         loss="wgan-gp",
         pac=10,
         critic_steps=1,
         gp_weight=10.0,
         gp_interval=1,
         condition_weight=1.0,
-        cond_index=None,
         tau=0.2,
-        target_epsilon=None,
-        target_delta=None,
-        max_grad_norm=1.0,
-        random_state=None,
-        iterator_train=TensorBatchIterator,
-        train_split=None,
-        verbose=0,
         **kwargs,
     ):
         kwargs.setdefault("optimizer__betas", (0.5, 0.9))
         kwargs.setdefault("critic_optimizer__betas", (0.5, 0.9))
-        super().__init__(
-            module,
-            criterion,
-            optimizer=optimizer,
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            iterator_train=iterator_train,
-            train_split=train_split,
-            verbose=verbose,
-            **kwargs,
-        )
+        super().__init__(module, lr=lr, condition_weight=condition_weight, **kwargs)
         self.critic = critic
         self.critic_optimizer = critic_optimizer
         self.loss = loss
@@ -159,13 +132,7 @@ class GANNet(_GenerativeNetMixin, NeuralNet):
         self.critic_steps = critic_steps
         self.gp_weight = gp_weight
         self.gp_interval = gp_interval
-        self.condition_weight = condition_weight
-        self.cond_index = cond_index
         self.tau = tau
-        self.target_epsilon = target_epsilon
-        self.target_delta = target_delta
-        self.max_grad_norm = max_grad_norm
-        self.random_state = random_state
 
     def _extra_scores(self):
         return [("critic_loss", PassthroughScoring(name="critic_loss", on_train=True))]

@@ -19,6 +19,21 @@ from ._callbacks import DivergenceGuard
 from ._iterators import PoissonBatchIterator, TensorBatchIterator, TrainingData
 from ._privacy import DPGradientStep, noise_multiplier_for
 
+# numpydoc entries both nets' docstrings share (see ``fill_doc``)
+NET_ENTRIES = {
+    "dp_bounds": (
+        "target_delta : float, default=None\n"
+        "    The delta of the guarantee (``None``: ``1 / n_rows``).\n"
+        "max_grad_norm : float, default=1.0\n"
+        "    Clipping bound of each row's gradient under DP-SGD."
+    ),
+    "skorch_parameters": (
+        "iterator_train : type, default=TensorBatchIterator\n"
+        "train_split : default=None\n"
+        "verbose : int, default=0"
+    ),
+}
+
 
 def _seeds(random_state, n=3):
     """Independent integer seeds from ``random_state`` (fresh entropy for ``None``)."""
@@ -51,7 +66,52 @@ def _fork_devices(device):
 
 
 class _GenerativeNetMixin:
-    """What the two nets share: seeding, tensor iterator, callbacks, pickling."""
+    """What the two nets share: parameters, seeding, tensor iterator, callbacks, pickling.
+
+    Its ``__init__`` takes the parameters both nets have (their documentation
+    is in :class:`~sksynth.nn.GANNet` and :class:`~sksynth.nn.VAENet`) and
+    hands skorch's own to :class:`skorch.NeuralNet`; each net takes its own
+    parameters and the defaults that differ (``lr``, ``condition_weight``).
+    """
+
+    def __init__(
+        self,
+        module,
+        *,
+        lr,
+        condition_weight,
+        criterion=torch.nn.Identity,
+        optimizer=torch.optim.Adam,
+        max_epochs=300,
+        batch_size=500,
+        cond_index=None,
+        target_epsilon=None,
+        target_delta=None,
+        max_grad_norm=1.0,
+        random_state=None,
+        iterator_train=TensorBatchIterator,
+        train_split=None,
+        verbose=0,
+        **kwargs,
+    ):
+        super().__init__(
+            module,
+            criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            iterator_train=iterator_train,
+            train_split=train_split,
+            verbose=verbose,
+            **kwargs,
+        )
+        self.condition_weight = condition_weight
+        self.cond_index = cond_index
+        self.target_epsilon = target_epsilon
+        self.target_delta = target_delta
+        self.max_grad_norm = max_grad_norm
+        self.random_state = random_state
 
     @property
     def _default_callbacks(self):

@@ -7,17 +7,18 @@ import torch
 from skorch import NeuralNet
 from skorch.callbacks import PassthroughScoring
 
+from ..utils import fill_doc
 from ._activations import SpanActivation
 from ._fused import fused_reparametrize_kl, fused_vae_loss, sample_head
-from ._iterators import TensorBatchIterator
 from ._losses import kl_divergence, vae_loss_terms
-from ._net_base import _fused_adam_kwargs, _GenerativeNetMixin
+from ._net_base import NET_ENTRIES, _fused_adam_kwargs, _GenerativeNetMixin
 from ._networks import LOGVAR_BOUND, TabularVAE
 from ._privacy import per_row_gradients, vae_row_loss
 
 __all__ = ["VAENet"]
 
 
+@fill_doc(NET_ENTRIES)
 class VAENet(_GenerativeNetMixin, NeuralNet):
     """skorch net of a tabular (conditional) VAE.
 
@@ -48,74 +49,36 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
         noise; Opacus' RDP accountant) so that the whole VAE is
         ``(target_epsilon, target_delta)``-differentially private. ``None``:
         ordinary training.
-    target_delta : float, default=None
-        The delta of the guarantee (``None``: ``1 / n_rows``).
-    max_grad_norm : float, default=1.0
-        Clipping bound of each row's gradient under DP-SGD.
+    {dp_bounds}
     random_state : int, default=None
         Seed of the weight initialisation, the reparametrisation noise and the
         shuffling.
-    iterator_train : type, default=TensorBatchIterator
-    train_split : default=None
-    verbose : int, default=0
+    {skorch_parameters}
     **kwargs
         Other skorch parameters.
 
     Examples
     --------
-    >>> import torch
-    >>> from types import SimpleNamespace as Span
+    The output spans come from the table encoder:
+
+    >>> import pandas as pd, torch
+    >>> from sksynth.encoding import TabularEncoder
     >>> from sksynth.nn import VAENet
-    >>> spans = [Span(start=0, stop=1, activation="tanh"),
-    ...          Span(start=1, stop=3, activation="softmax")]
-    >>> net = VAENet(module__output_spans=spans, module__latent_dim=2,
+    >>> X = pd.DataFrame({"amount": [1.0, 2.5, 3.0, 4.5] * 2, "home": ["rent", "own"] * 4})
+    >>> encoder = TabularEncoder(random_state=0).fit(X)
+    >>> Z = torch.as_tensor(encoder.transform(X), dtype=torch.float32)
+    >>> net = VAENet(module__output_spans=encoder.output_spans_, module__latent_dim=2,
     ...              module__hidden_dims=(8,), batch_size=4, max_epochs=2, random_state=0)
-    >>> net = net.fit(torch.tensor([[0.5, 1.0, 0.0], [-0.5, 0.0, 1.0]] * 4))
-    >>> net.sample(5, generator=0).shape
-    (5, 3)
+    >>> net.fit(Z).sample(5, generator=0).shape == (5, Z.shape[1])
+    True
     """
 
     def __init__(
-        self,
-        module=TabularVAE,
-        *,
-        criterion=torch.nn.Identity,
-        optimizer=torch.optim.Adam,
-        lr=1e-3,
-        max_epochs=300,
-        batch_size=500,
-        beta=1.0,
-        condition_weight=0.0,
-        cond_index=None,
-        target_epsilon=None,
-        target_delta=None,
-        max_grad_norm=1.0,
-        random_state=None,
-        iterator_train=TensorBatchIterator,
-        train_split=None,
-        verbose=0,
-        **kwargs,
+        self, module=TabularVAE, *, lr=1e-3, beta=1.0, condition_weight=0.0, **kwargs
     ):
         kwargs.setdefault("optimizer__weight_decay", 1e-5)
-        super().__init__(
-            module,
-            criterion,
-            optimizer=optimizer,
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            iterator_train=iterator_train,
-            train_split=train_split,
-            verbose=verbose,
-            **kwargs,
-        )
+        super().__init__(module, lr=lr, condition_weight=condition_weight, **kwargs)
         self.beta = beta
-        self.condition_weight = condition_weight
-        self.cond_index = cond_index
-        self.target_epsilon = target_epsilon
-        self.target_delta = target_delta
-        self.max_grad_norm = max_grad_norm
-        self.random_state = random_state
 
     def _extra_scores(self):
         return [
