@@ -17,6 +17,8 @@ from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from ..exceptions import DataQualityWarning
+from ..io import load_sampler, save_sampler
+from ..io._registry import register_sampler
 from ..utils import check_dataframe, check_no_inf, warn_caller
 from ..utils._privacy_accounting import (
     check_budget,
@@ -74,6 +76,23 @@ def _public_levels(dtype):
     return None
 
 
+# the fitted parts a model file stores as plain data (class name and attributes): a
+# fixed set, so that loading rebuilds only these classes
+_PARTS = {cls.__name__: cls for cls in (NumericColumn, DiscreteColumn, MarginalTree, LabelledTree)}
+
+
+def _part_state(part):
+    return {"part": type(part).__name__, "state": dict(vars(part))}
+
+
+def _part_from_state(record):
+    cls = _PARTS[record["part"]]
+    part = cls.__new__(cls)
+    part.__dict__.update(record["state"])
+    return part
+
+
+@register_sampler
 class MarginalPrivateSampler(BaseOverSampler):
     """Differentially private tables from a tree of noisy marginals (MST / AIM style).
 
@@ -698,6 +717,70 @@ class MarginalPrivateSampler(BaseOverSampler):
         if meta is not None and meta != np.dtype(object):
             return frame.to_numpy(dtype=meta)
         return frame.to_numpy()
+
+    # ---------------------------------------------------------- persistence
+    def save(self, path, *, metadata=None):
+        """Save the fitted sampler to a safe model file (it loads without running code).
+
+        The file holds the measured noisy marginals and the model built from
+        them (JSON and NPZ, with a SHA-256 manifest), never the training rows;
+        sharing it spends no more privacy budget. See
+        :func:`sksynth.io.save_sampler`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The destination (conventionally ``.sksynth``).
+        metadata : dict, default=None
+            Extra JSON-able information to store with the model.
+
+        Returns
+        -------
+        path : pathlib.Path
+            The file written.
+        """
+        trusted = [] if type(self).__module__.split(".")[0] == "sksynth" else [type(self)]
+        return save_sampler(self, path, metadata=metadata, trusted_types=trusted)
+
+    @classmethod
+    def load(cls, path):
+        """Load a sampler saved with :meth:`save`; it samples the same rows as the saved one.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The model file.
+
+        Returns
+        -------
+        sampler : MarginalPrivateSampler
+            The fitted sampler.
+        """
+        trusted = [] if cls.__module__.split(".")[0] == "sksynth" else [cls]
+        sampler = load_sampler(path, trusted_types=trusted)
+        if not isinstance(sampler, cls):
+            raise TypeError(
+                f"{str(path)!r} holds a {type(sampler).__name__}, not a {cls.__name__}; "
+                f"load it with sksynth.io.load_sampler."
+            )
+        return sampler
+
+    def _get_model_state(self):
+        """Return what a model file stores: parameters, fitted attributes, no nets."""
+        check_is_fitted(self, "model_")
+        params = self.get_params(deep=False)
+        state = {name: value for name, value in vars(self).items() if name not in params}
+        state["columns_"] = [_part_state(column) for column in self.columns_]
+        state["model_"] = _part_state(self.model_)
+        return {"params": params, "state": state, "layout": "single", "nets": []}
+
+    def _set_model_state(self, state, layout, nets, *, device=None):
+        """Restore what :meth:`_get_model_state` gave, on a sampler built from its params."""
+        state = dict(state)
+        state["columns_"] = [_part_from_state(record) for record in state["columns_"]]
+        state["model_"] = _part_from_state(state["model_"])
+        self.__dict__.update(state)
+        return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

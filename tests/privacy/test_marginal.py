@@ -1,5 +1,6 @@
 """The marginal-based private sampler: schema, determinism, budget, structure kept, bad input."""
 
+import pickle
 import warnings
 
 import numpy as np
@@ -10,6 +11,7 @@ from sklearn.linear_model import LogisticRegression
 
 from sksynth.exceptions import DataQualityWarning
 from sksynth.generators import MarginalPrivateSampler, VAESampler
+from sksynth.io import load_sampler, read_model_info
 from tests.conftest import make_mixed_frame
 
 BOUNDS = {"income": (0.0, 2.0e5), "age": (18, 90), "children": (0, 6)}
@@ -123,6 +125,32 @@ def test_labels_are_modelled_and_can_be_asked_for():
     assert (X_new["source"] == "a").mean() > 0.75
     X_cond, y_cond = sampler.sample(300, conditions={"source": "a"}, random_state=0)
     assert (X_cond["source"] == "a").all() and (y_cond == "yes").mean() > 0.75
+
+
+@pytest.mark.parametrize("with_y", [False, True], ids=["X", "Xy"])
+def test_model_files_and_pickles_sample_the_same_rows(with_y, tmp_path):
+    X = make_mixed_frame(n=700)
+    y = pd.Series(np.where(X["home"] == "owner", "yes", "no"), name="target") if with_y else None
+    sampler = _declared(random_state=0).fit(X, y)
+    path = sampler.save(tmp_path / "private.sksynth", metadata={"note": "eps 1"})
+    assert read_model_info(path)["class"].endswith("MarginalPrivateSampler")
+    copies = [load_sampler(path), MarginalPrivateSampler.load(path),
+              pickle.loads(pickle.dumps(sampler))]
+    for copy in copies:
+        assert copy.epsilon_ == sampler.epsilon_ and copy.get_params() == sampler.get_params()
+        for kwargs in ({"random_state": 5}, {"random_state": 5, "conditions": {"job": "fixed"}}):
+            expected, got = sampler.sample(200, **kwargs), copy.sample(200, **kwargs)
+            if with_y:
+                pd.testing.assert_frame_equal(got[0], expected[0])
+                pd.testing.assert_series_equal(got[1], expected[1])
+            else:
+                pd.testing.assert_frame_equal(got, expected)
+    # without a seed, each copy continues the sequence where the saved sampler was
+    expected = sampler.sample(50)
+    for copy in copies:
+        got = copy.sample(50)
+        pd.testing.assert_frame_equal(got[0] if with_y else got,
+                                      expected[0] if with_y else expected)
 
 
 def test_fit_resample_in_a_pipeline_balances_the_classes():
