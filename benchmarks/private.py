@@ -47,19 +47,27 @@ def _ours(train, epsilon, delta, bounds, seed, target):
     return X_new.assign(**{target: y_new.to_numpy()})[list(train.columns)]
 
 
+class PeerMissing(RuntimeError):
+    """A peer library is not installed; its rows say so instead of holding scores."""
+
+
 def _smartnoise(name):
     def fit_sample(train, epsilon, delta, bounds, seed, target):
-        from snsynth import Synthesizer
-        from snsynth.transform import BinTransformer, LabelTransformer, TableTransformer
+        try:
+            from snsynth import Synthesizer
+        except ImportError:
+            raise PeerMissing("not run: smartnoise-synth is not installed (a benchmark-only "
+                              "dependency: pip install smartnoise-synth)") from None
+        from snsynth.transform import BinTransformer, LabelTransformer
 
         constraints = {
             c: BinTransformer(bins=PEER_BINS, lower=bounds[c][0], upper=bounds[c][1])
-            if c in bounds else LabelTransformer(nullable=True)
+            if c in bounds else LabelTransformer(nullable=c != target)
             for c in train.columns
         }
         frame = train.astype({c: object for c in train.columns if c not in bounds})
         synth = Synthesizer.create(name, epsilon=epsilon, delta=delta)
-        synth.fit(frame, transformer=TableTransformer(constraints), preprocessor_eps=0.0)
+        synth.fit(frame, transformer=constraints, preprocessor_eps=0.0)
         out = pd.DataFrame(synth.sample(len(train)), columns=train.columns)
         for c in train.columns:  # back to the training dtypes for the metrics
             out[c] = out[c].astype(train[c].dtype) if c in bounds else pd.Categorical(
@@ -110,7 +118,9 @@ def run_dataset(ds, *, epsilon, seed, models=None, log=print):
                 synthetic = fit_sample(train, epsilon, delta, bounds, seed, ds.target)
             row["fit_sample_s"] = time.perf_counter() - start
             row.update(_scores(ds, train, synthetic, seed))
-        except Exception as exc:  # e.g. smartnoise-synth not installed
+        except PeerMissing as exc:
+            row["error"] = str(exc)
+        except Exception as exc:
             row["error"] = f"{type(exc).__name__}: {exc}"[:300]
         log(row)
         rows.append(row)
