@@ -456,7 +456,7 @@ class MarginalPrivateSampler(BaseOverSampler):
             counts = np.bincount(codes, minlength=column.n_cells).astype(float)
             noisy = counts + rng.normal(scale=sigma, size=len(counts))
             groups = self.max_levels if isinstance(column, DiscreteColumn) else n_groups
-            column.set_counts(noisy, groups, 3.0 * sigma)
+            column.set_counts(noisy, groups, 3.0 * sigma, n)
         groups = np.column_stack(
             [column.groups(codes) for column, codes in zip(columns, cells, strict=True)]
         )
