@@ -103,6 +103,12 @@ def _scores(ds, train, synthetic, seed):
     }
 
 
+def _line(row):
+    """One log line of a result row (the runner logs text)."""
+    return "   " + ", ".join(
+        f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items())
+
+
 def run_dataset(ds, *, epsilon, seed, models=None, log=print):
     """Fit every model on one table and score it; a failing model leaves the others."""
     train = _data.fill_missing(ds.train)
@@ -122,7 +128,7 @@ def run_dataset(ds, *, epsilon, seed, models=None, log=print):
             row["error"] = str(exc)
         except Exception as exc:
             row["error"] = f"{type(exc).__name__}: {exc}"[:300]
-        log(row)
+        log(_line(row))
         rows.append(row)
     return rows
 
@@ -145,7 +151,7 @@ def time_large(*, epsilon, seed, n_rows=100_000, n_columns=20, log=print):
     MarginalPrivateSampler(epsilon=epsilon, bounds="public-bounds", random_state=seed).fit(frame)
     row = {"model": "marginals (ours)", "rows": n_rows, "columns": n_columns,
            "fit_s": time.perf_counter() - start}
-    log(row)
+    log(_line(row))
     return row
 
 
