@@ -30,28 +30,18 @@ from ..utils._privacy_accounting import (
 from ..utils._private_range import private_range
 from ._marginal_columns import DiscreteColumn, NumericColumn
 from ._marginal_tree import LabelledTree, MarginalTree, pair_counts, select_tree
+from ._private_metadata import (
+    DISCRETE_KINDS,
+    YEAR_EDGES_NS,
+    dtype_kind,
+    observed_bounds,
+    public_levels,
+)
 
 __all__ = ["MarginalPrivateSampler"]
 
 _LABEL = "<label>"
 _MAX_LABELLED_CLASSES = 10
-_YEAR_CANDIDATES = (
-    np.arange("1900", "2101", dtype="datetime64[Y]").astype("datetime64[ns]")
-    .astype(np.int64).astype(np.float64)
-)
-
-
-def _dtype_kind(dtype):
-    """Kind of a column from its dtype alone (its values are private)."""
-    if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
-        return "discrete"
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "datetime"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "integer"
-    if pd.api.types.is_float_dtype(dtype):
-        return "continuous"
-    return "discrete"
 
 
 def private_levels(series, sigma, delta, rng):
@@ -66,14 +56,6 @@ def private_levels(series, sigma, delta, rng):
     noisy = counts.to_numpy(dtype=float) + rng.normal(scale=sigma, size=len(counts))
     keep = noisy > 1.0 + sigma * norm.isf(delta)
     return list(counts.index[keep])
-
-
-def _public_levels(dtype):
-    if isinstance(dtype, pd.CategoricalDtype):
-        return list(dtype.categories)
-    if pd.api.types.is_bool_dtype(dtype):
-        return [False, True]
-    return None
 
 
 # the fitted parts a model file stores as plain data (class name and attributes): a
@@ -276,12 +258,7 @@ class MarginalPrivateSampler(BaseOverSampler):
     def _check_declared(self, frame):
         columns = list(frame.columns)
         if isinstance(self.bounds, str):
-            bounds = {}
-            for column in columns:
-                if _dtype_kind(frame[column].dtype) != "discrete":
-                    present = frame[column].dropna()
-                    if len(present):
-                        bounds[column] = (present.min(), present.max())
+            bounds = observed_bounds(frame)
         else:
             bounds = dict(self.bounds or {})
         categories = dict(self.categories or {})
@@ -294,7 +271,7 @@ class MarginalPrivateSampler(BaseOverSampler):
                 )
         checked = {}
         for column, pair in bounds.items():
-            if _dtype_kind(frame[column].dtype) == "discrete":
+            if dtype_kind(frame[column].dtype) in DISCRETE_KINDS:
                 raise ValueError(
                     f"bounds[{column!r}]: column {column!r} is discrete "
                     f"({frame[column].dtype}); declare its levels in categories instead."
@@ -348,11 +325,11 @@ class MarginalPrivateSampler(BaseOverSampler):
         n = len(frame)
         epsilon, delta = check_budget(self.epsilon, self.delta, n)
         bounds, categories = self._check_declared(frame)
-        kinds = {c: _dtype_kind(frame[c].dtype) for c in frame.columns}
-        numeric = [c for c, k in kinds.items() if k != "discrete" and c not in bounds]
+        kinds = {c: dtype_kind(frame[c].dtype) for c in frame.columns}
+        numeric = [c for c, k in kinds.items() if k not in DISCRETE_KINDS and c not in bounds]
         levels = [
             c for c, k in kinds.items()
-            if k == "discrete" and c not in categories and _public_levels(frame[c].dtype) is None
+            if k in DISCRETE_KINDS and c not in categories and public_levels(frame[c].dtype) is None
         ]
         units = len(numeric) + len(levels)
         meta_delta = self.metadata_share * delta if levels else 0.0
@@ -380,20 +357,20 @@ class MarginalPrivateSampler(BaseOverSampler):
         columns, metadata, self.bounds_ = [], {}, {}
         for name in frame.columns:
             series, kind = frame[name], plan["kinds"][name]
-            if kind != "discrete":
+            if kind not in DISCRETE_KINDS:
                 if name in plan["bounds"]:
                     low, high = plan["bounds"][name]
                 else:
                     eps = float(np.sqrt(2.0 * plan["unit_rho"]))  # pure eps-DP is eps**2/2-zCDP
                     values = NumericColumn(name, series.dtype, kind, 0, 1, 2)._values(series)
-                    candidates = _YEAR_CANDIDATES if kind == "datetime" else None
+                    candidates = YEAR_EDGES_NS if kind == "datetime" else None
                     found = private_range(values, eps, rng, candidates=candidates)
                     low, high = found if found is not None else (0.0, 1.0)
                     metadata[f"range of {name!r}"] = {"rho": plan["unit_rho"], "epsilon": eps}
                 self.bounds_[name] = (low, high)
                 columns.append(NumericColumn(name, series.dtype, kind, low, high, n_bins))
                 continue
-            public = plan["categories"].get(name, _public_levels(series.dtype))
+            public = plan["categories"].get(name, public_levels(series.dtype))
             if public is not None:
                 # a declared list may miss levels of the data: an "other" cell, always (its
                 # presence must not depend on the data); a dtype's own levels are complete

@@ -21,14 +21,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["DiscreteColumn", "NumericColumn", "can_hold_missing", "project_counts"]
+from ._private_metadata import can_hold_missing
 
-
-def can_hold_missing(dtype):
-    """Whether a column of ``dtype`` can hold missing values (numpy ints and bools cannot)."""
-    if isinstance(dtype, np.dtype):
-        return dtype.kind not in "biu"
-    return True
+__all__ = ["DiscreteColumn", "NumericColumn", "project_counts"]
 
 
 def project_counts(noisy, total):
