@@ -8,18 +8,16 @@ import numpy as np
 import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
-from scipy import sparse
 from scipy.stats import norm
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from ..exceptions import DataQualityWarning
 from ..io import load_sampler, save_sampler
 from ..io._registry import register_sampler
-from ..utils import check_dataframe, check_no_inf, warn_caller
+from ..utils import warn_caller
 from ..utils._privacy_accounting import (
     check_budget,
     exponential_mechanism_rho,
@@ -28,6 +26,18 @@ from ..utils._privacy_accounting import (
     zcdp_epsilon,
 )
 from ..utils._private_range import private_range
+from ..utils._random import to_seed
+from ._checks import (
+    check_fit_frame,
+    check_labels,
+    check_n_samples,
+    check_y_finite,
+    output_X,
+    output_y,
+    remember_container,
+    remember_y,
+    to_container,
+)
 from ._marginal_columns import DiscreteColumn, NumericColumn
 from ._marginal_tree import LabelledTree, MarginalTree, pair_counts, select_tree
 from ._private_metadata import (
@@ -227,33 +237,10 @@ class MarginalPrivateSampler(BaseOverSampler):
     def _check_X_y(self, X, y, accept_sparse=None):
         """Validate without coercing: strings, categories and NaN pass through."""
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        self._remember_container(X)
-        frame = self._check_frame(X)
+        self._container = remember_container(X)
+        frame = check_fit_frame(X, type(self).__name__)
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         return frame, y, binarize_y
-
-    def _remember_container(self, X):
-        if isinstance(X, pd.DataFrame):
-            self._container = ("dataframe", None)
-        elif sparse.issparse(X):
-            self._container = ("sparse", (X.format, X.dtype))
-        else:
-            self._container = ("ndarray", np.asarray(X).dtype)
-
-    def _check_frame(self, X):
-        shape = getattr(X, "shape", None)
-        if shape is not None and len(shape) == 2 and shape[1] == 0:
-            raise ValueError(
-                f"Found array with 0 feature(s) (shape={tuple(shape)}) while a minimum of 1 "
-                "is required."
-            )
-        frame = check_dataframe(X)
-        check_no_inf(frame)
-        if frame.shape[0] < 2:
-            raise ValueError(
-                f"X has {frame.shape[0]} sample; {type(self).__name__} needs at least 2 rows."
-            )
-        return frame
 
     def _check_declared(self, frame):
         columns = list(frame.columns)
@@ -307,18 +294,9 @@ class MarginalPrivateSampler(BaseOverSampler):
 
     # -------------------------------------------------------------- fitting
     def _start(self):
-        state = self.random_state
-        if isinstance(state, np.random.RandomState):
-            entropy = int(state.randint(2**31 - 1))
-        elif isinstance(state, np.random.Generator):
-            entropy = int(state.integers(2**31 - 1))
-        elif state is None:
-            entropy = int(np.random.SeedSequence().generate_state(1)[0])
-        else:
-            entropy = int(state)
-        self._entropy = entropy
-        self._sample_rng = np.random.default_rng([entropy, 7])
-        return np.random.default_rng([entropy, 1])
+        self._entropy = to_seed(self.random_state)
+        self._sample_rng = np.random.default_rng([self._entropy, 7])
+        return np.random.default_rng([self._entropy, 1])
 
     def _plan(self, frame, y):
         """Split the budget: metadata (epsilon, delta), then zCDP for the marginals."""
@@ -512,8 +490,9 @@ class MarginalPrivateSampler(BaseOverSampler):
         self : object
             The fitted sampler.
         """
-        self._remember_container(X)
-        frame = self._check_frame(X)
+        check_y_finite(y)
+        self._container = remember_container(X)
+        frame = check_fit_frame(X, type(self).__name__)
         if y is None:
             validate_data(self, X=X, reset=True, skip_check_array=True)
             self._fitted_with_y = False
@@ -521,17 +500,8 @@ class MarginalPrivateSampler(BaseOverSampler):
             return self
         if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
             y = y.iloc[:, 0]
-        self._y_meta = (
-            ("series", y.name, y.dtype) if isinstance(y, pd.Series) else ("ndarray", None, None)
-        )
-        y = column_or_1d(y, warn=True)
-        if pd.isna(pd.Series(y)).any():
-            raise ValueError("y contains missing values; every row needs a class label.")
-        check_classification_targets(y)
-        if len(y) != frame.shape[0]:
-            raise ValueError(
-                f"X and y have different numbers of rows: {frame.shape[0]} and {len(y)}."
-            )
+        self._y_meta = remember_y(y)
+        y = check_labels(y, frame.shape[0])
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         self._set_classes(y)
         self._fit_model(frame, y)
@@ -555,7 +525,7 @@ class MarginalPrivateSampler(BaseOverSampler):
         new = self._generate(len(labels), labels, None, np.random.default_rng(seed))[0]
         X_res = pd.concat([X, new], ignore_index=True) if len(new) else X.reset_index(drop=True)
         X_res = X_res.astype(X.dtypes.to_dict())
-        return self._to_container(X_res), np.concatenate([np.asarray(y), labels])
+        return to_container(X_res, self._container), np.concatenate([np.asarray(y), labels])
 
     # ------------------------------------------------------------- sampling
     def _evidence(self, conditions):
@@ -636,10 +606,7 @@ class MarginalPrivateSampler(BaseOverSampler):
             Only when fitted with ``y``.
         """
         check_is_fitted(self, "model_")
-        if not isinstance(n_samples, numbers.Integral) or isinstance(n_samples, bool) or (
-            n_samples < 0
-        ):
-            raise ValueError(f"n_samples must be a non-negative integer; got {n_samples!r}.")
+        n_samples = check_n_samples(n_samples)
         if random_state is None:
             rng = np.random.default_rng(self._sample_rng.integers(2**62))
         elif isinstance(random_state, numbers.Integral):
@@ -665,35 +632,11 @@ class MarginalPrivateSampler(BaseOverSampler):
                     f"Unknown class(es) {pd.unique(labels[unknown])[:5].tolist()} in y; the "
                     f"classes are {list(self.classes_)}."
                 )
-        frame, labels = self._generate(int(n_samples), labels, conditions, rng)
-        X_new = self._output_X(frame)
+        frame, labels = self._generate(n_samples, labels, conditions, rng)
+        X_new = output_X(frame, self._container)
         if not self._fitted_with_y:
             return X_new
-        return X_new, self._output_y(np.asarray(labels))
-
-    def _output_X(self, frame):
-        kind, _ = getattr(self, "_container", ("dataframe", None))
-        if kind == "dataframe":
-            return frame
-        return self._to_container(frame) if kind != "sparse" else frame.to_numpy()
-
-    def _output_y(self, y_new):
-        kind, name, dtype = getattr(self, "_y_meta", ("ndarray", None, None))
-        y_new = y_new.astype(self._y_dtype, copy=False)
-        if kind == "series":
-            return pd.Series(y_new, name=name).astype(dtype)
-        return y_new
-
-    def _to_container(self, frame):
-        kind, meta = getattr(self, "_container", ("dataframe", None))
-        if kind == "dataframe":
-            return frame
-        if kind == "sparse":
-            fmt, dtype = meta
-            return sparse.csr_matrix(frame.to_numpy(dtype=dtype)).asformat(fmt)
-        if meta is not None and meta != np.dtype(object):
-            return frame.to_numpy(dtype=meta)
-        return frame.to_numpy()
+        return X_new, output_y(labels, self._y_meta, self._y_dtype)
 
     # ---------------------------------------------------------- persistence
     def save(self, path, *, metadata=None):
