@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
-from scipy.stats import norm
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
@@ -19,13 +18,9 @@ from ..io import load_sampler, save_sampler
 from ..io._registry import register_sampler
 from ..utils import warn_caller
 from ..utils._privacy_accounting import (
-    check_budget,
     exponential_mechanism_rho,
-    gaussian_sigma,
-    rho_for_epsilon,
     zcdp_epsilon,
 )
-from ..utils._private_range import private_range
 from ..utils._random import to_seed
 from ._checks import (
     check_fit_frame,
@@ -39,33 +34,13 @@ from ._checks import (
     to_container,
 )
 from ._marginal_columns import DiscreteColumn, NumericColumn
+from ._marginal_domain import build_columns, plan_budget, warn_small
 from ._marginal_tree import LabelledTree, MarginalTree, pair_counts, select_tree
-from ._private_metadata import (
-    DISCRETE_KINDS,
-    YEAR_EDGES_NS,
-    dtype_kind,
-    observed_bounds,
-    public_levels,
-)
 
 __all__ = ["MarginalPrivateSampler"]
 
 _LABEL = "<label>"
 _MAX_LABELLED_CLASSES = 10
-
-
-def private_levels(series, sigma, delta, rng):
-    """Levels of ``series`` released by Gaussian thresholding (Gaussian noise on each count).
-
-    A level is released when its count plus ``N(0, sigma**2)`` noise exceeds
-    ``1 + sigma * z(1 - delta)``: the counts cost ``1 / (2 sigma**2)`` of
-    zCDP, and a level held by a single row is released with probability at
-    most ``delta``, which is added to the delta spent.
-    """
-    counts = series.value_counts(dropna=True, sort=False)
-    noisy = counts.to_numpy(dtype=float) + rng.normal(scale=sigma, size=len(counts))
-    keep = noisy > 1.0 + sigma * norm.isf(delta)
-    return list(counts.index[keep])
 
 
 # the fitted parts a model file stores as plain data (class name and attributes): a
@@ -242,148 +217,15 @@ class MarginalPrivateSampler(BaseOverSampler):
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         return frame, y, binarize_y
 
-    def _check_declared(self, frame):
-        columns = list(frame.columns)
-        if isinstance(self.bounds, str):
-            bounds = observed_bounds(frame)
-        else:
-            bounds = dict(self.bounds or {})
-        categories = dict(self.categories or {})
-        for name, declared in (("bounds", bounds), ("categories", categories)):
-            unknown = [c for c in declared if c not in columns]
-            if unknown:
-                raise ValueError(
-                    f"{name} names column(s) {unknown} that are not in X; the columns are "
-                    f"{columns}."
-                )
-        checked = {}
-        for column, pair in bounds.items():
-            if dtype_kind(frame[column].dtype) in DISCRETE_KINDS:
-                raise ValueError(
-                    f"bounds[{column!r}]: column {column!r} is discrete "
-                    f"({frame[column].dtype}); declare its levels in categories instead."
-                )
-            try:
-                low, high = pair
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"bounds[{column!r}] must be a pair (low, high); got {pair!r}."
-                ) from None
-            low, high = self._as_number(low, frame[column].dtype), self._as_number(
-                high, frame[column].dtype
-            )
-            if not np.isfinite([low, high]).all() or not low <= high:
-                raise ValueError(
-                    f"bounds[{column!r}] needs finite low <= high; got {pair!r}."
-                )
-            checked[column] = (low, high) if high > low else (low, low + 1.0)
-        for column, levels in categories.items():
-            if isinstance(levels, str) or len(list(levels)) == 0:
-                raise ValueError(
-                    f"categories[{column!r}] must be a non-empty list of levels; got {levels!r}."
-                )
-        return checked, {c: list(v) for c, v in categories.items()}
-
-    @staticmethod
-    def _as_number(value, dtype):
-        if pd.api.types.is_datetime64_any_dtype(dtype):
-            stamp = pd.Timestamp(value)
-            stamp = stamp.tz_convert("UTC") if stamp.tzinfo is not None else stamp
-            return float(stamp.as_unit("ns").value)
-        return float(value)
-
-    # -------------------------------------------------------------- fitting
     def _start(self):
         self._entropy = to_seed(self.random_state)
         self._sample_rng = np.random.default_rng([self._entropy, 7])
         return np.random.default_rng([self._entropy, 1])
 
-    def _plan(self, frame, y):
-        """Split the budget: metadata (epsilon, delta), then zCDP for the marginals."""
-        n = len(frame)
-        epsilon, delta = check_budget(self.epsilon, self.delta, n)
-        bounds, categories = self._check_declared(frame)
-        kinds = {c: dtype_kind(frame[c].dtype) for c in frame.columns}
-        numeric = [c for c, k in kinds.items() if k not in DISCRETE_KINDS and c not in bounds]
-        levels = [
-            c for c, k in kinds.items()
-            if k in DISCRETE_KINDS and c not in categories and public_levels(frame[c].dtype) is None
-        ]
-        units = len(numeric) + len(levels)
-        meta_delta = self.metadata_share * delta if levels else 0.0
-        rho = rho_for_epsilon(epsilon, delta - meta_delta)
-        meta_rho = self.metadata_share * rho if units else 0.0
-        d = frame.shape[1] + int(y is not None)
-        selection = self.selection_share * (rho - meta_rho) if d > 1 else 0.0
-        per_marginal = (rho - meta_rho - selection) / (2 * d - 1)
-        unit_rho = meta_rho / units if units else 0.0
-        return {
-            "n": n, "epsilon": epsilon, "delta": delta, "kinds": kinds, "bounds": bounds,
-            "categories": categories, "numeric": numeric, "levels": levels,
-            "unit_rho": unit_rho, "unit_delta": meta_delta / len(levels) if levels else 0.0,
-            "meta_rho": meta_rho, "meta_delta": meta_delta, "rho": rho,
-            "selection_rho": selection, "marginal_rho": per_marginal,
-            "sigma": gaussian_sigma(per_marginal),
-        }
-
-    def _columns(self, frame, plan, rng):
-        """Build the domain of every column, spending the metadata budget where needed."""
-        n, sigma = plan["n"], plan["sigma"]
-        n_bins = self.n_bins
-        if n_bins == "auto":
-            n_bins = int(np.clip(round(n / (4.0 * sigma)), 8, 64))
-        columns, metadata, self.bounds_ = [], {}, {}
-        for name in frame.columns:
-            series, kind = frame[name], plan["kinds"][name]
-            if kind not in DISCRETE_KINDS:
-                if name in plan["bounds"]:
-                    low, high = plan["bounds"][name]
-                else:
-                    eps = float(np.sqrt(2.0 * plan["unit_rho"]))  # pure eps-DP is eps**2/2-zCDP
-                    values = NumericColumn(name, series.dtype, kind, 0, 1, 2)._values(series)
-                    candidates = YEAR_EDGES_NS if kind == "datetime" else None
-                    found = private_range(values, eps, rng, candidates=candidates)
-                    low, high = found if found is not None else (0.0, 1.0)
-                    metadata[f"range of {name!r}"] = {"rho": plan["unit_rho"], "epsilon": eps}
-                self.bounds_[name] = (low, high)
-                columns.append(NumericColumn(name, series.dtype, kind, low, high, n_bins))
-                continue
-            public = plan["categories"].get(name, public_levels(series.dtype))
-            if public is not None:
-                # a declared list may miss levels of the data: an "other" cell, always (its
-                # presence must not depend on the data); a dtype's own levels are complete
-                declared = name in plan["categories"]
-                columns.append(DiscreteColumn(name, series.dtype, public, declared))
-                continue
-            level_sigma, delta = gaussian_sigma(plan["unit_rho"]), plan["unit_delta"]
-            released = private_levels(series, level_sigma, delta, rng)
-            metadata[f"levels of {name!r}"] = {"rho": plan["unit_rho"], "delta": delta}
-            if not released:
-                warn_caller(
-                    f"No level of column {name!r} is frequent enough to be released privately "
-                    f"(noise +-{level_sigma:.0f} rows on its level counts): it is generated as "
-                    "missing values. Declare its levels in categories={column: [...]}, raise "
-                    "epsilon or metadata_share, or drop the column (e.g. an identifier).",
-                    DataQualityWarning,
-                )
-            columns.append(DiscreteColumn(name, series.dtype, sorted(released, key=str), True))
-        return columns, metadata, n_bins
-
-    def _warn_small(self, plan, n_cells):
-        n, sigma = plan["n"], plan["sigma"]
-        if n < 10 * sigma:
-            warn_caller(
-                f"The table has {n} rows; at epsilon={plan['epsilon']:g} each measured count "
-                f"gets noise of about +-{sigma:.0f} rows, so the generated rows will show "
-                "little of the table's structure. Raise epsilon, keep fewer columns, or fit "
-                "on more rows.",
-                DataQualityWarning,
-            )
-
     def _fit_model(self, frame, y):
         rng = self._start()
-        plan = self._plan(frame, y)
-        columns, metadata, n_bins = self._columns(frame, plan, rng)
+        plan = plan_budget(frame, y, self.get_params())
+        columns, metadata, n_bins, self.bounds_ = build_columns(frame, plan, self.n_bins, rng)
         if metadata:
             warn_caller(
                 f"The bounds or level lists of {sorted(metadata)} are estimated from the data "
@@ -403,7 +245,7 @@ class MarginalPrivateSampler(BaseOverSampler):
             label._n_values = len(self.classes_)
             columns.append(label)
             cells.append(np.searchsorted(self.classes_, y).astype(np.int64))
-        self._warn_small(plan, [c.n_cells for c in columns])
+        warn_small(plan)
         sigma = plan["sigma"]
         n = plan["n"]
         n_groups = int(np.clip(round(np.sqrt(n / (2.0 * sigma))), 2, 16))
