@@ -14,7 +14,6 @@ from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from ..exceptions import DataQualityWarning
-from ..io import load_sampler, save_sampler
 from ..io._registry import register_sampler
 from ..utils import warn_caller
 from ..utils._privacy_accounting import (
@@ -22,6 +21,7 @@ from ..utils._privacy_accounting import (
     zcdp_epsilon,
 )
 from ..utils._random import to_seed
+from ._base import BaseGenerativeSampler
 from ._checks import (
     check_fit_frame,
     check_labels,
@@ -481,51 +481,9 @@ class MarginalPrivateSampler(BaseOverSampler):
         return X_new, output_y(labels, self._y_meta, self._y_dtype)
 
     # ---------------------------------------------------------- persistence
-    def save(self, path, *, metadata=None):
-        """Save the fitted sampler to a safe model file (it loads without running code).
-
-        The file holds the measured noisy marginals and the model built from
-        them (JSON and NPZ, with a SHA-256 manifest), never the training rows;
-        sharing it spends no more privacy budget. See
-        :func:`sksynth.io.save_sampler`.
-
-        Parameters
-        ----------
-        path : str or path-like
-            The destination (conventionally ``.sksynth``).
-        metadata : dict, default=None
-            Extra JSON-able information to store with the model.
-
-        Returns
-        -------
-        path : pathlib.Path
-            The file written.
-        """
-        trusted = [] if type(self).__module__.split(".")[0] == "sksynth" else [type(self)]
-        return save_sampler(self, path, metadata=metadata, trusted_types=trusted)
-
-    @classmethod
-    def load(cls, path):
-        """Load a sampler saved with :meth:`save`; it samples the same rows as the saved one.
-
-        Parameters
-        ----------
-        path : str or path-like
-            The model file.
-
-        Returns
-        -------
-        sampler : MarginalPrivateSampler
-            The fitted sampler.
-        """
-        trusted = [] if cls.__module__.split(".")[0] == "sksynth" else [cls]
-        sampler = load_sampler(path, trusted_types=trusted)
-        if not isinstance(sampler, cls):
-            raise TypeError(
-                f"{str(path)!r} holds a {type(sampler).__name__}, not a {cls.__name__}; "
-                f"load it with sksynth.io.load_sampler."
-            )
-        return sampler
+    # one way to write and read model files: the generators' own methods
+    save = BaseGenerativeSampler.save
+    load = BaseGenerativeSampler.__dict__["load"]
 
     def _get_model_state(self):
         """Return what a model file stores: parameters, fitted attributes, no nets."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..utils import infer_column_kind
+
 __all__ = [
     "DISCRETE_KINDS",
     "YEAR_EDGES_NS",
@@ -34,20 +36,12 @@ YEAR_EDGES_NS = (
 def dtype_kind(dtype):
     """Return the kind of a column from its dtype alone (its values are private).
 
-    One of ``"boolean"``, ``"datetime"``, ``"categorical"``, ``"integer"`` and
-    ``"continuous"``; strings and objects are categorical.
+    The kind :func:`sksynth.utils.infer_column_kind` gives a column of that
+    dtype holding no value: ``"boolean"``, ``"datetime"``, ``"categorical"``,
+    ``"integer"`` or ``"continuous"`` (a float column is never read as whole
+    numbers, strings and objects are categorical).
     """
-    if pd.api.types.is_bool_dtype(dtype):
-        return "boolean"
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "datetime"
-    if isinstance(dtype, pd.CategoricalDtype):
-        return "categorical"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "integer"
-    if pd.api.types.is_float_dtype(dtype):
-        return "continuous"
-    return "categorical"
+    return infer_column_kind(pd.Series([], dtype=dtype))
 
 
 def can_hold_missing(dtype):
