@@ -24,13 +24,10 @@ from ..utils._random import to_seed
 from ._base import BaseGenerativeSampler
 from ._checks import (
     check_fit_frame,
-    check_labels,
     check_n_samples,
-    check_y_finite,
     output_X,
     output_y,
     remember_container,
-    remember_y,
     to_container,
 )
 from ._marginal_columns import DiscreteColumn, NumericColumn
@@ -332,22 +329,19 @@ class MarginalPrivateSampler(BaseOverSampler):
         self : object
             The fitted sampler.
         """
-        check_y_finite(y)
-        self._container = remember_container(X)
-        frame = check_fit_frame(X, type(self).__name__)
+        frame, y = self._prepare_fit(X, y)
         if y is None:
-            validate_data(self, X=X, reset=True, skip_check_array=True)
             self._fitted_with_y = False
-            self._fit_model(frame, None)
-            return self
-        if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
-            y = y.iloc[:, 0]
-        self._y_meta = remember_y(y)
-        y = check_labels(y, frame.shape[0])
-        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
-        self._set_classes(y)
+        else:
+            self._set_classes(y)
         self._fit_model(frame, y)
         return self
+
+    def _check_params(self):
+        """Nothing beyond ``_parameter_constraints`` (the budget is checked against the rows)."""
+
+    # the generators' validation of X and y
+    _prepare_fit = BaseGenerativeSampler._prepare_fit
 
     def _set_classes(self, y):
         self._fitted_with_y = True
