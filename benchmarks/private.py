@@ -162,6 +162,8 @@ def add_arguments(parser):
     parser.add_argument("--dataset", action="append", choices=_data.DATASETS, default=None,
                         help="a table, repeatable (default: all >= 1k rows)")
     parser.add_argument("--epsilon", type=float, default=None, help="privacy budget (default 1)")
+    parser.add_argument("--model", action="append", choices=list(MODELS), default=None,
+                        help="a model, repeatable (default: all)")
 
 
 def run(args):
@@ -173,12 +175,14 @@ def run(args):
     log = getattr(args, "log", print)
     dataset = getattr(args, "dataset", None)
     names = list(dataset) if dataset else _data.DATASETS
+    chosen = getattr(args, "model", None)
+    models = {name: MODELS[name] for name in chosen} if chosen else None
     rows = []
     for name in names:
         ds = _data.load(name)
         if len(ds.frame) < MIN_ROWS and not dataset:
             continue
-        rows += run_dataset(ds, epsilon=epsilon, seed=seed, log=log)
+        rows += run_dataset(ds, epsilon=epsilon, seed=seed, models=models, log=log)
     out = {"epsilon": epsilon, "rows": rows}
     if not getattr(args, "quick", False):
         out["large"] = time_large(epsilon=epsilon, seed=seed, log=log)
