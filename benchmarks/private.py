@@ -10,6 +10,10 @@ samples as many rows; reported: fidelity (against the holdout), the TSTR/TRTR
 ratio of ROC AUC, the membership-inference AUC on all rows and on the
 minority class, the reconstruction rate of minority rows, and the fit time.
 A last row times the marginal sampler on 100,000 rows x 20 columns.
+``--model`` limits a run to some models: smartnoise's AIM, at its default
+settings, takes more than ten minutes on the tables of over 10,000 rows on
+one thread, so those tables are run without it (``--model "marginals (ours)"
+--model "smartnoise MST"``).
 
 Self-contained: ``run(args)`` takes the parsed arguments and returns the rows,
 which are also written to ``benchmarks/results/private-<time>.json``
