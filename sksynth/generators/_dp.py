@@ -41,6 +41,14 @@ from ..exceptions import DataQualityWarning
 from ..nn._privacy import check_opacus
 from ..utils import warn_caller
 from ..utils._private_range import private_range
+from ._private_metadata import (
+    DISCRETE_KINDS,
+    can_hold_missing,
+    datetime_edges,
+    dtype_kind,
+    observed_bounds,
+    public_levels,
+)
 
 __all__ = [
     "DP_ATTRIBUTES",
@@ -63,34 +71,6 @@ DP_CONSTRAINTS = {
 DP_ATTRIBUTES = ("epsilon_", "delta_", "dp_accounting_")
 _METADATA_KEYS = {"bounds", "categories", "budget_share"}
 _PUBLIC_ROWS = 1000
-_DISCRETE = {"categorical", "boolean"}
-# candidate points of the DP ranges of datetimes: the first of each year, 1900 .. 2100
-# (as nanoseconds since the epoch); numbers use the shared signed powers of two
-_YEAR_EDGES = (
-    np.arange("1900", "2101", dtype="datetime64[Y]").astype("datetime64[ns]")
-    .astype(np.int64).astype(np.float64)
-)
-
-
-def _dtype_kind(dtype):
-    """Kind of a column from its dtype alone (values are private)."""
-    if pd.api.types.is_bool_dtype(dtype):
-        return "boolean"
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "datetime"
-    if isinstance(dtype, pd.CategoricalDtype):
-        return "categorical"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "integer"
-    if pd.api.types.is_float_dtype(dtype):
-        return "continuous"
-    return "categorical"
-
-
-def _can_hold_missing(dtype):
-    if isinstance(dtype, np.dtype):
-        return dtype.kind not in "biu"
-    return True
 
 
 def dp_bounds(values, epsilon, rng, *, edges=None):
@@ -299,8 +279,8 @@ class PrivateFit:
         if column in plan["categories"]:
             levels = list(plan["categories"][column])
             values = _spread(levels, np.ones(len(levels)), _PUBLIC_ROWS)
-        elif kind in _DISCRETE:
-            levels = _public_levels(dtype)
+        elif kind in DISCRETE_KINDS:
+            levels = public_levels(dtype)
             if levels is not None:
                 values = _spread(levels, np.ones(len(levels)), _PUBLIC_ROWS)
             else:
@@ -323,7 +303,7 @@ class PrivateFit:
                 present = numeric_values(series, column)
                 present = present[~np.isnan(present)]
                 eps = plan["unit_epsilon"]
-                edges = _datetime_edges(dtype) if kind == "datetime" else None
+                edges = datetime_edges(dtype) if kind == "datetime" else None
                 found = dp_bounds(present, eps, rng, edges=edges)
                 self._spend(f"range of {column!r}", eps)
                 if found is None:
@@ -408,7 +388,7 @@ class PrivateFit:
 
 def _check_dp_metadata(dp_metadata, frame):
     if isinstance(dp_metadata, str):  # "public-bounds": the observed ranges are declared
-        dp_metadata = {"bounds": _observed_bounds(frame)}
+        dp_metadata = {"bounds": observed_bounds(frame)}
     metadata = dict(dp_metadata or {})
     unknown = set(metadata) - _METADATA_KEYS
     if unknown:
@@ -457,17 +437,17 @@ def _plan_budget(
     """Split ``target_epsilon``/``target_delta`` between statistics and DP-SGD."""
     bounds, categories, share = _check_dp_metadata(dp_metadata, frame)
     overrides = dict(column_kinds or {})
-    kinds = {c: overrides.get(c, _dtype_kind(frame[c].dtype)) for c in frame.columns}
+    kinds = {c: overrides.get(c, dtype_kind(frame[c].dtype)) for c in frame.columns}
     for column in categories:
-        if kinds[column] not in _DISCRETE | {"integer"}:
+        if kinds[column] not in DISCRETE_KINDS | {"integer"}:
             kinds[column] = "categorical"
     estimated_numeric = [
-        c for c, k in kinds.items() if k not in _DISCRETE and c not in bounds
+        c for c, k in kinds.items() if k not in DISCRETE_KINDS and c not in bounds
         and c not in categories
     ]
     estimated_levels = [
         c for c, k in kinds.items()
-        if k in _DISCRETE and c not in categories and not _public_levels(frame[c].dtype)
+        if k in DISCRETE_KINDS and c not in categories and not public_levels(frame[c].dtype)
     ]
     counts_units = int(conditional or y is not None)
     units = len(estimated_numeric) + len(estimated_levels) + counts_units
@@ -501,38 +481,7 @@ def _plan_budget(
 
 def _with_missing(series, dtype):
     series = series.reset_index(drop=True)
-    if not _can_hold_missing(dtype):
+    if not can_hold_missing(dtype):
         return series
     out = pd.concat([series, pd.Series([None], dtype=dtype)], ignore_index=True)
     return out.astype(dtype)
-
-
-def _observed_bounds(frame):
-    """Observed ``(min, max)`` of every numeric or datetime column (declared public)."""
-    bounds = {}
-    for column in frame.columns:
-        if _dtype_kind(frame[column].dtype) in _DISCRETE:
-            continue
-        present = frame[column].dropna()
-        if len(present):
-            low, high = present.min(), present.max()
-            if not low < high:  # one value: a unit-wide range around it
-                high = low + (pd.Timedelta(days=1) if isinstance(low, pd.Timestamp) else 1)
-            bounds[column] = (low, high)
-    return bounds
-
-
-def _public_levels(dtype):
-    """Levels that the dtype itself declares (pandas categories, booleans), or None."""
-    if isinstance(dtype, pd.CategoricalDtype):
-        return list(dtype.categories)
-    if pd.api.types.is_bool_dtype(dtype):
-        return [False, True]
-    return None
-
-
-def _datetime_edges(dtype):
-    """Return the year edges in the column's unit (datetimes are encoded in it)."""
-    unit = dtype.unit if isinstance(dtype, pd.DatetimeTZDtype) else np.datetime_data(dtype)[0]
-    per_ns = np.timedelta64(1, unit) / np.timedelta64(1, "ns")
-    return _YEAR_EDGES / per_ns

@@ -8,72 +8,55 @@ import numpy as np
 import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
-from scipy import sparse
-from scipy.stats import norm
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from ..exceptions import DataQualityWarning
-from ..utils import check_dataframe, check_no_inf, warn_caller
+from ..io._registry import register_sampler
+from ..utils import warn_caller
 from ..utils._privacy_accounting import (
-    check_budget,
     exponential_mechanism_rho,
-    gaussian_sigma,
-    rho_for_epsilon,
     zcdp_epsilon,
 )
-from ..utils._private_range import private_range
+from ..utils._random import to_seed
+from ._base import BaseGenerativeSampler
+from ._checks import (
+    check_fit_frame,
+    check_n_samples,
+    output_X,
+    output_y,
+    remember_container,
+    to_container,
+)
 from ._marginal_columns import DiscreteColumn, NumericColumn
+from ._marginal_domain import build_columns, plan_budget, warn_small
 from ._marginal_tree import LabelledTree, MarginalTree, pair_counts, select_tree
 
 __all__ = ["MarginalPrivateSampler"]
 
 _LABEL = "<label>"
 _MAX_LABELLED_CLASSES = 10
-_YEAR_CANDIDATES = (
-    np.arange("1900", "2101", dtype="datetime64[Y]").astype("datetime64[ns]")
-    .astype(np.int64).astype(np.float64)
-)
 
 
-def _dtype_kind(dtype):
-    """Kind of a column from its dtype alone (its values are private)."""
-    if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
-        return "discrete"
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "datetime"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "integer"
-    if pd.api.types.is_float_dtype(dtype):
-        return "continuous"
-    return "discrete"
+# the fitted parts a model file stores as plain data (class name and attributes): a
+# fixed set, so that loading rebuilds only these classes
+_PARTS = {cls.__name__: cls for cls in (NumericColumn, DiscreteColumn, MarginalTree, LabelledTree)}
 
 
-def private_levels(series, sigma, delta, rng):
-    """Levels of ``series`` released by Gaussian thresholding (Gaussian noise on each count).
-
-    A level is released when its count plus ``N(0, sigma**2)`` noise exceeds
-    ``1 + sigma * z(1 - delta)``: the counts cost ``1 / (2 sigma**2)`` of
-    zCDP, and a level held by a single row is released with probability at
-    most ``delta``, which is added to the delta spent.
-    """
-    counts = series.value_counts(dropna=True, sort=False)
-    noisy = counts.to_numpy(dtype=float) + rng.normal(scale=sigma, size=len(counts))
-    keep = noisy > 1.0 + sigma * norm.isf(delta)
-    return list(counts.index[keep])
+def _part_state(part):
+    return {"part": type(part).__name__, "state": dict(vars(part))}
 
 
-def _public_levels(dtype):
-    if isinstance(dtype, pd.CategoricalDtype):
-        return list(dtype.categories)
-    if pd.api.types.is_bool_dtype(dtype):
-        return [False, True]
-    return None
+def _part_from_state(record):
+    cls = _PARTS[record["part"]]
+    part = cls.__new__(cls)
+    part.__dict__.update(record["state"])
+    return part
 
 
+@register_sampler
 class MarginalPrivateSampler(BaseOverSampler):
     """Differentially private tables from a tree of noisy marginals (MST / AIM style).
 
@@ -226,190 +209,20 @@ class MarginalPrivateSampler(BaseOverSampler):
     def _check_X_y(self, X, y, accept_sparse=None):
         """Validate without coercing: strings, categories and NaN pass through."""
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        self._remember_container(X)
-        frame = self._check_frame(X)
+        self._container = remember_container(X)
+        frame = check_fit_frame(X, type(self).__name__)
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         return frame, y, binarize_y
 
-    def _remember_container(self, X):
-        if isinstance(X, pd.DataFrame):
-            self._container = ("dataframe", None)
-        elif sparse.issparse(X):
-            self._container = ("sparse", (X.format, X.dtype))
-        else:
-            self._container = ("ndarray", np.asarray(X).dtype)
-
-    def _check_frame(self, X):
-        shape = getattr(X, "shape", None)
-        if shape is not None and len(shape) == 2 and shape[1] == 0:
-            raise ValueError(
-                f"Found array with 0 feature(s) (shape={tuple(shape)}) while a minimum of 1 "
-                "is required."
-            )
-        frame = check_dataframe(X)
-        check_no_inf(frame)
-        if frame.shape[0] < 2:
-            raise ValueError(
-                f"X has {frame.shape[0]} sample; {type(self).__name__} needs at least 2 rows."
-            )
-        return frame
-
-    def _check_declared(self, frame):
-        columns = list(frame.columns)
-        if isinstance(self.bounds, str):
-            bounds = {}
-            for column in columns:
-                if _dtype_kind(frame[column].dtype) != "discrete":
-                    present = frame[column].dropna()
-                    if len(present):
-                        bounds[column] = (present.min(), present.max())
-        else:
-            bounds = dict(self.bounds or {})
-        categories = dict(self.categories or {})
-        for name, declared in (("bounds", bounds), ("categories", categories)):
-            unknown = [c for c in declared if c not in columns]
-            if unknown:
-                raise ValueError(
-                    f"{name} names column(s) {unknown} that are not in X; the columns are "
-                    f"{columns}."
-                )
-        checked = {}
-        for column, pair in bounds.items():
-            if _dtype_kind(frame[column].dtype) == "discrete":
-                raise ValueError(
-                    f"bounds[{column!r}]: column {column!r} is discrete "
-                    f"({frame[column].dtype}); declare its levels in categories instead."
-                )
-            try:
-                low, high = pair
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"bounds[{column!r}] must be a pair (low, high); got {pair!r}."
-                ) from None
-            low, high = self._as_number(low, frame[column].dtype), self._as_number(
-                high, frame[column].dtype
-            )
-            if not np.isfinite([low, high]).all() or not low <= high:
-                raise ValueError(
-                    f"bounds[{column!r}] needs finite low <= high; got {pair!r}."
-                )
-            checked[column] = (low, high) if high > low else (low, low + 1.0)
-        for column, levels in categories.items():
-            if isinstance(levels, str) or len(list(levels)) == 0:
-                raise ValueError(
-                    f"categories[{column!r}] must be a non-empty list of levels; got {levels!r}."
-                )
-        return checked, {c: list(v) for c, v in categories.items()}
-
-    @staticmethod
-    def _as_number(value, dtype):
-        if pd.api.types.is_datetime64_any_dtype(dtype):
-            stamp = pd.Timestamp(value)
-            stamp = stamp.tz_convert("UTC") if stamp.tzinfo is not None else stamp
-            return float(stamp.as_unit("ns").value)
-        return float(value)
-
-    # -------------------------------------------------------------- fitting
     def _start(self):
-        state = self.random_state
-        if isinstance(state, np.random.RandomState):
-            entropy = int(state.randint(2**31 - 1))
-        elif isinstance(state, np.random.Generator):
-            entropy = int(state.integers(2**31 - 1))
-        elif state is None:
-            entropy = int(np.random.SeedSequence().generate_state(1)[0])
-        else:
-            entropy = int(state)
-        self._entropy = entropy
-        self._sample_rng = np.random.default_rng([entropy, 7])
-        return np.random.default_rng([entropy, 1])
-
-    def _plan(self, frame, y):
-        """Split the budget: metadata (epsilon, delta), then zCDP for the marginals."""
-        n = len(frame)
-        epsilon, delta = check_budget(self.epsilon, self.delta, n)
-        bounds, categories = self._check_declared(frame)
-        kinds = {c: _dtype_kind(frame[c].dtype) for c in frame.columns}
-        numeric = [c for c, k in kinds.items() if k != "discrete" and c not in bounds]
-        levels = [
-            c for c, k in kinds.items()
-            if k == "discrete" and c not in categories and _public_levels(frame[c].dtype) is None
-        ]
-        units = len(numeric) + len(levels)
-        meta_delta = self.metadata_share * delta if levels else 0.0
-        rho = rho_for_epsilon(epsilon, delta - meta_delta)
-        meta_rho = self.metadata_share * rho if units else 0.0
-        d = frame.shape[1] + int(y is not None)
-        selection = self.selection_share * (rho - meta_rho) if d > 1 else 0.0
-        per_marginal = (rho - meta_rho - selection) / (2 * d - 1)
-        unit_rho = meta_rho / units if units else 0.0
-        return {
-            "n": n, "epsilon": epsilon, "delta": delta, "kinds": kinds, "bounds": bounds,
-            "categories": categories, "numeric": numeric, "levels": levels,
-            "unit_rho": unit_rho, "unit_delta": meta_delta / len(levels) if levels else 0.0,
-            "meta_rho": meta_rho, "meta_delta": meta_delta, "rho": rho,
-            "selection_rho": selection, "marginal_rho": per_marginal,
-            "sigma": gaussian_sigma(per_marginal),
-        }
-
-    def _columns(self, frame, plan, rng):
-        """Build the domain of every column, spending the metadata budget where needed."""
-        n, sigma = plan["n"], plan["sigma"]
-        n_bins = self.n_bins
-        if n_bins == "auto":
-            n_bins = int(np.clip(round(n / (4.0 * sigma)), 8, 64))
-        columns, metadata, self.bounds_ = [], {}, {}
-        for name in frame.columns:
-            series, kind = frame[name], plan["kinds"][name]
-            if kind != "discrete":
-                if name in plan["bounds"]:
-                    low, high = plan["bounds"][name]
-                else:
-                    eps = float(np.sqrt(2.0 * plan["unit_rho"]))  # pure eps-DP is eps**2/2-zCDP
-                    values = NumericColumn(name, series.dtype, kind, 0, 1, 2)._values(series)
-                    candidates = _YEAR_CANDIDATES if kind == "datetime" else None
-                    found = private_range(values, eps, rng, candidates=candidates)
-                    low, high = found if found is not None else (0.0, 1.0)
-                    metadata[f"range of {name!r}"] = {"rho": plan["unit_rho"], "epsilon": eps}
-                self.bounds_[name] = (low, high)
-                columns.append(NumericColumn(name, series.dtype, kind, low, high, n_bins))
-                continue
-            public = plan["categories"].get(name, _public_levels(series.dtype))
-            if public is not None:
-                # a declared list may miss levels of the data: an "other" cell, always (its
-                # presence must not depend on the data); a dtype's own levels are complete
-                declared = name in plan["categories"]
-                columns.append(DiscreteColumn(name, series.dtype, public, declared))
-                continue
-            level_sigma, delta = gaussian_sigma(plan["unit_rho"]), plan["unit_delta"]
-            released = private_levels(series, level_sigma, delta, rng)
-            metadata[f"levels of {name!r}"] = {"rho": plan["unit_rho"], "delta": delta}
-            if not released:
-                warn_caller(
-                    f"No level of column {name!r} is frequent enough to be released privately "
-                    f"(noise +-{level_sigma:.0f} rows on its level counts): it is generated as "
-                    "missing values. Declare its levels in categories={column: [...]}, raise "
-                    "epsilon or metadata_share, or drop the column (e.g. an identifier).",
-                    DataQualityWarning,
-                )
-            columns.append(DiscreteColumn(name, series.dtype, sorted(released, key=str), True))
-        return columns, metadata, n_bins
-
-    def _warn_small(self, plan, n_cells):
-        n, sigma = plan["n"], plan["sigma"]
-        if n < 10 * sigma:
-            warn_caller(
-                f"The table has {n} rows; at epsilon={plan['epsilon']:g} each measured count "
-                f"gets noise of about +-{sigma:.0f} rows, so the generated rows will show "
-                "little of the table's structure. Raise epsilon, keep fewer columns, or fit "
-                "on more rows.",
-                DataQualityWarning,
-            )
+        self._entropy = to_seed(self.random_state)
+        self._sample_rng = np.random.default_rng([self._entropy, 7])
+        return np.random.default_rng([self._entropy, 1])
 
     def _fit_model(self, frame, y):
         rng = self._start()
-        plan = self._plan(frame, y)
-        columns, metadata, n_bins = self._columns(frame, plan, rng)
+        plan = plan_budget(frame, y, self.get_params())
+        columns, metadata, n_bins, self.bounds_ = build_columns(frame, plan, self.n_bins, rng)
         if metadata:
             warn_caller(
                 f"The bounds or level lists of {sorted(metadata)} are estimated from the data "
@@ -429,7 +242,7 @@ class MarginalPrivateSampler(BaseOverSampler):
             label._n_values = len(self.classes_)
             columns.append(label)
             cells.append(np.searchsorted(self.classes_, y).astype(np.int64))
-        self._warn_small(plan, [c.n_cells for c in columns])
+        warn_small(plan)
         sigma = plan["sigma"]
         n = plan["n"]
         n_groups = int(np.clip(round(np.sqrt(n / (2.0 * sigma))), 2, 16))
@@ -437,7 +250,7 @@ class MarginalPrivateSampler(BaseOverSampler):
             counts = np.bincount(codes, minlength=column.n_cells).astype(float)
             noisy = counts + rng.normal(scale=sigma, size=len(counts))
             groups = self.max_levels if isinstance(column, DiscreteColumn) else n_groups
-            column.set_counts(noisy, groups, 3.0 * sigma)
+            column.set_counts(noisy, groups, 3.0 * sigma, n)
         groups = np.column_stack(
             [column.groups(codes) for column, codes in zip(columns, cells, strict=True)]
         )
@@ -516,30 +329,19 @@ class MarginalPrivateSampler(BaseOverSampler):
         self : object
             The fitted sampler.
         """
-        self._remember_container(X)
-        frame = self._check_frame(X)
+        frame, y = self._prepare_fit(X, y)
         if y is None:
-            validate_data(self, X=X, reset=True, skip_check_array=True)
             self._fitted_with_y = False
-            self._fit_model(frame, None)
-            return self
-        if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
-            y = y.iloc[:, 0]
-        self._y_meta = (
-            ("series", y.name, y.dtype) if isinstance(y, pd.Series) else ("ndarray", None, None)
-        )
-        y = column_or_1d(y, warn=True)
-        if pd.isna(pd.Series(y)).any():
-            raise ValueError("y contains missing values; every row needs a class label.")
-        check_classification_targets(y)
-        if len(y) != frame.shape[0]:
-            raise ValueError(
-                f"X and y have different numbers of rows: {frame.shape[0]} and {len(y)}."
-            )
-        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
-        self._set_classes(y)
+        else:
+            self._set_classes(y)
         self._fit_model(frame, y)
         return self
+
+    def _check_params(self):
+        """Nothing beyond ``_parameter_constraints`` (the budget is checked against the rows)."""
+
+    # the generators' validation of X and y
+    _prepare_fit = BaseGenerativeSampler._prepare_fit
 
     def _set_classes(self, y):
         self._fitted_with_y = True
@@ -559,7 +361,7 @@ class MarginalPrivateSampler(BaseOverSampler):
         new = self._generate(len(labels), labels, None, np.random.default_rng(seed))[0]
         X_res = pd.concat([X, new], ignore_index=True) if len(new) else X.reset_index(drop=True)
         X_res = X_res.astype(X.dtypes.to_dict())
-        return self._to_container(X_res), np.concatenate([np.asarray(y), labels])
+        return to_container(X_res, self._container), np.concatenate([np.asarray(y), labels])
 
     # ------------------------------------------------------------- sampling
     def _evidence(self, conditions):
@@ -640,10 +442,7 @@ class MarginalPrivateSampler(BaseOverSampler):
             Only when fitted with ``y``.
         """
         check_is_fitted(self, "model_")
-        if not isinstance(n_samples, numbers.Integral) or isinstance(n_samples, bool) or (
-            n_samples < 0
-        ):
-            raise ValueError(f"n_samples must be a non-negative integer; got {n_samples!r}.")
+        n_samples = check_n_samples(n_samples)
         if random_state is None:
             rng = np.random.default_rng(self._sample_rng.integers(2**62))
         elif isinstance(random_state, numbers.Integral):
@@ -669,35 +468,33 @@ class MarginalPrivateSampler(BaseOverSampler):
                     f"Unknown class(es) {pd.unique(labels[unknown])[:5].tolist()} in y; the "
                     f"classes are {list(self.classes_)}."
                 )
-        frame, labels = self._generate(int(n_samples), labels, conditions, rng)
-        X_new = self._output_X(frame)
+        frame, labels = self._generate(n_samples, labels, conditions, rng)
+        X_new = output_X(frame, self._container)
         if not self._fitted_with_y:
             return X_new
-        return X_new, self._output_y(np.asarray(labels))
+        return X_new, output_y(labels, self._y_meta, self._y_dtype)
 
-    def _output_X(self, frame):
-        kind, _ = getattr(self, "_container", ("dataframe", None))
-        if kind == "dataframe":
-            return frame
-        return self._to_container(frame) if kind != "sparse" else frame.to_numpy()
+    # ---------------------------------------------------------- persistence
+    # one way to write and read model files: the generators' own methods
+    save = BaseGenerativeSampler.save
+    load = BaseGenerativeSampler.__dict__["load"]
 
-    def _output_y(self, y_new):
-        kind, name, dtype = getattr(self, "_y_meta", ("ndarray", None, None))
-        y_new = y_new.astype(self._y_dtype, copy=False)
-        if kind == "series":
-            return pd.Series(y_new, name=name).astype(dtype)
-        return y_new
+    def _get_model_state(self):
+        """Return what a model file stores: parameters, fitted attributes, no nets."""
+        check_is_fitted(self, "model_")
+        params = self.get_params(deep=False)
+        state = {name: value for name, value in vars(self).items() if name not in params}
+        state["columns_"] = [_part_state(column) for column in self.columns_]
+        state["model_"] = _part_state(self.model_)
+        return {"params": params, "state": state, "layout": "single", "nets": []}
 
-    def _to_container(self, frame):
-        kind, meta = getattr(self, "_container", ("dataframe", None))
-        if kind == "dataframe":
-            return frame
-        if kind == "sparse":
-            fmt, dtype = meta
-            return sparse.csr_matrix(frame.to_numpy(dtype=dtype)).asformat(fmt)
-        if meta is not None and meta != np.dtype(object):
-            return frame.to_numpy(dtype=meta)
-        return frame.to_numpy()
+    def _set_model_state(self, state, layout, nets, *, device=None):
+        """Restore what :meth:`_get_model_state` gave, on a sampler built from its params."""
+        state = dict(state)
+        state["columns_"] = [_part_from_state(record) for record in state["columns_"]]
+        state["model_"] = _part_from_state(state["model_"])
+        self.__dict__.update(state)
+        return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

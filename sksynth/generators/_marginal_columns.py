@@ -21,24 +21,59 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["DiscreteColumn", "NumericColumn", "can_hold_missing"]
+from ._private_metadata import can_hold_missing
+
+__all__ = ["DiscreteColumn", "NumericColumn", "project_counts"]
 
 
-def can_hold_missing(dtype):
-    """Whether a column of ``dtype`` can hold missing values (numpy ints and bools cannot)."""
-    if isinstance(dtype, np.dtype):
-        return dtype.kind not in "biu"
-    return True
+def project_counts(noisy, total):
+    """Return the non-negative counts summing to ``total`` nearest to ``noisy`` (Euclidean).
 
-
-def _weights(noisy, floor=0.0):
-    """Non-negative weights from noisy counts: those under ``floor`` read as empty.
-
-    Uniform when nothing is left.
+    One constant is taken off every count and what falls below zero is set to
+    zero: small noisy counts, mostly noise, vanish, large ones keep their
+    differences.
     """
     noisy = np.asarray(noisy, dtype=float)
-    weights = np.where(noisy >= floor, np.maximum(noisy, 0.0), 0.0)
-    return weights if weights.sum() > 0 else np.ones_like(weights)
+    if total <= 0 or len(noisy) == 0:
+        return np.zeros_like(noisy)
+    ordered = np.sort(noisy)[::-1]
+    shifts = (np.cumsum(ordered) - total) / np.arange(1, len(ordered) + 1)
+    k = np.flatnonzero(ordered - shifts > 0)[-1]
+    return np.maximum(noisy - shifts[k], 0.0)
+
+
+def _grid(low, high, n_bins):
+    """Bin edges from the bounds alone: ``n_bins`` of equal width, merged with a log grid.
+
+    The log grid (``n_bins`` edges, geometric in the distance to the bound nearest
+    zero) gives fine bins where skewed amounts pile up (many zeros, a long tail),
+    the equal-width grid keeps the rest of the range resolved; both depend only
+    on the public bounds.
+    """
+    linear = np.linspace(low, high, n_bins + 1)
+    if high <= low:
+        return linear
+    anchor = min(max(0.0, low), high)  # the point of the range nearest zero
+    reach = max(high - anchor, anchor - low)
+    smallest = reach / 2.0 ** 12
+    ratios = np.geomspace(smallest, reach, n_bins)
+    log = np.concatenate([anchor - ratios, [anchor], anchor + ratios])
+    edges = np.unique(np.concatenate([linear, log[(log > low) & (log < high)]]))
+    # drop edges closer than a thousandth of the range to the next one
+    keep = np.r_[True, np.diff(edges) > 1e-3 * (high - low) / n_bins]
+    edges = edges[keep]
+    edges[-1] = high
+    return edges
+
+
+# an integer column whose range holds at most this many whole numbers gets one cell
+# per number (noisy cells too small to tell from the noise read as empty)
+_WHOLE_NUMBER_CELLS = 256
+
+
+def _special_points(low, high):
+    """Return the bounds, and zero when it lies strictly between them."""
+    return np.unique([low, high] + ([0.0] if low < 0 < high else []))
 
 
 class _Column:
@@ -53,12 +88,19 @@ class _Column:
     def n_cells(self):
         return self._n_values + int(self.missing_cell)
 
-    def set_counts(self, noisy, n_groups, min_count):
-        """Group the cells by their noisy one-way counts (post-processing)."""
+    def set_counts(self, noisy, n_groups, min_count, total):
+        """Group the cells by their noisy one-way counts (post-processing).
+
+        The counts are first made a distribution of ``total`` rows (the
+        nearest one, :func:`project_counts`): noise in the many empty cells
+        of a fine histogram would otherwise add mass where there is none.
+        """
         self.noisy_counts = np.asarray(noisy, dtype=float)
-        # cells whose noisy count is under half the release threshold read as empty:
-        # noise in empty bins would otherwise spread values where there are none
-        weights = _weights(self.noisy_counts, 0.5 * min_count)
+        weights = project_counts(self.noisy_counts, total)
+        if self.missing_cell and self.noisy_counts[-1] < min_count:
+            weights[-1] = 0.0  # missing values too rare to tell from the noise
+        self.counts = weights
+        weights = weights if weights.sum() > 0 else np.ones_like(weights)
         group = self._group_values(weights[: self._n_values], n_groups, min_count)
         if self.missing_cell:
             group = np.append(group, group.max() + 1)
@@ -76,11 +118,9 @@ class _Column:
         return self
 
     def group_counts(self):
-        """Noisy one-way counts of the groups (clipped at zero)."""
+        """One-way counts of the groups (of the projected noisy counts)."""
         counts = np.zeros(self.n_groups)
-        np.add.at(counts, self.group_of_cell, np.maximum(self.noisy_counts, 0.0))
-        if self.missing_cell and self.noisy_counts[-1] < self._min_count_used:
-            counts[-1] = 0.0
+        np.add.at(counts, self.group_of_cell, self.counts)
         return counts
 
     def groups(self, cells):
@@ -104,24 +144,39 @@ class NumericColumn(_Column):
     low, high : float
         Bounds (datetimes as int64 in the column's unit).
     n_bins : int
-        Bins of equal width; an integer column whose range holds at most
-        ``2 * n_bins`` whole numbers gets one bin per number.
+        Bins of equal width, merged with as many log-spaced ones (see
+        :func:`_grid`); an integer column whose range holds at most
+        ``2 * n_bins`` whole numbers gets one bin per number. The bounds, and
+        zero when it lies between them, are cells of their own (amounts that
+        pile up at zero or at a bound come back exactly).
     """
 
     def __init__(self, name, dtype, kind, low, high, n_bins):
         super().__init__(name, dtype)
         self.kind = kind
+        points = np.zeros(0)
         if kind == "integer":
             low, high = np.ceil(low), np.floor(high)
             high = max(high, low)
-            if high - low + 1 <= 2 * n_bins:
-                self.edges = np.arange(low - 0.5, high + 1.0)
-            else:
-                self.edges = np.linspace(low - 0.5, high + 0.5, n_bins + 1)
+            if high - low + 1 <= _WHOLE_NUMBER_CELLS:
+                edges = np.arange(low - 0.5, high + 1.0)
+            else:  # whole numbers never straddle two bins; the special points alone
+                special = _special_points(low, high)
+                grid = np.concatenate([_grid(low, high, n_bins), special - 0.5, special + 0.5])
+                edges = np.unique(np.clip(np.round(grid - 0.5) + 0.5, low - 0.5, high + 0.5))
         else:
-            self.edges = np.linspace(low, high, n_bins + 1)
+            edges = _grid(low, high, n_bins)
+            if kind == "continuous" and high > low:
+                points = _special_points(low, high)
+        # cells in the order of their values: bins, and the points between them
+        centres = np.concatenate([(edges[:-1] + edges[1:]) / 2.0, points])
+        order = np.argsort(centres, kind="stable")
+        self.edges, self.points = edges, points
+        self.left = np.concatenate([edges[:-1], points])[order]
+        self.right = np.concatenate([edges[1:], points])[order]
+        self._cell_of = np.argsort(order)  # bins, then points -> cell
         self.low, self.high = float(low), float(high)
-        self._n_values = len(self.edges) - 1
+        self._n_values = len(centres)
 
     def _values(self, series):
         if self.kind == "datetime":
@@ -137,15 +192,20 @@ class NumericColumn(_Column):
         inner = (self.edges[0], self.edges[-1])
         present = values[~missing]
         clipped = int(((present < inner[0]) | (present > inner[1])).sum())
-        cells = np.searchsorted(self.edges, np.clip(values, *inner), side="right") - 1
-        cells = np.clip(cells, 0, self._n_values - 1)
+        values = np.clip(values, *inner)
+        n_intervals = len(self.edges) - 1
+        raw = np.clip(np.searchsorted(self.edges, values, side="right") - 1, 0, n_intervals - 1)
+        if len(self.points):
+            at = np.clip(np.searchsorted(self.points, values), 0, len(self.points) - 1)
+            exact = self.points[at] == values
+            raw = np.where(exact, n_intervals + at, raw)
+        cells = self._cell_of[raw]
         if self.missing_cell:
             cells[missing] = self._n_values
         return cells.astype(np.int64), clipped
 
     def _group_values(self, weights, n_groups, min_count):
         """Contiguous bins of about equal noisy mass."""
-        self._min_count_used = min_count
         n_groups = int(min(n_groups, self._n_values))
         share = np.cumsum(weights) / weights.sum()
         group = np.floor((share - 0.5 * weights / weights.sum()) * n_groups).astype(int)
@@ -156,7 +216,7 @@ class NumericColumn(_Column):
         """Values of the given cells: uniform within a bin, whole numbers kept whole."""
         missing = cells >= self._n_values if self.missing_cell else np.zeros(len(cells), bool)
         bins = np.minimum(cells, self._n_values - 1)
-        left, right = self.edges[bins], self.edges[bins + 1]
+        left, right = self.left[bins], self.right[bins]
         values = left + rng.random(len(cells)) * (right - left)
         if self.kind == "integer":
             values = np.clip(np.round(values), self.low, self.high)
@@ -207,7 +267,6 @@ class DiscreteColumn(_Column):
 
     def _group_values(self, weights, n_groups, min_count):
         """Frequent levels alone, the rest (and ``other``) pooled in one group."""
-        self._min_count_used = min_count
         values = self.noisy_counts[: self._n_values]
         order = np.argsort(-values, kind="stable")
         keep = [i for i in order[:n_groups] if values[i] >= min_count]
@@ -222,7 +281,8 @@ class DiscreteColumn(_Column):
         if self.other_cell and self.levels:  # an unreleased level: a released one instead
             other = cells == len(self.levels)
             if other.any():
-                weights = _weights(self.noisy_counts[: len(self.levels)])
+                weights = self.counts[: len(self.levels)]
+                weights = weights if weights.sum() > 0 else np.ones_like(weights)
                 cum = np.cumsum(weights / weights.sum())
                 cells[other] = np.minimum(
                     np.searchsorted(cum, rng.random(int(other.sum()))), len(self.levels) - 1

@@ -88,6 +88,38 @@ def select_tree(codes, sizes, one_way, n_rows, epsilon_round, sigma, rng, max_ce
     return edges
 
 
+def _orient(edges, n_vertices, root):
+    """Breadth-first order, parent and children of each vertex of a tree hung from ``root``."""
+    neighbours = {v: [] for v in range(n_vertices)}
+    for i, j in edges:
+        neighbours[i].append(j)
+        neighbours[j].append(i)
+    order, parent = [root], {root: None}
+    for v in order:
+        for w in sorted(neighbours[v]):
+            if w not in parent:
+                parent[w] = v
+                order.append(w)
+    children = {v: [w for w in order if parent[w] == v] for v in order}
+    return order, parent, children
+
+
+def _upward_messages(tree, evidence, lead):
+    """Chance of the evidence below each vertex given its value, leaves first.
+
+    ``lead`` is the shape of the leading axes of the conditional tables: ``()``
+    for ``P(child | parent)``, ``(n_classes,)`` for ``P(child | label, parent)``.
+    """
+    lam = {}
+    for v in reversed(tree.order):
+        base = np.ones(tree.sizes[v]) if v not in evidence else evidence[v].astype(float)
+        message = np.broadcast_to(base, (*lead, tree.sizes[v]))
+        for c in tree.children[v]:
+            message = message * np.einsum("...pc,...c->...p", tree.conditional[c], lam[c])
+        lam[v] = message
+    return lam
+
+
 def _fit_proportions(table, rows, cols, n_iter=20):
     """Scale a non-negative table towards the given row and column totals (IPF)."""
     table = np.maximum(table, 0.0) + 1e-9
@@ -119,17 +151,8 @@ class MarginalTree:
         total = np.mean([w.sum() for w in one_way]) or 1.0
         # one total for every column: the one-way tables agree on it
         margins = [_normalised(w) * total for w in one_way]
-        neighbours = {v: [] for v in range(d)}
-        for (i, j) in two_way:
-            neighbours[i].append(j)
-            neighbours[j].append(i)
         self.root = root
-        self.order, self.parent = [root], {root: None}
-        for v in self.order:
-            for w in sorted(neighbours[v]):
-                if w not in self.parent:
-                    self.parent[w] = v
-                    self.order.append(w)
+        self.order, self.parent, self.children = _orient(two_way, d, root)
         self.prior = _normalised(margins[root])
         self.conditional = {}
         for v in self.order[1:]:
@@ -137,17 +160,10 @@ class MarginalTree:
             table = two_way[(p, v)] if (p, v) in two_way else two_way[(v, p)].T
             table = _fit_proportions(table, margins[p], margins[v])
             self.conditional[v] = table / table.sum(axis=1, keepdims=True)
-        self.children = {v: [w for w in self.order if self.parent[w] == v] for v in self.order}
 
     def _evidence_messages(self, evidence):
         """Upward messages: ``lam[v][x]``, the chance of the evidence below ``v`` given ``x``."""
-        lam = {}
-        for v in reversed(self.order):
-            message = np.ones(self.sizes[v]) if v not in evidence else evidence[v].astype(float)
-            for c in self.children[v]:
-                message = message * (self.conditional[c] @ lam[c])
-            lam[v] = message
-        return lam
+        return _upward_messages(self, evidence, ())
 
     def sample(self, n_rows, rng, evidence=None, root_codes=None):
         """Group codes of ``n_rows`` rows drawn from the tree.
@@ -237,17 +253,8 @@ class LabelledTree:
         margins = [_normalised(w) * total for w in one_way]
         label = margins[-1]
         self.prior = _normalised(label)
-        neighbours = {v: [] for v in range(len(sizes))}
-        for (i, j) in three_way:
-            neighbours[i].append(j)
-            neighbours[j].append(i)
         self.root = root
-        self.order, self.parent = [root], {root: None}
-        for v in self.order:
-            for w in sorted(neighbours[v]):
-                if w not in self.parent:
-                    self.parent[w] = v
-                    self.order.append(w)
+        self.order, self.parent, self.children = _orient(three_way, len(sizes), root)
         table = _fit_proportions(root_table, label, margins[root])
         self.conditional = {root: table / table.sum(axis=1, keepdims=True)}
         for v in self.order[1:]:
@@ -257,18 +264,9 @@ class LabelledTree:
             )
             table = _fit_three(table, label, margins[p], margins[v])
             self.conditional[v] = table / table.sum(axis=2, keepdims=True)
-        self.children = {v: [w for w in self.order if self.parent[w] == v] for v in self.order}
 
     def _messages(self, evidence):
-        n_classes = len(self.prior)
-        lam = {}
-        for v in reversed(self.order):
-            base = np.ones(self.sizes[v]) if v not in evidence else evidence[v].astype(float)
-            message = np.tile(base, (n_classes, 1))
-            for c in self.children[v]:
-                message = message * np.einsum("kpc,kc->kp", self.conditional[c], lam[c])
-            lam[v] = message
-        return lam
+        return _upward_messages(self, evidence, (len(self.prior),))
 
     def sample(self, n_rows, rng, evidence=None, root_codes=None):
         """Group codes of ``n_rows`` rows; the label is the last column.

@@ -1,5 +1,7 @@
 """Smoke test of the private benchmark part on a small generated table (no peers needed)."""
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -30,3 +32,14 @@ def test_the_part_scores_our_sampler_and_reports_a_missing_peer_as_an_error():
     assert 0 < ours["fidelity"] <= 1 and 0 < ours["tstr_trtr"]
     assert 0 <= ours["minority_mia_auc"] <= 1 and 0 <= ours["reconstruction"] <= 1
     assert "peer missing" in peer["error"]
+
+
+def test_smartnoise_absent_is_reported_as_not_run(monkeypatch):
+    monkeypatch.setitem(sys.modules, "snsynth", None)  # import fails as if not installed
+    frame = pd.DataFrame({"x": np.arange(40.0), "target": pd.Categorical(["a", "b"] * 20)})
+    ds = _data.Dataset("toy", frame, "target", "generated", train=frame, holdout=frame)
+    models = {k: v for k, v in private.MODELS.items() if "smartnoise" in k}
+    rows = private.run_dataset(ds, epsilon=1.0, seed=0, models=models, log=lambda r: None)
+    assert len(rows) == 2
+    assert all(r["error"].startswith("not run: smartnoise-synth is not installed") for r in rows)
+    assert not any("fidelity" in r for r in rows)

@@ -1,0 +1,184 @@
+"""The private domain of a table for the marginal sampler: metadata, budget plan, columns.
+
+What is declared public (bounds, level lists, the dtypes' own levels) is
+checked; the budget is split between the metadata still to estimate
+(numeric ranges by the shared private range estimator, level lists by
+Gaussian thresholding), the selection of pairs and the measurements; and
+every column becomes a finite domain (:mod:`._marginal_columns`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from ..exceptions import DataQualityWarning
+from ..utils import warn_caller
+from ..utils._privacy_accounting import check_budget, gaussian_sigma, rho_for_epsilon
+from ..utils._private_range import private_range
+from ._marginal_columns import DiscreteColumn, NumericColumn
+from ._private_metadata import (
+    DISCRETE_KINDS,
+    YEAR_EDGES_NS,
+    dtype_kind,
+    observed_bounds,
+    public_levels,
+)
+
+__all__ = ["build_columns", "check_declared", "plan_budget", "private_levels", "warn_small"]
+
+
+def private_levels(series, sigma, delta, rng):
+    """Levels of ``series`` released by Gaussian thresholding (Gaussian noise on each count).
+
+    A level is released when its count plus ``N(0, sigma**2)`` noise exceeds
+    ``1 + sigma * z(1 - delta)``: the counts cost ``1 / (2 sigma**2)`` of
+    zCDP, and a level held by a single row is released with probability at
+    most ``delta``, which is added to the delta spent.
+    """
+    counts = series.value_counts(dropna=True, sort=False)
+    noisy = counts.to_numpy(dtype=float) + rng.normal(scale=sigma, size=len(counts))
+    keep = noisy > 1.0 + sigma * norm.isf(delta)
+    return list(counts.index[keep])
+
+
+def check_declared(frame, bounds, categories):
+    """Validate the declared ``bounds`` and ``categories``; ``"public-bounds"`` resolved."""
+    columns = list(frame.columns)
+    bounds = observed_bounds(frame) if isinstance(bounds, str) else dict(bounds or {})
+    categories = dict(categories or {})
+    for name, declared in (("bounds", bounds), ("categories", categories)):
+        unknown = [c for c in declared if c not in columns]
+        if unknown:
+            raise ValueError(
+                f"{name} names column(s) {unknown} that are not in X; the columns are "
+                f"{columns}."
+            )
+    checked = {}
+    for column, pair in bounds.items():
+        if dtype_kind(frame[column].dtype) in DISCRETE_KINDS:
+            raise ValueError(
+                f"bounds[{column!r}]: column {column!r} is discrete "
+                f"({frame[column].dtype}); declare its levels in categories instead."
+            )
+        try:
+            low, high = pair
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"bounds[{column!r}] must be a pair (low, high); got {pair!r}."
+            ) from None
+        low, high = _as_number(low, frame[column].dtype), _as_number(
+            high, frame[column].dtype
+        )
+        if not np.isfinite([low, high]).all() or not low <= high:
+            raise ValueError(
+                f"bounds[{column!r}] needs finite low <= high; got {pair!r}."
+            )
+        checked[column] = (low, high) if high > low else (low, low + 1.0)
+    for column, levels in categories.items():
+        if isinstance(levels, str) or len(list(levels)) == 0:
+            raise ValueError(
+                f"categories[{column!r}] must be a non-empty list of levels; got {levels!r}."
+            )
+    return checked, {c: list(v) for c, v in categories.items()}
+
+def _as_number(value, dtype):
+    """Return a bound as a float (datetimes as nanoseconds since the epoch, in UTC)."""
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        stamp = pd.Timestamp(value)
+        stamp = stamp.tz_convert("UTC") if stamp.tzinfo is not None else stamp
+        return float(stamp.as_unit("ns").value)
+    return float(value)
+
+# -------------------------------------------------------------- fitting
+
+
+def plan_budget(frame, y, params):
+    """Split the budget: metadata (epsilon, delta), then zCDP for the marginals.
+
+    ``params`` are the sampler's parameters (``get_params()``).
+    """
+    n = len(frame)
+    epsilon, delta = check_budget(params["epsilon"], params["delta"], n)
+    bounds, categories = check_declared(frame, params["bounds"], params["categories"])
+    kinds = {c: dtype_kind(frame[c].dtype) for c in frame.columns}
+    numeric = [c for c, k in kinds.items() if k not in DISCRETE_KINDS and c not in bounds]
+    levels = [
+        c for c, k in kinds.items()
+        if k in DISCRETE_KINDS and c not in categories and public_levels(frame[c].dtype) is None
+    ]
+    units = len(numeric) + len(levels)
+    meta_delta = params["metadata_share"] * delta if levels else 0.0
+    rho = rho_for_epsilon(epsilon, delta - meta_delta)
+    meta_rho = params["metadata_share"] * rho if units else 0.0
+    d = frame.shape[1] + int(y is not None)
+    selection = params["selection_share"] * (rho - meta_rho) if d > 1 else 0.0
+    per_marginal = (rho - meta_rho - selection) / (2 * d - 1)
+    unit_rho = meta_rho / units if units else 0.0
+    return {
+        "n": n, "epsilon": epsilon, "delta": delta, "kinds": kinds, "bounds": bounds,
+        "categories": categories, "numeric": numeric, "levels": levels,
+        "unit_rho": unit_rho, "unit_delta": meta_delta / len(levels) if levels else 0.0,
+        "meta_rho": meta_rho, "meta_delta": meta_delta, "rho": rho,
+        "selection_rho": selection, "marginal_rho": per_marginal,
+        "sigma": gaussian_sigma(per_marginal),
+    }
+
+def build_columns(frame, plan, n_bins, rng):
+    """Build the domain of every column, spending the metadata budget where needed.
+
+    Returns the columns, the metadata estimated (for ``budget_``), the
+    number of bins and the bounds of the numbers.
+    """
+    n, sigma = plan["n"], plan["sigma"]
+    if n_bins == "auto":
+        n_bins = int(np.clip(round(n / (4.0 * sigma)), 8, 64))
+    columns, metadata, bounds = [], {}, {}
+    for name in frame.columns:
+        series, kind = frame[name], plan["kinds"][name]
+        if kind not in DISCRETE_KINDS:
+            if name in plan["bounds"]:
+                low, high = plan["bounds"][name]
+            else:
+                eps = float(np.sqrt(2.0 * plan["unit_rho"]))  # pure eps-DP is eps**2/2-zCDP
+                values = NumericColumn(name, series.dtype, kind, 0, 1, 2)._values(series)
+                candidates = YEAR_EDGES_NS if kind == "datetime" else None
+                found = private_range(values, eps, rng, candidates=candidates)
+                low, high = found if found is not None else (0.0, 1.0)
+                metadata[f"range of {name!r}"] = {"rho": plan["unit_rho"], "epsilon": eps}
+            bounds[name] = (low, high)
+            columns.append(NumericColumn(name, series.dtype, kind, low, high, n_bins))
+            continue
+        public = plan["categories"].get(name, public_levels(series.dtype))
+        if public is not None:
+            # a declared list may miss levels of the data: an "other" cell, always (its
+            # presence must not depend on the data); a dtype's own levels are complete
+            declared = name in plan["categories"]
+            columns.append(DiscreteColumn(name, series.dtype, public, declared))
+            continue
+        level_sigma, delta = gaussian_sigma(plan["unit_rho"]), plan["unit_delta"]
+        released = private_levels(series, level_sigma, delta, rng)
+        metadata[f"levels of {name!r}"] = {"rho": plan["unit_rho"], "delta": delta}
+        if not released:
+            warn_caller(
+                f"No level of column {name!r} is frequent enough to be released privately "
+                f"(noise +-{level_sigma:.0f} rows on its level counts): it is generated as "
+                "missing values. Declare its levels in categories={column: [...]}, raise "
+                "epsilon or metadata_share, or drop the column (e.g. an identifier).",
+                DataQualityWarning,
+            )
+        columns.append(DiscreteColumn(name, series.dtype, sorted(released, key=str), True))
+    return columns, metadata, n_bins, bounds
+
+def warn_small(plan):
+    """Warn when the noise of each count is large next to the number of rows."""
+    n, sigma = plan["n"], plan["sigma"]
+    if n < 10 * sigma:
+        warn_caller(
+            f"The table has {n} rows; at epsilon={plan['epsilon']:g} each measured count "
+            f"gets noise of about +-{sigma:.0f} rows, so the generated rows will show "
+            "little of the table's structure. Raise epsilon, keep fewer columns, or fit "
+            "on more rows.",
+            DataQualityWarning,
+        )
