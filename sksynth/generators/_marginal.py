@@ -33,6 +33,7 @@ from ._checks import (
 from ._marginal_columns import DiscreteColumn, NumericColumn
 from ._marginal_domain import build_columns, plan_budget, warn_small
 from ._marginal_tree import LabelledTree, MarginalTree, pair_counts, select_tree
+from ._model_state import ModelFileMixin
 
 __all__ = ["MarginalPrivateSampler"]
 
@@ -57,7 +58,7 @@ def _part_from_state(record):
 
 
 @register_sampler
-class MarginalPrivateSampler(BaseOverSampler):
+class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
     """Differentially private tables from a tree of noisy marginals (MST / AIM style).
 
     The sampler measures low-order marginals of the table with Gaussian noise
@@ -475,9 +476,7 @@ class MarginalPrivateSampler(BaseOverSampler):
         return X_new, output_y(labels, self._y_meta, self._y_dtype)
 
     # ---------------------------------------------------------- persistence
-    # one way to write and read model files: the generators' own methods
-    save = BaseGenerativeSampler.save
-    load = BaseGenerativeSampler.__dict__["load"]
+    # save and load come from ModelFileMixin, as for the other generators
 
     def _get_model_state(self):
         """Return what a model file stores: parameters, fitted attributes, no nets."""
