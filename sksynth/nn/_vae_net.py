@@ -193,32 +193,24 @@ class VAENet(_GenerativeNetMixin, NeuralNet):
         """
         self.check_is_fitted()
         generator = self._noise_generator(generator)
-        self._set_training(False)
         vae = self.module_
         head = vae.head
-        result = np.empty((n_samples, head.n_features), dtype=np.float32)
-        with torch.inference_mode():
-            for start in range(0, n_samples, chunk_size):
-                stop = min(start + chunk_size, n_samples)
-                c = None if cond is None else cond[start:stop].to(self.device)
-                z = torch.randn(
-                    (stop - start, vae.latent_dim), generator=generator, device=self.device
+
+        def draw(n_rows, c):
+            z = torch.randn((n_rows, vae.latent_dim), generator=generator, device=self.device)
+            logits = vae.decode(z, c)
+            if mode == "sample" and type(head) is SpanActivation:
+                return sample_head(
+                    logits, head, generator=generator, numeric_scale=torch.exp(vae.log_sigma)
                 )
-                logits = vae.decode(z, c)
-                if mode == "sample" and type(head) is SpanActivation:
-                    out = sample_head(
-                        logits, head, generator=generator,
-                        numeric_scale=torch.exp(vae.log_sigma),
-                    )
-                    torch.from_numpy(result[start:stop]).copy_(out)  # see GANNet.sample
-                    continue
-                out = head.activate_grouped(logits, mode=mode, generator=generator)
-                if head.n_numeric:  # the numeric columns come first in the grouped order
-                    noise = torch.randn(
-                        (stop - start, head.n_numeric), generator=generator, device=self.device
-                    )
-                    values = out[:, : head.n_numeric] + noise * torch.exp(vae.log_sigma)
-                    values = torch.where(head.numeric_is_tanh, values.clamp(-1.0, 1.0), values)
-                    out[:, : head.n_numeric] = values
-                torch.from_numpy(result[start:stop]).copy_(head.ungroup(out))
-        return result
+            out = head.activate_grouped(logits, mode=mode, generator=generator)
+            if head.n_numeric:  # the numeric columns come first in the grouped order
+                noise = torch.randn(
+                    (n_rows, head.n_numeric), generator=generator, device=self.device
+                )
+                values = out[:, : head.n_numeric] + noise * torch.exp(vae.log_sigma)
+                values = torch.where(head.numeric_is_tanh, values.clamp(-1.0, 1.0), values)
+                out[:, : head.n_numeric] = values
+            return head.ungroup(out)
+
+        return self._sample_in_chunks(n_samples, cond, chunk_size, draw)
