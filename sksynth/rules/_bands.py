@@ -73,7 +73,7 @@ class Band(_ComputedColumn):
     --------
     >>> import pandas as pd
     >>> from sksynth.rules import Band
-    >>> X = pd.DataFrame({"r": [1.0, 2.0, 3.0], "area": [3.1, 12.6, 28.3]})
+    >>> X = pd.DataFrame({"r": [1.0, 2.0, 3.0], "area": [3.1, 12.6, 30.0]})
     >>> Band("area", "r ** 2", 3.1, 3.2).holds(X).tolist()
     [True, True, False]
     """
@@ -216,13 +216,14 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
     min_rows : int
         Fewest rows a band is fitted and checked on.
     taken : iterable, default=()
-        Columns already computed by other rules (never a target here).
+        Columns already computed by exact formulas: left out of the search (a
+        band on them, or reading them, would restate the formula).
 
     Returns
     -------
     bands : list of Band
     """
-    taken = set(taken)
+    columns = [c for c in columns if c not in set(taken)]
     if len(columns) < 2 or len(sample) < 2 * min_rows:
         return []
     raw = np.column_stack([numeric(sample[c]) for c in columns])
@@ -236,8 +237,6 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
             values = raw
         corr = np.abs(np.nan_to_num(pd.DataFrame(values).corr(min_periods=min_rows).to_numpy()))
         for j in range(len(columns)):
-            if columns[j] in taken:
-                continue
             ranked = [i for i in np.argsort(-corr[j]) if i != j and corr[j, i] > 0.9]
             fit = _best_fit(values, j, ranked[:_MAX_TERMS], half, min_rows)
             if fit is not None:
