@@ -11,6 +11,8 @@ without touching torch's global random state.
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
+
 import numpy as np
 import torch
 from skorch.callbacks import EpochTimer, PassthroughScoring
@@ -66,7 +68,7 @@ def _fork_devices(device):
     return []
 
 
-class _GenerativeNetMixin:
+class _GenerativeNetMixin(metaclass=ABCMeta):
     """What the two nets share: parameters, seeding, tensor iterator, callbacks, pickling.
 
     Its ``__init__`` takes the parameters both nets have (their documentation
@@ -190,13 +192,13 @@ class _GenerativeNetMixin:
     def _private(self):
         return getattr(self, "target_epsilon", None) is not None
 
+    @abstractmethod
     def _private_module(self):
         """Return the module trained with DP-SGD and its optimizer.
 
         Each net defines it (the critic for :class:`GANNet`, the whole model for
         :class:`VAENet`); the mixin alone has nothing to train privately.
         """
-        raise NotImplementedError(f"{type(self).__name__} does not define _private_module")
 
     def _check_private(self):
         """Raise if the net's settings cannot be trained with DP-SGD."""

@@ -12,7 +12,7 @@ Two families live in :mod:`sksynth.preprocessing`:
 
 from __future__ import annotations
 
-from abc import abstractmethod
+from abc import ABCMeta, abstractmethod
 
 import numpy as np
 import pandas as pd
@@ -76,7 +76,7 @@ def check_all_missing(frame: pd.DataFrame, *, owner: str, name: str = "X") -> No
         )
 
 
-class _TableTransformer(TransformerMixin, BaseEstimator):
+class _TableTransformer(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     """Base of the row-preserving cleaning transformers.
 
     ``fit``, ``fit_transform``, ``transform`` and ``get_feature_names_out``
@@ -146,13 +146,13 @@ class _TableTransformer(TransformerMixin, BaseEstimator):
         """
         return self._names_out(self._feature_names_in(input_features))
 
+    @abstractmethod
     def _fit(self, frame: pd.DataFrame) -> None:
         """Learn the step's state from a validated table (each step's own rule)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _transform(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Return the transformed table as a new DataFrame (each step's own rule)."""
-        raise NotImplementedError
 
     def _fit_transform(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Fit, then transform the same table (a step may do both in one pass)."""

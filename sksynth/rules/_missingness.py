@@ -42,6 +42,7 @@ class MissingWhen(_DecidedByRule):
     """
 
     kind = "missingness"
+    _about_missing = True
     _learns_from_rows = True
 
     def __init__(self, column, by, values):
@@ -53,19 +54,8 @@ class MissingWhen(_DecidedByRule):
         listed = ", ".join(repr(v) for v in self.values)
         return f"{_name(self.column)} is missing iff {_name(self.by)} in {{{listed}}}"
 
-    def holds(self, X):
-        """Return True on the rows where ``column`` is missing exactly when it should be.
-
-        Parameters
-        ----------
-        X : DataFrame
-            A table holding ``column`` and ``by``.
-
-        Returns
-        -------
-        holds : ndarray of bool of shape (n_rows,)
-        """
-        frame = self._frame(X)
+    def _check_row(self, frame):
+        """Return True on the rows where ``column`` is missing exactly when it should be."""
         return frame[self.column].isna().to_numpy() == matches(frame[self.by], self.values)
 
     def _fit_keep(self, frame):

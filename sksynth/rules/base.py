@@ -17,6 +17,8 @@ reparameterisation hooks used by :class:`sksynth.rules.RuleKeeper`.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 import pandas as pd
 
@@ -39,7 +41,7 @@ def _columns_present(frame, columns):
     return present
 
 
-class Rule:
+class Rule(ABC):
     """A rule that the rows of a table obey.
 
     Subclasses set ``kind`` and implement :meth:`_check_row`; the
@@ -70,6 +72,9 @@ class Rule:
     #: "define": computes columns from others (their values are left out of
     #: training); "shape": adjusts values of its own column after sampling
     role = "shape"
+    #: whether the rule speaks about missing values: its row test then sees
+    #: every row, not only those with all its columns present
+    _about_missing = False
 
     def __init__(self):
         self.support = None
@@ -100,9 +105,11 @@ class Rule:
         -------
         holds : ndarray of bool of shape (n_rows,)
             True where the row obeys the rule, and where any of the rule's
-            columns is missing.
+            columns is missing (except for rules about missing values).
         """
         frame = self._frame(X)
+        if self._about_missing:
+            return np.asarray(self._check_row(frame), dtype=bool)
         present = _columns_present(frame, self.columns)
         out = np.ones(len(frame), dtype=bool)
         if present.any():
@@ -110,15 +117,17 @@ class Rule:
         return out
 
     # --------------------------------------------------------- for subclasses
+    @abstractmethod
     def _columns(self):
-        raise NotImplementedError
+        """Return the names of the columns the rule involves."""
 
+    @abstractmethod
     def _formula(self):
-        raise NotImplementedError
+        """Return the readable statement of the rule."""
 
+    @abstractmethod
     def _check_row(self, frame):
-        """Boolean array over the rows of ``frame`` (all columns present)."""
-        raise NotImplementedError
+        """Return a boolean array over the rows of ``frame`` (all columns present)."""
 
     def _writes(self):
         """Columns whose values the rule sets after sampling."""
