@@ -31,7 +31,13 @@ from ._checks import (
     to_container,
 )
 from ._marginal_columns import DiscreteColumn, NumericColumn
-from ._marginal_domain import build_columns, plan_budget, warn_small
+from ._marginal_domain import (
+    build_columns,
+    combined_row_count,
+    noisy_row_count,
+    plan_budget,
+    warn_small,
+)
 from ._marginal_tree import LabelledTree, MarginalTree, pair_counts, select_tree
 from ._model_state import ModelFileMixin
 
@@ -67,7 +73,8 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
 
     1. *metadata*: numeric bounds and category lists are declared (``bounds``,
        ``categories``, pandas categories, booleans) or estimated privately
-       with ``metadata_share`` of ``epsilon``;
+       with ``metadata_share`` of ``epsilon``; the number of rows is private
+       too and measured with a small share of the budget;
     2. *one-way marginals* of every column on fine bins (numbers) or levels;
     3. *selection* of a spanning tree of column pairs, pair by pair with the
        exponential mechanism, scoring how badly independence gets a pair
@@ -111,7 +118,8 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
         Share of the zCDP budget spent on choosing the pairs to measure.
     n_bins : int or "auto", default="auto"
         Bins of each number's one-way marginal; ``"auto"`` chooses between 8
-        and 64 from the rows and the budget (fewer bins, less noise each).
+        and 64 from the (noisy) number of rows and the budget (fewer bins,
+        less noise each).
     max_levels : int, default=32
         Levels of a discrete column kept apart in the two-way marginals; the
         rarer ones are pooled (and told apart again by their one-way counts).
@@ -127,8 +135,8 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
         Delta spent.
     budget_ : dict
         The breakdown: ``"metadata"`` (epsilon and delta of each estimated
-        bound or level list), ``"selection"``, ``"one_way"`` and
-        ``"two_way"`` (zCDP rho and noise scale), ``"rho"`` (zCDP total).
+        bound or level list), ``"row_count"``, ``"selection"``, ``"one_way"``
+        and ``"two_way"`` (zCDP rho and noise scale), ``"rho"`` (zCDP total).
     tree_ : list of (str, str)
         The measured pairs of columns (parent, child); ``"<label>"`` names
         the labels.
@@ -223,6 +231,7 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
     def _fit_model(self, frame, y):
         rng = self._start()
         plan = plan_budget(frame, y, self.get_params())
+        plan["n_noisy"] = noisy_row_count(len(frame), plan, rng)
         columns, metadata, n_bins, self.bounds_ = build_columns(frame, plan, self.n_bins, rng)
         if metadata:
             warn_caller(
@@ -245,13 +254,19 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
             cells.append(np.searchsorted(self.classes_, y).astype(np.int64))
         warn_small(plan)
         sigma = plan["sigma"]
-        n = plan["n"]
+        noisy = [
+            np.bincount(codes, minlength=column.n_cells)
+            + rng.normal(scale=sigma, size=column.n_cells)
+            for column, codes in zip(columns, cells, strict=True)
+        ]
+        # the number of rows is private: everything below reads this estimate only
+        n = combined_row_count(
+            plan["n_noisy"], plan, [c.sum() for c in noisy], [c.n_cells for c in columns]
+        )
         n_groups = int(np.clip(round(np.sqrt(n / (2.0 * sigma))), 2, 16))
-        for column, codes in zip(columns, cells, strict=True):
-            counts = np.bincount(codes, minlength=column.n_cells).astype(float)
-            noisy = counts + rng.normal(scale=sigma, size=len(counts))
+        for column, counts in zip(columns, noisy, strict=True):
             groups = self.max_levels if isinstance(column, DiscreteColumn) else n_groups
-            column.set_counts(noisy, groups, 3.0 * sigma, n)
+            column.set_counts(counts, groups, 3.0 * sigma, n)
         groups = np.column_stack(
             [column.groups(codes) for column, codes in zip(columns, cells, strict=True)]
         )
@@ -299,6 +314,7 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
         measured = d + len(edges)
         spent_rho = (
             plan["meta_rho"]
+            + plan["count_rho"]
             + exponential_mechanism_rho(epsilon_round) * max(free - 1, 0)
             + measured * plan["marginal_rho"]
         )
@@ -307,6 +323,7 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
         self.epsilon_ = float(zcdp_epsilon(spent_rho, plan["delta"] - plan["meta_delta"]))
         self.budget_ = {
             "metadata": metadata,
+            "row_count": {"rho": plan["count_rho"], "sigma": plan["count_sigma"]},
             "selection": {"rho": plan["selection_rho"], "epsilon_per_pair": float(epsilon_round)},
             "one_way": {"rho": d * plan["marginal_rho"], "sigma": sigma},
             "two_way": {"rho": len(edges) * plan["marginal_rho"], "sigma": sigma},

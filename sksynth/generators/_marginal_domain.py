@@ -26,7 +26,10 @@ from ._private_metadata import (
     public_levels,
 )
 
-__all__ = ["build_columns", "check_declared", "plan_budget", "private_levels", "warn_small"]
+__all__ = [
+    "build_columns", "check_declared", "combined_row_count", "noisy_row_count", "plan_budget",
+    "private_levels", "warn_small",
+]
 
 
 def private_levels(series, sigma, delta, rng):
@@ -93,6 +96,11 @@ def _as_number(value, dtype):
 
 # -------------------------------------------------------------- fitting
 
+# share of the marginals' budget spent on a noisy count of the rows: the number of rows
+# is private too (a neighbouring table has one row more or less), and the domain's
+# resolution and the consistency of the counts are chosen from this count
+_COUNT_SHARE = 0.02
+
 
 def plan_budget(frame, y, params):
     """Split the budget: metadata (epsilon, delta), then zCDP for the marginals.
@@ -114,10 +122,12 @@ def plan_budget(frame, y, params):
     meta_rho = params["metadata_share"] * rho if units else 0.0
     d = frame.shape[1] + int(y is not None)
     selection = params["selection_share"] * (rho - meta_rho) if d > 1 else 0.0
-    per_marginal = (rho - meta_rho - selection) / (2 * d - 1)
+    count_rho = _COUNT_SHARE * (rho - meta_rho)
+    per_marginal = (rho - meta_rho - selection - count_rho) / (2 * d - 1)
     unit_rho = meta_rho / units if units else 0.0
     return {
-        "n": n, "epsilon": epsilon, "delta": delta, "kinds": kinds, "bounds": bounds,
+        "n": n, "count_rho": count_rho, "count_sigma": gaussian_sigma(count_rho),
+        "epsilon": epsilon, "delta": delta, "kinds": kinds, "bounds": bounds,
         "categories": categories, "numeric": numeric, "levels": levels,
         "unit_rho": unit_rho, "unit_delta": meta_delta / len(levels) if levels else 0.0,
         "meta_rho": meta_rho, "meta_delta": meta_delta, "rho": rho,
@@ -125,13 +135,33 @@ def plan_budget(frame, y, params):
         "sigma": gaussian_sigma(per_marginal),
     }
 
+def noisy_row_count(n, plan, rng):
+    """Return the number of rows plus Gaussian noise of ``plan["count_sigma"]`` (at least 1)."""
+    return max(1.0, n + rng.normal(scale=plan["count_sigma"]))
+
+
+def combined_row_count(count, plan, noisy_sums, n_cells):
+    """Inverse-variance mean of the noisy count and of the sums of noisy one-way marginals.
+
+    Each one-way marginal of ``k`` cells sums to the number of rows plus noise
+    of variance ``k * sigma**2``: post-processing that sharpens the count
+    used to make the marginals consistent.
+    """
+    variances = np.concatenate([[plan["count_sigma"] ** 2],
+                                np.asarray(n_cells, dtype=float) * plan["sigma"] ** 2])
+    estimates = np.concatenate([[count], np.asarray(noisy_sums, dtype=float)])
+    weights = 1.0 / variances
+    return max(1.0, float(np.sum(weights * estimates) / weights.sum()))
+
+
 def build_columns(frame, plan, n_bins, rng):
     """Build the domain of every column, spending the metadata budget where needed.
 
-    Returns the columns, the metadata estimated (for ``budget_``), the
-    number of bins and the bounds of the numbers.
+    ``plan["n_noisy"]`` (the noisy row count) sets the resolution. Returns
+    the columns, the metadata estimated (for ``budget_``), the number of
+    bins and the bounds of the numbers.
     """
-    n, sigma = plan["n"], plan["sigma"]
+    n, sigma = plan["n_noisy"], plan["sigma"]
     if n_bins == "auto":
         n_bins = int(np.clip(round(n / (4.0 * sigma)), 8, 64))
     columns, metadata, bounds = [], {}, {}

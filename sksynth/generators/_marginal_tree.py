@@ -34,7 +34,9 @@ def select_tree(codes, sizes, one_way, n_rows, epsilon_round, sigma, rng, max_ce
         Number of groups of each column.
     one_way : list of ndarray
         Noisy (post-processed) one-way group counts.
-    n_rows : int
+    n_rows : float
+        The noisy number of rows (public): the score then changes by at most
+        one when a row is added or removed.
     epsilon_round : float
         Budget of each round (score sensitivity one).
     sigma : float

@@ -72,7 +72,9 @@ def test_spent_epsilon_never_exceeds_the_target(epsilon, declared):
         sampler.set_params(random_state=0).fit(X)
     assert 0 < sampler.epsilon_ <= epsilon
     assert sampler.delta_ <= 1 / len(X) ** 2
-    assert set(sampler.budget_) == {"metadata", "selection", "one_way", "two_way", "rho"}
+    assert set(sampler.budget_) == {
+        "metadata", "row_count", "selection", "one_way", "two_way", "rho"
+    }
     assert bool(sampler.budget_["metadata"]) is not declared
 
 
