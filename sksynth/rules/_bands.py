@@ -28,10 +28,18 @@ _MIN_R2 = 0.9
 # a further column enters a found formula only if it removes this share of
 # the remaining held-out variance
 _MIN_GAIN = 0.3
+# a fit this close is not extended (further columns would chase rounding)
+_ENOUGH_R2 = 0.999
 _MAX_TERMS = 3
+# correlation the strongest input must have with the target (pruning: other
+# columns are only tried once it is in)
+_MIN_LEAD_CORR = 0.9
 # how much held-out R2 a target with point masses gives up in the choice of targets
 _CROWDED_PENALTY = 0.05
 _SCALES = ("ratio", "difference")
+# a difference band around a product is kept only if it is narrower than this
+# share of the target's standard deviation
+_MAX_DIFFERENCE_WIDTH = 0.5
 
 
 class Band(_ComputedColumn):
@@ -237,8 +245,10 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
             values = raw
         corr = np.abs(np.nan_to_num(pd.DataFrame(values).corr(min_periods=min_rows).to_numpy()))
         for j in range(len(columns)):
-            ranked = [i for i in np.argsort(-corr[j]) if i != j and corr[j, i] > 0.9]
-            fit = _best_fit(values, j, ranked[:_MAX_TERMS], half, min_rows)
+            leads = [i for i in np.argsort(-corr[j]) if i != j and corr[j, i] > _MIN_LEAD_CORR]
+            if not leads:
+                continue
+            fit = _best_fit(values, j, leads[0], half, min_rows)
             if fit is not None:
                 candidates.append((fit[0], columns[j], [columns[i] for i in fit[1]], fit[2], scale))
     # tightest fits first; a column whose values crowd on a few points (point
@@ -266,16 +276,22 @@ def _crowded(series):
     return bool(counts.iloc[:5].sum() >= 0.1)
 
 
-def _best_fit(values, j, ranked, half, min_rows):
-    """(held-out R2, source indices, coefficients) of the best small fit, or None."""
-    best = None
-    for k in range(1, len(ranked) + 1):
-        sources = ranked[:k]
+def _best_fit(values, j, lead, half, min_rows):
+    """(held-out R2, source indices, coefficients) of the best small fit, or None.
+
+    The fit starts from the ``lead`` column (strongly correlated with the
+    target); each further column is the one most correlated with what the fit
+    leaves unexplained (a column may matter only once the lead is in, as
+    income does in ``expenditure / income``), and stays only if it removes a
+    good share of the held-out error.
+    """
+    target = values[:, j]
+    best, sources = None, [lead]
+    while True:
         rows = ~np.isnan(values[:, [j, *sources]]).any(axis=1)
         fit_rows, test_rows = rows & half, rows & ~half
         if fit_rows.sum() < min_rows or test_rows.sum() < min_rows:
             break
-        target = values[:, j]
         if np.var(target[test_rows]) == 0:
             break
         A = np.column_stack([values[:, sources], np.ones(len(values))])
@@ -284,32 +300,105 @@ def _best_fit(values, j, ranked, half, min_rows):
         r2 = 1 - error / np.var(target[test_rows])
         if best is not None and 1 - r2 > (1 - _MIN_GAIN) * (1 - best[0]):
             break
-        best = (r2, sources, coef[:-1])
+        best = (r2, list(sources), coef[:-1])
+        if len(sources) == _MAX_TERMS or r2 >= _ENOUGH_R2:
+            break
+        residual = np.where(fit_rows, target - A @ coef, np.nan)
+        following = _most_correlated(values, residual, exclude={j, *sources})
+        if following is None:
+            break
+        sources.append(following)
     return best if best is not None and best[0] >= _MIN_R2 else None
 
 
+def _most_correlated(values, residual, exclude):
+    """Index of the column most correlated with ``residual``, or None.
+
+    Only columns defined wherever the residual is are tried: a column that is
+    undefined on some of those rows (a zero, on logarithms) would fit a
+    subset of the rows and look better than it is.
+    """
+    best, best_corr = None, 0.0
+    rows = ~np.isnan(residual)
+    if rows.sum() < 3:
+        return None
+    for i in range(values.shape[1]):
+        if i in exclude or np.isnan(values[rows, i]).any():
+            continue
+        x, r = values[rows, i], residual[rows]
+        if np.std(x) == 0 or np.std(r) == 0:
+            continue
+        corr = abs(np.corrcoef(x, r)[0, 1])
+        if corr > best_corr:
+            best, best_corr = i, corr
+    return best
+
+
 def _band(frame, target, sources, coef, scale):
-    """Return the Band with a readable formula and its range over every row of ``frame``."""
-    terms = []
-    for source, k in zip(sources, coef, strict=True):
-        k = float(f"{k:.3g}")
-        if scale == "ratio":
-            terms.append(_name(source) if k == 1 else f"{_name(source)} ** {_number(k)}")
-        else:
-            terms.append(_name(source) if k == 1 else f"{_number(k)} * {_name(source)}")
-    if scale == "ratio":
-        text = " * ".join(terms)
-    else:
-        text = " + ".join(terms).replace("+ -", "- ")
-    expression = Expression(text)
-    value = expression.evaluate(frame)
+    """Return the Band with a readable formula and its range over every row of ``frame``.
+
+    A product found on logarithms is kept as a ratio band, or as a
+    difference band around the product times a constant when that band is
+    the narrower one next to the target's spread (a share computed from an
+    amount up to rounding: the ratio is loose where the amount is small, the
+    difference stays tiny). Exponents within 0.05 of a whole number are
+    also tried whole (real formulas multiply and divide), and the narrowest
+    band is kept.
+    """
     target_values = numeric(frame[target])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        position = target_values / value if scale == "ratio" else target_values - value
-    defined = np.isfinite(value) & (value > 0 if scale == "ratio" else True)
     present = ~np.isnan(target_values)
-    position = position[defined & present]
-    if len(position) < len(frame) // 2 or not np.isfinite(position).all():
+    if scale == "difference":
+        terms = [_name(c) if k == 1 else f"{_number(k)} * {_name(c)}"
+                 for c, k in zip(sources, _rounded(coef), strict=True)]
+        text = " + ".join(terms).replace("+ -", "- ")
+        value = Expression(text).evaluate(frame)
+        return _range_band(target, text, target_values - value, present, len(frame), scale)
+    exponents = [_rounded(coef)]
+    whole = np.round(coef)
+    snapped = np.where((np.abs(coef - whole) < 0.05) & (whole != 0), whole, coef)
+    if not np.array_equal(snapped, coef):
+        exponents.append(_rounded(snapped))
+    logs = np.log(target_values[present & (target_values > 0)])
+    log_spread = np.std(logs) if len(logs) else 0.0
+    spread = np.std(target_values[present])
+    found = []
+    for powers in exponents:
+        text = " * ".join(_name(c) if k == 1 else f"{_name(c)} ** {_number(k)}"
+                          for c, k in zip(sources, powers, strict=True))
+        value = Expression(text).evaluate(frame)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            band = _range_band(target, text, target_values / value,
+                               present & (value > 0), len(frame), "ratio")
+        if band is not None and log_spread > 0:
+            found.append((np.log(band.high / band.low) / log_spread, band))
+        band = _difference_around(target, text, target_values, value, present, len(frame))
+        if band is not None and spread > 0:
+            width = (band.high - band.low) / spread
+            if width < _MAX_DIFFERENCE_WIDTH:
+                found.append((width, band))
+    return min(found, key=lambda item: item[0])[1] if found else None
+
+
+def _rounded(coef):
+    return [float(f"{k:.3g}") for k in coef]
+
+
+def _difference_around(target, text, target_values, value, present, n_rows):
+    """Return the band ``target - k * (text)``, ``k`` by least squares (None: no band)."""
+    usable = present & np.isfinite(value)
+    if usable.sum() < n_rows // 2 or not np.any(value[usable]):
+        return None
+    k = float(f"{target_values[usable] @ value[usable] / (value[usable] @ value[usable]):.3g}")
+    if k == 0:
+        return None
+    scaled = f"{_number(k)} * {text}" if k != 1 else text
+    return _range_band(target, scaled, target_values - k * value, usable, n_rows, "difference")
+
+
+def _range_band(target, text, position, defined, n_rows, scale):
+    """Return the band of ``position`` over the ``defined`` rows (None: too few, unbounded)."""
+    position = position[defined]
+    if len(position) < n_rows // 2 or not np.isfinite(position).all():
         return None
     if scale == "ratio" and position.min() <= 0:
         return None  # the target must be positive where the formula is
