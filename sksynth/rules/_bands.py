@@ -64,7 +64,9 @@ class Band(_ComputedColumn):
         The band. With ``scale="ratio"`` both must be positive.
     scale : {"ratio", "difference"}, default="ratio"
         How ``target`` is compared with ``expression``. Use ``"ratio"`` for
-        products and powers of positive columns, ``"difference"`` for sums.
+        products and powers of positive columns whose spread grows with
+        their size, ``"difference"`` for sums, and for a product off by a
+        small amount of its own (rounding, a fee) that does not grow with it.
 
     Notes
     -----
