@@ -108,3 +108,37 @@ def test_undefined_formula_rows_get_values_like_the_training_ones():
     assert out.loc[missing, "area"].notna().all()
     assert out.loc[missing, "area"].isin(X.loc[:19, "area"]).all()
     pd.testing.assert_frame_equal(out[~missing], X[~missing])
+
+
+def _shares(n=900, seed=0):
+    """A share computed from an expenditure rounded down to whole units, a quarter at zero."""
+    rng = np.random.default_rng(seed)
+    income = rng.gamma(5, 0.7, n).round(2) + 0.2
+    spent = rng.gamma(1.2, 150, n) * (rng.random(n) > 0.25)
+    expenditure = np.floor(spent)
+    return pd.DataFrame(
+        {
+            "income": income,
+            "expenditure": expenditure,
+            "share": 0.0012 * (expenditure + 1) / income,
+            "age": rng.uniform(20, 70, n).round(1),
+        }
+    )
+
+
+def test_a_partner_uncorrelated_on_its_own_joins_a_band_and_the_difference_is_kept():
+    X = _shares()
+    # income alone hardly correlates with share: only the leftover of share ~ expenditure
+    # points to it
+    assert abs(np.corrcoef(X["income"], X["share"])[0, 1]) < 0.5
+    bands = [r for r in find_rules(X) if r.kind == "band"]
+    assert len(bands) == 1
+    band = bands[0]
+    assert band.target == "share"
+    assert set(band.columns) == {"share", "expenditure", "income"}
+    assert band.scale == "difference"
+    # the true relation: share - 0.0012 * expenditure / income = 0.0012 / income, between
+    # 0.0012 / max(income) and 0.0012 / min(income)
+    assert band.low >= -1e-6
+    assert band.high <= 0.0012 / X["income"].min() * 1.01
+    assert band.holds(X).all()
