@@ -691,6 +691,17 @@ LEARNT = [
     "of rows. Found point masses are kept only where they hold a tenth of the rows.",
     "Orders kept as gaps can cost the conditional GAN utility on small tables; bands take "
     "precedence over the orders on their column.",
+    "A band's second input may be invisible to plain correlation: a share computed as "
+    "expenditure over income hardly correlates with income. Choosing further inputs by their "
+    "correlation with what the first one leaves unexplained finds it; and a share whose "
+    "expenditure was rounded is a narrow difference band around the product, not a ratio band.",
+    "A membership attack scored on one train/holdout split reads the split's luck: on a "
+    "minority class of about two hundred rows, a private sampler scored well above 0.5 on the "
+    "fixed split for every fitting seed, and 0.5 on average over random splits. The private "
+    "part averages five splits and shows the spread.",
+    "Bounds declared from the observed minimum and maximum are not public facts; declared as "
+    "powers of ten beyond them, as a data owner would, they cost our marginal sampler little "
+    "(its bins add a log grid) and smartnoise's equal-width bins more.",
 ]
 
 
