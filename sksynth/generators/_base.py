@@ -30,6 +30,7 @@ from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from ..encoding import TabularEncoder
+from ..io._chunked import ChunkedOutputMixin
 from ..metrics import fidelity_score
 from ..nn import LossProgressBar
 from ..rules import fit_keeper
@@ -49,7 +50,6 @@ from ._checks import (
     remember_y,
     to_container,
 )
-from ._chunked_output import ChunkedOutputMixin
 from ._docs import SHARED_ENTRIES
 from ._dp import DP_ATTRIBUTES, NoPrivacy, PrivateFit
 from ._model_state import ModelFileMixin
