@@ -7,7 +7,8 @@ new rows from it (``sample``). A subclass says how to build its skorch net
 (:meth:`BaseGenerativeSampler._make_net`) and whether it is conditional.
 
 The parts live beside it: parameter and input checks and the memory of the
-input containers in ``_checks``, the conditional vector in
+input containers in ``_checks``, the table input and seeds that every
+sampler shares in ``_table_sampler``, the conditional vector in
 :class:`sksynth.nn.ConditionLayout`, training and generation in ``_models``,
 differential privacy as a fit strategy in ``_dp``, chunked output and model
 files in :mod:`sksynth.io`.
@@ -23,7 +24,6 @@ from abc import abstractmethod
 import numpy as np
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_target_type
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
@@ -35,18 +35,15 @@ from ..metrics import fidelity_score
 from ..nn import LossProgressBar
 from ..rules import fit_keeper
 from ..utils import check_dataframe, check_same_columns, fill_doc, thread_scope
-from ..utils._random import SEED_BOUND, derive_seed, to_seed
+from ..utils._random import SEED_BOUND, to_seed
 from ._checks import (
     check_callbacks,
     check_device,
-    check_fit_frame,
-    check_fit_input,
     check_hidden_dims,
     check_n_samples,
     check_y_finite,
     output_X,
     output_y,
-    remember_container,
     remember_y,
     to_container,
 )
@@ -66,6 +63,7 @@ from ._models import (
     train_net,
     train_per_class,
 )
+from ._table_sampler import TableSamplerMixin
 
 __all__ = ["BaseGenerativeSampler", "parent_arguments"]
 
@@ -83,7 +81,7 @@ def parent_arguments(parent, values):
 
 
 @fill_doc(SHARED_ENTRIES)
-class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler):
+class BaseGenerativeSampler(TableSamplerMixin, ChunkedOutputMixin, ModelFileMixin, BaseOverSampler):
     """Template of the generative samplers (GAN, VAE and their conditional forms).
 
     ``fit(X, y=None)`` learns a model of a whole table (one model per class for
@@ -295,31 +293,7 @@ class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler)
         """
         return thread_scope()
 
-    # ------------------------------------------------------------ validation
-    def _check_X_y(self, X, y, accept_sparse=None):
-        """Validate without coercing: strings, categories and NaN pass through."""
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        self._container = remember_container(X)
-        frame = check_fit_frame(X, type(self).__name__)
-        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
-        return frame, y, binarize_y
-
-    def _prepare_fit(self, X, y):
-        """Validate ``X`` (and ``y``) for :meth:`fit`; return the frame and labels."""
-        self._check_params()
-        frame, y, self._container, y_meta = check_fit_input(self, X, y)
-        if y is not None:
-            self._y_meta = y_meta
-        return frame, y
-
     # ---------------------------------------------------------- randomness
-    def _start_randomness(self):
-        self._entropy = to_seed(self.random_state)
-        self._sample_rng = np.random.default_rng([self._entropy, 7])
-
-    def _named_seed(self, name):
-        return derive_seed(self._entropy, name)
-
     def _sample_seed(self, random_state):
         """Seed of one call of :meth:`sample`: given, or next of the sampler's own sequence."""
         if random_state is None:
@@ -578,10 +552,3 @@ class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler)
         synthetic = check_dataframe(synthetic)
         synthetic.columns = list(real.columns)
         return float(np.mean(fidelity_score(real, synthetic)))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        return tags

@@ -7,11 +7,9 @@ import numbers
 import numpy as np
 import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_target_type
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
-from sklearn_compat.utils.validation import validate_data
 
 from ..exceptions import DataQualityWarning
 from ..io._registry import register_sampler
@@ -20,20 +18,17 @@ from ..utils._privacy_accounting import (
     exponential_mechanism_rho,
     zcdp_epsilon,
 )
-from ..utils._random import to_seed
-from ._base import BaseGenerativeSampler
 from ._checks import (
-    check_fit_frame,
     check_n_samples,
     output_X,
     output_y,
-    remember_container,
     to_container,
 )
 from ._marginal_columns import DiscreteColumn, NumericColumn
 from ._marginal_domain import build_columns, plan_budget, warn_small
 from ._marginal_tree import LabelledTree, MarginalTree, pair_counts, select_tree
 from ._model_state import ModelFileMixin
+from ._table_sampler import TableSamplerMixin
 
 __all__ = ["MarginalPrivateSampler"]
 
@@ -58,7 +53,7 @@ def _part_from_state(record):
 
 
 @register_sampler
-class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
+class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler):
     """Differentially private tables from a tree of noisy marginals (MST / AIM style).
 
     The sampler measures low-order marginals of the table with Gaussian noise
@@ -206,18 +201,9 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
         self.max_levels = max_levels
         self.random_state = random_state
 
-    # ------------------------------------------------------------ validation
-    def _check_X_y(self, X, y, accept_sparse=None):
-        """Validate without coercing: strings, categories and NaN pass through."""
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        self._container = remember_container(X)
-        frame = check_fit_frame(X, type(self).__name__)
-        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
-        return frame, y, binarize_y
-
     def _start(self):
-        self._entropy = to_seed(self.random_state)
-        self._sample_rng = np.random.default_rng([self._entropy, 7])
+        """Start the randomness of a fit; return the generator of its noise."""
+        self._start_randomness()
         return np.random.default_rng([self._entropy, 1])
 
     def _fit_model(self, frame, y):
@@ -340,9 +326,6 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
 
     def _check_params(self):
         """Nothing beyond ``_parameter_constraints`` (the budget is checked against the rows)."""
-
-    # the generators' validation of X and y
-    _prepare_fit = BaseGenerativeSampler._prepare_fit
 
     def _set_classes(self, y):
         self._fitted_with_y = True
@@ -497,8 +480,5 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
         tags.non_deterministic = False
         return tags
