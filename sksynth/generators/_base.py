@@ -65,7 +65,13 @@ from ._models import (
 )
 from ._table_sampler import TableSamplerMixin
 
-__all__ = ["BaseGenerativeSampler", "parent_arguments"]
+__all__ = ["CONDITION_CONSTRAINTS", "BaseGenerativeSampler", "parent_arguments"]
+
+#: Constraints of the parameters of the conditional samplers.
+CONDITION_CONSTRAINTS = {
+    "condition_weight": [Interval(numbers.Real, 0, None, closed="left")],
+    "condition_columns": [StrOptions({"all"}), list, tuple, None],
+}
 
 
 def parent_arguments(parent, values):
@@ -95,7 +101,9 @@ class BaseGenerativeSampler(TableSamplerMixin, ChunkedOutputMixin, ModelFileMixi
     (``net_``) on the encoded tensor -> sample encoded rows -> decode them to
     the original columns and dtypes.
 
-    Subclasses implement :meth:`_make_net` and set ``_conditional``. Hooks
+    Subclasses implement :meth:`_make_net` and set ``_conditional``; a
+    conditional one has the parameters ``condition_weight`` and
+    ``condition_columns`` (constraints in ``CONDITION_CONSTRAINTS``). Hooks
     for extensions, each called in one place: :meth:`_prepare_table` (the
     training table just before the encoder is fitted), :meth:`_finish_table`
     (every decoded table), :meth:`_check_conditions` (the ``conditions`` of
@@ -203,7 +211,10 @@ class BaseGenerativeSampler(TableSamplerMixin, ChunkedOutputMixin, ModelFileMixi
             The conditional vector (conditional samplers).
         params : dict
             The parameters every net takes (:meth:`_net_params`): epochs,
-            batch size, learning rate, seed, device, callbacks and, under
+            batch size, learning rate, seed, device, callbacks, the
+            generating module's latent size, hidden widths and condition
+            width, the conditional vector's columns (``cond_index``) and
+            ``condition_weight`` (conditional samplers) and, under
             differential privacy, the DP-SGD budget. Add the net's own.
         """
 
@@ -215,9 +226,9 @@ class BaseGenerativeSampler(TableSamplerMixin, ChunkedOutputMixin, ModelFileMixi
 
     def _condition_columns(self):
         """Discrete columns the conditional vector may hold (conditional samplers)."""
-        return []
+        return self.condition_columns if self._conditional else []
 
-    def _net_params(self, seed, privacy=None):
+    def _net_params(self, seed, privacy=None, condition=None):
         """Parameters common to every net: built once here, completed by :meth:`_make_net`."""
         callbacks = copy.deepcopy(check_callbacks(self.callbacks))
         if self.verbose:
@@ -229,7 +240,13 @@ class BaseGenerativeSampler(TableSamplerMixin, ChunkedOutputMixin, ModelFileMixi
             "random_state": seed,
             "device": self._device,
             "callbacks": callbacks or None,
+            "module__latent_dim": self.latent_dim,
+            "module__hidden_dims": self._hidden_dims,
+            "module__cond_dim": 0 if condition is None else condition.cond_dim,
+            "cond_index": None if condition is None else condition.encoded_index.tolist(),
         }
+        if self._conditional:
+            params["condition_weight"] = self.condition_weight
         params.update((privacy or NoPrivacy()).net_params())
         return params
 
@@ -422,7 +439,7 @@ class BaseGenerativeSampler(TableSamplerMixin, ChunkedOutputMixin, ModelFileMixi
 
     def _train(self, Z, spans, codes, condition, name, privacy):
         """Build the net of ``spans`` (seeded by ``name``) and train it on ``Z``."""
-        params = self._net_params(self._named_seed(name), privacy)
+        params = self._net_params(self._named_seed(name), privacy, condition)
         net = self._make_net(spans, condition, params)
         sampling = privacy.training_sampling(self._training_sampling)
         return train_net(net, Z, codes, condition, sampling=sampling)
