@@ -28,6 +28,7 @@ from ._marginal_columns import DiscreteColumn, NumericColumn
 from ._marginal_domain import build_columns, plan_budget, warn_small
 from ._marginal_tree import LabelledTree, MarginalTree, pair_counts, select_tree
 from ._model_state import ModelFileMixin
+from ._models import check_sample_labels
 from ._table_sampler import TableSamplerMixin
 
 __all__ = ["MarginalPrivateSampler"]
@@ -433,25 +434,13 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
             rng = np.random.default_rng(int(random_state))
         else:
             raise ValueError(f"random_state must be None or an int; got {random_state!r}.")
-        labels = None
-        if y is not None:
-            if not self._fitted_with_y:
-                raise ValueError(
-                    f"y={y!r} asks for rows of a class, but this sampler was fitted without y."
-                )
-            labels = np.asarray(y)
-            labels = np.repeat(labels, n_samples) if labels.ndim == 0 else labels.ravel()
-            if len(labels) != n_samples:
-                raise ValueError(
-                    f"y must be one label or one label per row ({n_samples}); got "
-                    f"{len(labels)}."
-                )
-            unknown = ~np.isin(labels, self.classes_)
-            if unknown.any():
-                raise ValueError(
-                    f"Unknown class(es) {pd.unique(labels[unknown])[:5].tolist()} in y; the "
-                    f"classes are {list(self.classes_)}."
-                )
+        labels = check_sample_labels(
+            y,
+            n_samples,
+            classes=self.classes_ if self._fitted_with_y else None,
+            trained=None,
+            owner=type(self).__name__,
+        )
         frame, labels = self._generate(n_samples, labels, conditions, rng)
         X_new = output_X(frame, self._container)
         if not self._fitted_with_y:
