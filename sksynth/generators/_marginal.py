@@ -22,13 +22,14 @@ from ._checks import (
     check_n_samples,
     output_X,
     output_y,
+    remember_y,
     to_container,
 )
 from ._marginal_columns import DiscreteColumn, NumericColumn
 from ._marginal_domain import build_columns, plan_budget, warn_small
 from ._marginal_tree import LabelledTree, MarginalTree, pair_counts, select_tree
 from ._model_state import ModelFileMixin
-from ._models import check_sample_labels
+from ._models import append_rows, check_sample_labels, resample_labels
 from ._table_sampler import TableSamplerMixin
 
 __all__ = ["MarginalPrivateSampler"]
@@ -334,19 +335,15 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
         self.classes_ = np.unique(y)
 
     def _fit_resample(self, X, y):
-        self._y_meta = ("ndarray", None, None)
+        self._y_meta = remember_y(None)
         self._set_classes(y)
         self._fit_model(X, y)
         targets = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
-        labels = np.concatenate(
-            [np.full(n, c, dtype=np.asarray(y).dtype) for c, n in targets.items()]
-            or [np.zeros(0, dtype=np.asarray(y).dtype)]
-        )
+        labels = resample_labels(targets, np.asarray(y).dtype)
         seed = int(np.random.SeedSequence([self._entropy, 3]).generate_state(1)[0])
         new = self._generate(len(labels), labels, None, np.random.default_rng(seed))[0]
-        X_res = pd.concat([X, new], ignore_index=True) if len(new) else X.reset_index(drop=True)
-        X_res = X_res.astype(X.dtypes.to_dict())
-        return to_container(X_res, self._container), np.concatenate([np.asarray(y), labels])
+        y_res = np.concatenate([np.asarray(y), labels])
+        return to_container(append_rows(X, new), self._container), y_res
 
     # ------------------------------------------------------------- sampling
     def _evidence(self, conditions):
