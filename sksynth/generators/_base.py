@@ -7,7 +7,9 @@ new rows from it (``sample``). A subclass says how to build its skorch net
 (:meth:`BaseGenerativeSampler._make_net`) and whether it is conditional.
 
 The parts live beside it: parameter and input checks and the memory of the
-input containers in ``_checks``, the conditional vector in
+input containers in ``_checks``, the table input and seeds that every
+sampler shares in ``_table_sampler``, :meth:`~BaseGenerativeSampler.sample`
+and the decoding of generated rows in ``_sampling``, the conditional vector in
 :class:`sksynth.nn.ConditionLayout`, training and generation in ``_models``,
 differential privacy as a fit strategy in ``_dp``, chunked output and model
 files in :mod:`sksynth.io`.
@@ -23,51 +25,48 @@ from abc import abstractmethod
 import numpy as np
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_target_type
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from ..encoding import TabularEncoder
+from ..io._chunked import ChunkedOutputMixin
 from ..metrics import fidelity_score
 from ..nn import LossProgressBar
 from ..rules import fit_keeper
 from ..utils import check_dataframe, check_same_columns, fill_doc, thread_scope
-from ..utils._random import SEED_BOUND, derive_seed, to_seed
+from ..utils._random import SEED_BOUND
 from ._checks import (
     check_callbacks,
     check_device,
-    check_fit_frame,
-    check_fit_input,
     check_hidden_dims,
-    check_n_samples,
     check_y_finite,
-    output_X,
-    output_y,
-    remember_container,
     remember_y,
     to_container,
 )
-from ._chunked_output import ChunkedOutputMixin
 from ._docs import SHARED_ENTRIES
 from ._dp import DP_ATTRIBUTES, NoPrivacy, PrivateFit
 from ._model_state import ModelFileMixin
 from ._models import (
     append_rows,
-    check_conditions,
-    check_sample_labels,
     condition_layout,
     constant_like,
-    generate_conditional,
-    generate_per_class,
     resample_labels,
     resolve_condition_columns,
     train_net,
     train_per_class,
 )
+from ._sampling import SamplingMixin
+from ._table_sampler import TableSamplerMixin
 
-__all__ = ["BaseGenerativeSampler", "parent_arguments"]
+__all__ = ["CONDITION_CONSTRAINTS", "BaseGenerativeSampler", "parent_arguments"]
+
+#: Constraints of the parameters of the conditional samplers.
+CONDITION_CONSTRAINTS = {
+    "condition_weight": [Interval(numbers.Real, 0, None, closed="left")],
+    "condition_columns": [StrOptions({"all"}), list, tuple, None],
+}
 
 
 def parent_arguments(parent, values):
@@ -83,7 +82,9 @@ def parent_arguments(parent, values):
 
 
 @fill_doc(SHARED_ENTRIES)
-class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler):
+class BaseGenerativeSampler(
+    TableSamplerMixin, SamplingMixin, ChunkedOutputMixin, ModelFileMixin, BaseOverSampler
+):
     """Template of the generative samplers (GAN, VAE and their conditional forms).
 
     ``fit(X, y=None)`` learns a model of a whole table (one model per class for
@@ -97,7 +98,9 @@ class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler)
     (``net_``) on the encoded tensor -> sample encoded rows -> decode them to
     the original columns and dtypes.
 
-    Subclasses implement :meth:`_make_net` and set ``_conditional``. Hooks
+    Subclasses implement :meth:`_make_net` and set ``_conditional``; a
+    conditional one has the parameters ``condition_weight`` and
+    ``condition_columns`` (constraints in ``CONDITION_CONSTRAINTS``). Hooks
     for extensions, each called in one place: :meth:`_prepare_table` (the
     training table just before the encoder is fitted), :meth:`_finish_table`
     (every decoded table), :meth:`_check_conditions` (the ``conditions`` of
@@ -205,7 +208,10 @@ class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler)
             The conditional vector (conditional samplers).
         params : dict
             The parameters every net takes (:meth:`_net_params`): epochs,
-            batch size, learning rate, seed, device, callbacks and, under
+            batch size, learning rate, seed, device, callbacks, the
+            generating module's latent size, hidden widths and condition
+            width, the conditional vector's columns (``cond_index``) and
+            ``condition_weight`` (conditional samplers) and, under
             differential privacy, the DP-SGD budget. Add the net's own.
         """
 
@@ -217,9 +223,9 @@ class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler)
 
     def _condition_columns(self):
         """Discrete columns the conditional vector may hold (conditional samplers)."""
-        return []
+        return self.condition_columns if self._conditional else []
 
-    def _net_params(self, seed, privacy=None):
+    def _net_params(self, seed, privacy=None, condition=None):
         """Parameters common to every net: built once here, completed by :meth:`_make_net`."""
         callbacks = copy.deepcopy(check_callbacks(self.callbacks))
         if self.verbose:
@@ -231,7 +237,13 @@ class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler)
             "random_state": seed,
             "device": self._device,
             "callbacks": callbacks or None,
+            "module__latent_dim": self.latent_dim,
+            "module__hidden_dims": self._hidden_dims,
+            "module__cond_dim": 0 if condition is None else condition.cond_dim,
+            "cond_index": None if condition is None else condition.encoded_index.tolist(),
         }
+        if self._conditional:
+            params["condition_weight"] = self.condition_weight
         params.update((privacy or NoPrivacy()).net_params())
         return params
 
@@ -294,37 +306,6 @@ class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler)
         :func:`sksynth.get_config`'s ``n_threads`` for the call and restored after.
         """
         return thread_scope()
-
-    # ------------------------------------------------------------ validation
-    def _check_X_y(self, X, y, accept_sparse=None):
-        """Validate without coercing: strings, categories and NaN pass through."""
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        self._container = remember_container(X)
-        frame = check_fit_frame(X, type(self).__name__)
-        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
-        return frame, y, binarize_y
-
-    def _prepare_fit(self, X, y):
-        """Validate ``X`` (and ``y``) for :meth:`fit`; return the frame and labels."""
-        self._check_params()
-        frame, y, self._container, y_meta = check_fit_input(self, X, y)
-        if y is not None:
-            self._y_meta = y_meta
-        return frame, y
-
-    # ---------------------------------------------------------- randomness
-    def _start_randomness(self):
-        self._entropy = to_seed(self.random_state)
-        self._sample_rng = np.random.default_rng([self._entropy, 7])
-
-    def _named_seed(self, name):
-        return derive_seed(self._entropy, name)
-
-    def _sample_seed(self, random_state):
-        """Seed of one call of :meth:`sample`: given, or next of the sampler's own sequence."""
-        if random_state is None:
-            return int(self._sample_rng.integers(SEED_BOUND))
-        return to_seed(random_state)
 
     # -------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
@@ -448,107 +429,10 @@ class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler)
 
     def _train(self, Z, spans, codes, condition, name, privacy):
         """Build the net of ``spans`` (seeded by ``name``) and train it on ``Z``."""
-        params = self._net_params(self._named_seed(name), privacy)
+        params = self._net_params(self._named_seed(name), privacy, condition)
         net = self._make_net(spans, condition, params)
         sampling = privacy.training_sampling(self._training_sampling)
         return train_net(net, Z, codes, condition, sampling=sampling)
-
-    # ------------------------------------------------------------- sampling
-    def sample(self, n_samples, *, y=None, conditions=None, random_state=None):
-        """Generate new rows from the fitted model.
-
-        Parameters
-        ----------
-        n_samples : int
-            Number of rows.
-        y : label or array-like of shape (n_samples,), default=None
-            Ask for rows of this class (or one class per row). ``None``: the
-            classes are drawn in their training proportions (given
-            ``conditions``, for conditional samplers). Needs a sampler fitted
-            with ``y``.
-        conditions : dict, default=None
-            ``{column: value}`` of discrete columns that every generated row
-            must hold (conditional samplers only).
-        random_state : int, RandomState instance or None, default=None
-            Seed of the draws; ``None`` continues the sampler's own sequence
-            (seeded by its ``random_state``), so successive calls differ.
-
-        Returns
-        -------
-        X_new : DataFrame or ndarray of shape (n_samples, n_features)
-            Same columns, dtypes and categories as the training table
-            (an array when it was fitted on an array).
-        y_new : Series or ndarray of shape (n_samples,)
-            Only when fitted with ``y``: the class of each row.
-        """
-        check_is_fitted(self, "encoder_")
-        with self._runtime():
-            n_samples = check_n_samples(n_samples)
-            seed = self._sample_seed(random_state)
-            labels = self._check_sample_labels(y, n_samples)
-            conditions = self._check_conditions(conditions, n_samples)
-            if self._fitted_with_y and labels is None and not self._conditional:
-                rng = np.random.default_rng([seed, 1])
-                p = self._class_counts / self._class_counts.sum()
-                labels = self.classes_[rng.choice(len(self.classes_), size=n_samples, p=p)]
-            frame, labels = self._generate(labels, conditions, seed)
-        X_new = output_X(frame, self._container)
-        if not self._fitted_with_y:
-            return X_new
-        return X_new, output_y(labels, self._y_meta, self._y_dtype)
-
-    def _check_sample_labels(self, y, n_samples):
-        return check_sample_labels(
-            y,
-            n_samples,
-            classes=self.classes_ if self._fitted_with_y else None,
-            trained=None if self._conditional else getattr(self, "nets_", None),
-            owner=type(self).__name__,
-        )
-
-    def _check_conditions(self, conditions, n_samples):
-        """Check the ``conditions`` of :meth:`sample`; return their slots and values."""
-        columns = list(getattr(self, "feature_names_in_", self._table_columns()))
-        if getattr(self, "rules_", None) is not None:
-            self.rules_.check_conditions(conditions or {})
-        return check_conditions(
-            conditions,
-            n_samples,
-            layout=getattr(self, "condition_", None),
-            columns=columns,
-            conditional=self._conditional,
-            owner=type(self).__name__,
-        )
-
-    def _generate(self, labels, conditions, seed):
-        """Generate one row per entry of ``labels`` (``None``: no label).
-
-        Returns the decoded rows and their labels (``None`` without labels).
-        """
-        rng = np.random.default_rng(seed)
-        if self._conditional:
-            n_rows = len(labels) if labels is not None else conditions["n"]
-            codes = None if labels is None else np.searchsorted(self.classes_, labels)
-            frame, codes = generate_conditional(
-                self.net_, self.condition_, n_rows, rng, self._decode,
-                label_codes=codes, conditions=conditions,
-            )
-            return frame, (labels if codes is None else self.classes_[codes])
-        if labels is None:
-            Z = self.net_.sample(conditions["n"], generator=int(rng.integers(SEED_BOUND)))
-            return self._decode(Z, rng), None
-        frame = generate_per_class(
-            self.nets_, labels, rng, self._decode, self.encoder_.n_features_out_
-        )
-        return frame, labels
-
-    def _decode(self, Z, rng, fixed=None):
-        # the nets draw every softmax span as an exact one-hot: decode without argmax
-        Z = Z[:, : self.encoder_.n_features_out_]
-        frame = self.encoder_._inverse_transform(
-            Z, int(rng.integers(SEED_BOUND)), sample_discrete=False, one_hot=True
-        )
-        return self._finish_table(frame, rng, fixed)
 
     # -------------------------------------------------------------- scoring
     def score(self, X, y=None):
@@ -578,10 +462,3 @@ class BaseGenerativeSampler(ChunkedOutputMixin, ModelFileMixin, BaseOverSampler)
         synthetic = check_dataframe(synthetic)
         synthetic.columns = list(real.columns)
         return float(np.mean(fidelity_score(real, synthetic)))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        return tags

@@ -43,7 +43,10 @@ from ..utils import warn_caller
 from ..utils._private_range import private_range
 from ._private_metadata import (
     DISCRETE_KINDS,
+    bound_pair,
     can_hold_missing,
+    check_declared_columns,
+    check_levels,
     datetime_edges,
     dtype_kind,
     observed_bounds,
@@ -404,30 +407,17 @@ def _check_dp_metadata(dp_metadata, frame):
     columns = list(frame.columns)
     bounds = dict(metadata.get("bounds") or {})
     categories = dict(metadata.get("categories") or {})
-    for key, declared in (("bounds", bounds), ("categories", categories)):
-        missing = [c for c in declared if c not in columns]
-        if missing:
-            raise ValueError(
-                f"dp_metadata[{key!r}] names column(s) {missing} that are not in X; the "
-                f"columns are {columns}."
-            )
+    check_declared_columns(
+        columns, {"dp_metadata['bounds']": bounds, "dp_metadata['categories']": categories}
+    )
     for column, pair in bounds.items():
-        try:
-            low, high = pair
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"dp_metadata['bounds'][{column!r}] must be a pair (low, high); got {pair!r}."
-            ) from None
+        low, high = bound_pair(pair, f"dp_metadata['bounds'][{column!r}]")
         if not low < high:
             raise ValueError(
                 f"dp_metadata['bounds'][{column!r}] needs low < high; got {pair!r}."
             )
     for column, levels in categories.items():
-        if isinstance(levels, str) or len(list(levels)) == 0:
-            raise ValueError(
-                f"dp_metadata['categories'][{column!r}] must be a non-empty list of "
-                f"levels; got {levels!r}."
-            )
+        check_levels(levels, f"dp_metadata['categories'][{column!r}]")
     return bounds, categories, float(share)
 
 

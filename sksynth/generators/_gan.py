@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ..io._registry import register_sampler
 from ..nn import Critic, GANNet, Generator
 from ..utils import fill_doc
-from ._base import BaseGenerativeSampler, parent_arguments
+from ._base import CONDITION_CONSTRAINTS, BaseGenerativeSampler, parent_arguments
 from ._checks import check_widths_or
 from ._docs import SHARED_ENTRIES
 from ._dp import DP_CONSTRAINTS
@@ -151,18 +151,13 @@ class GANSampler(BaseGenerativeSampler):
         self._critic_dims = check_widths_or(self._hidden_dims, self.critic_dims, "critic_dims")
 
     def _make_net(self, spans, condition, params):
-        cond_dim = 0 if condition is None else condition.cond_dim
-        n_features = spans[-1].stop
         packs = 1 if self.dp else self.pac
         params = dict(params)
         params.update(
             module=Generator,
             critic=Critic,
-            module__latent_dim=self.latent_dim,
             module__output_spans=spans,
-            module__hidden_dims=self._hidden_dims,
-            module__cond_dim=cond_dim,
-            critic__input_dim=n_features + cond_dim,
+            critic__input_dim=spans[-1].stop + params["module__cond_dim"],
             critic__hidden_dims=self._critic_dims,
             # the row layer belongs to packing: a critic that reads rows one
             # at a time (pac=1, or dp=True) has none
@@ -175,10 +170,7 @@ class GANSampler(BaseGenerativeSampler):
             gp_weight=self.gp_weight,
             gp_interval=self.gp_interval,
             optimizer__weight_decay=1e-6,
-            cond_index=None if condition is None else condition.encoded_index.tolist(),
         )
-        if self._conditional:
-            params["condition_weight"] = self.condition_weight
         return GANNet(**params)
 
 
@@ -265,11 +257,7 @@ class ConditionalGANSampler(GANSampler):
     """
 
     _conditional = True
-    _parameter_constraints: dict = {
-        **_GAN_CONSTRAINTS,
-        "condition_weight": [Interval(numbers.Real, 0, None, closed="left")],
-        "condition_columns": [StrOptions({"all"}), list, tuple, None],
-    }
+    _parameter_constraints: dict = {**_GAN_CONSTRAINTS, **CONDITION_CONSTRAINTS}
 
     def __init__(
         self,
@@ -306,6 +294,3 @@ class ConditionalGANSampler(GANSampler):
         super().__init__(**parent_arguments(GANSampler, locals()))
         self.condition_weight = condition_weight
         self.condition_columns = condition_columns
-
-    def _condition_columns(self):
-        return self.condition_columns

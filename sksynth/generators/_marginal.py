@@ -7,11 +7,9 @@ import numbers
 import numpy as np
 import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_target_type
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
-from sklearn_compat.utils.validation import validate_data
 
 from ..exceptions import DataQualityWarning
 from ..io._registry import register_sampler
@@ -20,14 +18,11 @@ from ..utils._privacy_accounting import (
     exponential_mechanism_rho,
     zcdp_epsilon,
 )
-from ..utils._random import to_seed
-from ._base import BaseGenerativeSampler
 from ._checks import (
-    check_fit_frame,
     check_n_samples,
     output_X,
     output_y,
-    remember_container,
+    remember_y,
     to_container,
 )
 from ._marginal_columns import DiscreteColumn, NumericColumn
@@ -40,6 +35,8 @@ from ._marginal_domain import (
 )
 from ._marginal_tree import LabelledTree, MarginalTree, pair_counts, select_tree
 from ._model_state import ModelFileMixin
+from ._models import append_rows, check_sample_labels, resample_labels
+from ._table_sampler import TableSamplerMixin
 
 __all__ = ["MarginalPrivateSampler"]
 
@@ -64,7 +61,7 @@ def _part_from_state(record):
 
 
 @register_sampler
-class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
+class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler):
     """Differentially private tables from a tree of noisy marginals (MST / AIM style).
 
     The sampler measures low-order marginals of the table with Gaussian noise
@@ -214,18 +211,9 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
         self.max_levels = max_levels
         self.random_state = random_state
 
-    # ------------------------------------------------------------ validation
-    def _check_X_y(self, X, y, accept_sparse=None):
-        """Validate without coercing: strings, categories and NaN pass through."""
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        self._container = remember_container(X)
-        frame = check_fit_frame(X, type(self).__name__)
-        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
-        return frame, y, binarize_y
-
     def _start(self):
-        self._entropy = to_seed(self.random_state)
-        self._sample_rng = np.random.default_rng([self._entropy, 7])
+        """Start the randomness of a fit; return the generator of its noise."""
+        self._start_randomness()
         return np.random.default_rng([self._entropy, 1])
 
     def _fit_model(self, frame, y):
@@ -358,28 +346,21 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
     def _check_params(self):
         """Nothing beyond ``_parameter_constraints`` (the budget is checked against the rows)."""
 
-    # the generators' validation of X and y
-    _prepare_fit = BaseGenerativeSampler._prepare_fit
-
     def _set_classes(self, y):
         self._fitted_with_y = True
         self._y_dtype = np.asarray(y).dtype
         self.classes_ = np.unique(y)
 
     def _fit_resample(self, X, y):
-        self._y_meta = ("ndarray", None, None)
+        self._y_meta = remember_y(None)
         self._set_classes(y)
         self._fit_model(X, y)
         targets = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
-        labels = np.concatenate(
-            [np.full(n, c, dtype=np.asarray(y).dtype) for c, n in targets.items()]
-            or [np.zeros(0, dtype=np.asarray(y).dtype)]
-        )
+        labels = resample_labels(targets, np.asarray(y).dtype)
         seed = int(np.random.SeedSequence([self._entropy, 3]).generate_state(1)[0])
         new = self._generate(len(labels), labels, None, np.random.default_rng(seed))[0]
-        X_res = pd.concat([X, new], ignore_index=True) if len(new) else X.reset_index(drop=True)
-        X_res = X_res.astype(X.dtypes.to_dict())
-        return to_container(X_res, self._container), np.concatenate([np.asarray(y), labels])
+        y_res = np.concatenate([np.asarray(y), labels])
+        return to_container(append_rows(X, new), self._container), y_res
 
     # ------------------------------------------------------------- sampling
     def _evidence(self, conditions):
@@ -467,25 +448,13 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
             rng = np.random.default_rng(int(random_state))
         else:
             raise ValueError(f"random_state must be None or an int; got {random_state!r}.")
-        labels = None
-        if y is not None:
-            if not self._fitted_with_y:
-                raise ValueError(
-                    f"y={y!r} asks for rows of a class, but this sampler was fitted without y."
-                )
-            labels = np.asarray(y)
-            labels = np.repeat(labels, n_samples) if labels.ndim == 0 else labels.ravel()
-            if len(labels) != n_samples:
-                raise ValueError(
-                    f"y must be one label or one label per row ({n_samples}); got "
-                    f"{len(labels)}."
-                )
-            unknown = ~np.isin(labels, self.classes_)
-            if unknown.any():
-                raise ValueError(
-                    f"Unknown class(es) {pd.unique(labels[unknown])[:5].tolist()} in y; the "
-                    f"classes are {list(self.classes_)}."
-                )
+        labels = check_sample_labels(
+            y,
+            n_samples,
+            classes=self.classes_ if self._fitted_with_y else None,
+            trained=None,
+            owner=type(self).__name__,
+        )
         frame, labels = self._generate(n_samples, labels, conditions, rng)
         X_new = output_X(frame, self._container)
         if not self._fitted_with_y:
@@ -514,8 +483,5 @@ class MarginalPrivateSampler(ModelFileMixin, BaseOverSampler):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
         tags.non_deterministic = False
         return tags

@@ -21,6 +21,9 @@ from ._marginal_columns import DiscreteColumn, NumericColumn
 from ._private_metadata import (
     DISCRETE_KINDS,
     YEAR_EDGES_NS,
+    bound_pair,
+    check_declared_columns,
+    check_levels,
     dtype_kind,
     observed_bounds,
     public_levels,
@@ -51,13 +54,7 @@ def check_declared(frame, bounds, categories):
     columns = list(frame.columns)
     bounds = observed_bounds(frame) if isinstance(bounds, str) else dict(bounds or {})
     categories = dict(categories or {})
-    for name, declared in (("bounds", bounds), ("categories", categories)):
-        unknown = [c for c in declared if c not in columns]
-        if unknown:
-            raise ValueError(
-                f"{name} names column(s) {unknown} that are not in X; the columns are "
-                f"{columns}."
-            )
+    check_declared_columns(columns, {"bounds": bounds, "categories": categories})
     checked = {}
     for column, pair in bounds.items():
         if dtype_kind(frame[column].dtype) in DISCRETE_KINDS:
@@ -65,12 +62,7 @@ def check_declared(frame, bounds, categories):
                 f"bounds[{column!r}]: column {column!r} is discrete "
                 f"({frame[column].dtype}); declare its levels in categories instead."
             )
-        try:
-            low, high = pair
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"bounds[{column!r}] must be a pair (low, high); got {pair!r}."
-            ) from None
+        low, high = bound_pair(pair, f"bounds[{column!r}]")
         low, high = _as_number(low, frame[column].dtype), _as_number(
             high, frame[column].dtype
         )
@@ -80,10 +72,7 @@ def check_declared(frame, bounds, categories):
             )
         checked[column] = (low, high) if high > low else (low, low + 1.0)
     for column, levels in categories.items():
-        if isinstance(levels, str) or len(list(levels)) == 0:
-            raise ValueError(
-                f"categories[{column!r}] must be a non-empty list of levels; got {levels!r}."
-            )
+        check_levels(levels, f"categories[{column!r}]")
     return checked, {c: list(v) for c, v in categories.items()}
 
 def _as_number(value, dtype):

@@ -185,16 +185,7 @@ class MarginalTree:
         """
         lam = self._evidence_messages(evidence or {})
         codes = np.zeros((n_rows, len(self.sizes)), dtype=np.int64)
-        if root_codes is None:
-            posterior = self.prior * lam[self.root]
-            if posterior.sum() <= 0:
-                raise ValueError("The conditions asked for have no chance under the model.")
-            codes[:, self.root] = _draw(np.tile(posterior, (n_rows, 1)), rng)
-        else:
-            possible = lam[self.root][root_codes] > 0
-            if not possible.all():
-                raise ValueError("The conditions asked for have no chance under the model.")
-            codes[:, self.root] = root_codes
+        codes[:, self.root] = _draw_first(self.prior, lam[self.root], n_rows, rng, root_codes)
         for v in self.order[1:]:
             probs = self.conditional[v][codes[:, self.parent[v]]] * lam[v][None, :]
             codes[:, v] = _draw(probs, rng)
@@ -211,6 +202,23 @@ def _draw(probs, rng):
     cum = np.cumsum(probs, axis=1)
     u = rng.random(len(probs)) * cum[:, -1]
     return np.minimum((cum < u[:, None]).sum(axis=1), probs.shape[1] - 1)
+
+
+def _draw_first(prior, likelihood, n_rows, rng, given=None):
+    """Codes of the variable sampled first: drawn from ``prior * likelihood``, or ``given``.
+
+    ``likelihood`` is the chance of the evidence given each code; given codes
+    are checked against it.
+    """
+    if given is None:
+        posterior = prior * likelihood
+        if posterior.sum() <= 0:
+            raise ValueError("The conditions asked for have no chance under the model.")
+        return _draw(np.tile(posterior, (n_rows, 1)), rng)
+    given = np.asarray(given, dtype=np.int64)
+    if not (likelihood[given] > 0).all():
+        raise ValueError("The conditions asked for have no chance under the model.")
+    return given
 
 
 def _fit_three(table, label, first, second, n_iter=20):
@@ -271,33 +279,15 @@ class LabelledTree:
         return _upward_messages(self, evidence, (len(self.prior),))
 
     def sample(self, n_rows, rng, evidence=None, root_codes=None):
-        """Group codes of ``n_rows`` rows; the label is the last column.
+        """Group codes of ``n_rows`` rows, as :meth:`MarginalTree.sample`, the label last.
 
-        Parameters
-        ----------
-        n_rows : int
-        rng : numpy.random.Generator
-        evidence : dict of int -> bool ndarray, default=None
-            Allowed groups of some columns.
-        root_codes : ndarray of int, default=None
-            The label of every row (e.g. the classes asked for).
-
-        Returns
-        -------
-        codes : ndarray of shape (n_rows, n_columns + 1)
+        Here ``root_codes`` are the labels of the rows (e.g. the classes asked
+        for), and ``codes`` has one more column: the label.
         """
         lam = self._messages(evidence or {})
         root = self.root
         evidence_given_label = (self.conditional[root] * lam[root]).sum(axis=1)
-        if root_codes is None:
-            posterior = self.prior * evidence_given_label
-            if posterior.sum() <= 0:
-                raise ValueError("The conditions asked for have no chance under the model.")
-            labels = _draw(np.tile(posterior, (n_rows, 1)), rng)
-        else:
-            labels = np.asarray(root_codes, dtype=np.int64)
-            if not (evidence_given_label[labels] > 0).all():
-                raise ValueError("The conditions asked for have no chance under the model.")
+        labels = _draw_first(self.prior, evidence_given_label, n_rows, rng, root_codes)
         codes = np.zeros((n_rows, len(self.sizes) + 1), dtype=np.int64)
         codes[:, -1] = labels
         codes[:, root] = _draw(self.conditional[root][labels] * lam[root][labels], rng)

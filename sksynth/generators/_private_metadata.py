@@ -3,8 +3,9 @@
 Shared by the DP-SGD samplers (:mod:`sksynth.generators._dp`) and the
 marginal sampler: a column's kind read from its dtype alone (its values are
 private), whether it can hold missing values, the levels the dtype itself
-declares, the candidate points of private datetime ranges, and the observed
-bounds a caller declares public with ``"public-bounds"``.
+declares, the candidate points of private datetime ranges, the observed
+bounds a caller declares public with ``"public-bounds"``, and the checks of
+the form of what a caller declares public (bounds, level lists).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from ..utils import infer_column_kind
 __all__ = [
     "DISCRETE_KINDS",
     "YEAR_EDGES_NS",
+    "bound_pair",
     "can_hold_missing",
+    "check_declared_columns",
+    "check_levels",
     "datetime_edges",
     "dtype_kind",
     "observed_bounds",
@@ -84,3 +88,37 @@ def observed_bounds(frame):
                 high = low + (pd.Timedelta(days=1) if isinstance(low, pd.Timestamp) else 1)
             bounds[column] = (low, high)
     return bounds
+
+
+def check_declared_columns(columns, declared):
+    """Check that every column a declaration names is a column of ``X``.
+
+    Parameters
+    ----------
+    columns : list
+        The columns of ``X``.
+    declared : dict of str to dict
+        Each declaration (``{column: ...}``) under the name errors give it.
+    """
+    for name, entries in declared.items():
+        unknown = [c for c in entries if c not in columns]
+        if unknown:
+            raise ValueError(
+                f"{name} names column(s) {unknown} that are not in X; the columns are "
+                f"{columns}."
+            )
+
+
+def bound_pair(pair, name):
+    """Return the declared bounds ``pair`` as ``(low, high)``; ``name`` is its name in errors."""
+    try:
+        low, high = pair
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high); got {pair!r}.") from None
+    return low, high
+
+
+def check_levels(levels, name):
+    """Check that a declared level list is a non-empty list; ``name`` is its name in errors."""
+    if isinstance(levels, str) or len(list(levels)) == 0:
+        raise ValueError(f"{name} must be a non-empty list of levels; got {levels!r}.")

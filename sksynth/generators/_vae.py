@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numbers
 
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 
 from ..io._registry import register_sampler
 from ..nn import TabularVAE, VAENet
 from ..utils import fill_doc
-from ._base import BaseGenerativeSampler, parent_arguments
+from ._base import CONDITION_CONSTRAINTS, BaseGenerativeSampler, parent_arguments
 from ._checks import check_widths_or
 from ._docs import SHARED_ENTRIES
 from ._dp import DP_CONSTRAINTS
@@ -131,15 +131,9 @@ class VAESampler(BaseGenerativeSampler):
         params.update(
             module=TabularVAE,
             module__output_spans=spans,
-            module__latent_dim=self.latent_dim,
-            module__hidden_dims=self._hidden_dims,
             module__encoder_dims=self._encoder_dims,
-            module__cond_dim=0 if condition is None else condition.cond_dim,
             beta=self.beta,
-            cond_index=None if condition is None else condition.encoded_index.tolist(),
         )
-        if self._conditional:
-            params["condition_weight"] = self.condition_weight
         return VAENet(**params)
 
 
@@ -207,11 +201,7 @@ class ConditionalVAESampler(VAESampler):
     """
 
     _conditional = True
-    _parameter_constraints: dict = {
-        **_VAE_CONSTRAINTS,
-        "condition_weight": [Interval(numbers.Real, 0, None, closed="left")],
-        "condition_columns": [StrOptions({"all"}), list, tuple, None],
-    }
+    _parameter_constraints: dict = {**_VAE_CONSTRAINTS, **CONDITION_CONSTRAINTS}
 
     def __init__(
         self,
@@ -242,6 +232,3 @@ class ConditionalVAESampler(VAESampler):
         super().__init__(**parent_arguments(VAESampler, locals()))
         self.condition_weight = condition_weight
         self.condition_columns = condition_columns
-
-    def _condition_columns(self):
-        return self.condition_columns
