@@ -235,7 +235,9 @@ def test_page_sections_of_rules_threads_private_and_keeping_rules(tmp_path):
         "ratios": {"quickstart/idle": 1.5}})
     _summary_file(folder, "private", {
         "rows": [{"dataset": "toy", "model": "marginals (ours)", "epsilon": 1.0,
-                  "fidelity": 0.9, "tstr_trtr": 0.8, "mia_auc": 0.51, "reconstruction": 0.0}],
+                  "fidelity": 0.9, "tstr_trtr": 0.8, "mia_auc": 0.51, "minority_mia_auc": 0.52,
+                  "minority_mia_sd": 0.03, "reconstruction": 0.0,
+                  "reconstruction_holdout": 0.04}],
         "large": {"model": "marginals (ours)", "rows": 100_000, "columns": 20, "fit_s": 4.2}})
     quality = [{"dataset": "toy", "model": m, "epochs": report.QUALITY_EPOCHS, "seed": 0,
                 "fidelity": f, "detection_auc": 0.7, "tstr_trtr_ratio": 0.9, "dcr_share": 0.5}
@@ -247,7 +249,8 @@ def test_page_sections_of_rules_threads_private_and_keeping_rules(tmp_path):
     assert "| pkg/item | 100 | 5 | 4 | 0.750 | 1.000 | 0.5 |" in text
     assert "100,000 rows x 50 columns" in text
     assert "| quickstart | idle | default | 3 | 1.5 |" in text
-    assert "| toy | marginals (ours) | 1 | 0.900 | 0.800 | 0.510 | 0.000 |" in text
+    assert ("| toy | marginals (ours) | 1 | 0.900 | 0.800 | 0.510 | 0.520 ± 0.030 | 0.000 "
+            "| 0.040 |") in text
     assert "### Keeping rules between columns" in text
     assert "| toy | sksynth.ConditionalVAE[no rules] | 0.700 | 0.800 | 0.900 |" in text
     for word in ("issue", "**met**", "missed", "target met"):
