@@ -706,6 +706,9 @@ LEARNT = [
     "minority class of about two hundred rows, a private sampler scored well above 0.5 on the "
     "fixed split for every fitting seed, and 0.5 on average over random splits. The private "
     "part averages five splits and shows the spread.",
+    "Keeping rules costs time in every epoch, not in finding them: the ratio with and "
+    "without rules is as high at 300 epochs as at 50, because kept point masses add category "
+    "columns and orders and bands add position columns to the encoded table.",
     "Bounds declared from the observed minimum and maximum are not public facts; declared as "
     "powers of ten beyond them, as a data owner would, they cost our marginal sampler little "
     "(its bins add a log grid) and smartnoise's equal-width bins more.",
