@@ -12,6 +12,7 @@ from ._discovery import find_rules
 from ._formulas import Formula, Inequality
 from ._keep import RuleKeeper, fit_keeper
 from ._missingness import MissingWhen, ZeroIff
+from ._rounding import RoundValues
 from ._shapes import Grid, PointMasses, Range
 from .base import Rule, RuleSet, RuleViolationError
 
@@ -26,6 +27,7 @@ __all__ = [
     "MissingWhen",
     "PointMasses",
     "Range",
+    "RoundValues",
     "Rule",
     "RuleKeeper",
     "RuleSet",

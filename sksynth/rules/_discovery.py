@@ -21,6 +21,7 @@ from ._categories import CategoryThreshold, FunctionalDependency
 from ._formula_search import FormulaSearch
 from ._formulas import Inequality
 from ._missingness import MissingWhen, ZeroIff
+from ._rounding import RoundValues
 from ._shapes import Grid, PointMasses, Range
 from ._values import numeric
 from .base import RuleSet, _plain
@@ -35,10 +36,16 @@ _KINDS = (
     "missingness",
     "grid",
     "point masses",
+    "rounding",
     "zero iff",
     "order",
     "range",
 )
+
+
+# steps tried for round values, in units of the column's own grid
+_ROUND_MULTIPLES = (2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000)
+_MAX_ROUND_STEPS = 6
 
 
 def find_rules(
@@ -402,6 +409,65 @@ class _Search(FormulaSearch):
                 rule = PointMasses(column, sorted(float(v) for v in masses))
                 found.append(self._confirm(rule))
         return [r for r in found if r is not None]
+
+    def find_rounding(self):
+        found = []
+        for column in self._free(self.numbers):
+            rule = self._rounding(column)
+            if rule is not None:
+                found.append(rule)
+        return found
+
+    def _rounding(self, column):
+        """Return the round values of ``column``: steps holding far more values than chance.
+
+        The values' own grid (whole numbers, cents, a declared step) is the
+        unit; a step of ``m`` units would hold a share ``1 / m`` of values
+        spread over the grid by chance. A step is kept when it holds a tenth
+        of the values, three times its chance share, and a binomial test
+        rejects chance; at most :data:`_MAX_ROUND_STEPS` steps, those most
+        above chance.
+        """
+        values = numeric(self.frame[column])
+        values = values[np.isfinite(values) & (values != 0)]
+        if len(values) < self.min_rows or len(np.unique(values)) < 10:
+            return None
+        base = self._unit(values)
+        if base is None:
+            return None
+        units = np.round(np.abs(values) / base)
+        top = units.max()
+        lifts = {}
+        for m in _ROUND_MULTIPLES:
+            if m > top:
+                break
+            share = float(np.mean(units % m == 0))
+            chance = 1.0 / m
+            if share < 0.1 or share < 3 * chance:
+                continue
+            hits = int(round(share * len(units)))
+            if binom.sf(hits - 1, len(units), chance) >= self._n_tests(len(self.numbers)):
+                continue
+            lifts[m] = share / chance
+        if not lifts:
+            return None
+        kept = sorted(lifts, key=lambda m: -lifts[m])[:_MAX_ROUND_STEPS]
+        return self._confirm(
+            RoundValues(column, [float(f"{base * m:.10g}") for m in sorted(kept)])
+        )
+
+    @staticmethod
+    def _unit(values):
+        """Return the values' grid: 10**-d times the largest listed multiple of all."""
+        for decimals in range(0, 5):
+            scaled = values * 10.0**decimals
+            if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.abs(scaled) + 1e-6):
+                units = np.round(np.abs(scaled))
+                for m in sorted(_ROUND_MULTIPLES, reverse=True):
+                    if np.all(units % m == 0):
+                        return m * 10.0**-decimals
+                return 10.0**-decimals
+        return None
 
     def find_range(self):
         found = []

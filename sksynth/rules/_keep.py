@@ -243,7 +243,9 @@ def fit_keeper(rules, X, *, private=False, protect=(), random_state=0):
         ``"auto"``: the rules :func:`~sksynth.rules.find_rules` finds on ``X``
         that hold on every row (none when ``private``: discovery would look
         at private rows), except point masses that together hold under
-        a tenth of the rows (a rare exact zero is left to the model);
+        a tenth of the rows (a rare exact zero is left to the model) and
+        round values (kept when declared, see
+        :class:`~sksynth.rules.RoundValues`);
         ``None``: no rules; otherwise declared rules.
     X : DataFrame
         The training table.
@@ -293,8 +295,13 @@ def _worth_keeping(rule, X):
 
     Point masses that hold only a few rows (a rare exact zero) are left to the
     model: keeping them adds a category per column that the generator must
-    learn from a handful of rows. Declared point masses are always kept.
+    learn from a handful of rows. Round values are reported, not kept: their
+    level columns make rows harder to tell from real ones for the VAEs but
+    cost the conditional GAN fidelity, so they are kept only when declared.
+    Declared rules are always kept.
     """
+    if rule.kind == "rounding":
+        return False
     if rule.kind != "point masses":
         return True
     return bool(X[rule.column].isin(rule.values).mean() >= _AUTO_POINT_MASS_SHARE)
@@ -405,9 +412,11 @@ def _ancestors(columns, kept):
     return found
 
 
-# among rules on one column, grid units become values first, then masses are
-# put back, then values are clipped or set
-_UNDO_RANK = {"grid": 0, "point masses": 1, "range": 2, "zero iff": 3, "missingness": 4}
+# among rules on one column, grid units become values first, then round values
+# are put on their steps, then masses are put back, then values are clipped or set
+_UNDO_RANK = {
+    "grid": 0, "rounding": 1, "point masses": 2, "range": 3, "zero iff": 4, "missingness": 5,
+}
 
 
 def _inverse_order(rules):

@@ -1,0 +1,129 @@
+"""Round values: a number that is a multiple of 10, 50, 100... far more often than chance.
+
+Amounts typed by people (a loan of 1,000, assets of 3,500) sit on round
+numbers: most are multiples of 50, many of 100, some of 1,000. A model that
+learns the column as a smooth distribution puts almost none there, and a
+classifier tells its rows apart by that alone.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from ._expression import _name, _number
+from ._values import check_name, numeric, restore
+from .base import Rule
+
+__all__ = ["RoundValues"]
+
+# the label of values at no listed step (and of zeros and missing values, which
+# other rules or the model keep)
+_NONE = "none"
+
+
+class RoundValues(Rule):
+    """Values of ``column`` that are round numbers (multiples of the ``steps``).
+
+    The rule describes the column's distribution, not a row test: every row
+    obeys it. A generator keeping the rule learns, with each row, the
+    largest step its value is a multiple of (an extra categorical column)
+    and puts the generated value on that step's multiples, so round values
+    come back as often as in the real rows and in the same rows' company.
+
+    Parameters
+    ----------
+    column : str
+        A numeric column.
+    steps : list of float
+        Positive steps, e.g. ``[50, 100, 500, 1000]``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.rules import RoundValues
+    >>> rule = RoundValues("Amount", [50, 1000])
+    >>> rule.formula
+    'Amount is often a multiple of 50 or 1000'
+    >>> rule.levels(pd.DataFrame({"Amount": [2000.0, 150.0, 123.0, 0.0]})).tolist()
+    ['1000', '50', 'none', 'none']
+    """
+
+    kind = "rounding"
+
+    def __init__(self, column, steps):
+        super().__init__()
+        self.column = check_name(column, "column")
+        steps = list(np.atleast_1d(steps))
+        if not steps or not all(
+            isinstance(s, numbers.Real) and np.isfinite(s) and s > 0 for s in steps
+        ):
+            raise ValueError(f"RoundValues steps must be positive numbers; got {steps!r}.")
+        self.steps = sorted(float(s) for s in steps)
+
+    def _columns(self):
+        return (self.column,)
+
+    def _formula(self):
+        listed = [_number(s) for s in self.steps]
+        text = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " or " + listed[-1]
+        return f"{_name(self.column)} is often a multiple of {text}"
+
+    def _check_row(self, frame):
+        return np.ones(len(frame), dtype=bool)
+
+    def levels(self, frame):
+        """Return, for each row, the largest step its value is a multiple of (or ``"none"``).
+
+        Zeros and missing values are ``"none"``.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Rows holding ``column``.
+
+        Returns
+        -------
+        levels : pandas.Series of str
+        """
+        values = numeric(frame[self.column])
+        label = np.full(len(values), _NONE, dtype=object)
+        nonzero = np.isfinite(values) & (values != 0)
+        for step in self.steps:  # ascending: a larger step overwrites a smaller one
+            units = values / step
+            on = nonzero & (np.abs(units - np.round(units)) <= 1e-9 * np.abs(units) + 1e-6)
+            label[on] = _number(step)
+        return pd.Series(label, index=frame.index)
+
+    def _level_name(self):
+        return f"<{self.column} round>"
+
+    def _fit_keep(self, frame):
+        self._dtype = frame[self.column].dtype
+
+    def _forward(self, frame):
+        position = list(frame.columns).index(self.column) + 1
+        frame.insert(position, self._level_name(), self.levels(frame))
+        return frame
+
+    def _inverse(self, frame, rng):
+        label = frame.pop(self._level_name()).astype(str).to_numpy()
+        values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
+        rank = np.full(len(values), -1)
+        for i, step in enumerate(self.steps):
+            rank[label == _number(step)] = i
+        magnitude = np.abs(values)
+        # the nearest multiple of the row's step; a value below half of it (whose
+        # nearest multiple is zero, or far) takes the largest smaller step it reaches
+        for i in range(len(self.steps) - 1, -1, -1):
+            step = self.steps[i]
+            rows = (rank == i) & np.isfinite(values) & (values != 0)
+            reach = rows & (magnitude >= step / 2)
+            units = np.round(magnitude[reach] / step)
+            decimals = max(0, -int(np.floor(np.log10(step))) + 6)
+            values[reach] = np.round(np.sign(values[reach]) * units * step, decimals)
+            rank[rows & ~reach] = i - 1
+        frame[self.column] = restore(values, self._dtype, frame.index)
+        return frame

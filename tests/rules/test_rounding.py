@@ -1,0 +1,92 @@
+"""Round values: amounts that are multiples of 50, 100, 1000 far more often than chance."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
+from sksynth.rules import RoundValues, RuleKeeper, find_rules, fit_keeper
+
+TINY = {"epochs": 2, "batch_size": 50, "hidden_dims": (16,), "latent_dim": 4, "random_state": 0}
+
+
+def _loans(n=600, seed=0):
+    """Loan amounts typed by people: most round to 100, some to 50, a few to 1000."""
+    rng = np.random.default_rng(seed)
+    raw = rng.gamma(3, 400, n) + 100
+    kind = rng.choice(["hundred", "fifty", "thousand", "exact"], n, p=[0.5, 0.2, 0.15, 0.15])
+    amount = np.where(kind == "hundred", np.round(raw / 100) * 100, raw)
+    amount = np.where(kind == "fifty", np.round(raw / 50) * 50, amount)
+    amount = np.where(kind == "thousand", np.maximum(np.round(raw / 1000), 1) * 1000, amount)
+    amount = np.where(kind == "exact", np.round(raw), amount)
+    return pd.DataFrame(
+        {
+            "amount": amount,
+            "income": rng.normal(30, 5, n).round(1),
+            "label": rng.choice(["a", "b"], n),
+        }
+    )
+
+
+def test_levels_are_the_largest_step_and_zeros_are_left_alone():
+    rule = RoundValues("x", [100, 50, 1000])
+    assert rule.steps == [50.0, 100.0, 1000.0]
+    frame = pd.DataFrame({"x": [3000.0, 250.0, 300.0, 0.0, np.nan, 17.0]})
+    assert rule.levels(frame).tolist() == ["1000", "50", "100", "none", "none", "none"]
+    assert rule.holds(frame).all()  # a description of the column, not a row test
+    assert rule.formula == "x is often a multiple of 50, 100 or 1000"
+
+
+@pytest.mark.parametrize("steps", [[], [0], [-5], [float("nan")], ["ten"]])
+def test_bad_steps_are_refused(steps):
+    with pytest.raises(ValueError, match="positive numbers"):
+        RoundValues("x", steps)
+
+
+def test_find_rules_finds_round_amounts_and_not_on_plain_whole_numbers():
+    X = _loans()
+    found = [r for r in find_rules(X) if r.kind == "rounding"]
+    assert [r.column for r in found] == ["amount"]
+    assert {50.0, 100.0, 1000.0} <= set(found[0].steps)
+    rng = np.random.default_rng(1)
+    plain = pd.DataFrame({"count": rng.integers(1, 5000, 600).astype(float)})
+    assert not [r for r in find_rules(plain) if r.kind == "rounding"]
+
+
+def test_keeper_round_trips_and_puts_values_on_their_step():
+    X = _loans()
+    rule = RoundValues("amount", [50, 100, 1000])
+    keeper = RuleKeeper([rule]).fit(X)
+    Z = keeper.transform(X)
+    assert "<amount round>" in Z.columns
+    pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
+    # generated values move to the nearest multiple of their row's step; a value too
+    # small for its step takes a smaller one; "none" leaves the value as it is
+    Z = Z.iloc[:5].copy()
+    Z["amount"] = [1234.0, 1234.0, 260.0, 77.0, 431.0]
+    Z["<amount round>"] = ["1000", "100", "1000", "50", "none"]
+    out = keeper.inverse_transform(Z)
+    assert out["amount"].tolist() == [1000.0, 1200.0, 300.0, 100.0, 431.0]
+    assert X["amount"].iloc[0] == _loans()["amount"].iloc[0]  # the caller's table untouched
+
+
+def test_auto_reports_round_values_but_keeps_them_only_when_declared():
+    X = _loans()
+    keeper = fit_keeper("auto", X)
+    kept = [] if keeper is None else [r.kind for r in keeper.rules_]
+    assert "rounding" not in kept
+    keeper = fit_keeper([RoundValues("amount", [50, 100, 1000])], X)
+    assert [r.kind for r in keeper.rules_] == ["rounding"]
+
+
+@pytest.mark.parametrize("cls", [GANSampler, VAESampler, ConditionalVAESampler])
+def test_every_sampler_keeps_declared_round_values(cls):
+    X = _loans()
+    rule = RoundValues("amount", [50, 100, 1000])
+    sampler = cls(rules=[rule], **TINY).fit(X)
+    out = sampler.sample(400)
+    pd.testing.assert_series_equal(out.dtypes, X.dtypes)
+    levels = rule.levels(out)
+    # every value the generator put at a step is on it, and round values are common
+    assert (levels != "none").mean() > 0.5
+    assert list(out.columns) == list(X.columns)
