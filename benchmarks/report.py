@@ -706,6 +706,12 @@ LEARNT = [
     "minority class of about two hundred rows, a private sampler scored well above 0.5 on the "
     "fixed split for every fitting seed, and 0.5 on average over random splits. The private "
     "part averages five splits and shows the spread.",
+    "Real amounts are round far more often than a smooth model makes them (on the credit "
+    "table 89 % of loan amounts are multiples of 50, 14 % of 1000). Keeping the found round "
+    "values as a level column learnt with each row lowered the conditional VAE's detection "
+    "AUC from 0.868 to 0.827 on credit and from 0.782 to 0.759 on creditcard, for 0.017 less "
+    "fidelity on credit, but cost the conditional GAN 0.08 of fidelity there: `find_rules` "
+    "reports them and the samplers keep them only when declared.",
     "Keeping rules costs time in every epoch, not in finding them: the ratio with and "
     "without rules is as high at 300 epochs as at 50, because kept point masses add category "
     "columns and orders and bands add position columns to the encoded table.",

@@ -81,6 +81,8 @@ def find_rules(
     * ``"grid"``, ``"point masses"``, ``"range"``: values on a grid or with a
       fixed number of decimals, a few values holding many rows (exact
       zeros), non-negative columns and shares in ``[0, 1]``;
+    * ``"rounding"``: a number that is a multiple of round steps (50, 100,
+      1000...) far more often than values spread over its own grid would be;
     * ``"missingness"``: a column missing exactly when another holds given
       values (or is missing).
 
