@@ -358,13 +358,13 @@ class _Search(FormulaSearch):
         return log_p < np.log(self._n_tests(n_tests))
 
     # -------------------------------------------------------------- values
+    def _per_number(self, finder):
+        """Rules of ``finder(column)`` over the numbers no formula computes (None: none)."""
+        found = (finder(column) for column in self._free(self.numbers))
+        return [rule for rule in found if rule is not None]
+
     def find_grid(self):
-        found = []
-        for column in self._free(self.numbers):
-            rule = self._grid(column)
-            if rule is not None:
-                found.append(rule)
-        return found
+        return self._per_number(self._grid)
 
     def _grid(self, column):
         values = numeric(self.frame[column])
@@ -413,12 +413,7 @@ class _Search(FormulaSearch):
         return [r for r in found if r is not None]
 
     def find_rounding(self):
-        found = []
-        for column in self._free(self.numbers):
-            rule = self._rounding(column)
-            if rule is not None:
-                found.append(rule)
-        return found
+        return self._per_number(self._rounding)
 
     def _rounding(self, column):
         """Return the round values of ``column``: steps holding far more values than chance.
