@@ -430,7 +430,7 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
         conditions : dict, default=None
             ``{column: level}`` of discrete columns every row must hold; the
             other columns follow the model's conditional distribution.
-        random_state : int or None, default=None
+        random_state : int, RandomState instance or None, default=None
             Seed of the draws; ``None`` continues the sampler's own sequence.
 
         Returns
@@ -442,12 +442,7 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
         """
         check_is_fitted(self, "model_")
         n_samples = check_n_samples(n_samples)
-        if random_state is None:
-            rng = np.random.default_rng(self._sample_rng.integers(2**62))
-        elif isinstance(random_state, numbers.Integral):
-            rng = np.random.default_rng(int(random_state))
-        else:
-            raise ValueError(f"random_state must be None or an int; got {random_state!r}.")
+        rng = np.random.default_rng(self._sample_seed(random_state))
         labels = check_sample_labels(
             y,
             n_samples,

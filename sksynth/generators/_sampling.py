@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._random import SEED_BOUND, to_seed
+from ..utils._random import SEED_BOUND
 from ._checks import check_n_samples, output_X, output_y
 from ._models import (
     check_conditions,
@@ -30,12 +30,6 @@ class SamplingMixin:
     Needs what :class:`~sksynth.generators.BaseGenerativeSampler` fits and
     its hooks ``_runtime``, ``_table_columns`` and ``_finish_table``.
     """
-
-    def _sample_seed(self, random_state):
-        """Seed of one call of :meth:`sample`: given, or next of the sampler's own sequence."""
-        if random_state is None:
-            return int(self._sample_rng.integers(SEED_BOUND))
-        return to_seed(random_state)
 
     def sample(self, n_samples, *, y=None, conditions=None, random_state=None):
         """Generate new rows from the fitted model.

@@ -13,7 +13,7 @@ import numpy as np
 from imblearn.utils import check_target_type
 from sklearn_compat.utils.validation import validate_data
 
-from ..utils._random import derive_seed, to_seed
+from ..utils._random import SEED_BOUND, derive_seed, to_seed
 from ._checks import check_fit_frame, check_fit_input, remember_container
 
 __all__ = ["TableSamplerMixin"]
@@ -45,6 +45,12 @@ class TableSamplerMixin:
         """Fix the entropy of a fit (from ``random_state``) and the sequence of ``sample``."""
         self._entropy = to_seed(self.random_state)
         self._sample_rng = np.random.default_rng([self._entropy, 7])
+
+    def _sample_seed(self, random_state):
+        """Seed of one call of ``sample``: given, or next of the sampler's own sequence."""
+        if random_state is None:
+            return int(self._sample_rng.integers(SEED_BOUND))
+        return to_seed(random_state)
 
     def _named_seed(self, name):
         return derive_seed(self._entropy, name)

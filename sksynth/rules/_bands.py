@@ -206,8 +206,9 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
     """Find bands between the numeric ``columns``, tightest first.
 
     Each column is regressed, on one half of ``sample``, on its most
-    correlated columns (one to three, on logarithms where all are positive);
-    a formula is reported when it explains at least 90 % of the variance on
+    correlated column (on logarithms where all are positive) and on at most
+    two more, each the column most correlated with what the fit leaves
+    unexplained; a formula is reported when it explains at least 90 % of the variance on
     the other half. The band is the range of the ratio (or difference) on
     every row of ``frame``, so the rule holds on all of them. A column is
     the target of at most one band; a band may read the target of an earlier
@@ -320,20 +321,22 @@ def _most_correlated(values, residual, exclude):
     undefined on some of those rows (a zero, on logarithms) would fit a
     subset of the rows and look better than it is.
     """
-    best, best_corr = None, 0.0
     rows = ~np.isnan(residual)
     if rows.sum() < 3:
         return None
-    for i in range(values.shape[1]):
-        if i in exclude or np.isnan(values[rows, i]).any():
-            continue
-        x, r = values[rows, i], residual[rows]
-        if np.std(x) == 0 or np.std(r) == 0:
-            continue
-        corr = abs(np.corrcoef(x, r)[0, 1])
-        if corr > best_corr:
-            best, best_corr = i, corr
-    return best
+    X = values[rows]
+    tried = ~np.isnan(X).any(axis=0)
+    tried[list(exclude)] = False
+    X = X - X.mean(axis=0)
+    r = residual[rows] - residual[rows].mean()
+    spread = np.sqrt((X**2).sum(axis=0) * (r**2).sum())
+    tried &= spread > 0
+    if not tried.any():
+        return None
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = np.abs(np.where(tried, X.T @ r / np.where(spread > 0, spread, 1.0), 0.0))
+    best = int(np.argmax(corr))
+    return best if corr[best] > 0 else None
 
 
 def _band(frame, target, sources, coef, scale):

@@ -23,7 +23,7 @@ from ._formulas import Inequality
 from ._missingness import MissingWhen, ZeroIff
 from ._rounding import RoundValues
 from ._shapes import Grid, PointMasses, Range
-from ._values import numeric
+from ._values import decimal_grid, numeric
 from .base import RuleSet, _plain
 
 __all__ = ["find_rules"]
@@ -46,6 +46,8 @@ _KINDS = (
 # steps tried for round values, in units of the column's own grid
 _ROUND_MULTIPLES = (2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000)
 _MAX_ROUND_STEPS = 6
+# steps a grid is tried on, largest first, in units of the values' decimals
+_GRID_MULTIPLES = (1000, 500, 250, 200, 100, 50, 25, 20, 10, 5, 2)
 
 
 def find_rules(
@@ -70,8 +72,9 @@ def find_rules(
     * ``"band"``: a column that follows a formula of one to three others up
       to a bounded ratio or difference (``carat / (x ** 3) in [a, b]``,
       ``area / (radius ** 2) in [3.1, 3.2]``): relations that are tight but
-      not exact. Found by a regression on the most correlated columns (on
-      logarithms for products) that must explain 90 % of the variance of
+      not exact. Found by a regression on the most correlated column and on
+      up to two more chosen by their correlation with its residual (on
+      logarithms for products), which must explain 90 % of the variance of
       held-out rows; the band is the range over all rows;
     * ``"order"``: ``a <= b`` between numbers or between dates;
     * ``"threshold"`` and ``"zero iff"``: a two-valued column decided by a
@@ -372,20 +375,10 @@ class _Search(FormulaSearch):
         distinct = np.unique(values)
         if len(distinct) < 3:
             return None
-        base = None
-        for decimals in range(0, 5):
-            scaled = distinct * 10.0**decimals
-            if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.abs(scaled) + 1e-6):
-                base = 10.0**-decimals
-                break
+        base = decimal_grid(distinct)
         if base is None:
             return None
-        units = np.round(distinct / base)
-        multiple = 1
-        for m in (1000, 500, 250, 200, 100, 50, 25, 20, 10, 5, 2):
-            if np.all(units % m == 0):
-                multiple = m
-                break
+        multiple = round(decimal_grid(distinct, _GRID_MULTIPLES) / base)
         integer = self.kinds[column] == "integer"
         if integer and base == 1 and multiple == 1:
             return None  # whole numbers: the column's own kind says so
@@ -429,7 +422,7 @@ class _Search(FormulaSearch):
         values = values[np.isfinite(values) & (values != 0)]
         if len(values) < self.min_rows or len(np.unique(values)) < 10:
             return None
-        base = self._unit(values)
+        base = decimal_grid(values, sorted(_ROUND_MULTIPLES, reverse=True))
         if base is None:
             return None
         units = np.round(np.abs(values) / base)
@@ -452,19 +445,6 @@ class _Search(FormulaSearch):
         return self._confirm(
             RoundValues(column, [float(f"{base * m:.10g}") for m in sorted(kept)])
         )
-
-    @staticmethod
-    def _unit(values):
-        """Return the values' grid: 10**-d times the largest listed multiple of all."""
-        for decimals in range(0, 5):
-            scaled = values * 10.0**decimals
-            if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.abs(scaled) + 1e-6):
-                units = np.round(np.abs(scaled))
-                for m in sorted(_ROUND_MULTIPLES, reverse=True):
-                    if np.all(units % m == 0):
-                        return m * 10.0**-decimals
-                return 10.0**-decimals
-        return None
 
     def find_range(self):
         found = []

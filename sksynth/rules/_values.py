@@ -16,6 +16,7 @@ __all__ = [
     "MISSING",
     "as_dtype_if_possible",
     "check_name",
+    "decimal_grid",
     "is_missing",
     "largest_magnitude",
     "matches",
@@ -32,6 +33,22 @@ def check_name(value, what):
     if not isinstance(value, str | numbers.Integral) or isinstance(value, bool):
         raise TypeError(f"{what} must be a column name (str); got {value!r}.")
     return value
+
+
+def decimal_grid(values, multiples=()):
+    """Return the grid every one of ``values`` sits on, or None.
+
+    The grid is ``10 ** -d`` for the fewest decimals ``d`` (at most four)
+    that hold every value, times the first of ``multiples`` (whole numbers,
+    largest first) that divides every value in those units.
+    """
+    for decimals in range(0, 5):
+        scaled = values * 10.0**decimals
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.abs(scaled) + 1e-6):
+            units = np.round(np.abs(scaled))
+            multiple = next((m for m in multiples if np.all(units % m == 0)), 1)
+            return multiple * 10.0**-decimals
+    return None
 
 
 def numeric(series):
