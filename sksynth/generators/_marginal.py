@@ -72,7 +72,9 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
        ``categories``, pandas categories, booleans) or estimated privately
        with ``metadata_share`` of ``epsilon``; the number of rows is private
        too and measured with a small share of the budget;
-    2. *one-way marginals* of every column on fine bins (numbers) or levels;
+    2. *one-way marginals* of every column: levels, or bins of a number placed
+       where its rows are (a first, cheaper histogram between the bounds finds
+       them; declared bounds may be generous);
     3. *selection* of a spanning tree of column pairs, pair by pair with the
        exponential mechanism, scoring how badly independence gets a pair
        wrong minus the noise its measurement would add;
@@ -133,7 +135,9 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
     budget_ : dict
         The breakdown: ``"metadata"`` (epsilon and delta of each estimated
         bound or level list), ``"row_count"``, ``"selection"``, ``"one_way"``
-        and ``"two_way"`` (zCDP rho and noise scale), ``"rho"`` (zCDP total).
+        and ``"two_way"`` (zCDP rho and noise scale; ``"bins_sigma"``, the noise of
+        the numbers' first one-way counts that place their bins), ``"rho"``
+        (zCDP total).
     tree_ : list of (str, str)
         The measured pairs of columns (parent, child); ``"<label>"`` names
         the labels.
@@ -242,16 +246,39 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
             cells.append(np.searchsorted(self.classes_, y).astype(np.int64))
         warn_small(plan)
         sigma = plan["sigma"]
+        # a number's first one-way marginal only places its bins (at a share of a
+        # measurement's budget); its second, on those bins, is the one the model uses
+        scales = [
+            plan["bins_sigma"] if isinstance(column, NumericColumn) else sigma
+            for column in columns
+        ]
         noisy = [
             np.bincount(codes, minlength=column.n_cells)
-            + rng.normal(scale=sigma, size=column.n_cells)
-            for column, codes in zip(columns, cells, strict=True)
+            + rng.normal(scale=scale, size=column.n_cells)
+            for column, codes, scale in zip(columns, cells, scales, strict=True)
         ]
         # the number of rows is private: everything below reads this estimate only
         n = combined_row_count(
-            plan["n_noisy"], plan, [c.sum() for c in noisy], [c.n_cells for c in columns]
+            plan["n_noisy"], plan, [c.sum() for c in noisy],
+            [c.n_cells * scale**2 for c, scale in zip(columns, scales, strict=True)],
         )
-        n_groups = int(np.clip(round(np.sqrt(n / (2.0 * sigma))), 2, 16))
+        for k, column in enumerate(columns):
+            if isinstance(column, NumericColumn):
+                columns[k] = column.refined(noisy[k], n, n_bins)
+                cells[k] = columns[k].cells(frame[column.name])[0]
+                again = np.bincount(cells[k], minlength=columns[k].n_cells) + rng.normal(
+                    scale=sigma, size=columns[k].n_cells
+                )
+                if np.array_equal(columns[k].edges, column.edges):  # the same cells twice
+                    share = (sigma / plan["bins_sigma"]) ** 2
+                    again = (share * noisy[k] + again) / (1.0 + share)
+                noisy[k] = again
+        d = len(columns)
+        labelled = y is not None and d > 1 and len(self.classes_) <= _MAX_LABELLED_CLASSES
+        # a number's groups for the measured pairs: about 3 sigma rows per cell on
+        # average, the cells of a three-way table (label x parent x child) included
+        along = len(self.classes_) if labelled else 1
+        n_groups = int(np.clip(round(np.sqrt(n / (3.0 * sigma * along))), 2, 16))
         for column, counts in zip(columns, noisy, strict=True):
             groups = self.max_levels if isinstance(column, DiscreteColumn) else n_groups
             column.set_counts(counts, groups, 3.0 * sigma, n)
@@ -260,8 +287,6 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
         )
         sizes = [column.n_groups for column in columns]
         one_way = [column.group_counts() for column in columns]
-        d = len(columns)
-        labelled = y is not None and d > 1 and len(self.classes_) <= _MAX_LABELLED_CLASSES
         # with few classes every column is measured together with the label (three-way
         # marginals label x parent x child); otherwise the label is one more column
         free = d - 1 if labelled else d
@@ -299,7 +324,7 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
             self.model_ = MarginalTree(sizes, one_way, two_way, root)
             self.tree_ = [(names[self.model_.parent[v]], names[v]) for v in self.model_.order[1:]]
         self.columns_ = columns
-        measured = d + len(edges)
+        measured = d + len(edges) + plan["bins_share"] * plan["n_numbers"]
         spent_rho = (
             plan["meta_rho"]
             + plan["count_rho"]
@@ -313,7 +338,11 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
             "metadata": metadata,
             "row_count": {"rho": plan["count_rho"], "sigma": plan["count_sigma"]},
             "selection": {"rho": plan["selection_rho"], "epsilon_per_pair": float(epsilon_round)},
-            "one_way": {"rho": d * plan["marginal_rho"], "sigma": sigma},
+            "one_way": {
+                "rho": (d + plan["bins_share"] * plan["n_numbers"]) * plan["marginal_rho"],
+                "sigma": sigma,
+                "bins_sigma": plan["bins_sigma"],
+            },
             "two_way": {"rho": len(edges) * plan["marginal_rho"], "sigma": sigma},
             "rho": plan["rho"],
         }

@@ -18,6 +18,8 @@ value, in proportion to the noisy counts.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 
@@ -168,15 +170,52 @@ class NumericColumn(_Column):
             edges = _grid(low, high, n_bins)
             if kind == "continuous" and high > low:
                 points = _special_points(low, high)
-        # cells in the order of their values: bins, and the points between them
+        self.low, self.high = float(low), float(high)
+        self._set_cells(edges, points)
+
+    def _set_cells(self, edges, points):
+        """Cells in the order of their values: bins, and the points between them."""
         centres = np.concatenate([(edges[:-1] + edges[1:]) / 2.0, points])
         order = np.argsort(centres, kind="stable")
         self.edges, self.points = edges, points
         self.left = np.concatenate([edges[:-1], points])[order]
         self.right = np.concatenate([edges[1:], points])[order]
         self._cell_of = np.argsort(order)  # bins, then points -> cell
-        self.low, self.high = float(low), float(high)
         self._n_values = len(centres)
+
+    def refined(self, noisy, total, n_bins):
+        """Return a copy binned where the rows are, from this column's noisy counts.
+
+        The bounds a data owner declares are often far wider than the values,
+        and equal-width or log bins between them leave a few wide bins where
+        the rows are. The noisy one-way counts of these cells, made a
+        distribution of ``total`` rows, place new edges at ``n_bins`` quantiles
+        (linear within a cell), beside the first and last cells that hold
+        rows and the bounds; the points (bounds, zero) stay cells of their own.
+        Post-processing of the noisy counts: it spends no budget.
+        """
+        weights = project_counts(noisy, total)[: self._n_values]
+        is_bin = self.right > self.left
+        mass, left, right = weights[is_bin], self.left[is_bin], self.right[is_bin]
+        refined = copy.copy(self)
+        if mass.sum() <= 0:
+            return refined
+        held = np.flatnonzero(mass > 0)
+        cum = np.concatenate([[0.0], np.cumsum(mass)])
+        targets = cum[-1] * np.arange(1, n_bins) / n_bins
+        at = np.clip(np.searchsorted(cum, targets, side="left"), 1, len(mass))
+        share = (targets - cum[at - 1]) / np.maximum(mass[at - 1], 1e-12)
+        quantiles = left[at - 1] + np.clip(share, 0.0, 1.0) * (right[at - 1] - left[at - 1])
+        edges = np.concatenate([self.edges[[0, -1]], [left[held[0]], right[held[-1]]], quantiles])
+        if self.kind == "integer":  # whole numbers never straddle two bins
+            special = _special_points(self.low, self.high)
+            edges = np.concatenate([np.round(edges - 0.5) + 0.5, special - 0.5, special + 0.5])
+        edges = np.unique(np.clip(edges, self.edges[0], self.edges[-1]))
+        keep = np.r_[True, np.diff(edges) > 1e-9 * (self.edges[-1] - self.edges[0])]
+        edges = edges[keep]
+        edges[-1] = self.edges[-1]
+        refined._set_cells(edges, self.points)
+        return refined
 
     def _values(self, series):
         if self.kind == "datetime":
@@ -205,12 +244,22 @@ class NumericColumn(_Column):
         return cells.astype(np.int64), clipped
 
     def _group_values(self, weights, n_groups, min_count):
-        """Contiguous bins of about equal noisy mass."""
+        """Contiguous bins of about equal noisy mass; a heavy single value is a group alone.
+
+        A value that holds half a group's mass or more (zero amounts, a bound,
+        a frequent whole number) would otherwise share its group with its
+        neighbours, and the relation of the other columns with it (a card
+        holder's spending is zero or not) would be blurred.
+        """
         n_groups = int(min(n_groups, self._n_values))
         share = np.cumsum(weights) / weights.sum()
         group = np.floor((share - 0.5 * weights / weights.sum()) * n_groups).astype(int)
         group = np.clip(group, 0, n_groups - 1)
-        return np.unique(group, return_inverse=True)[1]
+        width = self.right - self.left
+        single = width <= 1.0 if self.kind == "integer" else width == 0
+        heavy = single & (weights >= max(0.5 * weights.sum() / n_groups, min_count))
+        starts = np.r_[True, np.diff(group) != 0] | heavy | np.r_[False, heavy[:-1]]
+        return np.cumsum(starts) - 1
 
     def decode(self, cells, rng):
         """Values of the given cells: uniform within a bin, whole numbers kept whole."""

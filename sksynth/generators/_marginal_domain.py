@@ -89,6 +89,9 @@ def _as_number(value, dtype):
 # is private too (a neighbouring table has one row more or less), and the domain's
 # resolution and the consistency of the counts are chosen from this count
 _COUNT_SHARE = 0.02
+# budget of a number's first one-way marginal, as a share of a measurement's: it only
+# places the bins where the rows are (see NumericColumn.refined); coarse counts suffice
+_BINS_SHARE = 0.25
 
 
 def plan_budget(frame, y, params):
@@ -112,16 +115,23 @@ def plan_budget(frame, y, params):
     d = frame.shape[1] + int(y is not None)
     selection = params["selection_share"] * (rho - meta_rho) if d > 1 else 0.0
     count_rho = _COUNT_SHARE * (rho - meta_rho)
-    per_marginal = (rho - meta_rho - selection - count_rho) / (2 * d - 1)
+    # every column's one-way marginal, the d - 1 pairs of the tree, and, at a share of
+    # a measurement, the numbers' first one-way marginal that places their bins
+    n_numbers = sum(k not in DISCRETE_KINDS for k in kinds.values())
+    per_marginal = (rho - meta_rho - selection - count_rho) / (
+        2 * d - 1 + _BINS_SHARE * n_numbers
+    )
     unit_rho = meta_rho / units if units else 0.0
     return {
         "n": n, "count_rho": count_rho, "count_sigma": gaussian_sigma(count_rho),
         "epsilon": epsilon, "delta": delta, "kinds": kinds, "bounds": bounds,
         "categories": categories, "numeric": numeric, "levels": levels,
+        "n_numbers": n_numbers, "bins_share": _BINS_SHARE,
         "unit_rho": unit_rho, "unit_delta": meta_delta / len(levels) if levels else 0.0,
         "meta_rho": meta_rho, "meta_delta": meta_delta, "rho": rho,
         "selection_rho": selection, "marginal_rho": per_marginal,
         "sigma": gaussian_sigma(per_marginal),
+        "bins_sigma": gaussian_sigma(_BINS_SHARE * per_marginal),
     }
 
 def noisy_row_count(n, plan, rng):
@@ -129,15 +139,16 @@ def noisy_row_count(n, plan, rng):
     return max(1.0, n + rng.normal(scale=plan["count_sigma"]))
 
 
-def combined_row_count(count, plan, noisy_sums, n_cells):
+def combined_row_count(count, plan, noisy_sums, sum_variances):
     """Inverse-variance mean of the noisy count and of the sums of noisy one-way marginals.
 
-    Each one-way marginal of ``k`` cells sums to the number of rows plus noise
-    of variance ``k * sigma**2``: post-processing that sharpens the count
-    used to make the marginals consistent.
+    A one-way marginal of ``k`` cells with noise ``sigma`` sums to the number
+    of rows plus noise of variance ``k * sigma**2`` (``sum_variances``):
+    post-processing that sharpens the count used to make the marginals
+    consistent.
     """
     variances = np.concatenate([[plan["count_sigma"] ** 2],
-                                np.asarray(n_cells, dtype=float) * plan["sigma"] ** 2])
+                                np.asarray(sum_variances, dtype=float)])
     estimates = np.concatenate([[count], np.asarray(noisy_sums, dtype=float)])
     weights = 1.0 / variances
     return max(1.0, float(np.sum(weights * estimates) / weights.sum()))

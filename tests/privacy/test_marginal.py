@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from imblearn.pipeline import make_pipeline
+from scipy.stats import ks_2samp
 from sklearn.linear_model import LogisticRegression
 
 from sksynth.exceptions import DataQualityWarning
@@ -244,3 +245,33 @@ def test_noisy_counts_are_projected_to_a_distribution_of_the_rows():
     counts = project_counts(noisy, 1000)
     assert (counts >= 0).all() and np.isclose(counts.sum(), 1000)
     assert counts[0] > counts[3] > counts[4] >= counts[2] >= 0 and counts[1] == counts[5] == 0
+
+
+def test_a_number_under_generous_bounds_keeps_its_shape():
+    # bounds as a data owner declares them without looking: far wider than the values
+    rng = np.random.default_rng(0)
+    n = 2000
+    X = pd.DataFrame({"score": rng.normal(50.0, 8.0, n), "group": rng.integers(0, 3, n)})
+    sampler = MarginalPrivateSampler(
+        epsilon=1.0, bounds={"score": (0.0, 10_000.0), "group": (0, 10)}, random_state=0
+    )
+    out = sampler.fit(X).sample(n, random_state=0)
+    assert ks_2samp(X["score"], out["score"]).statistic < 0.1
+    assert abs(out["score"].std() / X["score"].std() - 1.0) < 0.25
+
+
+def test_a_number_zero_for_one_class_only_stays_zero_for_it():
+    # the zeros of the rare class are a small share of the column: they must not share
+    # a group with the smallest amounts
+    rng = np.random.default_rng(1)
+    n = 800
+    y = (rng.random(n) < 0.85).astype(int)
+    spend = np.where(y == 1, rng.lognormal(4.0, 1.0, n), 0.0)  # zero exactly without a card
+    X = pd.DataFrame({"spend": spend, "age": rng.integers(18, 80, n)})
+    sampler = MarginalPrivateSampler(
+        epsilon=1.0, bounds={"spend": (0.0, 10_000.0), "age": (0, 100)}, random_state=0
+    )
+    X_new, y_new = sampler.fit(X, y).sample(n, random_state=0)
+    zero = (X_new["spend"] == 0).to_numpy()
+    assert zero[np.asarray(y_new) == 0].mean() > 0.9
+    assert zero[np.asarray(y_new) == 1].mean() < 0.05
