@@ -6,11 +6,13 @@ import re
 import sys
 import warnings
 from contextlib import contextmanager
+from pathlib import Path
 
 __all__ = [
     "PROG",
     "CLIError",
     "as_command_line",
+    "check_not_folder",
     "column_list",
     "compact_warnings",
     "info",
@@ -42,6 +44,14 @@ def column_list(columns, limit: int = 20) -> str:
     names = [str(c) for c in columns]
     shown = ", ".join(names[:limit])
     return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
+
+
+def check_not_folder(path, option: str, example: str) -> Path:
+    """Return ``path`` as a Path; a folder is refused, with ``example`` as a file name to give."""
+    path = Path(path)
+    if path.is_dir():
+        raise CLIError(f"{option} {str(path)!r} is a folder; give a file name ({example})")
+    return path
 
 
 def info(args, message: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import generators
 from ..io import ModelFileError, load_sampler, read_model_info, save_sampler
-from ._common import CLIError, one_line
+from ._common import CLIError, check_not_folder, one_line
 
 __all__ = ["MODELS", "check_model_output", "load_model", "make_sampler", "save_model"]
 
@@ -40,10 +40,7 @@ def make_sampler(model: str):
 
 def check_model_output(path, *, option: str = "--out") -> Path:
     """Check that a model file can be written to ``path``, before training starts."""
-    path = Path(path)
-    if path.is_dir():
-        raise CLIError(f"{option} {str(path)!r} is a folder; give a file name (model.sksynth)")
-    return path
+    return check_not_folder(path, option, "model.sksynth")
 
 
 def save_model(bundle: dict, path) -> Path:

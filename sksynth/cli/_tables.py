@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..utils import atomic_write, split_target
 from ..utils._chunks import require_pyarrow, write_parquet
-from ._common import CLIError, column_list
+from ._common import CLIError, check_not_folder, column_list
 
 __all__ = [
     "check_report_output",
@@ -49,11 +49,6 @@ def _check_pyarrow(action: str):
         require_pyarrow(f"{action} Parquet files")
     except ImportError as exc:
         raise CLIError(str(exc)) from None
-
-
-def _check_not_folder(path: Path, option: str, example: str):
-    if path.is_dir():
-        raise CLIError(f"{option} {str(path)!r} is a folder; give a file name ({example})")
 
 
 def check_table_output(path, *, option: str = "--out") -> Path:
@@ -102,8 +97,7 @@ def check_table_output(path, *, option: str = "--out") -> Path:
         )
     if fmt == "parquet":
         _check_pyarrow("Writing")
-    _check_not_folder(path, option, "table.csv")
-    return path
+    return check_not_folder(path, option, "table.csv")
 
 
 def check_report_output(path, *, option: str = "--out") -> Path:
@@ -130,8 +124,7 @@ def check_report_output(path, *, option: str = "--out") -> Path:
         raise CLIError(
             f"{option} {str(path)!r}: the report is an HTML page; give a name ending in .html"
         )
-    _check_not_folder(path, option, "report.html")
-    return path
+    return check_not_folder(path, option, "report.html")
 
 
 def read_table(path, *, option: str = "DATA") -> pd.DataFrame:

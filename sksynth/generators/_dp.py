@@ -58,7 +58,6 @@ __all__ = [
     "DP_CONSTRAINTS",
     "NoPrivacy",
     "PrivateFit",
-    "dp_bounds",
     "dp_categories",
 ]
 
@@ -74,51 +73,6 @@ DP_CONSTRAINTS = {
 DP_ATTRIBUTES = ("epsilon_", "delta_", "dp_accounting_")
 _METADATA_KEYS = {"bounds", "categories", "budget_share"}
 _PUBLIC_ROWS = 1000
-
-
-def dp_bounds(values, epsilon, rng, *, edges=None):
-    """Epsilon-DP range of ``values`` from two private quantiles.
-
-    Delegates to :func:`sksynth.utils._private_range.private_range`, the
-    range estimator that every private sampler shares: two quantiles drawn
-    by the exponential mechanism among fixed candidate points (``edges``),
-    moved inwards and the range widened outwards when the budget is small, so
-    that a range is found even at an epsilon of a few hundredths on a
-    thousand rows (then loosely: declare the bounds when they are known).
-    Values outside the range are clipped to it when generated.
-
-    Parameters
-    ----------
-    values : ndarray
-        Private values without NaN.
-    epsilon : float
-    rng : numpy.random.Generator
-    edges : ndarray, default=None
-        Sorted candidate points (default: signed powers of two).
-
-    Returns
-    -------
-    (low, high) : tuple of float, or None
-        ``None`` when there is no value.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sksynth.generators._dp import dp_bounds
-    >>> values = np.random.default_rng(0).uniform(20, 80, size=2000)
-    >>> low, high = dp_bounds(values, 1.0, np.random.default_rng(1))
-    >>> 0 <= low <= 20 and 80 <= high <= 160
-    True
-    """
-    found = private_range(values, epsilon, rng, candidates=edges)
-    return None if found is None else _widen(*found)
-
-
-def _widen(low, high):
-    if high > low:
-        return float(low), float(high)
-    pad = max(abs(low) * 0.05, 1e-3)
-    return float(low - pad), float(high + pad)
 
 
 def dp_categories(series, epsilon, delta, rng):
@@ -303,11 +257,9 @@ class PrivateFit:
                 low, high = numeric_values(pd.Series(list(plan["bounds"][column])).astype(
                     dtype if kind == "datetime" else "float64"), column)
             else:
-                present = numeric_values(series, column)
-                present = present[~np.isnan(present)]
                 eps = plan["unit_epsilon"]
                 edges = datetime_edges(dtype) if kind == "datetime" else None
-                found = dp_bounds(present, eps, rng, edges=edges)
+                found = private_range(numeric_values(series, column), eps, rng, candidates=edges)
                 self._spend(f"range of {column!r}", eps)
                 if found is None:
                     raise ValueError(

@@ -48,3 +48,10 @@ def test_private_range_of_negative_values_stays_negative():
     values = np.random.default_rng(0).normal(-50, 5, size=1000)
     low, high = private_range(values, 0.5, np.random.default_rng(0))
     assert low <= values.min() * 0.9 and high <= 0
+
+
+def test_private_range_at_epsilon_one_is_a_tight_positive_range():
+    # the DP samplers' numeric ranges: uniform values on two thousand rows
+    values = np.random.default_rng(0).uniform(20, 80, size=2000)
+    low, high = private_range(values, 1.0, np.random.default_rng(1))
+    assert 0 <= low <= 20 and 80 <= high <= 160
