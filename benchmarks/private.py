@@ -1,7 +1,8 @@
 """Private synthetic data at epsilon = 1: ``python -m benchmarks.run --part private``.
 
 For every benchmark table with at least 1,000 rows: :class:`MarginalPrivateSampler`
-beside smartnoise-synth's MST and AIM (``pip install smartnoise-synth``, in the
+and :class:`ConditionalVAESampler` with ``dp=True`` (DP-SGD, 30 epochs) beside
+smartnoise-synth's MST and AIM (``pip install smartnoise-synth``, in the
 ``bench`` extra), all at the same epsilon and delta, with the same numeric
 bounds declared public (powers of ten beyond the observed ranges, as a data
 owner gives them without looking at the rows) and the same bins for the
@@ -76,6 +77,24 @@ def _ours(train, epsilon, delta, bounds, seed, target):
     return X_new.assign(**{target: y_new.to_numpy()})[list(train.columns)]
 
 
+DP_SGD_EPOCHS = 30
+
+
+def _dp_sgd(train, epsilon, delta, bounds, seed, target):
+    """Our conditional VAE with DP-SGD at the same epsilon and delta and the same bounds."""
+    import torch
+
+    from sksynth.generators import ConditionalVAESampler
+
+    torch.set_num_threads(1)
+    sampler = ConditionalVAESampler(dp=True, target_epsilon=epsilon, target_delta=delta,
+                                    epochs=DP_SGD_EPOCHS, dp_metadata={"bounds": bounds},
+                                    random_state=seed)
+    sampler.fit(train.drop(columns=target), train[target])
+    X_new, y_new = sampler.sample(len(train), random_state=seed)
+    return X_new.assign(**{target: y_new.to_numpy()})[list(train.columns)]
+
+
 class PeerMissing(RuntimeError):
     """A peer library is not installed; its rows say so instead of holding scores."""
 
@@ -107,8 +126,8 @@ def _smartnoise(name):
     return fit_sample
 
 
-MODELS = {"marginals (ours)": _ours, "smartnoise MST": _smartnoise("mst"),
-          "smartnoise AIM": _smartnoise("aim")}
+MODELS = {"marginals (ours)": _ours, "DP-SGD conditional VAE (ours)": _dp_sgd,
+          "smartnoise MST": _smartnoise("mst"), "smartnoise AIM": _smartnoise("aim")}
 
 
 def _scores(target, train, holdout, synthetic, seed):

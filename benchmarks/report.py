@@ -384,14 +384,16 @@ THREADS_WHAT = ("The README quick start and `sksynth fit`, timed with the defaul
                 "and with one thread, alone on the machine and next to a busy process; the "
                 "ratio is default time over one-thread time (near 1 means sksynth's thread "
                 "management costs nothing).")
-PRIVATE_WHAT = ("`MarginalPrivateSampler` beside smartnoise-synth's MST and AIM at the same "
-                "epsilon, on the tables of at least 1,000 rows, each the mean over five random "
-                "70/30 splits: fidelity to the holdout, TSTR/TRTR, membership inference AUC on "
-                "all rows and on the minority class (0.5 is best; with its standard deviation "
-                "over the splits), and the reconstruction rate of minority rows beside that of "
-                "the holdout (real rows of the same population, as many as the synthetic rows "
-                "scored); numeric bounds are declared as powers of ten beyond the observed "
-                "ranges; and the sampler's fit time on 100,000 rows x 20 columns.")
+PRIVATE_WHAT = ("`MarginalPrivateSampler` and the DP-SGD conditional VAE (30 epochs) beside "
+                "smartnoise-synth's MST and AIM at the same epsilon, on the tables of at least "
+                "1,000 rows, each the mean over five random 70/30 splits (AIM on the two "
+                "largest tables: one split, as it takes over ten minutes a fit): fidelity to "
+                "the holdout, TSTR/TRTR, membership inference AUC on all rows and on the "
+                "minority class (0.5 is best; with its standard deviation over the splits), "
+                "and the reconstruction rate of minority rows beside that of the holdout (real "
+                "rows of the same population, as many as the synthetic rows scored); numeric "
+                "bounds are declared as powers of ten beyond the observed ranges; and the "
+                "sampler's fit time on 100,000 rows x 20 columns.")
 
 
 def section_rules(summary):
@@ -717,6 +719,14 @@ LEARNT = [
     "(point masses add a category column each); which rule costs most is not measured yet.",
     "Bounds declared from the observed minimum and maximum are not public facts; the private "
     "part declares powers of ten beyond them, as a data owner would.",
+    "Generous bounds leave a number's rows in a few wide bins: an income of 2 to 14 under "
+    "bounds of 0 to 100. A cheap first histogram between the bounds (a quarter of a "
+    "measurement's budget) that places quantile bins where the rows are, measured again, raised "
+    "the marginal sampler's fidelity on creditcard at epsilon 1 from 0.829 to 0.876 (mean of "
+    "24 splits). Fewer, coarser groups for the label's three-way tables (about three noise "
+    "deviations of rows per cell) raised credit's TSTR/TRTR from 0.876 to 0.899, once a heavy "
+    "single value (zero spending) is a group of its own: without that, creditcard's label, "
+    "decided by spending being zero, was lost.",
 ]
 
 

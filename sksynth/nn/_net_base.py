@@ -47,8 +47,8 @@ def _fused_adam_kwargs(optimizer, kwargs, device):
     """Ask for the fused Adam kernel unless the caller chose the implementation.
 
     torch runs the per-parameter ("single tensor") Adam on CPU by default; the
-    fused kernel does the same update in one pass over all parameters (about
-    2-4x faster on the sizes of these models), deterministically.
+    fused kernel does the same update in one pass over all parameters, faster
+    on the sizes of these models and deterministic.
     """
     is_adam = isinstance(optimizer, type) and issubclass(
         optimizer, (torch.optim.Adam, torch.optim.AdamW)
@@ -280,7 +280,7 @@ class _GenerativeNetMixin(metaclass=ABCMeta):
             for start in range(0, n_samples, chunk_size):
                 stop = min(start + chunk_size, n_samples)
                 c = None if cond is None else cond[start:stop].to(self.device)
-                # a transposed view: torch's copy is ~4x faster than numpy's here
+                # a transposed view: torch's copy is faster than numpy's here
                 torch.from_numpy(result[start:stop]).copy_(draw(stop - start, c))
         return result
 
