@@ -16,12 +16,12 @@ of the holdout, an independent real sample of the same size), and the fit
 time of the fixed split.
 A last row times the marginal sampler on 100,000 rows x 20 columns.
 ``--model`` limits a run to some models: smartnoise's AIM, at its default
-settings, takes more than ten minutes on the tables of over 10,000 rows on
-one thread, so those tables are run without it (``--model "marginals (ours)"
---model "smartnoise MST"``).
+settings, takes about five minutes a fit on hi (one thread), so a whole run
+takes about an hour; the summary keeps each (table, model) row of the latest
+run that had it, so the models can be run apart.
 
 Self-contained: ``run(args)`` takes the parsed arguments and returns the rows,
-which are also written to ``benchmarks/results/private-<time>.json``
+which are also written to the results folder as ``private-<time>.json``
 (``-quick.json``, ignored by git, with ``--quick``).
 """
 

@@ -386,9 +386,8 @@ THREADS_WHAT = ("The README quick start and `sksynth fit`, timed with the defaul
                 "management costs nothing).")
 PRIVATE_WHAT = ("`MarginalPrivateSampler` and the DP-SGD conditional VAE (30 epochs) beside "
                 "smartnoise-synth's MST and AIM at the same epsilon, on the tables of at least "
-                "1,000 rows, each the mean over five random 70/30 splits (AIM on the two "
-                "largest tables: one split, as it takes over ten minutes a fit): fidelity to "
-                "the holdout, TSTR/TRTR, membership inference AUC on all rows and on the "
+                "1,000 rows, each the mean over five random 70/30 splits: fidelity to the "
+                "holdout, TSTR/TRTR, membership inference AUC on all rows and on the "
                 "minority class (0.5 is best; with its standard deviation over the splits), "
                 "and the reconstruction rate of minority rows beside that of the holdout (real "
                 "rows of the same population, as many as the synthetic rows scored); numeric "

@@ -397,9 +397,10 @@ class BaseGenerativeSampler(
         Z = self._fit_encoder(frame, privacy)
         spans = list(self.encoder_.output_spans_)
         if self._conditional:
-            columns = resolve_condition_columns(
-                self._condition_columns(), list(dict.fromkeys(self.encoder_.discrete_columns_))
-            )
+            discrete = list(dict.fromkeys(self.encoder_.discrete_columns_))
+            if self.rules_ is not None:  # the level columns kept rules add are not the caller's
+                discrete = [c for c in discrete if c in self.rules_.feature_names_in_]
+            columns = resolve_condition_columns(self._condition_columns(), discrete)
             self._condition_set = columns
         if y is not None:
             self.classes_, y_codes = np.unique(y, return_inverse=True)

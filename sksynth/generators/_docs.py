@@ -164,7 +164,8 @@ SHARED_ENTRIES = {
     'condition_columns': (
         'condition_columns : "all", list of str or None, default="all"\n'
         '    Discrete columns that can be conditioned on (``"all"``: every column\n'
-        '    the encoder makes discrete; ``None``: the label only).'
+        '    of the training table the encoder makes discrete, not the level\n'
+        '    columns of kept rules; ``None``: the label only).'
     ),
     'net_': (
         'net_ : skorch net\n'

@@ -183,3 +183,14 @@ def test_auto_leaves_rare_point_masses_to_the_model():
     assert "rare has point masses at {0}" not in kept
     declared = VAESampler(rules=[PointMasses("rare", [0])], **TINY).fit(X)
     assert [r.formula for r in declared.rules_.rules_] == ["rare has point masses at {0}"]
+
+
+@pytest.mark.parametrize("cls", [ConditionalGANSampler, ConditionalVAESampler])
+def test_conditions_cover_the_callers_columns_not_the_kept_rules_levels(cls):
+    # a kept point mass adds a level column to the encoded table; it is not a column
+    # of the caller's table, so it is not a condition column either
+    X = _table()
+    sampler = cls(rules=[PointMasses("Price", [50])], **TINY).fit(X)
+    plain = cls(rules=None, **TINY).fit(X)
+    assert set(sampler.condition_.columns) <= set(X.columns)
+    assert set(sampler.condition_.columns) == set(plain.condition_.columns)
