@@ -398,8 +398,9 @@ class BaseGenerativeSampler(
         spans = list(self.encoder_.output_spans_)
         if self._conditional:
             discrete = list(dict.fromkeys(self.encoder_.discrete_columns_))
-            if self.rules_ is not None:  # the level columns kept rules add are not the caller's
-                discrete = [c for c in discrete if c in self.rules_.feature_names_in_]
+            keeper = getattr(self, "rules_", None)
+            if keeper is not None:  # the level columns kept rules add are not the caller's
+                discrete = [c for c in discrete if c in keeper.feature_names_in_]
             columns = resolve_condition_columns(self._condition_columns(), discrete)
             self._condition_set = columns
         if y is not None:
