@@ -262,6 +262,18 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
             plan["n_noisy"], plan, [c.sum() for c in noisy],
             [c.n_cells * scale**2 for c, scale in zip(columns, scales, strict=True)],
         )
+        cut_short = [
+            column.name for column, counts in zip(columns, noisy, strict=True)
+            if column.name in plan["numeric"] and column.share_at_bounds(counts, n) > 0.1
+        ]
+        if cut_short:
+            warn_caller(
+                f"The private estimates of the ranges of {cut_short} leave many of their rows "
+                "at an end of the range, where values beyond it are clipped: the estimates "
+                "are too narrow for this budget. Declare their bounds in bounds=, or raise "
+                "epsilon or metadata_share.",
+                DataQualityWarning,
+            )
         for k, column in enumerate(columns):
             if isinstance(column, NumericColumn):
                 columns[k] = column.refined(noisy[k], n, n_bins)

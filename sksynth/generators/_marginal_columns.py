@@ -183,6 +183,21 @@ class NumericColumn(_Column):
         self._cell_of = np.argsort(order)  # bins, then points -> cell
         self._n_values = len(centres)
 
+    def share_at_bounds(self, noisy, total):
+        """Share of the rows in the end cells whose bound is not zero (noisy counts).
+
+        Values beyond the bounds are clipped into the end cells; a private
+        estimate of the range is widened beyond the values it found, so a
+        large share there says the estimate cut the column short. Zero is
+        left out: amounts piled at a lower bound of zero are common and real.
+        Post-processing of the noisy counts: it spends no budget.
+        """
+        weights = project_counts(noisy, total)[: self._n_values]
+        if weights.sum() <= 0:
+            return 0.0
+        ends = [i for i, bound in ((0, self.low), (-1, self.high)) if bound != 0]
+        return float(weights[ends].sum() / weights.sum()) if ends else 0.0
+
     def refined(self, noisy, total, n_bins):
         """Return a copy binned where the rows are, from this column's noisy counts.
 

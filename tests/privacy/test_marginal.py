@@ -275,3 +275,26 @@ def test_a_number_zero_for_one_class_only_stays_zero_for_it():
     zero = (X_new["spend"] == 0).to_numpy()
     assert zero[np.asarray(y_new) == 0].mean() > 0.9
     assert zero[np.asarray(y_new) == 1].mean() < 0.05
+
+
+def test_a_private_range_that_cuts_the_column_short_is_warned():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"salary": rng.normal(2e6, 1e5, 1000)})
+    with pytest.warns(DataQualityWarning, match=r"\['salary'\].*too narrow"):
+        sampler = MarginalPrivateSampler(epsilon=0.3, metadata_share=0.02, random_state=0)
+        sampler.fit(X)
+    assert sampler.clipped_["salary"] > 500  # the warning is right: the rows were clipped
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        MarginalPrivateSampler(epsilon=0.3, bounds={"salary": (0, 1e7)}, random_state=0).fit(X)
+
+
+def test_share_at_bounds_counts_clipped_rows_but_not_a_pile_at_zero():
+    from sksynth.generators._marginal_columns import NumericColumn
+
+    column = NumericColumn("x", np.dtype(float), "continuous", 0.0, 100.0, 8)
+    clipped = pd.Series(np.r_[np.full(300, 100.0), np.linspace(1, 99, 700)])
+    zeros = pd.Series(np.r_[np.zeros(300), np.linspace(1, 99, 700)])
+    for values, expected in ((clipped, 0.3), (zeros, 0.0)):
+        counts = np.bincount(column.cells(values)[0], minlength=column.n_cells).astype(float)
+        assert abs(column.share_at_bounds(counts, len(values)) - expected) < 0.02
