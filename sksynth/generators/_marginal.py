@@ -264,7 +264,8 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
         )
         cut_short = [
             column.name for column, counts in zip(columns, noisy, strict=True)
-            if column.name in plan["numeric"] and column.share_at_bounds(counts, n) > 0.1
+            if column.name in plan["numeric"]
+            and (column.high <= column.low or column.share_at_bounds(counts, n) > 0.1)
         ]
         if cut_short:
             warn_caller(
