@@ -28,7 +28,7 @@ from ._checks import (
 from ._marginal_columns import DiscreteColumn, NumericColumn
 from ._marginal_domain import (
     build_columns,
-    combined_row_count,
+    measure_one_way,
     noisy_row_count,
     plan_budget,
     warn_small,
@@ -246,27 +246,7 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
             cells.append(np.searchsorted(self.classes_, y).astype(np.int64))
         warn_small(plan)
         sigma = plan["sigma"]
-        # a number's first one-way marginal only places its bins (at a share of a
-        # measurement's budget); its second, on those bins, is the one the model uses
-        scales = [
-            plan["bins_sigma"] if isinstance(column, NumericColumn) else sigma
-            for column in columns
-        ]
-        noisy = [
-            np.bincount(codes, minlength=column.n_cells)
-            + rng.normal(scale=scale, size=column.n_cells)
-            for column, codes, scale in zip(columns, cells, scales, strict=True)
-        ]
-        # the number of rows is private: everything below reads this estimate only
-        n = combined_row_count(
-            plan["n_noisy"], plan, [c.sum() for c in noisy],
-            [c.n_cells * scale**2 for c, scale in zip(columns, scales, strict=True)],
-        )
-        cut_short = [
-            column.name for column, counts in zip(columns, noisy, strict=True)
-            if column.name in plan["numeric"]
-            and (column.high <= column.low or column.share_at_bounds(counts, n) > 0.1)
-        ]
+        noisy, n, cut_short = measure_one_way(frame, columns, cells, plan, n_bins, rng)
         if cut_short:
             warn_caller(
                 f"The private estimates of the ranges of {cut_short} leave many of their rows "
@@ -275,17 +255,6 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
                 "epsilon or metadata_share.",
                 DataQualityWarning,
             )
-        for k, column in enumerate(columns):
-            if isinstance(column, NumericColumn):
-                columns[k] = column.refined(noisy[k], n, n_bins)
-                cells[k] = columns[k].cells(frame[column.name])[0]
-                again = np.bincount(cells[k], minlength=columns[k].n_cells) + rng.normal(
-                    scale=sigma, size=columns[k].n_cells
-                )
-                if np.array_equal(columns[k].edges, column.edges):  # the same cells twice
-                    share = (sigma / plan["bins_sigma"]) ** 2
-                    again = (share * noisy[k] + again) / (1.0 + share)
-                noisy[k] = again
         d = len(columns)
         labelled = y is not None and d > 1 and len(self.classes_) <= _MAX_LABELLED_CLASSES
         # a number's groups for the measured pairs: about 3 sigma rows per cell on

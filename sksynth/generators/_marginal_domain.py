@@ -30,8 +30,8 @@ from ._private_metadata import (
 )
 
 __all__ = [
-    "build_columns", "check_declared", "combined_row_count", "noisy_row_count", "plan_budget",
-    "private_levels", "warn_small",
+    "build_columns", "check_declared", "combined_row_count", "measure_one_way",
+    "noisy_row_count", "plan_budget", "private_levels", "warn_small",
 ]
 
 
@@ -200,6 +200,59 @@ def build_columns(frame, plan, n_bins, rng):
             )
         columns.append(DiscreteColumn(name, series.dtype, sorted(released, key=str), True))
     return columns, metadata, n_bins, bounds
+
+def measure_one_way(frame, columns, cells, plan, n_bins, rng):
+    """Measure every column's one-way marginal; numbers get bins placed where their rows are.
+
+    A number is first counted on the cells fixed by its bounds, with the
+    noise of ``plan["bins_sigma"]`` (a share of a measurement's budget); these
+    counts place new bins at its quantiles (:meth:`NumericColumn.refined`) and
+    the number is counted again on them with ``plan["sigma"]``. ``columns``
+    and ``cells`` are updated in place.
+
+    Returns
+    -------
+    noisy : list of ndarray
+        The noisy one-way counts the model uses.
+    n : float
+        The noisy number of rows, sharpened by the sums of the first counts.
+    cut_short : list of str
+        Numbers with an estimated range whose first counts put many rows at
+        an end of it (values beyond it are clipped there), or a range of no
+        width.
+    """
+    sigma = plan["sigma"]
+    scales = [
+        plan["bins_sigma"] if isinstance(column, NumericColumn) else sigma for column in columns
+    ]
+    noisy = [
+        np.bincount(codes, minlength=column.n_cells) + rng.normal(scale=scale, size=column.n_cells)
+        for column, codes, scale in zip(columns, cells, scales, strict=True)
+    ]
+    # the number of rows is private: everything after this reads this estimate only
+    n = combined_row_count(
+        plan["n_noisy"], plan, [c.sum() for c in noisy],
+        [c.n_cells * scale**2 for c, scale in zip(columns, scales, strict=True)],
+    )
+    cut_short = [
+        column.name for column, counts in zip(columns, noisy, strict=True)
+        if column.name in plan["numeric"]
+        and (column.high <= column.low or column.share_at_bounds(counts, n) > 0.1)
+    ]
+    for k, column in enumerate(columns):
+        if not isinstance(column, NumericColumn):
+            continue
+        columns[k] = column.refined(noisy[k], n, n_bins)
+        cells[k] = columns[k].cells(frame[column.name])[0]
+        again = np.bincount(cells[k], minlength=columns[k].n_cells) + rng.normal(
+            scale=sigma, size=columns[k].n_cells
+        )
+        if np.array_equal(columns[k].edges, column.edges):  # the same cells twice
+            share = (sigma / plan["bins_sigma"]) ** 2
+            again = (share * noisy[k] + again) / (1.0 + share)
+        noisy[k] = again
+    return noisy, n, cut_short
+
 
 def warn_small(plan):
     """Warn when the noise of each count is large next to the number of rows."""
