@@ -306,10 +306,11 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
             self.model_ = MarginalTree(sizes, one_way, two_way, root)
             self.tree_ = [(names[self.model_.parent[v]], names[v]) for v in self.model_.order[1:]]
         self.columns_ = columns
-        measured = d + len(edges) + plan["bins_share"] * plan["n_numbers"]
+        measured = d + len(edges)
         spent_rho = (
             plan["meta_rho"]
             + plan["count_rho"]
+            + plan["bins_rho"]
             + exponential_mechanism_rho(epsilon_round) * max(free - 1, 0)
             + measured * plan["marginal_rho"]
         )
@@ -321,7 +322,7 @@ class MarginalPrivateSampler(TableSamplerMixin, ModelFileMixin, BaseOverSampler)
             "row_count": {"rho": plan["count_rho"], "sigma": plan["count_sigma"]},
             "selection": {"rho": plan["selection_rho"], "epsilon_per_pair": float(epsilon_round)},
             "one_way": {
-                "rho": (d + plan["bins_share"] * plan["n_numbers"]) * plan["marginal_rho"],
+                "rho": d * plan["marginal_rho"] + plan["bins_rho"],
                 "sigma": sigma,
                 "bins_sigma": plan["bins_sigma"],
             },

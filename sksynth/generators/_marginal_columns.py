@@ -183,33 +183,34 @@ class NumericColumn(_Column):
         self._cell_of = np.argsort(order)  # bins, then points -> cell
         self._n_values = len(centres)
 
-    def share_at_bounds(self, noisy, total):
-        """Share of the rows in the end cells whose bound is not zero (noisy counts).
+    def share_at_bounds(self, weights):
+        """Share of the rows in the end cells whose bound is not zero.
 
-        Values beyond the bounds are clipped into the end cells; a private
-        estimate of the range is widened beyond the values it found, so a
-        large share there says the estimate cut the column short. Zero is
-        left out: amounts piled at a lower bound of zero are common and real.
-        Post-processing of the noisy counts: it spends no budget.
+        ``weights`` are the cells' noisy counts made a distribution
+        (:func:`project_counts`). Values beyond the bounds are clipped into
+        the end cells; a private estimate of the range is widened beyond the
+        values it found, so a large share there says the estimate cut the
+        column short. Zero is left out: amounts piled at a lower bound of zero
+        are common and real.
         """
-        weights = project_counts(noisy, total)[: self._n_values]
+        weights = weights[: self._n_values]
         if weights.sum() <= 0:
             return 0.0
         ends = [i for i, bound in ((0, self.low), (-1, self.high)) if bound != 0]
         return float(weights[ends].sum() / weights.sum()) if ends else 0.0
 
-    def refined(self, noisy, total, n_bins):
+    def refined(self, weights, n_bins):
         """Return a copy binned where the rows are, from this column's noisy counts.
 
         The bounds a data owner declares are often far wider than the values,
         and equal-width or log bins between them leave a few wide bins where
-        the rows are. The noisy one-way counts of these cells, made a
-        distribution of ``total`` rows, place new edges at ``n_bins`` quantiles
-        (linear within a cell), beside the first and last cells that hold
-        rows and the bounds; the points (bounds, zero) stay cells of their own.
-        Post-processing of the noisy counts: it spends no budget.
+        the rows are. The noisy counts of these cells, made a distribution
+        (``weights``, :func:`project_counts`), place new edges at ``n_bins``
+        quantiles (linear within a cell), beside the first and last cells that
+        hold rows and the bounds; the points (bounds, zero) stay cells of
+        their own. Post-processing of the noisy counts: it spends no budget.
         """
-        weights = project_counts(noisy, total)[: self._n_values]
+        weights = weights[: self._n_values]
         is_bin = self.right > self.left
         mass, left, right = weights[is_bin], self.left[is_bin], self.right[is_bin]
         refined = copy.copy(self)

@@ -17,7 +17,7 @@ from ..exceptions import DataQualityWarning
 from ..utils import warn_caller
 from ..utils._privacy_accounting import check_budget, gaussian_sigma, rho_for_epsilon
 from ..utils._private_range import private_range
-from ._marginal_columns import DiscreteColumn, NumericColumn
+from ._marginal_columns import DiscreteColumn, NumericColumn, project_counts
 from ._private_metadata import (
     DISCRETE_KINDS,
     YEAR_EDGES_NS,
@@ -126,7 +126,7 @@ def plan_budget(frame, y, params):
         "n": n, "count_rho": count_rho, "count_sigma": gaussian_sigma(count_rho),
         "epsilon": epsilon, "delta": delta, "kinds": kinds, "bounds": bounds,
         "categories": categories, "numeric": numeric, "levels": levels,
-        "n_numbers": n_numbers, "bins_share": _BINS_SHARE,
+        "bins_rho": _BINS_SHARE * n_numbers * per_marginal,
         "unit_rho": unit_rho, "unit_delta": meta_delta / len(levels) if levels else 0.0,
         "meta_rho": meta_rho, "meta_delta": meta_delta, "rho": rho,
         "selection_rho": selection, "marginal_rho": per_marginal,
@@ -234,15 +234,15 @@ def measure_one_way(frame, columns, cells, plan, n_bins, rng):
         plan["n_noisy"], plan, [c.sum() for c in noisy],
         [c.n_cells * scale**2 for c, scale in zip(columns, scales, strict=True)],
     )
-    cut_short = [
-        column.name for column, counts in zip(columns, noisy, strict=True)
-        if column.name in plan["numeric"]
-        and (column.high <= column.low or column.share_at_bounds(counts, n) > 0.1)
-    ]
+    cut_short = []
     for k, column in enumerate(columns):
         if not isinstance(column, NumericColumn):
             continue
-        columns[k] = column.refined(noisy[k], n, n_bins)
+        weights = project_counts(noisy[k], n)
+        estimated = column.name in plan["numeric"]
+        if estimated and (column.high <= column.low or column.share_at_bounds(weights) > 0.1):
+            cut_short.append(column.name)
+        columns[k] = column.refined(weights, n_bins)
         cells[k] = columns[k].cells(frame[column.name])[0]
         again = np.bincount(cells[k], minlength=columns[k].n_cells) + rng.normal(
             scale=sigma, size=columns[k].n_cells
