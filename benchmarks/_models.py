@@ -198,6 +198,13 @@ class OursConditionalVAETvaeSizes(OursConditionalVAE):
     params = {"latent_dim": TVAE_LATENT, "encoder_dims": VAE_SETTINGS["hidden_dims"]}
 
 
+class OursConditionalVAEAutoEpochs(OursConditionalVAE):
+    """The conditional VAE at its default training length (``epochs="auto"``)."""
+
+    name = "sksynth.ConditionalVAE[auto epochs]"
+    params = {"epochs": "auto"}
+
+
 class OursConditionalVAENoRules(OursConditionalVAE):
     """The conditional VAE without rules between columns (what rules=None gives)."""
 
@@ -386,6 +393,7 @@ MODELS = {
         OursConditionalGANNoRules,
         OursConditionalVAE,
         OursConditionalVAETvaeSizes,
+        OursConditionalVAEAutoEpochs,
         OursConditionalVAENoRules,
         OursGAN,
         OursVAE,

@@ -256,6 +256,8 @@ def test_conditions_on_unconditional_model(data_csv, tmp_path, capsys):
         (["fit", "{data}", "--param", "colour=blue", "--out", "{tmp}/m.joblib"], ["colour"]),
         (["fit", "{data}", "--param", "nonsense", "--out", "{tmp}/m.joblib"], ["name=value"]),
         (["fit", "{data}", "--epochs", "0", "--out", "{tmp}/m.joblib"], ["epochs"]),
+        (["fit", "{data}", "--epochs", "many", "--out", "{tmp}/m.joblib"], ["epochs", "auto"]),
+        (["fit", "{data}", "--epochs", "auto", "--out", "{tmp}/m.joblib"], ["epochs", "auto"]),
         (["sample", "{data}", "--n", "5", "--out", "{tmp}/s.csv"], ["not a model file"]),
         (["sample", "{tmp}/none.joblib", "--n", "5", "--out", "{tmp}/s.csv"], ["no such file"]),
         (["clean", "{data}", "--out", "{tmp}/clean.xlsx"], ["unknown file type", ".parquet"]),

@@ -12,7 +12,9 @@ __all__ = ["run"]
 
 def _sampler(args, kinds):
     """Build the sampler of ``--model`` with the options and ``--param`` values."""
-    params = {"epochs": args.epochs, "batch_size": args.batch_size}
+    params = {"batch_size": args.batch_size}
+    if args.epochs is not None:
+        params["epochs"] = args.epochs
     if args.random_state is not None:
         params["random_state"] = args.random_state
     params.update(parse_params(args.param))
@@ -43,7 +45,7 @@ def run(args) -> int:
     sampler = _sampler(args, kinds)
     info(
         args,
-        f"fitting {args.model} ({args.epochs} epochs) on {X.shape[0]} rows x "
+        f"fitting {args.model} (epochs: {sampler.epochs}) on {X.shape[0]} rows x "
         f"{X.shape[1]} columns" + (f", target {args.target!r}" if y is not None else ""),
     )
     sampler.fit(X, y)

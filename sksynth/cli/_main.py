@@ -61,6 +61,18 @@ def _random_state(parser, default, what):
     )
 
 
+def _epochs(text):
+    """``--epochs``: a whole number, or ``auto``."""
+    if text == "auto":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number or 'auto', got {text!r}"
+        ) from None
+
+
 def _data(parser):
     parser.add_argument("data", metavar="DATA", help="CSV or Parquet file")
 
@@ -131,7 +143,12 @@ def _fit_options(p):
         help="the generator (default: conditional-gan)",
     )
     p.add_argument("--target", help="the label column")
-    p.add_argument("--epochs", type=int, default=300, help="training epochs (default: 300)")
+    p.add_argument(
+        "--epochs",
+        type=_epochs,
+        help="training epochs, or 'auto' for the VAEs (default: the model's own, 'auto' for "
+        "the VAEs and 300 for the GANs)",
+    )
     p.add_argument("--batch-size", type=int, default=500, help="rows per batch (default: 500)")
     p.add_argument(
         "--param",

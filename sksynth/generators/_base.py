@@ -147,6 +147,8 @@ class BaseGenerativeSampler(
     # how training draws rows: "log-frequency" of the condition categories, or
     # "own" (each row with a condition of its own); DP training always uses "own"
     _training_sampling = "log-frequency"
+    # whether rules="auto" keeps the round values it finds (see fit_keeper)
+    _keeps_round_values = False
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
@@ -215,6 +217,10 @@ class BaseGenerativeSampler(
             differential privacy, the DP-SGD budget. Add the net's own.
         """
 
+    def _training_epochs(self, n_rows):
+        """Epochs to train a net on ``n_rows`` encoded rows: ``epochs`` unless overridden."""
+        return self.epochs
+
     def _check_params(self):
         """Check the parameters that ``_parameter_constraints`` cannot; extend in subclasses."""
         self._hidden_dims = check_hidden_dims(self.hidden_dims)
@@ -225,13 +231,13 @@ class BaseGenerativeSampler(
         """Discrete columns the conditional vector may hold (conditional samplers)."""
         return self.condition_columns if self._conditional else []
 
-    def _net_params(self, seed, privacy=None, condition=None):
+    def _net_params(self, seed, epochs, privacy=None, condition=None):
         """Parameters common to every net: built once here, completed by :meth:`_make_net`."""
         callbacks = copy.deepcopy(check_callbacks(self.callbacks))
         if self.verbose:
             callbacks.append(("progress_bar", LossProgressBar(desc=type(self).__name__)))
         params = {
-            "max_epochs": self.epochs,
+            "max_epochs": epochs,
             "batch_size": self.batch_size,
             "lr": self.lr,
             "random_state": seed,
@@ -276,6 +282,7 @@ class BaseGenerativeSampler(
             frame,
             private=bool(getattr(self, "dp", False)),
             protect=self._condition_columns(),
+            round_values=self._keeps_round_values,
             random_state=self._named_seed("rules"),
         )
         return frame if self.rules_ is None else self.rules_.transform(frame)
@@ -431,7 +438,8 @@ class BaseGenerativeSampler(
 
     def _train(self, Z, spans, codes, condition, name, privacy):
         """Build the net of ``spans`` (seeded by ``name``) and train it on ``Z``."""
-        params = self._net_params(self._named_seed(name), privacy, condition)
+        epochs = self._training_epochs(len(Z))
+        params = self._net_params(self._named_seed(name), epochs, privacy, condition)
         net = self._make_net(spans, condition, params)
         sampling = privacy.training_sampling(self._training_sampling)
         return train_net(net, Z, codes, condition, sampling=sampling)

@@ -41,7 +41,8 @@ SHARED_ENTRIES = {
         'rules : "auto", None or list of Rule, default="auto"\n'
         '    Rules between columns that every generated row obeys (:mod:`sksynth.rules`).\n'
         '    ``"auto"``: those :func:`~sksynth.rules.find_rules` finds on the training table\n'
-        '    that hold on every row (point masses only where they hold a tenth of the rows);\n'
+        '    that hold on every row (point masses only where they hold a tenth of the rows;\n'
+        '    round values, :class:`~sksynth.rules.RoundValues`, with the VAEs only);\n'
         '    a list or :class:`~sksynth.rules.RuleSet` of declared\n'
         '    rules; ``None``: none. Conditional samplers keep found rules that would compute\n'
         '    a column they can be conditioned on out of ``"auto"``. Computed columns are\n'
@@ -136,6 +137,16 @@ SHARED_ENTRIES = {
         '    real rows; the generator learns from the critic alone), an encoder\n'
         '    fitted on public or DP statistics only, noisy counts\n'
         '    (:doc:`/user_guide/privacy`).'
+    ),
+    'vae_epochs': (
+        'epochs : int or "auto", default="auto"\n'
+        '    Training epochs. ``"auto"`` trains for about 8,000 optimiser steps:\n'
+        '    2,000 epochs on tables of up to a few thousand rows, fewer on larger\n'
+        '    ones (at least 300), and at most five epochs per training row on tiny\n'
+        '    tables, where longer training starts to copy rows; 300 with\n'
+        '    ``dp=True``, whose noise grows with every step. A model trained too\n'
+        '    briefly makes rows that a classifier tells apart from real ones; set a\n'
+        '    number for a quick look (:doc:`/user_guide/vae`).'
     ),
     'vae_batch_size': (
         'batch_size : int, default=500\n'

@@ -97,7 +97,8 @@ def set_model_state(sampler, state, layout, nets, *, device=None):
     built = {}
     for record in nets:
         condition = getattr(sampler, "condition_", None) if record["with_condition"] else None
-        params = sampler._net_params(record["seed"], condition=condition)
+        epochs = max(len(record["history"]), 1)  # what the net was trained for
+        params = sampler._net_params(record["seed"], epochs, condition=condition)
         net = sampler._make_net(record["spans"], condition, params)
         net.initialize()
         for name, weights in record["modules"].items():

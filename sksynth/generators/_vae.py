@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..io._registry import register_sampler
 from ..nn import TabularVAE, VAENet
@@ -16,12 +16,42 @@ from ._dp import DP_CONSTRAINTS
 
 __all__ = ["VAESampler", "ConditionalVAESampler"]
 
+# epochs="auto": the optimiser steps aimed at, the range of epochs, and the
+# most epochs per training row (tiny tables are copied when trained longer)
+_AUTO_STEPS = 8_000
+_AUTO_MIN_EPOCHS, _AUTO_MAX_EPOCHS = 300, 2_000
+_AUTO_EPOCHS_PER_ROW = 5
+
 _VAE_CONSTRAINTS = {
     **BaseGenerativeSampler._parameter_constraints,
     **DP_CONSTRAINTS,
+    "epochs": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "beta": [Interval(numbers.Real, 0, None, closed="left")],
     "encoder_dims": [tuple, list, None],
 }
+
+
+def auto_epochs(n_rows, batch_size):
+    """Epochs that ``epochs="auto"`` trains a VAE for on ``n_rows`` rows.
+
+    About 8,000 optimiser steps, within 300 to 2,000 epochs and at most five
+    epochs per row.
+
+    Parameters
+    ----------
+    n_rows : int
+        Training rows of the net.
+    batch_size : int
+        Rows per optimiser step.
+
+    Returns
+    -------
+    epochs : int
+    """
+    steps_per_epoch = -(-n_rows // batch_size)
+    epochs = min(-(-_AUTO_STEPS // steps_per_epoch), _AUTO_MAX_EPOCHS,
+                 _AUTO_EPOCHS_PER_ROW * n_rows)
+    return max(epochs, _AUTO_MIN_EPOCHS)
 
 
 @register_sampler
@@ -40,7 +70,7 @@ class VAESampler(BaseGenerativeSampler):
     ----------
     {sampling_strategy}
     {random_state}
-    {epochs}
+    {vae_epochs}
     {vae_batch_size}
     {vae_lr}
     {vae_latent_dim}
@@ -86,6 +116,7 @@ class VAESampler(BaseGenerativeSampler):
     """
 
     _training_sampling = "own"
+    _keeps_round_values = True
     _parameter_constraints: dict = dict(_VAE_CONSTRAINTS)
 
     def __init__(
@@ -93,7 +124,7 @@ class VAESampler(BaseGenerativeSampler):
         *,
         sampling_strategy="auto",
         random_state=None,
-        epochs=300,
+        epochs="auto",
         batch_size=500,
         lr=1e-3,
         latent_dim=32,
@@ -126,6 +157,13 @@ class VAESampler(BaseGenerativeSampler):
         self._encoder_dims = check_widths_or(self._hidden_dims, self.encoder_dims,
                                              "encoder_dims")
 
+    def _training_epochs(self, n_rows):
+        if self.epochs != "auto":
+            return self.epochs
+        if self.dp:
+            return _AUTO_MIN_EPOCHS
+        return auto_epochs(n_rows, self.batch_size)
+
     def _make_net(self, spans, condition, params):
         params = dict(params)
         params.update(
@@ -153,7 +191,7 @@ class ConditionalVAESampler(VAESampler):
     ----------
     {sampling_strategy}
     {random_state}
-    {epochs}
+    {vae_epochs}
     {vae_batch_size}
     {vae_lr}
     {vae_latent_dim}
@@ -208,7 +246,7 @@ class ConditionalVAESampler(VAESampler):
         *,
         sampling_strategy="auto",
         random_state=None,
-        epochs=300,
+        epochs="auto",
         batch_size=500,
         lr=1e-3,
         latent_dim=32,

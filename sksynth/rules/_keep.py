@@ -234,7 +234,7 @@ class RuleKeeper:
         return f"RuleKeeper({len(_as_rules(self.rules))} rule(s))"
 
 
-def fit_keeper(rules, X, *, private=False, protect=(), random_state=0):
+def fit_keeper(rules, X, *, private=False, protect=(), round_values=False, random_state=0):
     """Return the :class:`RuleKeeper` a generator uses, fitted on ``X``, or None.
 
     Parameters
@@ -243,9 +243,9 @@ def fit_keeper(rules, X, *, private=False, protect=(), random_state=0):
         ``"auto"``: the rules :func:`~sksynth.rules.find_rules` finds on ``X``
         that hold on every row (none when ``private``: discovery would look
         at private rows), except point masses that together hold under
-        a tenth of the rows (a rare exact zero is left to the model) and
-        round values (kept when declared, see
-        :class:`~sksynth.rules.RoundValues`);
+        a tenth of the rows (a rare exact zero is left to the model) and,
+        unless ``round_values``, round values
+        (:class:`~sksynth.rules.RoundValues`, then kept only when declared);
         ``None``: no rules; otherwise declared rules.
     X : DataFrame
         The training table.
@@ -255,6 +255,10 @@ def fit_keeper(rules, X, *, private=False, protect=(), random_state=0):
         Columns that ``"auto"`` must leave learned (not computed by a found
         rule), e.g. the columns a conditional sampler can be conditioned on;
         ``"all"``: every categorical or boolean column.
+    round_values : bool, default=False
+        Whether ``"auto"`` keeps the round values it finds. They make rows
+        harder to tell from real ones for a VAE, but their level columns cost
+        a conditional GAN fidelity.
     random_state : int, default=0
         The keeper's seed.
 
@@ -281,7 +285,7 @@ def fit_keeper(rules, X, *, private=False, protect=(), random_state=0):
         found = [
             rule
             for rule in found
-            if not protect & set(_defined(rule)) and _worth_keeping(rule, X)
+            if not protect & set(_defined(rule)) and _worth_keeping(rule, X, round_values)
         ]
         keeper = RuleKeeper(found, declared=False, random_state=random_state)
     else:
@@ -290,18 +294,16 @@ def fit_keeper(rules, X, *, private=False, protect=(), random_state=0):
     return keeper if keeper.rules_ else None
 
 
-def _worth_keeping(rule, X):
+def _worth_keeping(rule, X, round_values):
     """Whether ``"auto"`` keeps a found rule.
 
     Point masses that hold only a few rows (a rare exact zero) are left to the
     model: keeping them adds a category per column that the generator must
-    learn from a handful of rows. Round values are reported, not kept: their
-    level columns make rows harder to tell from real ones for the VAEs but
-    cost the conditional GAN fidelity, so they are kept only when declared.
-    Declared rules are always kept.
+    learn from a handful of rows. Round values are kept only where
+    ``round_values`` asks. Declared rules are always kept.
     """
     if rule.kind == "rounding":
-        return False
+        return round_values
     if rule.kind != "point masses":
         return True
     return bool(X[rule.column].isin(rule.values).mean() >= _AUTO_POINT_MASS_SHARE)

@@ -7,7 +7,7 @@ import torch
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import Callback, EarlyStopping
 
 from sksynth.generators import (
     BaseGenerativeSampler,
@@ -16,6 +16,13 @@ from sksynth.generators import (
     GANSampler,
     VAESampler,
 )
+
+class StopAfterFirstEpoch(Callback):
+    """Ends training after one epoch: the planned epochs stay readable."""
+
+    def on_epoch_end(self, net, **kwargs):
+        raise KeyboardInterrupt
+
 
 FAST = dict(epochs=1, batch_size=40, hidden_dims=(8,), latent_dim=4, random_state=0,
             continuous="quantile")
@@ -213,6 +220,10 @@ def test_invalid_hyperparameters_name_the_parameter():
         ConditionalVAESampler(**FAST, encoder_dims=(8, 0)).fit(X, y)
     with pytest.raises(ValueError, match="epochs"):
         GANSampler(**{**FAST, "epochs": 0}).fit(X)
+    with pytest.raises(ValueError, match="epochs"):
+        VAESampler(**{**FAST, "epochs": "long"}).fit(X)
+    with pytest.raises(ValueError, match="epochs"):  # "auto" is the VAEs' own
+        GANSampler(**{**FAST, "epochs": "auto"}).fit(X)
     with pytest.raises(ValueError, match="loss"):
         GANSampler(**FAST, loss="hinge").fit(X)
     with pytest.raises(ValueError, match="train_loss"):
@@ -325,3 +336,26 @@ def test_score_is_a_fidelity_between_zero_and_one(mixed_frame):
     assert 0.0 <= score <= 1.0
     with pytest.raises(ValueError):
         sampler.score(mixed_frame[["income", "age"]])
+
+
+def test_auto_epochs_train_each_net_for_its_own_rows():
+    # per-class nets of 40 and 100 rows, one step an epoch: 8,000 steps are
+    # more than 2,000 epochs, and five epochs a row cap both (the 40-row one
+    # at the floor of 300)
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=140), "b": rng.normal(size=140)})
+    y = np.array([0] * 100 + [1] * 40)
+    params = {**FAST, "epochs": "auto", "batch_size": 500}
+    sampler = VAESampler(**params, sampling_strategy={1: 40}).fit(X, y)
+    assert {label: len(h) for label, h in sampler.history_.items()} == {0: 500, 1: 300}
+    assert VAESampler().epochs == ConditionalVAESampler().epochs == "auto"
+
+
+def test_auto_epochs_aim_at_a_number_of_steps_on_larger_tables():
+    # 4,000 rows in batches of 200: 20 steps an epoch, 400 epochs for 8,000 steps
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=4000)})
+    sampler = ConditionalVAESampler(**{**FAST, "epochs": "auto", "batch_size": 200})
+    sampler.set_params(callbacks=[StopAfterFirstEpoch()])
+    sampler.fit(X)
+    assert sampler.net_.max_epochs == 400

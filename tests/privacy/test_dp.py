@@ -332,3 +332,12 @@ def test_dp_lowers_membership_inference_auc():
         aucs[dp] = membership_inference_auc(train, synthetic, holdout, random_state=0)
     assert aucs[False] > 0.7
     assert aucs[True] < aucs[False] - 0.15
+
+
+def test_auto_epochs_stay_at_300_under_dp(mixed_frame):
+    # DP-SGD's noise grows with every step: "auto" does not lengthen private training
+    sampler = VAESampler(dp=True, dp_metadata=_metadata(mixed_frame),
+                         **{**TINY, "epochs": "auto"})
+    public = VAESampler(**{**TINY, "epochs": "auto"})
+    assert sampler._training_epochs(len(mixed_frame)) == 300
+    assert public._training_epochs(len(mixed_frame)) == 1000

@@ -79,6 +79,20 @@ def test_auto_reports_round_values_but_keeps_them_only_when_declared():
     assert [r.kind for r in keeper.rules_] == ["rounding"]
 
 
+def test_auto_keeps_round_values_where_asked():
+    keeper = fit_keeper("auto", _loans(), round_values=True)
+    assert "rounding" in [r.kind for r in keeper.rules_]
+
+
+@pytest.mark.parametrize("cls", [VAESampler, ConditionalVAESampler])
+def test_the_vaes_keep_found_round_values_by_default(cls):
+    X = _loans()
+    kept = [r.formula for r in cls(**TINY).fit(X).rules_.rules_]
+    assert "amount is often a multiple of 50, 100, 200, 250, 500 or 1000" in kept
+    keeper = GANSampler(**TINY).fit(X).rules_
+    assert "rounding" not in ([] if keeper is None else [r.kind for r in keeper.rules_])
+
+
 @pytest.mark.parametrize("cls", [GANSampler, VAESampler, ConditionalVAESampler])
 def test_every_sampler_keeps_declared_round_values(cls):
     X = _loans()
