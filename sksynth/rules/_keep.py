@@ -114,7 +114,7 @@ class RuleKeeper:
         for rule in kept:
             rule._fit_keep(schema)
         for rule in kept:
-            if rule.kind == "grid":
+            if rule.kind in ("grid", "rounding"):
                 rule.floor_ = next(
                     (
                         (order.low, order.strict) for order in kept
@@ -378,21 +378,21 @@ def _clash(rule, kept):
 
 
 def _after_order(first, second, kept):
-    """Whether a grid or a lower bound on an order's larger side can follow the order.
+    """Whether a grid, round values or a lower bound on an order's larger side can follow it.
 
-    ``low + gap`` with ``gap >= 0`` rounded onto a grid, and moved one step up
-    where the rounding took it below ``low``, stays above ``low``; raising it
-    to a lower bound keeps it above ``low`` too: such a rule is applied after
-    the order.
+    ``low + gap`` with ``gap >= 0`` rounded onto a grid (or onto its row's
+    round step), and moved one step up where the rounding took it below
+    ``low``, stays above ``low``; raising it to a lower bound keeps it above
+    ``low`` too: such a rule is applied after the order.
     """
     order, shaper = (first, second) if first.kind == "order" else (second, first)
     if order.kind != "order" or shaper.role == "define":
         return False
     if shaper.kind == "range":
         return shaper.high is None
-    # a grid rounds ``low + gap`` to its nearest step and moves it one step up
-    # where that fell below ``low`` (see Grid.floor_)
-    return shaper.kind == "grid"
+    # a grid (or a row's round step) rounds ``low + gap`` to its nearest step and
+    # moves it one step up where that fell below ``low`` (see ``floor_``)
+    return shaper.kind in ("grid", "rounding")
 
 
 def _multiple(step, base):

@@ -115,15 +115,23 @@ class RoundValues(Rule):
         for i, step in enumerate(self.steps):
             rank[label == _number(step)] = i
         magnitude = np.abs(values)
+        used = np.full(len(values), np.nan)  # the step each row was put on
         # the nearest multiple of the row's step; a value below half of it (whose
         # nearest multiple is zero, or far) takes the largest smaller step it reaches
         for i in range(len(self.steps) - 1, -1, -1):
             step = self.steps[i]
             rows = (rank == i) & np.isfinite(values) & (values != 0)
             reach = rows & (magnitude >= step / 2)
-            units = np.round(magnitude[reach] / step)
-            decimals = max(0, -int(np.floor(np.log10(step))) + 6)
-            values[reach] = np.round(np.sign(values[reach]) * units * step, decimals)
+            values[reach] = np.sign(values[reach]) * np.round(magnitude[reach] / step) * step
+            used[reach] = step
             rank[rows & ~reach] = i - 1
+        floor = getattr(self, "floor_", None)
+        if floor is not None:  # the larger side of an order: never rounded below it
+            low = frame[floor[0]].to_numpy(dtype=float, na_value=np.nan)
+            below = (values <= low) if floor[1] else (values < low)
+            bump = below & np.isfinite(used)
+            values[bump] += used[bump]
+        decimals = max(0, -int(np.floor(np.log10(self.steps[0]))) + 6)
+        values = np.where(np.isfinite(used), np.round(values, decimals), values)
         frame[self.column] = restore(values, self._dtype, frame.index)
         return frame

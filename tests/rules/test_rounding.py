@@ -104,3 +104,22 @@ def test_every_sampler_keeps_declared_round_values(cls):
     # every value the generator put at a step is on it, and round values are common
     assert (levels != "none").mean() > 0.5
     assert list(out.columns) == list(X.columns)
+
+
+def test_round_values_of_an_orders_larger_side_keep_the_order():
+    # price = amount + a gap, mostly a multiple of 10: the price is rounded onto
+    # its row's step after the order computes it, and moved up a step where the
+    # rounding took it below the amount
+    X = _loans()
+    rng = np.random.default_rng(1)
+    gap = rng.gamma(2, 400, len(X))
+    X["price"] = X["amount"] + np.where(rng.random(len(X)) < 0.8, np.round(gap / 10) * 10,
+                                        np.round(gap, 2))
+    sampler = VAESampler(**TINY).fit(X)
+    kept = [r.formula for r in sampler.rules_.rules_]
+    assert "amount < price" in kept
+    rounding = next(r for r in sampler.rules_.rules_ if r.kind == "rounding" and
+                    r.column == "price")
+    out = sampler.sample(2000, random_state=0)
+    assert (out["amount"] < out["price"]).all()
+    assert (rounding.levels(out) != "none").mean() > 0.5
