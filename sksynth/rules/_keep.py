@@ -114,6 +114,12 @@ class RuleKeeper:
         for rule in kept:
             rule._fit_keep(schema)
         for rule in kept:
+            if rule.kind == "point masses":
+                rule.band_ = next(
+                    (band for band in kept
+                     if band.kind == "band" and band.target == rule.column),
+                    None,
+                )
             if rule.kind in ("grid", "rounding"):
                 rule.floor_ = next(
                     (
@@ -362,7 +368,7 @@ def _clash(rule, kept):
         return f"{rule.formula!r} involves columns that other rules already set."
     for column in produced:
         other = defined.get(column) or (shaped.get(column) if rule.role == "define" else None)
-        if other is not None and _after_order(rule, other, kept):
+        if other is not None and (_after_order(rule, other, kept) or _in_band(rule, other)):
             continue
         if other is not None:
             return (
@@ -393,6 +399,17 @@ def _after_order(first, second, kept):
     # a grid (or a row's round step) rounds ``low + gap`` to its nearest step and
     # moves it one step up where that fell below ``low`` (see ``floor_``)
     return shaper.kind in ("grid", "rounding")
+
+
+def _in_band(first, second):
+    """Whether the rules are a band and point masses of its target.
+
+    The band computes the column from the row's position in it; the masses are
+    then put back on the rows the generator marks, where the row's band holds
+    the mass (see ``PointMasses.band_``).
+    """
+    kinds = {first.kind: first, second.kind: second}
+    return set(kinds) == {"band", "point masses"}
 
 
 def _multiple(step, base):

@@ -139,18 +139,29 @@ class PointMasses(Rule):
             label[values == v] = str(i)
         position = list(frame.columns).index(self.column) + 1
         frame.insert(position, self._mass_name(), pd.Series(label, index=frame.index))
-        rest = frame[self.column].astype(float).where(label == "other")
-        frame[self.column] = rest
+        if getattr(self, "band_", None) is None:
+            frame[self.column] = frame[self.column].astype(float).where(label == "other")
+        # else the band computes the column from every row's position in it
         return frame
 
     def _inverse(self, frame, rng):
         label = frame.pop(self._mass_name()).astype(str).to_numpy()
         values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
-        # a value the generator left missing on an "other" row: the first mass
-        values[(label == "other") & np.isnan(values)] = self.values[0]
+        band = getattr(self, "band_", None)
+        if band is None:
+            # a value the generator left missing on an "other" row: the first mass
+            values[(label == "other") & np.isnan(values)] = self.values[0]
+            allowed = np.ones(len(values), dtype=bool)
+        else:  # a mass only where the band of the row allows it
+            low, high = band._bounds(band._value(frame))
         values[label == "missing"] = np.nan
         for i, v in enumerate(self.values):
-            values[label == str(i)] = v
+            rows = label == str(i)
+            if band is not None:
+                slack = 1e-9 * abs(v)
+                with np.errstate(invalid="ignore"):
+                    allowed = np.isnan(low) | ((low - slack <= v) & (v <= high + slack))
+            values[rows & allowed] = v
         frame[self.column] = restore(values, self._dtype, frame.index)
         return frame
 
