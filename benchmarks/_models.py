@@ -205,6 +205,13 @@ class OursConditionalVAEAutoEpochs(OursConditionalVAE):
     params = {"epochs": "auto"}
 
 
+class OursConditionalVAEAutoEpochsNoRules(OursConditionalVAE):
+    """The conditional VAE at its default training length, without rules between columns."""
+
+    name = "sksynth.ConditionalVAE[auto epochs, no rules]"
+    params = {"epochs": "auto", "rules": None}
+
+
 class OursConditionalVAENoRules(OursConditionalVAE):
     """The conditional VAE without rules between columns (what rules=None gives)."""
 
@@ -394,6 +401,7 @@ MODELS = {
         OursConditionalVAE,
         OursConditionalVAETvaeSizes,
         OursConditionalVAEAutoEpochs,
+        OursConditionalVAEAutoEpochsNoRules,
         OursConditionalVAENoRules,
         OursGAN,
         OursVAE,
