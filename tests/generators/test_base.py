@@ -17,6 +17,7 @@ from sksynth.generators import (
     VAESampler,
 )
 
+
 class StopAfterFirstEpoch(Callback):
     """Ends training after one epoch: the planned epochs stay readable."""
 
