@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
-from sksynth.rules import Band, RuleKeeper, find_rules
+from sksynth.rules import Band, PointMasses, RuleKeeper, find_rules
 
 TINY = {"epochs": 2, "batch_size": 50, "hidden_dims": (16,), "latent_dim": 4, "random_state": 0}
 
@@ -142,3 +142,24 @@ def test_a_partner_uncorrelated_on_its_own_joins_a_band_and_the_difference_is_ke
     assert band.low >= -1e-6
     assert band.high <= 0.0012 / X["income"].min() * 1.01
     assert band.holds(X).all()
+
+
+def test_point_masses_of_a_bands_target_are_kept_with_the_band():
+    # a weight follows its size cubed, and a third of the weights sit on two round
+    # values: the band computes the weight, the masses come back where the band allows
+    rng = np.random.default_rng(0)
+    n = 600
+    size = rng.uniform(0.5, 1.2, n)
+    weight = size**3 * rng.uniform(0.8, 1.25, n)
+    for mass in (0.3, 1.0):
+        allowed = (mass / size**3 >= 0.8) & (mass / size**3 <= 1.25)
+        weight = np.where(allowed & (rng.random(n) < 0.6), mass, weight)
+    X = pd.DataFrame({"size": size, "weight": weight})
+    band = Band("weight", "size ** 3", 0.8, 1.25)
+    masses = PointMasses("weight", [0.3, 1.0])
+    sampler = VAESampler(rules=[band, masses], **TINY).fit(X)
+    assert [r.kind for r in sampler.rules_.rules_] == ["band", "point masses"]
+    out = sampler.sample(2000, random_state=0)
+    assert band.holds(out).all()
+    on_mass = out["weight"].isin([0.3, 1.0]).mean()
+    assert on_mass > 0.05, on_mass
