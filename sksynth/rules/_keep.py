@@ -288,11 +288,13 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False, rando
                 c for c in X.columns if infer_column_kind(X[c]) in ("categorical", "boolean")
             ]
         protect = set([] if protect is None else protect)
-        found = [
-            rule
-            for rule in found
-            if not protect & set(_defined(rule)) and _worth_keeping(rule, X, round_values)
-        ]
+        found = [rule for rule in found if not protect & set(_defined(rule))]
+        masses = {
+            rule.column: rule.values for rule in found
+            if rule.kind == "point masses" and _worth_keeping(rule, X, None)
+        }
+        found = [rule for rule in found
+                 if _worth_keeping(rule, X, masses if round_values else None)]
         keeper = RuleKeeper(found, declared=False, random_state=random_state)
     else:
         keeper = RuleKeeper(rules, declared=True, random_state=random_state, private=private)
@@ -300,16 +302,25 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False, rando
     return keeper if keeper.rules_ else None
 
 
-def _worth_keeping(rule, X, round_values):
+def _worth_keeping(rule, X, masses):
     """Whether ``"auto"`` keeps a found rule.
 
     Point masses that hold only a few rows (a rare exact zero) are left to the
     model: keeping them adds a category per column that the generator must
-    learn from a handful of rows. Round values are kept only where
-    ``round_values`` asks. Declared rules are always kept.
+    learn from a handful of rows. Round values are kept only where asked
+    (``masses`` is then a dict, possibly empty, of the kept point masses of
+    each column, else None) and where they say something the point masses do
+    not: a tenth of the rows round without sitting on a kept mass (a loan term
+    that is always 24, 36, 48 or 60 months needs no round-value column).
+    Declared rules are always kept.
     """
     if rule.kind == "rounding":
-        return round_values
+        if masses is None:
+            return False
+        column = X[rule.column]
+        off_mass = ~column.isin(masses.get(rule.column, []))
+        said = (rule.levels(X) != "none") & off_mass
+        return bool(said.mean() >= _AUTO_POINT_MASS_SHARE)
     if rule.kind != "point masses":
         return True
     return bool(X[rule.column].isin(rule.values).mean() >= _AUTO_POINT_MASS_SHARE)
