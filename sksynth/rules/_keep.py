@@ -262,9 +262,10 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False, rando
         rule), e.g. the columns a conditional sampler can be conditioned on;
         ``"all"``: every categorical or boolean column.
     round_values : bool, default=False
-        Whether ``"auto"`` keeps the round values it finds. They make rows
-        harder to tell from real ones for a VAE, but their level columns cost
-        a conditional GAN fidelity.
+        Whether ``"auto"`` keeps the round values it finds, where a tenth of
+        the rows are round without sitting on a kept point mass. They make
+        rows harder to tell from real ones for a VAE, but their level columns
+        cost a conditional GAN fidelity.
     random_state : int, default=0
         The keeper's seed.
 
@@ -419,8 +420,7 @@ def _in_band(first, second):
     then put back on the rows the generator marks, where the row's band holds
     the mass (see ``PointMasses.band_``).
     """
-    kinds = {first.kind: first, second.kind: second}
-    return set(kinds) == {"band", "point masses"}
+    return {first.kind, second.kind} == {"band", "point masses"}
 
 
 def _multiple(step, base):
