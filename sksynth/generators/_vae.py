@@ -31,7 +31,7 @@ _VAE_CONSTRAINTS = {
 }
 
 
-def auto_epochs(n_rows, batch_size):
+def _auto_epochs(n_rows, batch_size):
     """Epochs that ``epochs="auto"`` trains a VAE for on ``n_rows`` rows.
 
     About 8,000 optimiser steps, within 300 to 2,000 epochs and at most five
@@ -162,7 +162,7 @@ class VAESampler(BaseGenerativeSampler):
             return self.epochs
         if self.dp:
             return _AUTO_MIN_EPOCHS
-        return auto_epochs(n_rows, self.batch_size)
+        return _auto_epochs(n_rows, self.batch_size)
 
     def _make_net(self, spans, condition, params):
         params = dict(params)
