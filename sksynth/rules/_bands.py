@@ -128,7 +128,10 @@ class Band(_ComputedColumn):
         return value + self.low, value + self.high
 
     def _check_row(self, frame):
-        target = numeric(frame[self.target])
+        return self._allows(frame, numeric(frame[self.target]))
+
+    def _allows(self, frame, target):
+        """Whether each row's band holds ``target`` (True where the band says nothing)."""
         low, high = self._bounds(self._value(frame))
         slack = 1e-9 * np.maximum(np.abs(low), np.abs(high)) + 1e-12
         with np.errstate(invalid="ignore"):

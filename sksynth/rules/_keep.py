@@ -290,12 +290,14 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False, rando
             ]
         protect = set([] if protect is None else protect)
         found = [rule for rule in found if not protect & set(_defined(rule))]
+        # point masses that hold only a few rows (a rare exact zero) are left to
+        # the model: their category would be learned from a handful of rows
         masses = {
             rule.column: rule.values for rule in found
-            if rule.kind == "point masses" and _worth_keeping(rule, X, None)
+            if rule.kind == "point masses" and _share_on(X, rule.column, rule.values)
+            >= _AUTO_POINT_MASS_SHARE
         }
-        found = [rule for rule in found
-                 if _worth_keeping(rule, X, masses if round_values else None)]
+        found = [rule for rule in found if _worth_keeping(rule, X, masses, round_values)]
         keeper = RuleKeeper(found, declared=False, random_state=random_state)
     else:
         keeper = RuleKeeper(rules, declared=True, random_state=random_state, private=private)
@@ -303,28 +305,28 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False, rando
     return keeper if keeper.rules_ else None
 
 
-def _worth_keeping(rule, X, masses):
+def _worth_keeping(rule, X, masses, round_values):
     """Whether ``"auto"`` keeps a found rule.
 
-    Point masses that hold only a few rows (a rare exact zero) are left to the
-    model: keeping them adds a category per column that the generator must
-    learn from a handful of rows. Round values are kept only where asked
-    (``masses`` is then a dict, possibly empty, of the kept point masses of
-    each column, else None) and where they say something the point masses do
-    not: a tenth of the rows round without sitting on a kept mass (a loan term
-    that is always 24, 36, 48 or 60 months needs no round-value column).
-    Declared rules are always kept.
+    ``masses`` maps a column to the point masses ``"auto"`` keeps (see
+    :func:`fit_keeper`). Round values are kept only with ``round_values``, and
+    where they say something the kept masses do not: a tenth of the rows round
+    without sitting on a kept mass (a loan term that is always 24, 36, 48 or 60
+    months needs no round-value column).
     """
+    if rule.kind == "point masses":
+        return rule.column in masses
     if rule.kind == "rounding":
-        if masses is None:
+        if not round_values:
             return False
-        column = X[rule.column]
-        off_mass = ~column.isin(masses.get(rule.column, []))
+        off_mass = ~X[rule.column].isin(masses.get(rule.column, []))
         said = (rule.levels(X) != "none") & off_mass
         return bool(said.mean() >= _AUTO_POINT_MASS_SHARE)
-    if rule.kind != "point masses":
-        return True
-    return bool(X[rule.column].isin(rule.values).mean() >= _AUTO_POINT_MASS_SHARE)
+    return True
+
+
+def _share_on(X, column, values):
+    return float(X[column].isin(values).mean())
 
 
 def _as_rules(rules):

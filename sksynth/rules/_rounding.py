@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._expression import _name, _number
-from ._values import check_name, numeric, restore
+from ._values import below_floor, check_name, numeric, on_step, restore
 from .base import Rule
 
 __all__ = ["RoundValues"]
@@ -125,13 +125,9 @@ class RoundValues(Rule):
             values[reach] = np.sign(values[reach]) * np.round(magnitude[reach] / step) * step
             used[reach] = step
             rank[rows & ~reach] = i - 1
-        floor = getattr(self, "floor_", None)
-        if floor is not None:  # the larger side of an order: never rounded below it
-            low = frame[floor[0]].to_numpy(dtype=float, na_value=np.nan)
-            below = (values <= low) if floor[1] else (values < low)
-            bump = below & np.isfinite(used)
-            values[bump] += used[bump]
-        decimals = max(0, -int(np.floor(np.log10(self.steps[0]))) + 6)
-        values = np.where(np.isfinite(used), np.round(values, decimals), values)
+        # the larger side of an order: never rounded below it
+        bump = below_floor(frame, getattr(self, "floor_", None), values) & np.isfinite(used)
+        values[bump] += used[bump]
+        values = np.where(np.isfinite(used), on_step(values, self.steps[0]), values)
         frame[self.column] = restore(values, self._dtype, frame.index)
         return frame

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ._expression import _name, _number
-from ._values import check_name, numeric, restore
+from ._values import below_floor, check_name, numeric, on_step, restore
 from .base import Rule
 
 __all__ = ["Grid", "PointMasses", "Range"]
@@ -72,13 +72,9 @@ class Grid(Rule):
     def _inverse(self, frame, rng):
         units = np.round(self._units(frame[self.column].to_numpy(dtype=float, na_value=np.nan)))
         values = units * self.step + self.offset
-        floor = getattr(self, "floor_", None)
-        if floor is not None:  # the larger side of an order: never rounded below it
-            low = frame[floor[0]].to_numpy(dtype=float, na_value=np.nan)
-            below = values <= low if floor[1] else values < low
-            values = np.where(below, values + self.step, values)
-        decimals = max(0, -int(np.floor(np.log10(self.step))) + 6)
-        values = np.round(values, decimals)
+        # the larger side of an order: never rounded below it
+        below = below_floor(frame, getattr(self, "floor_", None), values)
+        values = on_step(np.where(below, values + self.step, values), self.step)
         frame[self.column] = restore(values, self._dtype, frame.index)
         return frame
 
@@ -151,17 +147,12 @@ class PointMasses(Rule):
         if band is None:
             # a value the generator left missing on an "other" row: the first mass
             values[(label == "other") & np.isnan(values)] = self.values[0]
-            allowed = np.ones(len(values), dtype=bool)
-        else:  # a mass only where the band of the row allows it
-            low, high = band._bounds(band._value(frame))
         values[label == "missing"] = np.nan
         for i, v in enumerate(self.values):
             rows = label == str(i)
-            if band is not None:
-                slack = 1e-9 * abs(v)
-                with np.errstate(invalid="ignore"):
-                    allowed = np.isnan(low) | ((low - slack <= v) & (v <= high + slack))
-            values[rows & allowed] = v
+            if band is not None:  # a mass only where the row's band allows it
+                rows &= band._allows(frame, np.full(len(values), v))
+            values[rows] = v
         frame[self.column] = restore(values, self._dtype, frame.index)
         return frame
 

@@ -15,10 +15,12 @@ import pandas as pd
 __all__ = [
     "MISSING",
     "as_dtype_if_possible",
+    "below_floor",
     "check_name",
     "decimal_grid",
     "is_missing",
     "largest_magnitude",
+    "on_step",
     "matches",
     "numeric",
     "restore",
@@ -116,3 +118,22 @@ def is_missing(value):
     return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA or (
         value == MISSING
     )
+
+
+def below_floor(frame, floor, values):
+    """Where ``values`` fell below the smaller side of an order they must not go under.
+
+    ``floor`` is ``(column, strict)`` of the order (a rule's ``floor_``), or None
+    (nowhere). A rounding rule on the order's larger side moves these rows one
+    step up.
+    """
+    if floor is None:
+        return np.zeros(len(values), dtype=bool)
+    low = frame[floor[0]].to_numpy(dtype=float, na_value=np.nan)
+    return (values <= low) if floor[1] else (values < low)
+
+
+def on_step(values, step):
+    """Round off the float error of multiples of ``step`` (six digits below its own)."""
+    return np.round(values, max(0, -int(np.floor(np.log10(step))) + 6))
+
