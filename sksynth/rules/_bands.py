@@ -37,6 +37,10 @@ _MIN_LEAD_CORR = 0.9
 # how much held-out R2 a target with point masses gives up in the choice of targets
 _CROWDED_PENALTY = 0.05
 _SCALES = ("ratio", "difference")
+# share of a fit's rows on which a further column may be undefined
+_MAX_UNDEFINED = 0.01
+# strongly correlated columns each tried as the start of a target's formula
+_LEADS = 3
 # a difference band around a product is kept only if it is narrower than this
 # share of the target's standard deviation
 _MAX_DIFFERENCE_WIDTH = 0.5
@@ -77,7 +81,10 @@ class Band(_ComputedColumn):
     ``scale="ratio"``), the rule says nothing; a generator then draws
     ``target`` from the training values of such rows (from all training
     values if there were none; left missing with differential privacy,
-    where no value is learned from the rows).
+    where no value is learned from the rows). A ratio band says nothing
+    about a ``target`` that is not positive either (a stray zero in a
+    table of sizes): a generated row takes such a value about as often as
+    the training rows do, drawn from their values.
 
     Examples
     --------
@@ -136,6 +143,8 @@ class Band(_ComputedColumn):
         slack = 1e-9 * np.maximum(np.abs(low), np.abs(high)) + 1e-12
         with np.errstate(invalid="ignore"):
             ok = (target >= low - slack) & (target <= high + slack)
+            if self.scale == "ratio":  # no ratio of a target that is not positive
+                ok |= target <= 0
         return ok | np.isnan(low)
 
     # ------------------------------------------------------ keeping the rule
@@ -144,9 +153,15 @@ class Band(_ComputedColumn):
         self.step_ = _step(frame[self.target])
         # values for rows where the formula is undefined (e.g. a zero input)
         target = numeric(frame[self.target])
-        undefined = np.isnan(self._value(frame)) & ~np.isnan(target)
+        value = self._value(frame)
+        undefined = np.isnan(value) & ~np.isnan(target)
         pool = target[undefined] if undefined.any() else target[~np.isnan(target)]
-        self.fallback_ = np.sort(pool)[:: max(1, len(pool) // 1000)]
+        self.fallback_ = _thinned(pool)
+        # rows with a formula but no position: a missing target, or (ratio) one
+        # that is not positive; a generated row without a position takes one
+        with np.errstate(invalid="ignore"):
+            placed = target > 0 if self.scale == "ratio" else ~np.isnan(target)
+        self.outside_ = _thinned(target[~np.isnan(value) & ~placed])
 
     def _forward(self, frame):
         target = numeric(frame[self.target])
@@ -166,13 +181,22 @@ class Band(_ComputedColumn):
             result = value * np.exp(np.clip(position, np.log(self.low), np.log(self.high)))
         else:
             result = value + np.clip(position, self.low, self.high)
-        # a missing position where the formula is defined: the target was missing
         result = _onto_step(np.clip(result, low, high), self.step_, low, high)
+        # a missing position where the formula is defined: a target the band
+        # says nothing about (missing, or not positive under a ratio)
+        unplaced = np.isnan(result) & ~np.isnan(value)
+        if unplaced.any() and len(self.outside_):
+            result[unplaced] = rng.choice(self.outside_, size=int(unplaced.sum()))
         undefined = np.isnan(value)
         if undefined.any() and len(self.fallback_):
             result[undefined] = rng.choice(self.fallback_, size=int(undefined.sum()))
         frame[self.target] = restore(result, self._dtype, frame.index)
         return frame
+
+
+def _thinned(values):
+    """Return at most about a thousand of ``values``, sorted and evenly spread (NaN last)."""
+    return np.sort(values)[:: max(1, len(values) // 1000)]
 
 
 def _step(series):
@@ -213,9 +237,11 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
     two more, each the column most correlated with what the fit leaves
     unexplained; a formula is reported when it explains at least 90 % of the variance on
     the other half. The band is the range of the ratio (or difference) on
-    every row of ``frame``, so the rule holds on all of them. A column is
-    the target of at most one band; a band may read the target of an earlier
-    one, never the other way round (no cycles).
+    every row of ``frame``, so the rule holds on all of them. Each of the
+    (up to three) columns correlated above 0.9 with a target starts a fit
+    of its own, and the tightest fits are kept first. A column is the
+    target of at most one band; a band may read the target of another one
+    unless that one reads it back, directly or through others (no cycles).
 
     Parameters
     ----------
@@ -254,26 +280,38 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
             leads = [i for i in np.argsort(-corr[j]) if i != j and corr[j, i] > _MIN_LEAD_CORR]
             if not leads:
                 continue
-            fit = _best_fit(values, j, leads[0], half, min_rows)
-            if fit is not None:
-                candidates.append((fit[0], columns[j], [columns[i] for i in fit[1]], fit[2], scale))
+            for lead in leads[:_LEADS]:
+                fit = _best_fit(values, j, lead, half, min_rows)
+                if fit is not None:
+                    sources = [columns[i] for i in fit[1]]
+                    candidates.append((fit[0], columns[j], sources, fit[2], scale))
     # tightest fits first; a column whose values crowd on a few points (point
     # masses) makes a poorer target (computing it loses them): it goes first
     # only when its fit is clearly tighter
     crowded = {c: _crowded(sample[c]) for c in columns}
     candidates.sort(key=lambda c: -c[0] + _CROWDED_PENALTY * crowded[c[1]])
-    # a band may read the target of an earlier one, but a column read by an
-    # earlier band never becomes a target: the bands form no cycle
-    bands, targets, inputs = [], set(), set()
+    # a column is the target of one band at most, and a band may read the
+    # target of another unless that one reads it back, however far: no cycle
+    bands, reads = [], {}
     for _r2, target, sources, coef, scale in candidates:
-        if target in targets or target in inputs:
+        if target in reads or any(target in _read_by(s, reads) for s in sources):
             continue
         band = _band(frame, target, sources, coef, scale)
         if band is not None:
             bands.append(band)
-            targets.add(target)
-            inputs.update(sources)
+            reads[target] = set(sources)
     return bands
+
+
+def _read_by(column, reads):
+    """Every column that ``column`` is computed from, however far back."""
+    found, todo = set(), [column]
+    while todo:
+        for source in reads.get(todo.pop(), ()):
+            if source not in found:
+                found.add(source)
+                todo.append(source)
+    return found
 
 
 def _crowded(series):
@@ -320,18 +358,26 @@ def _best_fit(values, j, lead, half, min_rows):
 def _most_correlated(values, residual, exclude):
     """Index of the column most correlated with ``residual``, or None.
 
-    Only columns defined wherever the residual is are tried: a column that is
-    undefined on some of those rows (a zero, on logarithms) would fit a
-    subset of the rows and look better than it is.
+    Only columns defined on nearly every row where the residual is are tried
+    (all but a hundredth: a stray zero, on logarithms, leaves its row out);
+    a column undefined on more of them would fit a subset of the rows and
+    look better than it is. They are compared on the rows where all of them
+    are defined.
     """
     rows = ~np.isnan(residual)
     if rows.sum() < 3:
         return None
     X = values[rows]
-    tried = ~np.isnan(X).any(axis=0)
+    defined = ~np.isnan(X)
+    tried = defined.mean(axis=0) >= 1 - _MAX_UNDEFINED
     tried[list(exclude)] = False
+    common = defined[:, tried].all(axis=1)
+    if common.sum() < 3:
+        return None
+    X = np.where(defined, X, 0.0)[common]
+    r = residual[rows][common]
     X = X - X.mean(axis=0)
-    r = residual[rows] - residual[rows].mean()
+    r = r - r.mean()
     spread = np.sqrt((X**2).sum(axis=0) * (r**2).sum())
     tried &= spread > 0
     if not tried.any():
@@ -376,7 +422,8 @@ def _band(frame, target, sources, coef, scale):
         value = Expression(text).evaluate(frame)
         with np.errstate(divide="ignore", invalid="ignore"):
             band = _range_band(target, text, target_values / value,
-                               present & (value > 0), len(frame), "ratio")
+                               present & (value > 0) & (target_values > 0), len(frame),
+                               "ratio")
         if band is not None and log_spread > 0:
             found.append((np.log(band.high / band.low) / log_spread, band))
         band = _difference_around(target, text, target_values, value, present, len(frame))
@@ -396,8 +443,11 @@ def _difference_around(target, text, target_values, value, present, n_rows):
     usable = present & np.isfinite(value)
     if usable.sum() < n_rows // 2 or not np.any(value[usable]):
         return None
-    k = float(f"{target_values[usable] @ value[usable] / (value[usable] @ value[usable]):.3g}")
-    if k == 0:
+    norm = value[usable] @ value[usable]
+    if not np.isfinite(norm) or norm <= 0:  # values too small (or large) to square
+        return None
+    k = float(f"{target_values[usable] @ value[usable] / norm:.3g}")
+    if k == 0 or not np.isfinite(k):
         return None
     scaled = f"{_number(k)} * {text}" if k != 1 else text
     return _range_band(target, scaled, target_values - k * value, usable, n_rows, "difference")

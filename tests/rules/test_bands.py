@@ -163,3 +163,80 @@ def test_point_masses_of_a_bands_target_are_kept_with_the_band():
     assert band.holds(out).all()
     on_mass = out["weight"].isin([0.3, 1.0]).mean()
     assert on_mass > 0.05, on_mass
+
+
+def _stones(n=500, seed=0):
+    """Stones whose depth z is depth% of the mean of x and y; one row has a stray z of 0."""
+    rng = np.random.default_rng(seed)
+    y = rng.gamma(9, 0.6, n).round(2) + 2
+    x = (y * rng.normal(1, 0.005, n)).round(2)
+    depth = rng.normal(62, 1.2, n).round(1)
+    z = (depth / 100 * (x + y) / 2).round(2)
+    weight = (0.0061 * x * y * z * rng.normal(1, 0.01, n)).round(2)
+    z[7] = 0.0  # a recording slip, as real tables have
+    return pd.DataFrame({"x": x, "y": y, "z": z, "depth": depth, "weight": weight})
+
+
+def test_a_stray_zero_does_not_hide_a_ratio_band():
+    X = _stones()
+    bands = {r.target: r for r in find_rules(X) if r.kind == "band"}
+    assert "z" in bands, [b.formula for b in bands.values()]
+    band = bands["z"]
+    # z follows depth times a size: a ratio band, tight, and silent on the zero row
+    assert band.scale == "ratio"
+    assert "depth" in band.columns
+    assert band.high / band.low < 1.05, band.formula
+    for found in bands.values():
+        assert found.holds(X).all(), found.formula
+
+
+def test_a_ratio_band_keeps_a_target_that_is_not_positive():
+    X = _stones()
+    band = Band("z", "y * depth", 0.0099, 0.0101)
+    assert band.holds(X).all()  # the zero z: the ratio band says nothing there
+    keeper = RuleKeeper([band]).fit(X)
+    Z = keeper.transform(X)
+    assert np.isnan(Z.loc[7, "z"])  # no position for the zero
+    pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
+    # generated rows without a position take a value the band says nothing about
+    Z["z"] = np.nan
+    out = keeper.inverse_transform(Z, random_state=0)
+    assert (out["z"] == 0).all()
+    assert band.holds(out).all()
+
+
+def test_each_band_is_the_tightest_of_several_starting_columns():
+    # t is a * b almost exactly; c is a * b to one percent and correlates with t more
+    # strongly than a does: a fit started from c alone explains t well enough to stop
+    # there, with a band thirty times wider than the one through a and b
+    rng = np.random.default_rng(0)
+    n = 800
+    a = rng.uniform(1, 10, n)
+    b = rng.uniform(1, 1.6, n)
+    X = pd.DataFrame(
+        {
+            "a": a.round(3),
+            "b": b.round(3),
+            "t": (a * b * rng.normal(1, 0.0005, n)).round(3),
+            "c": (a * b * rng.normal(1, 0.01, n)).round(3),
+        }
+    )
+    bands = {r.target: r for r in find_rules(X) if r.kind == "band"}
+    assert "t" in bands, [r.formula for r in bands.values()]
+    band = bands["t"]
+    assert set(band.columns) == {"a", "b", "t"}, band.formula
+    assert band.scale == "ratio" and band.high / band.low < 1.01, band.formula
+    for found in bands.values():
+        assert found.holds(X).all(), found.formula
+
+
+def test_a_band_that_reads_another_bands_target_is_kept_in_order():
+    # the stones' bands chain: one computes z, another reads z to compute y
+    X = _stones()
+    sampler = VAESampler(**TINY).fit(X)
+    bands = [r for r in sampler.rules_.rules_ if r.kind == "band"]
+    targets = {b.target for b in bands}
+    assert any(set(b.columns) - {b.target} & targets for b in bands), [b.formula for b in bands]
+    out = sampler.sample(500, random_state=0)
+    for rule in sampler.rules_.rules_:
+        assert rule.holds(out).all(), rule.formula
