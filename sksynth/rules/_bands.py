@@ -19,7 +19,7 @@ import pandas as pd
 
 from ._expression import Expression, _name, _number
 from ._formulas import _ComputedColumn
-from ._values import numeric, restore
+from ._values import numeric, restore, thinned
 
 __all__ = ["Band", "find_bands"]
 
@@ -156,12 +156,12 @@ class Band(_ComputedColumn):
         value = self._value(frame)
         undefined = np.isnan(value) & ~np.isnan(target)
         pool = target[undefined] if undefined.any() else target[~np.isnan(target)]
-        self.fallback_ = _thinned(pool)
+        self.fallback_ = thinned(pool)
         # rows with a formula but no position: a missing target, or (ratio) one
         # that is not positive; a generated row without a position takes one
         with np.errstate(invalid="ignore"):
             placed = target > 0 if self.scale == "ratio" else ~np.isnan(target)
-        self.outside_ = _thinned(target[~np.isnan(value) & ~placed])
+        self.outside_ = thinned(target[~np.isnan(value) & ~placed])
 
     def _forward(self, frame):
         target = numeric(frame[self.target])
@@ -192,11 +192,6 @@ class Band(_ComputedColumn):
             result[undefined] = rng.choice(self.fallback_, size=int(undefined.sum()))
         frame[self.target] = restore(result, self._dtype, frame.index)
         return frame
-
-
-def _thinned(values):
-    """Return at most about a thousand of ``values``, sorted and evenly spread (NaN last)."""
-    return np.sort(values)[:: max(1, len(values) // 1000)]
 
 
 def _step(series):

@@ -11,8 +11,9 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from ..utils._random import derive_seed
 from ._expression import _name, _number
-from ._values import below_floor, check_name, numeric, on_step, restore
+from ._values import below_floor, check_name, numeric, on_step, restore, thinned
 from .base import Rule
 
 __all__ = ["Grid", "PointMasses", "Range"]
@@ -84,8 +85,11 @@ class PointMasses(Rule):
 
     The rule describes the column's distribution, not a row test: every row
     obeys it. A generator keeping the rule learns an extra categorical
-    column (which mass, or ``"other"``) with the remaining values, so the
-    masses come back exactly.
+    column (which mass, ``"other"`` or missing) with the remaining values,
+    so the masses come back exactly. On rows of a mass (or missing) the
+    model sees, in place of the number, a training value off the masses:
+    the category alone says which rows take a mass, and the number is
+    learned as one smooth column.
 
     Parameters
     ----------
@@ -126,6 +130,9 @@ class PointMasses(Rule):
 
     def _fit_keep(self, frame):
         self._dtype = frame[self.column].dtype
+        values = numeric(frame[self.column])
+        off = values[np.isfinite(values) & ~np.isin(values, self.values)]
+        self.others_ = thinned(off)  # the training values off the masses
 
     def _forward(self, frame):
         values = numeric(frame[self.column])
@@ -136,16 +143,39 @@ class PointMasses(Rule):
         position = list(frame.columns).index(self.column) + 1
         frame.insert(position, self._mass_name(), pd.Series(label, index=frame.index))
         if getattr(self, "band_", None) is None:
-            frame[self.column] = frame[self.column].astype(float).where(label == "other")
+            # a row the category decides (a mass, or missing) shows a value off the
+            # masses: a missing number there would be a second, competing flag
+            decided = label != "other"
+            shown = np.where(decided, np.nan, values)
+            if decided.any() and len(self.others_):
+                shown[decided] = self._stand_ins(values[decided])
+            frame[self.column] = pd.Series(shown, index=frame.index)
         # else the band computes the column from every row's position in it
         return frame
+
+    def _stand_ins(self, values):
+        """Training values off the masses shown in place of ``values`` (masses, or NaN).
+
+        A mass takes values from its neighbourhood among the others (so the
+        number keeps its rank against the other columns), a missing value
+        from all of them.
+        """
+        rng = np.random.default_rng(derive_seed(0, self._mass_name()))
+        pool = self.others_
+        width = max(5, len(pool) // 20)
+        centre = np.searchsorted(pool, np.nan_to_num(values, nan=0.0))
+        start = np.clip(centre - width, 0, max(len(pool) - 2 * width, 0))
+        near = np.minimum(start + rng.integers(0, 2 * width, len(values)), len(pool) - 1)
+        anywhere = rng.integers(0, len(pool), len(values))
+        return pool[np.where(np.isnan(values), anywhere, near)]
 
     def _inverse(self, frame, rng):
         label = frame.pop(self._mass_name()).astype(str).to_numpy()
         values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
         band = getattr(self, "band_", None)
         if band is None:
-            # a value the generator left missing on an "other" row: the first mass
+            # a value the generator left missing on an "other" row (training rows
+            # had missing numbers only where no value off the masses was known)
             values[(label == "other") & np.isnan(values)] = self.values[0]
         values[label == "missing"] = np.nan
         for i, v in enumerate(self.values):

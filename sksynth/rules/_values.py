@@ -24,6 +24,7 @@ __all__ = [
     "matches",
     "numeric",
     "restore",
+    "thinned",
 ]
 
 #: The label that stands for a missing value in a rule's list of values.
@@ -51,6 +52,11 @@ def decimal_grid(values, multiples=()):
             multiple = next((m for m in multiples if np.all(units % m == 0)), 1)
             return multiple * 10.0**-decimals
     return None
+
+
+def thinned(values):
+    """Return at most about a thousand of ``values``, sorted and evenly spread (NaN last)."""
+    return np.sort(values)[:: max(1, len(values) // 1000)]
 
 
 def numeric(series):

@@ -152,3 +152,42 @@ def test_a_grid_on_the_larger_side_of_an_order_keeps_both(strict):
     out = keeper.inverse_transform(noisy)
     assert (out["Price"] % 10 == 0).all()
     assert ((out["Amount"] < out["Price"]) if strict else (out["Amount"] <= out["Price"])).all()
+
+
+def _debts(n=600, seed=0):
+    """Whole debts: 40 % exactly zero, 10 % missing, the rest spread out."""
+    rng = np.random.default_rng(seed)
+    debt = rng.gamma(2, 400, n).round() + 1
+    debt[rng.random(n) < 0.4] = 0
+    debt[rng.random(n) < 0.1] = np.nan
+    return pd.DataFrame({"debt": debt, "age": rng.integers(20, 70, n)})
+
+
+def test_point_masses_leave_the_category_alone_to_decide():
+    X = _debts()
+    before = X.copy()
+    keeper = RuleKeeper([PointMasses("debt", [0])]).fit(X)
+    Z = keeper.transform(X)
+    pd.testing.assert_frame_equal(X, before)  # the caller's frame is untouched
+    level = Z["<debt mass>"]
+    assert set(level) == {"0", "missing", "other"}
+    # rows of the mass and missing rows show values off the mass, taken from the
+    # training values: the model never sees a missing number competing with the level
+    decided = level != "other"
+    assert Z["debt"].notna().all()
+    assert Z.loc[decided, "debt"].isin(X.loc[X["debt"] > 0, "debt"]).all()
+    pd.testing.assert_series_equal(Z.loc[~decided, "debt"], X.loc[~decided, "debt"])
+    # the level decides on the way back
+    pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
+    Z.loc[decided, "debt"] = 12345.0
+    back = keeper.inverse_transform(Z)
+    assert (back.loc[level == "0", "debt"] == 0).all()
+    assert back.loc[level == "missing", "debt"].isna().all()
+
+
+def test_point_masses_with_private_rows_learn_no_value():
+    X = _debts()
+    keeper = RuleKeeper([PointMasses("debt", [0])], private=True).fit(X)
+    assert len(list(keeper.rules_)[0].others_) == 0
+    Z = keeper.transform(X)
+    assert Z.loc[Z["<debt mass>"] != "other", "debt"].isna().all()
