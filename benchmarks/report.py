@@ -798,6 +798,17 @@ LEARNT = [
     "the bands found changed and fidelity fell from 0.947 to 0.939. Up to ten point masses "
     "instead of five lowered diamonds to 0.703 but cost credit 0.02 of TSTR/TRTR on every "
     "seed: five stay.",
+    "A kept point mass was a category column beside the number, with the number missing on "
+    "the mass's rows: the model learnt two flags for one fact and drew them apart, so rows "
+    "came back on a mass the category had not chosen (credit: Seniority = 5 on 14 % of "
+    "generated rows, 6.8 % of real ones). Showing the model, on those rows, a training value "
+    "off the masses from near the mass (the number keeps its rank against the other "
+    "columns) leaves the category alone to decide. Mean of three seeds: detection AUC on "
+    "credit 0.717 to 0.679, hi 0.702 to 0.663, creditcard 0.648 to 0.614, diamonds 0.723 to "
+    "0.706, cps1988 0.682 to 0.680; fidelity rose on all five (credit 0.956 to 0.972); "
+    "TSTR/TRTR rose on hi (0.954 to 0.974) and fell on credit (0.959 to 0.945) and cps1988 "
+    "(0.987 to 0.981). A value drawn from all the others gave diamonds 0.740; leaving the "
+    "mass value in the number put rows back on the masses (credit 0.716).",
     "A detection AUC on a small table depends on the machine as well as the seed: the same "
     "commit and seed gave wine's conditional VAE 0.601 on one machine and 0.640 on another "
     "(fidelity equal to four decimals). Compare models within one run.",
