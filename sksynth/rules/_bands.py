@@ -83,8 +83,8 @@ class Band(_ComputedColumn):
     values if there were none; left missing with differential privacy,
     where no value is learned from the rows). A ratio band says nothing
     about a ``target`` that is not positive either (a stray zero in a
-    table of sizes): a generated row takes such a value about as often as
-    the training rows do, drawn from their values.
+    table of sizes): a generated row the model leaves without a position
+    in the band takes one of those training values.
 
     Examples
     --------
@@ -436,10 +436,10 @@ def _rounded(coef):
 def _difference_around(target, text, target_values, value, present, n_rows):
     """Return the band ``target - k * (text)``, ``k`` by least squares (None: no band)."""
     usable = present & np.isfinite(value)
-    if usable.sum() < n_rows // 2 or not np.any(value[usable]):
+    if usable.sum() < n_rows // 2:
         return None
     norm = value[usable] @ value[usable]
-    if not np.isfinite(norm) or norm <= 0:  # values too small (or large) to square
+    if not np.isfinite(norm) or norm <= 0:  # all zero, or too small (or large) to square
         return None
     k = float(f"{target_values[usable] @ value[usable] / norm:.3g}")
     if k == 0 or not np.isfinite(k):
