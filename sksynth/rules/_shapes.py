@@ -162,10 +162,9 @@ class PointMasses(Rule):
         """
         rng = np.random.default_rng(derive_seed(0, self._mass_name()))
         pool = self.others_
-        width = max(5, len(pool) // 20)
-        centre = np.searchsorted(pool, np.nan_to_num(values, nan=0.0))
-        start = np.clip(centre - width, 0, max(len(pool) - 2 * width, 0))
-        near = np.minimum(start + rng.integers(0, 2 * width, len(values)), len(pool) - 1)
+        window = min(len(pool), 2 * max(5, len(pool) // 20))  # a tenth of the pool
+        start = np.clip(np.searchsorted(pool, values) - window // 2, 0, len(pool) - window)
+        near = start + rng.integers(0, window, len(values))
         anywhere = rng.integers(0, len(pool), len(values))
         return pool[np.where(np.isnan(values), anywhere, near)]
 

@@ -191,3 +191,13 @@ def test_point_masses_with_private_rows_learn_no_value():
     assert len(list(keeper.rules_)[0].others_) == 0
     Z = keeper.transform(X)
     assert Z.loc[Z["<debt mass>"] != "other", "debt"].isna().all()
+
+
+def test_point_masses_with_few_other_values_use_each_of_them():
+    # three rows off the mass: the stand-ins on the mass's rows spread over all three
+    X = pd.DataFrame({"n": [0.0] * 300 + [5.0, 6.0, 7.0]})
+    keeper = RuleKeeper([PointMasses("n", [0])]).fit(X)
+    Z = keeper.transform(X)
+    shares = Z.loc[Z["<n mass>"] == "0", "n"].value_counts(normalize=True)
+    assert set(shares.index) == {5.0, 6.0, 7.0}
+    assert shares.max() < 0.5, shares
