@@ -89,7 +89,9 @@ class PointMasses(Rule):
     so the masses come back exactly. On rows of a mass (or missing) the
     model sees, in place of the number, a training value off the masses:
     the category alone says which rows take a mass, and the number is
-    learned as one smooth column.
+    learned as one smooth column. A generated row off the masses whose
+    number lands on a mass (once rounded onto its grid or to an integer)
+    takes a training value from near that mass instead.
 
     Parameters
     ----------
@@ -148,19 +150,19 @@ class PointMasses(Rule):
             decided = label != "other"
             shown = np.where(decided, np.nan, values)
             if decided.any() and len(self.others_):
-                shown[decided] = self._stand_ins(values[decided])
+                rng = np.random.default_rng(derive_seed(0, self._mass_name()))
+                shown[decided] = self._stand_ins(values[decided], rng)
             frame[self.column] = pd.Series(shown, index=frame.index)
         # else the band computes the column from every row's position in it
         return frame
 
-    def _stand_ins(self, values):
-        """Training values off the masses shown in place of ``values`` (masses, or NaN).
+    def _stand_ins(self, values, rng):
+        """Training values off the masses that stand in for ``values`` (masses, or NaN).
 
         A mass takes values from its neighbourhood among the others (so the
         number keeps its rank against the other columns), a missing value
         from all of them.
         """
-        rng = np.random.default_rng(derive_seed(0, self._mass_name()))
         pool = self.others_
         window = min(len(pool), 2 * max(5, len(pool) // 20))  # a tenth of the pool
         start = np.clip(np.searchsorted(pool, values) - window // 2, 0, len(pool) - window)
@@ -173,6 +175,11 @@ class PointMasses(Rule):
         values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
         band = getattr(self, "band_", None)
         if band is None:
+            # a value of an "other" row that the rounding put on a mass: real rows
+            # off the masses never sit there; it takes a value from near the mass
+            landed = (label == "other") & np.isin(values, self.values)
+            if landed.any() and len(self.others_):
+                values[landed] = self._stand_ins(values[landed], rng)
             # a value the generator left missing on an "other" row (training rows
             # had missing numbers only where no value off the masses was known)
             values[(label == "other") & np.isnan(values)] = self.values[0]

@@ -201,3 +201,26 @@ def test_point_masses_with_few_other_values_use_each_of_them():
     shares = Z.loc[Z["<n mass>"] == "0", "n"].value_counts(normalize=True)
     assert set(shares.index) == {5.0, 6.0, 7.0}
     assert shares.max() < 0.5, shares
+
+
+def test_point_masses_move_other_rows_the_rounding_put_on_a_mass():
+    # a generated row marked "other" whose number came out on the mass (e.g. rounded
+    # onto it) takes a training value from near the mass: real rows off the masses
+    # never sit there, and the mass keeps the share its category gives it
+    rng = np.random.default_rng(0)
+    values = rng.integers(1, 1001, 2000).astype(float)
+    values[rng.random(2000) < 0.4] = 500.0
+    X = pd.DataFrame({"n": values})
+    keeper = RuleKeeper([PointMasses("n", [500])]).fit(X)
+    Z = pd.DataFrame({
+        "n": [500.0] * 200 + [500.0] * 50 + [123.0] * 50,
+        "<n mass>": ["other"] * 200 + ["0"] * 50 + ["other"] * 50,
+    })
+    back = keeper.inverse_transform(Z, random_state=0)["n"]
+    moved = back[:200]
+    assert not moved.isin([500.0]).any()
+    assert moved.isin(X.loc[X["n"] != 500, "n"]).all()
+    assert (moved - 500).abs().max() < 150  # from near the mass, not anywhere
+    assert moved.nunique() > 10  # spread over the mass's neighbours, not piled on one
+    assert (back[200:250] == 500).all()
+    assert (back[250:] == 123).all()
