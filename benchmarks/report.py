@@ -809,6 +809,13 @@ LEARNT = [
     "TSTR/TRTR rose on hi (0.954 to 0.974) and fell on credit (0.959 to 0.945) and cps1988 "
     "(0.987 to 0.981). A value drawn from all the others gave diamonds 0.740; leaving the "
     "mass value in the number put rows back on the masses (credit 0.716).",
+    "Rows the category marks off the masses still came back on them: a generated amount of "
+    "3,800 with a round step of 1,000 rounds onto the mass at 4,000 (credit: Amount on its "
+    "five masses in 40.7 % of generated rows, 31.9 % of real ones; Assets = 6,000 in 7.5 %, "
+    "real 4.5 %). Such a row now takes a training value from near the mass. Mean of three "
+    "seeds: detection AUC on credit 0.679 to 0.656, hi 0.663 to 0.654, creditcard 0.614 to "
+    "0.601, diamonds 0.706 to 0.710 and cps1988 0.680 to 0.680 (within noise); fidelity and "
+    "TSTR/TRTR within 0.002 on all five.",
     "A detection AUC on a small table depends on the machine as well as the seed: the same "
     "commit and seed gave wine's conditional VAE 0.601 on one machine and 0.640 on another "
     "(fidelity equal to four decimals). Compare models within one run.",
