@@ -143,9 +143,12 @@ class Band(_ComputedColumn):
         slack = 1e-9 * np.maximum(np.abs(low), np.abs(high)) + 1e-12
         with np.errstate(invalid="ignore"):
             ok = (target >= low - slack) & (target <= high + slack)
-            if self.scale == "ratio":  # no ratio of a target that is not positive
-                ok |= target <= 0
-        return ok | np.isnan(low)
+        return ok | ~self._placed(target) | np.isnan(low)
+
+    def _placed(self, target):
+        """Whether the band places each ``target`` value (a ratio only places positive ones)."""
+        with np.errstate(invalid="ignore"):
+            return target > 0 if self.scale == "ratio" else ~np.isnan(target)
 
     # ------------------------------------------------------ keeping the rule
     def _fit_keep(self, frame):
@@ -159,9 +162,7 @@ class Band(_ComputedColumn):
         self.fallback_ = thinned(pool)
         # rows with a formula but no position: a missing target, or (ratio) one
         # that is not positive; a generated row without a position takes one
-        with np.errstate(invalid="ignore"):
-            placed = target > 0 if self.scale == "ratio" else ~np.isnan(target)
-        self.outside_ = thinned(target[~np.isnan(value) & ~placed])
+        self.outside_ = thinned(target[~np.isnan(value) & ~self._placed(target)])
 
     def _forward(self, frame):
         target = numeric(frame[self.target])
