@@ -149,6 +149,9 @@ class BaseGenerativeSampler(
     _training_sampling = "log-frequency"
     # whether rules="auto" keeps the round values it finds (see fit_keeper)
     _keeps_round_values = False
+    # whether the model sees stand-in values on the rows of a kept point mass
+    # (see RuleKeeper's mass_stand_ins)
+    _mass_stand_ins = False
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
@@ -283,6 +286,7 @@ class BaseGenerativeSampler(
             private=bool(getattr(self, "dp", False)),
             protect=self._condition_columns(),
             round_values=self._keeps_round_values,
+            mass_stand_ins=self._mass_stand_ins,
             random_state=self._named_seed("rules"),
         )
         return frame if self.rules_ is None else self.rules_.transform(frame)

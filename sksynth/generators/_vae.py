@@ -117,6 +117,7 @@ class VAESampler(BaseGenerativeSampler):
 
     _training_sampling = "own"
     _keeps_round_values = True
+    _mass_stand_ins = True
     _parameter_constraints: dict = dict(_VAE_CONSTRAINTS)
 
     def __init__(

@@ -50,6 +50,13 @@ class RuleKeeper:
         still enforced on generated rows), and rules that would learn values
         from the rows (dependencies, combinations, missingness, zeros, a
         threshold without ``above``/``below``) are refused.
+    mass_stand_ins : bool, default=True
+        What the generator sees in place of the number on the rows of a kept
+        :class:`~sksynth.rules.PointMasses` (a mass, or missing): a training
+        value off the masses from near the mass, so that the category column
+        alone says which rows take a mass (True), or a missing number (False).
+        The VAE samplers learn better from the first, the GAN samplers from
+        the second (see the benchmark page).
 
     Attributes
     ----------
@@ -75,11 +82,13 @@ class RuleKeeper:
     True
     """
 
-    def __init__(self, rules, *, declared=True, random_state=0, private=False):
+    def __init__(self, rules, *, declared=True, random_state=0, private=False,
+                 mass_stand_ins=True):
         self.rules = rules
         self.declared = declared
         self.random_state = random_state
         self.private = private
+        self.mass_stand_ins = mass_stand_ins
 
     # ------------------------------------------------------------------ fit
     def fit(self, X):
@@ -115,6 +124,7 @@ class RuleKeeper:
             rule._fit_keep(schema)
         for rule in kept:
             if rule.kind == "point masses":
+                rule.stand_ins_ = bool(self.mass_stand_ins)
                 rule.band_ = next(
                     (band for band in kept
                      if band.kind == "band" and band.target == rule.column),
@@ -240,7 +250,8 @@ class RuleKeeper:
         return f"RuleKeeper({len(_as_rules(self.rules))} rule(s))"
 
 
-def fit_keeper(rules, X, *, private=False, protect=(), round_values=False, random_state=0):
+def fit_keeper(rules, X, *, private=False, protect=(), round_values=False,
+               mass_stand_ins=True, random_state=0):
     """Return the :class:`RuleKeeper` a generator uses, fitted on ``X``, or None.
 
     Parameters
@@ -266,6 +277,9 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False, rando
         the rows are round without sitting on a kept point mass. They make
         rows harder to tell from real ones for a VAE, but their level columns
         cost a conditional GAN fidelity.
+    mass_stand_ins : bool, default=True
+        What the generator sees on the rows of a kept point mass; see
+        :class:`RuleKeeper`.
     random_state : int, default=0
         The keeper's seed.
 
@@ -298,9 +312,11 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False, rando
             >= _AUTO_POINT_MASS_SHARE
         }
         found = [rule for rule in found if _worth_keeping(rule, X, masses, round_values)]
-        keeper = RuleKeeper(found, declared=False, random_state=random_state)
+        keeper = RuleKeeper(found, declared=False, random_state=random_state,
+                            mass_stand_ins=mass_stand_ins)
     else:
-        keeper = RuleKeeper(rules, declared=True, random_state=random_state, private=private)
+        keeper = RuleKeeper(rules, declared=True, random_state=random_state, private=private,
+                            mass_stand_ins=mass_stand_ins)
     keeper.fit(X)
     return keeper if keeper.rules_ else None
 

@@ -89,9 +89,10 @@ class PointMasses(Rule):
     so the masses come back exactly. On rows of a mass (or missing) the
     model sees, in place of the number, a training value off the masses:
     the category alone says which rows take a mass, and the number is
-    learned as one smooth column. A generated row off the masses whose
-    number lands on a mass (once rounded onto its grid or to an integer)
-    takes a training value from near that mass instead.
+    learned as one smooth column (a keeper may show a missing number
+    instead; see :class:`~sksynth.rules.RuleKeeper`). A generated row off
+    the masses whose number lands on a mass (once rounded onto its grid or
+    to an integer) takes a training value from near that mass instead.
 
     Parameters
     ----------
@@ -146,10 +147,11 @@ class PointMasses(Rule):
         frame.insert(position, self._mass_name(), pd.Series(label, index=frame.index))
         if getattr(self, "band_", None) is None:
             # a row the category decides (a mass, or missing) shows a value off the
-            # masses: a missing number there would be a second, competing flag
+            # masses (a missing number there would be a second, competing flag), or a
+            # missing number where the keeper asks for it (see RuleKeeper)
             decided = label != "other"
             shown = np.where(decided, np.nan, values)
-            if decided.any() and len(self.others_):
+            if decided.any() and len(self.others_) and getattr(self, "stand_ins_", True):
                 rng = np.random.default_rng(derive_seed(0, self._mass_name()))
                 shown[decided] = self._stand_ins(values[decided], rng)
             frame[self.column] = pd.Series(shown, index=frame.index)

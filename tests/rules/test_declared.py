@@ -4,6 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sksynth.generators import (
+    ConditionalGANSampler,
+    ConditionalVAESampler,
+    GANSampler,
+    VAESampler,
+)
 from sksynth.rules import (
     CategoryThreshold,
     FixedCombinations,
@@ -224,3 +230,30 @@ def test_point_masses_move_other_rows_the_rounding_put_on_a_mass():
     assert moved.nunique() > 10  # spread over the mass's neighbours, not piled on one
     assert (back[200:250] == 500).all()
     assert (back[250:] == 123).all()
+
+
+def test_point_masses_show_a_missing_number_where_the_keeper_asks():
+    X = _debts()
+    keeper = RuleKeeper([PointMasses("debt", [0])], mass_stand_ins=False).fit(X)
+    Z = keeper.transform(X)
+    decided = Z["<debt mass>"] != "other"
+    assert Z.loc[decided, "debt"].isna().all()
+    pd.testing.assert_series_equal(Z.loc[~decided, "debt"], X.loc[~decided, "debt"])
+    pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
+
+
+@pytest.mark.parametrize(
+    "cls, stand_ins",
+    [(GANSampler, False), (ConditionalGANSampler, False), (VAESampler, True),
+     (ConditionalVAESampler, True)],
+)
+def test_vaes_learn_masses_from_stand_ins_and_gans_from_missing_numbers(cls, stand_ins):
+    X = _debts()
+    sampler = cls(rules=[PointMasses("debt", [0])], epochs=1, batch_size=100,
+                  hidden_dims=(8,), latent_dim=4, random_state=0).fit(X)
+    Z = sampler.rules_.transform(X)
+    decided = (Z["<debt mass>"] == "0").to_numpy()
+    assert Z.loc[decided, "debt"].notna().all() == stand_ins
+    out = sampler.sample(300, random_state=0)
+    assert out["debt"].isin([0]).any()
+    assert list(out.columns) == list(X.columns)
