@@ -56,7 +56,7 @@ class RuleKeeper:
         value off the masses from near the mass, so that the category column
         alone says which rows take a mass (True), or a missing number (False).
         The VAE samplers learn better from the first, the GAN samplers from
-        the second (see the benchmark page).
+        the second (:doc:`/benchmarks`).
 
     Attributes
     ----------
