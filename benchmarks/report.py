@@ -832,7 +832,7 @@ LEARNT = [
     "0.789, fidelity on cps1988 0.910 against 0.865; only hi gained from them (TSTR/TRTR "
     "0.945 against 0.915). The GAN samplers keep the missing number. The plain GAN showed no "
     "clear preference (three seeds: stand-ins better on credit, TSTR/TRTR 0.633 against "
-    "0.568, worse on creditcard, 0.500 against 0.573, within noise elsewhere) and follows "
+    "0.568, worse on creditcard, 0.500 against 0.573, mixed elsewhere) and follows "
     "the conditional one.",
     "Next to a count's masses the stand-ins are its one or two nearest values (credit's "
     "Seniority has masses at 0, 1, 2, 3 and 5; 91 % of its stand-ins are 4), and the "

@@ -53,10 +53,11 @@ class RuleKeeper:
     mass_stand_ins : bool, default=True
         What the generator sees in place of the number on the rows of a kept
         :class:`~sksynth.rules.PointMasses` (a mass, or missing): a training
-        value off the masses from near the mass, so that the category column
-        alone says which rows take a mass (True), or a missing number (False).
-        The VAE samplers learn better from the first, the GAN samplers from
-        the second (:doc:`/benchmarks`).
+        value off the masses (from near the mass on a mass's row), so that the
+        category column alone says which rows take a mass (True), or a missing
+        number (False). The conditional VAE learns better from the first, the
+        conditional GAN from the second; the plain samplers follow them
+        (:doc:`/benchmarks`).
 
     Attributes
     ----------

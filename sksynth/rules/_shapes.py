@@ -182,8 +182,8 @@ class PointMasses(Rule):
             landed = (label == "other") & np.isin(values, self.values)
             if landed.any() and len(self.others_):
                 values[landed] = self._stand_ins(values[landed], rng)
-            # a value the generator left missing on an "other" row (training rows
-            # had missing numbers only where no value off the masses was known)
+            # a value the generator left missing on an "other" row (it learnt
+            # missing numbers on the rows the category decides): the first mass
             values[(label == "other") & np.isnan(values)] = self.values[0]
         values[label == "missing"] = np.nan
         for i, v in enumerate(self.values):
