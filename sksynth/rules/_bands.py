@@ -44,6 +44,10 @@ _LEADS = 3
 # a difference band around a product is kept only if it is narrower than this
 # share of the target's standard deviation
 _MAX_DIFFERENCE_WIDTH = 0.5
+# a column whose logarithm spreads less than this (values within about a
+# percent of each other, such as calendar years) is a level, not a factor of
+# a product: it takes no part in ratio bands
+_MIN_LOG_SPREAD = 0.01
 
 
 class Band(_ComputedColumn):
@@ -239,6 +243,12 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
     target of at most one band; a band may read the target of another one
     unless that one reads it back, directly or through others (no cycles).
 
+    A column with fewer than ``min_rows`` distinct values takes no part: a
+    fit through it rests on a few distinct points (a national figure repeated
+    on every row of its year). A column whose values stay within about a
+    percent of each other (calendar years) takes no part in a ratio band:
+    its exponent would only fit a trend.
+
     Parameters
     ----------
     frame : DataFrame
@@ -259,7 +269,7 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
     -------
     bands : list of Band
     """
-    columns = [c for c in columns if c not in set(taken)]
+    columns = [c for c in columns if c not in set(taken) and sample[c].nunique() >= min_rows]
     if len(columns) < 2 or len(sample) < 2 * min_rows:
         return []
     raw = np.column_stack([numeric(sample[c]) for c in columns])
@@ -269,6 +279,7 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
         if scale == "ratio":  # logarithms; non-positive values leave their rows out
             with np.errstate(divide="ignore", invalid="ignore"):
                 values = np.where(raw > 0, np.log(np.where(raw > 0, raw, 1.0)), np.nan)
+            values[:, _spread(values) < _MIN_LOG_SPREAD] = np.nan
         else:
             values = raw
         corr = np.abs(np.nan_to_num(pd.DataFrame(values).corr(min_periods=min_rows).to_numpy()))
@@ -349,6 +360,15 @@ def _best_fit(values, j, lead, half, min_rows):
             break
         sources.append(following)
     return best if best is not None and best[0] >= _MIN_R2 else None
+
+
+def _spread(values):
+    """Return the standard deviation of each column over its finite rows (0: none)."""
+    defined = np.isfinite(values)
+    count = np.maximum(defined.sum(axis=0), 1)
+    filled = np.where(defined, values, 0.0)
+    mean = filled.sum(axis=0) / count
+    return np.sqrt((np.where(defined, values - mean, 0.0) ** 2).sum(axis=0) / count)
 
 
 def _most_correlated(values, residual, exclude):

@@ -75,7 +75,9 @@ def find_rules(
       not exact. Found by a regression on the most correlated column and on
       up to two more chosen by their correlation with its residual (on
       logarithms for products), which must explain 90 % of the variance of
-      held-out rows; the band is the range over all rows;
+      held-out rows; the band is the range over all rows. Columns with fewer
+      than ``min_rows`` distinct values take no part, nor, in products,
+      columns whose values stay within a percent of each other (years);
     * ``"order"``: ``a <= b`` between numbers or between dates;
     * ``"threshold"`` and ``"zero iff"``: a two-valued column decided by a
       number (``plan == "yes"`` iff ``count > 0``), zeros shared by two

@@ -240,3 +240,47 @@ def test_a_band_that_reads_another_bands_target_is_kept_in_order():
     out = sampler.sample(500, random_state=0)
     for rule in sampler.rules_.rules_:
         assert rule.holds(out).all(), rule.formula
+
+
+def _states_by_year(first=1982, last=1988, n_states=40, seed=0):
+    """State rows per year, with national columns that repeat one value per year."""
+    rng = np.random.default_rng(seed)
+    years = np.arange(first, last + 1)
+    national = pd.DataFrame({
+        "year": years,
+        "unemployment": rng.uniform(5, 10, len(years)).round(2),
+        "employment": 0,
+    })
+    national["employment"] = (
+        0.4 * national["year"] - 0.1 * national["unemployment"] - 733
+        + rng.normal(0, 0.05, len(years))
+    ).round(3)
+    frame = national.loc[np.repeat(np.arange(len(years)), n_states)].reset_index(drop=True)
+    population = rng.lognormal(14, 1, n_states)
+    frame["population"] = np.tile(population, len(years)) * (1 + 0.01 * (frame["year"] - first))
+    # the young share falls a little each year, on top of a per-row spread
+    share = 0.07 - 0.03 * (frame["year"] - first) / len(years) + rng.normal(0, 0.002, len(frame))
+    frame["young"] = frame["population"] * share
+    return frame
+
+
+def test_a_band_needs_many_distinct_points():
+    X = _states_by_year()
+    # employment follows year and unemployment closely, but on seven distinct points:
+    # 280 rows repeat them, and no held-out half can confirm such a fit
+    for rule in find_rules(X, kinds=["band"]):
+        assert rule.target != "employment" and "employment" not in rule.columns, rule.formula
+        assert set(rule.columns) != {"year", "unemployment"}, rule.formula
+
+
+def test_a_calendar_year_is_no_factor_of_a_ratio_band():
+    X = _states_by_year(1960, 1999, n_states=10)
+    bands = [r for r in find_rules(X, kinds=["band"]) if r.scale == "ratio"]
+    # the young follow the population; the year (values within a percent of each
+    # other) would enter only with an exponent fitting the trend
+    assert any(set(b.columns) >= {"young", "population"} for b in bands), (
+        [b.formula for b in bands]
+    )
+    for band in bands:
+        assert "year" not in band.columns, band.formula
+        assert band.holds(X).all()
