@@ -154,6 +154,20 @@ class Band(_ComputedColumn):
         with np.errstate(invalid="ignore"):
             return target > 0 if self.scale == "ratio" else ~np.isnan(target)
 
+    def _narrower_than_grid(self, frame):
+        """Whether a row's band is narrower than the grid of the target's values.
+
+        An integer column (or one stored with a fixed number of decimals)
+        cannot always take a value inside such a band: a generated row could
+        find none on the grid, and rounding would leave the band.
+        """
+        step = _step(frame[self.target])
+        if step is None:
+            return False
+        low, high = self._bounds(self._value(frame))
+        width = (high - low)[np.isfinite(high - low)]
+        return bool(len(width)) and float(width.min()) < step
+
     # ------------------------------------------------------ keeping the rule
     def _fit_keep(self, frame):
         self._dtype = frame[self.target].dtype
@@ -167,21 +181,31 @@ class Band(_ComputedColumn):
         # rows with a formula but no position: a missing target, or (ratio) one
         # that is not positive; a generated row without a position takes one
         self.outside_ = thinned(target[~np.isnan(value) & ~self._placed(target)])
+        # where the real rows have none of those, a generated row without a
+        # position (the model learnt missing positions from undefined rows)
+        # takes a training position instead
+        position = self._position(target, value)
+        self.positions_ = thinned(position[~np.isnan(position)])
 
-    def _forward(self, frame):
-        target = numeric(frame[self.target])
-        value = self._value(frame)
+    def _position(self, target, value):
+        """Each row's place in its band: log ratio or difference (NaN: none)."""
         with np.errstate(divide="ignore", invalid="ignore"):
             position = np.log(target / value) if self.scale == "ratio" else target - value
         position[~np.isfinite(position)] = np.nan
+        return position
+
+    def _forward(self, frame):
         out = frame.copy()
-        out[self.target] = position
+        out[self.target] = self._position(numeric(frame[self.target]), self._value(frame))
         return out
 
     def _inverse(self, frame, rng):
         value = self._value(frame)
         low, high = self._bounds(value)
-        position = numeric(frame[self.target])
+        position = numeric(frame[self.target]).copy()
+        lost = np.isnan(position) & ~np.isnan(value)
+        if lost.any() and not len(self.outside_) and len(self.positions_):
+            position[lost] = rng.choice(self.positions_, size=int(lost.sum()))
         if self.scale == "ratio":
             result = value * np.exp(np.clip(position, np.log(self.low), np.log(self.high)))
         else:
@@ -422,7 +446,8 @@ def _band(frame, target, sources, coef, scale):
                  for c, k in zip(sources, _rounded(coef), strict=True)]
         text = " + ".join(terms).replace("+ -", "- ")
         value = Expression(text).evaluate(frame)
-        return _range_band(target, text, target_values - value, present, len(frame), scale)
+        band = _range_band(target, text, target_values - value, present, len(frame), scale)
+        return None if band is None or band._narrower_than_grid(frame) else band
     exponents = [_rounded(coef)]
     whole = np.round(coef)
     snapped = np.where((np.abs(coef - whole) < 0.05) & (whole != 0), whole, coef)
@@ -447,6 +472,7 @@ def _band(frame, target, sources, coef, scale):
             width = (band.high - band.low) / spread
             if width < _MAX_DIFFERENCE_WIDTH:
                 found.append((width, band))
+    found = [item for item in found if not item[1]._narrower_than_grid(frame)]
     return min(found, key=lambda item: item[0])[1] if found else None
 
 

@@ -71,11 +71,14 @@ class FunctionalDependency(Rule):
         return (self.determinant,)
 
     def _fit_keep(self, frame):
-        pairs = frame[[self.determinant, self.dependent]].dropna().drop_duplicates(
-            subset=[self.determinant]
-        )
-        self._keys = pairs[self.determinant].to_numpy()
-        self._values = pairs[self.dependent].to_numpy()
+        pairs = frame.loc[frame[self.dependent].notna(), [self.determinant, self.dependent]]
+        unknown = pairs[self.determinant].isna()
+        known = pairs[~unknown].drop_duplicates(subset=[self.determinant])
+        self._keys = known[self.determinant].to_numpy()
+        self._values = known[self.dependent].to_numpy()
+        # rows with a missing determinant are one group of the rule too: their
+        # value (an empty array when the determinant is never missing)
+        self._unknown_value = pairs.loc[unknown, self.dependent].to_numpy()[:1]
         self._dtype = frame[self.dependent].dtype
 
     def _forward(self, frame):
@@ -83,8 +86,11 @@ class FunctionalDependency(Rule):
 
     def _inverse(self, frame, rng):
         keys = pd.Index(self._keys)
-        position = keys.get_indexer(frame[self.determinant])
-        values = pd.Series(self._values, dtype=object).reindex(position).to_numpy()
+        determinant = frame[self.determinant]
+        position = keys.get_indexer(determinant)
+        values = pd.Series(self._values, dtype=object).reindex(position).to_numpy(copy=True)
+        if len(self._unknown_value):
+            values[determinant.isna().to_numpy()] = self._unknown_value[0]
         out = as_dtype_if_possible(pd.Series(values, index=frame.index), self._dtype)
         frame[self.dependent] = out
         return frame

@@ -68,7 +68,8 @@ def find_rules(
     * ``"formula"``: a column computed from others - affine relations
       (``b = k * a + c``, unit changes), sums with small integer coefficients
       (``total = x + y + z``), ratios and products
-      (``share = 12 * expenditure / income``, ``amount = price * quantity``);
+      (``share = 12 * expenditure / income``, ``amount = price * quantity``),
+      powers of one column (``agesq = age * age``);
     * ``"band"``: a column that follows a formula of one to three others up
       to a bounded ratio or difference (``carat / (x ** 3) in [a, b]``,
       ``area / (radius ** 2) in [3.1, 3.2]``): relations that are tight but
@@ -416,9 +417,9 @@ class _Search(FormulaSearch):
         The values' own grid (whole numbers, cents, a declared step) is the
         unit; a step of ``m`` units would hold a share ``1 / m`` of values
         spread over the grid by chance. A step is kept when it holds a tenth
-        of the values, three times its chance share, and a binomial test
-        rejects chance; at most :data:`_MAX_ROUND_STEPS` steps, those most
-        above chance.
+        of the values, three times its chance share, on at least three of its
+        multiples, and a binomial test rejects chance; at most
+        :data:`_MAX_ROUND_STEPS` steps, those most above chance.
         """
         values = numeric(self.frame[column])
         values = values[np.isfinite(values) & (values != 0)]
@@ -433,9 +434,11 @@ class _Search(FormulaSearch):
         for m in _ROUND_MULTIPLES:
             if m > top:
                 break
-            share = float(np.mean(units % m == 0))
+            on_step = units % m == 0
+            share = float(np.mean(on_step))
             chance = 1.0 / m
-            if share < 0.1 or share < 3 * chance:
+            # one or two round values are point masses, not rounding (a year 2000)
+            if share < 0.1 or share < 3 * chance or len(np.unique(units[on_step])) < 3:
                 continue
             hits = int(round(share * len(units)))
             if binom.sf(hits - 1, len(units), chance) >= self._n_tests(len(self.numbers)):

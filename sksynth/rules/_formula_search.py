@@ -192,7 +192,8 @@ def _integer_terms(terms, logs):
         ):
             return None
         kept[column] = int(rounded)
-    if not kept or len(kept) > _MAX_TERMS or (logs and len(kept) < 2):
+    # on logarithms one term is a power or a reciprocal (``c * x`` is affine, found before)
+    if not kept or len(kept) > _MAX_TERMS or (logs and list(kept.values()) == [1]):
         return None
     positive = [c for c, v in kept.items() if v > 0]
     negative = [c for c, v in kept.items() if v < 0]

@@ -172,6 +172,13 @@ class RuleKeeper:
                 f"The formula {rule.formula!r} divides by zero on row(s) {bad} where its "
                 "columns are present; the rule cannot compute the column there."
             )
+        if rule.kind == "band" and rule._narrower_than_grid(frame):
+            return (
+                f"The band {rule.formula!r} is narrower than the grid of {rule.target!r} "
+                "(whole numbers, or a fixed number of decimals) on some rows: a generated "
+                "row could find no value of the grid inside it. Widen the band, or compute "
+                "the other column from this one."
+            )
         return _clash(rule, kept)
 
     # ------------------------------------------------------------ transform
@@ -386,7 +393,11 @@ def _divides_by_zero(rule, frame):
 def _clash(rule, kept):
     """Why ``rule`` cannot be kept together with the ``kept`` rules, or None."""
     defined = {c: r for r in kept if r.role == "define" for c in _produced(r)}
-    shaped = {c: r for r in kept if r.role != "define" for c in r.columns[:1]}
+    shaped = {}  # every rule shaping a column, not only the last one
+    for r in kept:
+        if r.role != "define":
+            for c in r.columns[:1]:
+                shaped.setdefault(c, []).append(r)
     merged = {c: r for r in kept if r.kind == "combinations" for c in r.columns}
     produced = _produced(rule)
     for column in rule.columns:
@@ -398,10 +409,12 @@ def _clash(rule, kept):
     if rule.kind == "combinations" and any(c in defined or c in shaped for c in rule.columns):
         return f"{rule.formula!r} involves columns that other rules already set."
     for column in produced:
-        other = defined.get(column) or (shaped.get(column) if rule.role == "define" else None)
-        if other is not None and (_after_order(rule, other, kept) or _in_band(rule, other)):
-            continue
-        if other is not None:
+        others = [defined[column]] if column in defined else []
+        if rule.role == "define":
+            others += shaped.get(column, [])
+        for other in others:
+            if _after_order(rule, other, kept) or _in_band(rule, other):
+                continue
             return (
                 f"The rules {other.formula!r} and {rule.formula!r} both set column "
                 f"{column!r}; they cannot be kept together (keep one of them)."

@@ -284,3 +284,40 @@ def test_a_calendar_year_is_no_factor_of_a_ratio_band():
     for band in bands:
         assert "year" not in band.columns, band.formula
         assert band.holds(X).all()
+
+
+def test_a_generated_row_without_a_position_gets_one_where_real_rows_always_have_one():
+    X = _cells()
+    X.loc[:9, "radius"] = 0.0  # the band says nothing on these rows
+    band = Band("area", "radius ** 2", 3.1, 3.2)
+    keeper = RuleKeeper([band]).fit(X)
+    Z = keeper.transform(X)
+    assert Z["area"].isna().sum() == 10  # no position where the radius is 0
+    # the model learnt missing positions from those rows, and may give one anywhere
+    Z.loc[20:59, "area"] = np.nan
+    out = keeper.inverse_transform(Z, random_state=0)
+    assert out["area"].notna().all()
+    assert band.holds(out).all()
+    ratio = out.loc[20:59, "area"] / out.loc[20:59, "radius"] ** 2
+    assert ratio.between(3.1, 3.2).all()
+
+
+def test_a_band_narrower_than_its_columns_grid_is_not_kept():
+    # heights in whole inches, and in metres to the centimetre: inches follow
+    # metres within half an inch, but an inch count rarely fits such a band
+    rng = np.random.default_rng(0)
+    inches = rng.integers(68, 90, 400)
+    X = pd.DataFrame({"inches": inches, "metres": (inches * 0.0254).round(2)})
+    gap = X["inches"] - 39.7 * X["metres"]
+    narrow = Band("inches", "39.7 * metres", gap.min(), gap.max(), scale="difference")
+    assert gap.max() - gap.min() < 1
+    assert narrow.holds(X).all()
+    with pytest.raises(ValueError, match="narrower than the grid of 'inches'"):
+        RuleKeeper([narrow]).fit(X)
+    for band in (r for r in find_rules(X) if r.kind == "band"):
+        assert band.target != "inches", band.formula
+    sampler = VAESampler(**TINY).fit(X)
+    out = sampler.sample(300)
+    assert out["inches"].dtype == X["inches"].dtype
+    for rule in sampler.rules_.rules_:
+        assert rule.holds(out).all(), rule.formula

@@ -20,6 +20,7 @@ from sksynth.rules import (
     MissingWhen,
     PointMasses,
     Range,
+    RoundValues,
     RuleKeeper,
     RuleSet,
     RuleViolationError,
@@ -119,6 +120,29 @@ def test_keeper_refuses_broken_contradictory_and_division_by_zero():
         RuleKeeper([Formula("t", "a / b")]).fit(X.assign(t=X["a"] / X["b"]))
     with pytest.raises(ValueError, match="names column"):
         RuleKeeper([Grid("nope", 1)]).fit(X)
+
+
+def test_an_order_is_not_kept_with_point_masses_on_its_larger_side_after_round_values():
+    # the masses put rows back on 12 or 20 whatever the gap gave: the order cannot
+    # follow them, even when a rule that can (round values) comes between the two
+    rng = np.random.default_rng(0)
+    n = 300
+    employ = np.where(rng.random(n) < 0.5, rng.choice([12.0, 20.0], n),
+                      rng.integers(1, 30, n) * 25.0)
+    X = pd.DataFrame({"trained": np.floor(employ * rng.random(n)), "employ": employ})
+    masses, order = PointMasses("employ", [12, 20]), Inequality("trained", "employ")
+    keeper = RuleKeeper([masses, RoundValues("employ", [25, 50]), order], declared=False).fit(X)
+    assert order not in keeper.rules_
+    reasons = [why for rule, why in keeper.skipped_ if rule.formula == order.formula]
+    assert reasons and "both set column 'employ'" in reasons[0], keeper.skipped_
+    with pytest.raises(ValueError, match="both set column 'employ'"):
+        RuleKeeper([masses, RoundValues("employ", [25, 50]), order]).fit(X)
+    # the rules a sampler finds and keeps hold on every generated row
+    sampler = VAESampler(epochs=2, batch_size=100, hidden_dims=(16,), latent_dim=4,
+                         random_state=0).fit(X)
+    out = sampler.sample(400)
+    for rule in sampler.rules_.rules_:
+        assert rule.holds(out).all(), rule.formula
 
 
 def test_ruleset_frame_and_display():
@@ -257,3 +281,17 @@ def test_vaes_learn_masses_from_stand_ins_and_gans_from_missing_numbers(cls, sta
     out = sampler.sample(300, random_state=0)
     assert out["debt"].isin([0]).any()
     assert list(out.columns) == list(X.columns)
+
+
+def test_a_dependency_keeps_the_value_of_rows_whose_determinant_is_missing():
+    X = pd.DataFrame({
+        "outcome": ["win", None, "safe", None, "win", "out", None],
+        "participant": [1, 0, 1, 0, 1, 1, 0],
+    })
+    rule = FunctionalDependency("outcome", "participant")
+    assert rule.holds(X).all()  # the missing outcomes are one group, all 0
+    keeper = RuleKeeper([rule]).fit(X)
+    Z = keeper.transform(X)
+    assert "participant" not in Z.columns
+    out = keeper.inverse_transform(Z)
+    pd.testing.assert_frame_equal(out, X)

@@ -119,3 +119,29 @@ def test_infinite_and_all_missing_values_are_ignored():
     X["empty"] = np.nan
     formulas = {r.formula for r in find_rules(X)}
     assert "city -> region" in formulas
+
+
+def test_a_power_of_one_column_is_found_as_a_formula():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"age": rng.integers(17, 89, 300), "income": rng.gamma(3, 4, 300)})
+    X["agesq"] = X["age"] ** 2
+    X["per_hour"] = 1000 / X["income"]
+    formulas = {r.target: r.formula for r in find_rules(X, kinds=["formula"])}
+    assert formulas.get("agesq") == "agesq = age * age", formulas
+    assert "per_hour" in formulas or "income" in formulas, formulas
+
+
+def test_a_few_round_values_are_no_rounding():
+    # years 1999-2010: 2000 is a multiple of 100 and 1000, on a sixth of the rows,
+    # but one round value is not a habit of rounding; amounts on many multiples are
+    rng = np.random.default_rng(0)
+    n = 600
+    years = np.arange(1999, 2011)
+    X = pd.DataFrame({
+        "year": rng.choice(years, n, p=np.where(years == 2000, 2.0, 1.0) / 13),
+        "amount": np.where(rng.random(n) < 0.5, rng.integers(1, 40, n) * 100,
+                           rng.integers(100, 4000, n)),
+    })
+    rounding = {r.column: r for r in find_rules(X, kinds=["rounding"])}
+    assert "year" not in rounding, rounding["year"].formula
+    assert "amount" in rounding and 100 in rounding["amount"].steps
