@@ -128,11 +128,16 @@ class FormulaSearch(RuleSearch):
             if text is None:
                 continue
             candidates.append((target, text, terms, coef[-1], j))
-        # prefer totals (all coefficients positive), then fewer terms, then the
-        # rightmost column as the computed one (derived columns are often added last)
+        # prefer totals (all coefficients positive), a product or ratio that
+        # computes a column of fractions rather than a count (the count would
+        # come back as a fraction), then fewer terms, then the rightmost column
+        # as the computed one (derived columns are often added last)
         candidates.sort(
             key=lambda c: (
-                0 if logs else sum(v < -0.5 for v in c[2].values()), len(c[2]), -c[4]
+                0 if logs else sum(v < -0.5 for v in c[2].values()),
+                logs and pd.api.types.is_integer_dtype(self.frame[c[0]].dtype),
+                len(c[2]),
+                -c[4],
             )
         )
         accepted = []

@@ -102,6 +102,24 @@ class Formula(_ComputedColumn):
             ok = np.abs(target - value) <= self._tol(target)
         return ok | ~defined
 
+    def _gives_fractions(self, frame):
+        """Whether the formula can compute a fraction for a whole-number column.
+
+        A count computed by a division (students from a percentage) holds on
+        the real rows but, from generated columns, gives values between whole
+        numbers that rounding would take off the formula. Tried on the rows
+        with each column's values shuffled.
+        """
+        if not pd.api.types.is_integer_dtype(frame[self.target].dtype):
+            return False
+        rng = np.random.default_rng(0)
+        shuffled = pd.DataFrame(
+            {c: frame[c].to_numpy()[rng.permutation(len(frame))] for c in self.expression.columns}
+        )
+        value = self.expression.evaluate(shuffled)
+        value = value[np.isfinite(value)]
+        return bool(np.any(np.abs(value - np.round(value)) > 1e-9 * np.maximum(np.abs(value), 1)))
+
     def _fit_keep(self, frame):
         self._dtype = frame[self.target].dtype
 

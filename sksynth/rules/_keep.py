@@ -172,6 +172,13 @@ class RuleKeeper:
                 f"The formula {rule.formula!r} divides by zero on row(s) {bad} where its "
                 "columns are present; the rule cannot compute the column there."
             )
+        if rule.kind == "formula" and rule._gives_fractions(frame):
+            return (
+                f"The formula {rule.formula!r} computes the whole-number column "
+                f"{rule.target!r} by a division or a fraction: from generated values it "
+                "would give fractions, which rounding takes off the formula. Solve it for "
+                "another column."
+            )
         if rule.kind == "band" and rule._narrower_than_grid(frame):
             return (
                 f"The band {rule.formula!r} is narrower than the grid of {rule.target!r} "

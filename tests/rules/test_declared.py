@@ -25,6 +25,7 @@ from sksynth.rules import (
     RuleSet,
     RuleViolationError,
     ZeroIff,
+    find_rules,
 )
 
 
@@ -295,3 +296,26 @@ def test_a_dependency_keeps_the_value_of_rows_whose_determinant_is_missing():
     assert "participant" not in Z.columns
     out = keeper.inverse_transform(Z)
     pd.testing.assert_frame_equal(out, X)
+
+
+def test_a_count_computed_by_a_division_is_solved_for_the_share_instead():
+    rng = np.random.default_rng(0)
+    students = rng.integers(10, 200, 300)
+    answered = np.floor(students * rng.uniform(0.3, 1.0, 300)).astype(int) + 1
+    X = pd.DataFrame({"students": students, "answered": answered,
+                      "percent": (100 * answered / students).round(5)})
+    by_count = Formula("students", "100 * answered / percent", rtol=1e-5)
+    assert by_count.holds(X).all()
+    with pytest.raises(ValueError, match="whole-number column 'students'"):
+        RuleKeeper([by_count]).fit(X)
+    assert RuleKeeper([Formula("total", "students + answered")]).fit(
+        X.assign(total=X["students"] + X["answered"])
+    ).rules_  # a sum of counts is a count: kept
+    found = [r for r in find_rules(X, rtol=1e-5) if r.kind == "formula"]
+    assert [r.target for r in found] == ["percent"], [r.formula for r in found]
+    sampler = VAESampler(epochs=2, batch_size=100, hidden_dims=(16,), latent_dim=4,
+                         random_state=0).fit(X)
+    out = sampler.sample(300)
+    assert out["students"].dtype == X["students"].dtype
+    for rule in sampler.rules_.rules_:
+        assert rule.holds(out).all(), rule.formula
