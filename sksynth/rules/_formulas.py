@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._expression import Expression, _name
-from ._values import check_name, largest_magnitude, numeric, restore
+from ._values import check_name, largest_magnitude, numeric, restore, thinned
 from .base import Rule
 
 __all__ = ["Formula", "Inequality"]
@@ -122,6 +122,9 @@ class Formula(_ComputedColumn):
 
     def _fit_keep(self, frame):
         self._dtype = frame[self.target].dtype
+        # for generated rows where the formula is undefined (a zero divisor)
+        target = numeric(frame[self.target])
+        self.fallback_ = thinned(target[~np.isnan(target)])
 
     def _forward(self, frame):
         return frame.drop(columns=[self.target])
@@ -129,6 +132,14 @@ class Formula(_ComputedColumn):
     def _inverse(self, frame, rng):
         value = self.expression.evaluate(frame)
         value[~np.isfinite(value)] = np.nan
+        # present inputs, no value (a generated zero divisor): the formula says
+        # nothing there, and the row takes a training value of the column
+        present = np.ones(len(frame), dtype=bool)
+        for column in self.expression.columns:
+            present &= frame[column].notna().to_numpy()
+        undefined = np.isnan(value) & present
+        if undefined.any() and len(self.fallback_):
+            value[undefined] = rng.choice(self.fallback_, size=int(undefined.sum()))
         frame[self.target] = restore(value, self._dtype, frame.index)
         return frame
 

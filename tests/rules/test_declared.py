@@ -319,3 +319,15 @@ def test_a_count_computed_by_a_division_is_solved_for_the_share_instead():
     assert out["students"].dtype == X["students"].dtype
     for rule in sampler.rules_.rules_:
         assert rule.holds(out).all(), rule.formula
+
+
+def test_a_formula_undefined_on_a_generated_row_gives_a_training_value():
+    X = pd.DataFrame({"answered": [5, 8, 3, 9], "students": [10, 16, 4, 12]})
+    X["percent"] = 100 * X["answered"] / X["students"]
+    keeper = RuleKeeper([Formula("percent", "100 * answered / students")]).fit(X)
+    Z = keeper.transform(X)
+    Z.loc[[1, 3], "students"] = 0  # the model generated a zero divisor
+    out = keeper.inverse_transform(Z, random_state=0)
+    assert out["percent"].notna().all()
+    assert set(out.loc[[1, 3], "percent"]) <= set(X["percent"])
+    pd.testing.assert_series_equal(out.loc[[0, 2], "percent"], X.loc[[0, 2], "percent"])
