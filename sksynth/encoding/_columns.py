@@ -154,6 +154,14 @@ def _datetime_step(values, dtype):
 # ------------------------------------------------------------------------ codecs
 
 
+
+def _read_as_dates(values):
+    """Whether text values all read as ISO dates or timestamps (``"1969-01-01"``)."""
+    if not len(values) or not all(isinstance(v, str) for v in values):
+        return False
+    parsed = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce", format="ISO8601")
+    return bool(parsed.notna().all())
+
 class NumericCodec:
     """Codec of a continuous, integer or datetime column.
 
@@ -233,7 +241,7 @@ class DiscreteCodec:
         self.missing_value_ = _missing_sentinel(series, missing)
         levels, counts = self._count_levels(series, missing)
         if self.kind == "categorical":
-            self._refuse_identifier(levels.size, int((~missing).sum()))
+            self._refuse_identifier(levels, int((~missing).sum()))
         self.levels_ = levels
         self._group_rare(counts)
         if isinstance(self.dtype_, pd.CategoricalDtype):
@@ -259,13 +267,23 @@ class DiscreteCodec:
             levels, counts = levels[order], counts[order]
         return levels, counts
 
-    def _refuse_identifier(self, n_levels, n_present):
+    def _refuse_identifier(self, levels, n_present):
+        n_levels = levels.size
         if n_levels > _ID_MIN_LEVELS and n_levels > _ID_UNIQUE_RATIO * n_present:
+            if _read_as_dates(levels[:50]):
+                advice = (
+                    "its values are dates written as text: convert the column with "
+                    "pandas.to_datetime and the generators learn it as a date."
+                )
+            else:
+                advice = (
+                    "drop the column before fitting (or give it a numeric kind through "
+                    "column_kinds if it is a number)."
+                )
             raise ValueError(
                 f"Column {self.column!r} looks like an identifier: {n_levels} distinct "
                 f"values in {n_present} non-missing rows. A generator cannot learn it "
-                "and would leak it; drop the column before fitting (or give it a "
-                "numeric kind through column_kinds if it is a number)."
+                f"and would leak it; {advice}"
             )
 
     def _group_rare(self, counts):

@@ -95,6 +95,14 @@ def test_identifier_column_refused():
     TabularEncoder().fit(X[["v"]])
 
 
+def test_dates_written_as_text_are_refused_with_how_to_read_them():
+    days = pd.date_range("2001-01-01", periods=300, freq="D")
+    X = pd.DataFrame({"day": days.strftime("%Y-%m-%d"), "v": np.arange(300.0)})
+    with pytest.raises(ValueError, match="'day' looks like.*dates written as text.*to_datetime"):
+        TabularEncoder().fit(X)
+    TabularEncoder().fit(X.assign(day=days))  # as dates they are encoded
+
+
 def test_infinite_value_names_the_column(mixed_frame):
     X = mixed_frame.copy()
     X.loc[3, "income"] = np.inf
