@@ -8,6 +8,7 @@ that a generator's rows obey them all.
 
 from ._bands import Band
 from ._categories import CategoryThreshold, FixedCombinations, FunctionalDependency
+from ._dates import DatePart
 from ._discovery import find_rules
 from ._formulas import Formula, Inequality
 from ._keep import RuleKeeper, fit_keeper
@@ -19,6 +20,7 @@ from .base import Rule, RuleSet, RuleViolationError
 __all__ = [
     "Band",
     "CategoryThreshold",
+    "DatePart",
     "FixedCombinations",
     "Formula",
     "FunctionalDependency",

@@ -18,10 +18,12 @@ from scipy.stats import binom
 from ..utils import check_dataframe
 from ._bands import find_bands
 from ._categories import CategoryThreshold, FunctionalDependency
+from ._dates import PARTS, date_part_candidates
 from ._formula_search import FormulaSearch
 from ._formulas import Inequality
 from ._missingness import MissingWhen, ZeroIff
 from ._rounding import RoundValues
+from ._search import log_chance_single_valued
 from ._shapes import Grid, PointMasses, Range
 from ._values import decimal_grid, numeric
 from .base import RuleSet, _plain
@@ -31,6 +33,7 @@ __all__ = ["find_rules"]
 _KINDS = (
     "formula",
     "band",
+    "date part",
     "dependency",
     "threshold",
     "missingness",
@@ -83,6 +86,8 @@ def find_rules(
     * ``"threshold"`` and ``"zero iff"``: a two-valued column decided by a
       number (``plan == "yes"`` iff ``count > 0``), zeros shared by two
       numbers;
+    * ``"date part"``: a column that is the year, month, weekday... of a
+      date column, as a number or a label (``wday is the weekday of date``);
     * ``"dependency"``: a category deciding another (``city -> region``);
     * ``"grid"``, ``"point masses"``, ``"range"``: values on a grid or with a
       fixed number of decimals, a few values holding many rows (exact
@@ -359,9 +364,26 @@ class _Search(FormulaSearch):
         if len(freq) < 2:
             return False
         # chance that every group of the determinant holds one value by luck
-        with np.errstate(divide="ignore"):  # log(0): impossible by chance
-            log_p = np.sum(np.log(np.sum(freq[None, :] ** sizes[:, None], axis=1)))
-        return log_p < np.log(self._n_tests(n_tests))
+        return log_chance_single_valued(sizes, freq) < np.log(self._n_tests(n_tests))
+
+    # ----------------------------------------------------------- date parts
+    def find_date_part(self):
+        if not self.dates:
+            return []
+        columns = [
+            c for c in self.frame.columns
+            if c not in self.derived and c not in self.dates and self.frame[c].nunique() <= 400
+        ]
+        n_tests = max(len(self.dates) * len(columns) * len(PARTS), 1)
+        found = []
+        for rule in date_part_candidates(
+            self.sample, self.dates, columns, min_rows=self.min_rows,
+            log_alpha=np.log(self._n_tests(n_tests)),
+        ):
+            if rule.column not in self.derived and self._confirm(rule) is not None:
+                found.append(rule)
+                self.derived.add(rule.column)
+        return found
 
     # -------------------------------------------------------------- values
     def _per_number(self, finder):

@@ -13,7 +13,17 @@ from ..utils import infer_column_kind
 from ._values import numeric
 from .base import _columns_present
 
-__all__ = ["RuleSearch"]
+__all__ = ["RuleSearch", "log_chance_single_valued"]
+
+
+def log_chance_single_valued(sizes, freq):
+    """Log-probability that groups of ``sizes`` rows each hold a single value by luck.
+
+    The values are drawn independently with frequencies ``freq``; a group of
+    ``n`` rows is single-valued with probability ``sum(freq ** n)``.
+    """
+    with np.errstate(divide="ignore"):  # log(0): impossible by chance
+        return float(np.sum(np.log(np.sum(freq[None, :] ** sizes[:, None], axis=1))))
 
 
 class RuleSearch:

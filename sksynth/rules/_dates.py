@@ -1,0 +1,189 @@
+"""Calendar parts: a column that is the year, the month or the weekday of a date column.
+
+Tables often carry a date beside its parts (``date``, ``year``, ``month``,
+``weekday``). A generator that learns them as separate columns draws a
+Saturday for a Tuesday, and a classifier tells its rows apart at once. A
+:class:`DatePart` states that a column is read from a date; a generator
+keeping it learns the date alone and reads the part back after sampling.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._expression import _name
+from ._search import log_chance_single_valued
+from ._values import as_dtype_if_possible, check_name, numeric, restore
+from .base import Rule
+
+__all__ = ["DatePart", "date_part_candidates"]
+
+#: the parts a column may be read from, in the order discovery tries them
+PARTS = ("year", "quarter", "month", "weekday", "day", "day_of_year", "hour", "minute")
+# parts that go round a cycle: with every value of the cycle seen, their
+# labels (a weekday named "Sat", or counted from Sunday) can be looked up
+_CYCLES = {"quarter": 4, "month": 12, "weekday": 7, "hour": 24, "minute": 60}
+
+
+def date_part(series, part):
+    """Return the ``part`` of each date in ``series`` as floats (NaN where the date is missing).
+
+    ``"weekday"`` counts from Monday (0) to Sunday (6); the other parts are
+    those of :attr:`pandas.Series.dt`.
+    """
+    values = series.dt.day_of_week if part == "weekday" else getattr(series.dt, part)
+    return values.to_numpy(dtype=float, na_value=np.nan)
+
+
+class DatePart(Rule):
+    """A column that is a calendar part of a date column.
+
+    ``DatePart("weekday", "date", "weekday")``: on every row, ``weekday`` is
+    the day of the week of ``date``. The column may hold the part as a number
+    (a year, a month from 1 to 12, or shifted by a constant: a weekday counted
+    from Sunday = 1) or as a label (``"Sat"``, ``"March"``): a generator
+    keeping the rule learns how the part's values map to the column's from
+    the training rows, leaves the column out, and reads it from the generated
+    date. A part value that the training rows never show gives a missing
+    value, unless the column is the part plus a constant.
+
+    Parameters
+    ----------
+    column : str
+        The column read from the date.
+    date : str
+        A datetime column.
+    part : {"year", "quarter", "month", "weekday", "day", "day_of_year", "hour", "minute"}
+        The calendar part (``"weekday"`` counts from Monday = 0, ``"day"`` is
+        the day of the month).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.rules import DatePart
+    >>> X = pd.DataFrame({"date": pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-09"]),
+    ...                   "wday": ["Fri", "Sat", "Fri"]})
+    >>> DatePart("wday", "date", "weekday").holds(X).tolist()
+    [True, False, False]
+    """
+
+    kind = "date part"
+    role = "define"
+    _learns_from_rows = True
+
+    def __init__(self, column, date, part):
+        super().__init__()
+        self.column = check_name(column, "column")
+        self.date = check_name(date, "date")
+        if self.column == self.date:
+            raise ValueError(f"DatePart needs two different columns; got {column!r} twice.")
+        if part not in PARTS:
+            raise ValueError(f"part must be one of {PARTS}; got {part!r}.")
+        self.part = part
+
+    def _columns(self):
+        return (self.column, self.date)
+
+    def _formula(self):
+        return f"{_name(self.column)} is the {self.part} of {_name(self.date)}"
+
+    def _key(self, frame):
+        dates = frame[self.date]
+        if not pd.api.types.is_datetime64_any_dtype(dates.dtype):
+            raise TypeError(
+                f"DatePart reads a date column; {self.date!r} has dtype {dates.dtype}."
+            )
+        return date_part(dates, self.part)
+
+    def _check_row(self, frame):
+        key = pd.Series(self._key(frame), index=frame.index)
+        counts = frame[self.column].groupby(key).transform("nunique")
+        return counts.to_numpy() <= 1
+
+    def _writes(self):
+        return (self.column,)
+
+    def _reads(self):
+        return (self.date,)
+
+    def _fit_keep(self, frame):
+        self._dtype = frame[self.column].dtype
+        key = self._key(frame)
+        both = ~np.isnan(key) & frame[self.column].notna().to_numpy()
+        values = frame[self.column][both]
+        # a number that is the part plus a constant: computed for any date
+        self.offset_ = _offset(values, key[both])
+        pairs = pd.DataFrame({"key": key[both], "value": values.to_numpy()})
+        pairs = pairs.drop_duplicates(subset="key")
+        self._keys = pairs["key"].to_numpy()
+        self._values = pairs["value"].to_numpy()
+        # rows without a date: the column's values there (missing ones included)
+        self.undated_ = frame.loc[np.isnan(key), self.column].to_numpy()[:1000]
+
+    def _forward(self, frame):
+        return frame.drop(columns=[self.column])
+
+    def _inverse(self, frame, rng):
+        key = self._key(frame)
+        if self.offset_ is not None:
+            values = (key + self.offset_).astype(object)
+        else:
+            position = pd.Index(self._keys).get_indexer(key)
+            values = pd.Series(self._values, dtype=object).reindex(position).to_numpy(copy=True)
+        undated = np.isnan(key)
+        if undated.any() and len(self.undated_):
+            values[undated] = rng.choice(self.undated_, size=int(undated.sum()))
+        column = pd.Series(values, index=frame.index)
+        if self.offset_ is not None:
+            column = restore(column.to_numpy(dtype=float), self._dtype, frame.index)
+        frame[self.column] = as_dtype_if_possible(column, self._dtype)
+        return frame
+
+
+def _offset(values, key):
+    """Return the constant ``values - key`` of a numeric column, or None."""
+    dtype = values.dtype
+    if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+        return None
+    if not len(values):
+        return None
+    shift = numeric(values) - key
+    return float(shift[0]) if np.all(shift == shift[0]) else None
+
+
+def date_part_candidates(sample, dates, columns, *, min_rows, log_alpha):
+    """Yield a :class:`DatePart` for each column that a part of a date decides.
+
+    For each date and column, the first part of :data:`PARTS` on whose values
+    the column takes one value each, on at least ``min_rows`` rows, where that
+    is unlikely by chance (``log_alpha``: the log of the significance level
+    per test). The column must be the part plus a constant, or, for a part
+    that goes round a cycle (weekday, month...), show every value of the
+    cycle, so that its labels are known for any date.
+    """
+    for date in dates:
+        keys = {part: date_part(sample[date], part) for part in PARTS}
+        for column in columns:
+            if column == date:
+                continue
+            for part, key in keys.items():
+                if _decides(key, sample[column], part, min_rows, log_alpha):
+                    yield DatePart(column, date, part)
+                    break
+
+
+def _decides(key, values, part, min_rows, log_alpha):
+    both = ~np.isnan(key) & values.notna().to_numpy()
+    if both.sum() < min_rows:
+        return False
+    key, values = key[both], values[both]
+    groups = values.groupby(key)
+    if (groups.nunique() > 1).any():
+        return False
+    freq = values.value_counts(normalize=True).to_numpy()
+    if len(freq) < 2:
+        return False
+    if _offset(values, key) is None and len(np.unique(key)) < _CYCLES.get(part, np.inf):
+        return False
+    return log_chance_single_valued(groups.size().to_numpy(), freq) < log_alpha

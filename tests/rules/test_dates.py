@@ -1,0 +1,88 @@
+"""Calendar parts: a column read from a date column, found, declared and kept."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
+from sksynth.io import load_sampler, save_sampler
+from sksynth.rules import DatePart, RuleKeeper, find_rules
+
+TINY = {"epochs": 2, "batch_size": 100, "hidden_dims": (16,), "latent_dim": 4, "random_state": 0}
+
+
+def _visits(n=600, seed=0):
+    """Visits with their date and the date's parts as a person would store them."""
+    rng = np.random.default_rng(seed)
+    date = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 5 * 365, n), unit="D")
+    date = pd.Series(date)
+    return pd.DataFrame({
+        "date": date,
+        "year": date.dt.year,
+        "month": date.dt.strftime("%B"),  # "January"
+        "weekday": date.dt.day_of_week.map(lambda d: (d + 1) % 7 + 1),  # Sunday = 1
+        "ward": rng.choice(["A", "B", "C"], n),
+        "slot": rng.integers(1, 8, n),  # 1..7 like a weekday, but unrelated
+        "cost": rng.gamma(2, 50, n).round(2),
+    })
+
+
+def test_date_part_holds_and_refuses_bad_declarations():
+    X = _visits()
+    assert DatePart("year", "date", "year").holds(X).all()
+    assert DatePart("weekday", "date", "weekday").holds(X).all()
+    assert not DatePart("slot", "date", "weekday").holds(X).all()
+    with pytest.raises(ValueError, match="part must be one of"):
+        DatePart("year", "date", "century")
+    with pytest.raises(ValueError, match="two different columns"):
+        DatePart("date", "date", "year")
+    with pytest.raises(ValueError, match="reads a date column"):
+        RuleKeeper([DatePart("slot", "cost", "month")]).fit(X)
+
+
+def test_find_rules_finds_the_parts_of_a_date_and_not_a_look_alike():
+    X = _visits()
+    parts = {r.column: r.part for r in find_rules(X) if r.kind == "date part"}
+    assert parts == {"year": "year", "month": "month", "weekday": "weekday"}
+
+
+def test_keeper_reads_numbers_and_labels_back_from_any_date():
+    X = _visits()
+    rules = [DatePart("year", "date", "year"), DatePart("month", "date", "month"),
+             DatePart("weekday", "date", "weekday")]
+    keeper = RuleKeeper(rules).fit(X)
+    Z = keeper.transform(X)
+    assert {"year", "month", "weekday"}.isdisjoint(Z.columns)
+    pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
+    # dates the training rows never had: the year is the part plus nothing,
+    # the month and weekday labels are known for every value of their cycle
+    Z["date"] = pd.Series(pd.to_datetime(["2031-07-04", "1999-02-28"] * 300))
+    out = keeper.inverse_transform(Z, random_state=0)
+    assert out.loc[0, ["year", "month", "weekday"]].tolist() == [2031, "July", 6]
+    assert out.loc[1, ["year", "month", "weekday"]].tolist() == [1999, "February", 1]
+    assert out.dtypes.equals(X.dtypes)
+
+
+@pytest.mark.parametrize("cls", [VAESampler, GANSampler])
+def test_samplers_keep_the_parts_of_a_date_in_every_row_and_in_model_files(cls, tmp_path):
+    X = _visits()
+    sampler = cls(**TINY).fit(X)
+    kinds = [r.kind for r in sampler.rules_.rules_]
+    assert kinds.count("date part") == 3
+    out = sampler.sample(400)
+    assert out.dtypes.equals(X.dtypes)
+    for rule in sampler.rules_.rules_:
+        assert rule.holds(out).all(), rule.formula
+    assert (out["year"] == out["date"].dt.year).all()
+    save_sampler(sampler, tmp_path / "model.skm")
+    again = load_sampler(tmp_path / "model.skm").sample(400, random_state=1)
+    assert (again["month"] == again["date"].dt.strftime("%B")).all()
+
+
+def test_conditional_sampler_keeps_a_date_part_beside_its_target():
+    X = _visits()
+    y = X.pop("ward")
+    sampler = ConditionalVAESampler(**TINY).fit(X, y)
+    X_res, y_res = sampler.fit_resample(X, y)
+    for rule in sampler.rules_.rules_:
+        assert rule.holds(X_res).all(), rule.formula
