@@ -9,12 +9,12 @@ repeats, process CPU time with one torch thread, so that a busy machine
 changes both sides alike).
 
 For each table the rules its documentation states are listed by hand below
-(totals, rates, start/end, missing times); we run
+(totals, rates, start/end, missing times, parts of a date); we run
 :func:`sksynth.rules.find_rules` and report
 
 * recall: the share of the documented rules that were found;
 * precision: among the found rules of the same families (formulas, orders,
-  dependencies, missingness), the share that are documented. The others are
+  dependencies, date parts, missingness), the share that are documented. The others are
   printed: they hold on every row, the documentation just does not state them.
 
 A found rule matches a documented one when it has the same kind and the same
@@ -40,10 +40,16 @@ from ._data import _rdataset
 # (kind, columns) of the rules each table's documentation states
 DOCUMENTED = {
     # nycflights13::flights: "hour, minute: time of scheduled departure broken
-    # into hour and minutes"; "missing times represent cancelled flights"
+    # into hour and minutes"; "missing times represent cancelled flights";
+    # "year, month, day: date of departure"; "time_hour: scheduled date and
+    # hour of the flight as a POSIXct date" (year is 2013 on every row: a
+    # constant, no relation to find)
     "nycflights13/flights": [
         ("formula", {"sched_dep_time", "hour", "minute"}),
         ("missingness", {"dep_delay", "dep_time"}),
+        ("date part", {"month", "time_hour"}),
+        ("date part", {"day", "time_hour"}),
+        ("date part", {"hour", "time_hour"}),
     ],
     # AER::CreditCard: "share: ratio of monthly credit card expenditure to
     # yearly income"
@@ -70,7 +76,9 @@ DOCUMENTED = {
         ("order", {"pop2124", "pop"}),
     ],
 }
-FAMILIES = {"formula", "order", "dependency", "missingness"}
+FAMILIES = {"formula", "order", "dependency", "date part", "missingness"}
+# date columns stored as text, read as a user would (the documented time zone)
+DATES = {"nycflights13/flights": {"time_hour": "America/New_York"}}
 # a band is a formula that holds up to a bounded ratio: it matches a documented
 # formula on the same columns (documented relations are often rounded in the data)
 AS_KIND = {"band": "formula"}
@@ -97,6 +105,8 @@ def evaluate(name):
     """Find the rules of one table; return a summary row and the unlisted rules."""
     package, item = name.split("/")
     frame = _rdataset(package, item)
+    for column, zone in DATES.get(name, {}).items():
+        frame[column] = pd.to_datetime(frame[column]).dt.tz_convert(zone)
     start = time.perf_counter()
     found = find_rules(frame, rtol=RTOL.get(name, 1e-6))
     seconds = time.perf_counter() - start
