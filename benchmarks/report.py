@@ -860,6 +860,15 @@ LEARNT = [
     "TSTR/TRTR from 0.883 to 0.899. Coarse groups need a heavy single value (zero spending) "
     "to be a group of its own: without it, creditcard's label, decided by spending being "
     "zero, was blurred, and its TSTR/TRTR fell to about 0.90 with the coarsest groups tried.",
+    "Parts of a date read back from the generated date are always right, but the model no "
+    "longer learns how the other columns go with them. On daily US births (mosaicData "
+    "Births: the date beside its year, month, weekday and day; 2,000 training rows, VAE "
+    "sampler, two seeds) the generated weekday disagreed with the date on 85 % of rows "
+    "without rules and on none with the parts kept, yet detection AUC rose from 0.932 and "
+    "0.943 to 0.986 and 0.984 and fidelity fell from 0.931 and 0.944 to 0.878 and 0.874: "
+    "births depend on the weekday and the season, which the model then sees only through "
+    "the date as a number. Keeping only the year and the month still gave 0.977 (one "
+    "seed). `rules=\"auto\"` reports date parts and keeps them only when declared.",
 ]
 
 

@@ -46,7 +46,9 @@ class DatePart(Rule):
     keeping the rule learns how the part's values map to the column's from
     the training rows, leaves the column out, and reads it from the generated
     date. A part value that the training rows never show gives a missing
-    value, unless the column is the part plus a constant.
+    value, unless the column is the part plus a constant. The samplers keep
+    it only when declared: ``rules="auto"`` leaves the part to the model, which
+    then learns how the other columns go with it (:doc:`/user_guide/rules`).
 
     Parameters
     ----------

@@ -63,12 +63,24 @@ def test_keeper_reads_numbers_and_labels_back_from_any_date():
     assert out.dtypes.equals(X.dtypes)
 
 
-@pytest.mark.parametrize("cls", [VAESampler, GANSampler])
-def test_samplers_keep_the_parts_of_a_date_in_every_row_and_in_model_files(cls, tmp_path):
+def _parts():
+    return [DatePart("year", "date", "year"), DatePart("month", "date", "month"),
+            DatePart("weekday", "date", "weekday")]
+
+
+def test_auto_reports_date_parts_but_leaves_them_to_the_model():
     X = _visits()
-    sampler = cls(**TINY).fit(X)
-    kinds = [r.kind for r in sampler.rules_.rules_]
-    assert kinds.count("date part") == 3
+    sampler = VAESampler(**TINY).fit(X)
+    kept = [] if sampler.rules_ is None else [r.kind for r in sampler.rules_.rules_]
+    assert "date part" not in kept
+    assert {"year", "month", "weekday"} <= set(sampler.sample(50).columns)
+
+
+@pytest.mark.parametrize("cls", [VAESampler, GANSampler])
+def test_samplers_keep_declared_date_parts_in_every_row_and_in_model_files(cls, tmp_path):
+    X = _visits()
+    sampler = cls(rules=_parts(), **TINY).fit(X)
+    assert [r.kind for r in sampler.rules_.rules_] == ["date part"] * 3
     out = sampler.sample(400)
     assert out.dtypes.equals(X.dtypes)
     for rule in sampler.rules_.rules_:
@@ -82,7 +94,8 @@ def test_samplers_keep_the_parts_of_a_date_in_every_row_and_in_model_files(cls, 
 def test_conditional_sampler_keeps_a_date_part_beside_its_target():
     X = _visits()
     y = X.pop("ward")
-    sampler = ConditionalVAESampler(**TINY).fit(X, y)
+    sampler = ConditionalVAESampler(rules=_parts(), **TINY).fit(X, y)
     X_res, y_res = sampler.fit_resample(X, y)
+    assert len(sampler.rules_.rules_) == 3
     for rule in sampler.rules_.rules_:
         assert rule.holds(X_res).all(), rule.formula
