@@ -24,6 +24,8 @@ PARTS = ("year", "quarter", "month", "weekday", "day", "day_of_year", "hour", "m
 # parts that go round a cycle: with every value of the cycle seen, their
 # labels (a weekday named "Sat", or counted from Sunday) can be looked up
 _CYCLES = {"quarter": 4, "month": 12, "weekday": 7, "hour": 24, "minute": 60}
+# how a formula names the parts whose names are not words
+_SAID = {"day": "day of the month", "day_of_year": "day of the year"}
 
 
 def date_part(series, part):
@@ -88,7 +90,8 @@ class DatePart(Rule):
         return (self.column, self.date)
 
     def _formula(self):
-        return f"{_name(self.column)} is the {self.part} of {_name(self.date)}"
+        part = _SAID.get(self.part, self.part)
+        return f"{_name(self.column)} is the {part} of {_name(self.date)}"
 
     def _key(self, frame):
         dates = frame[self.date]
