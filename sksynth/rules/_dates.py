@@ -66,8 +66,8 @@ class DatePart(Rule):
     --------
     >>> import pandas as pd
     >>> from sksynth.rules import DatePart
-    >>> X = pd.DataFrame({"date": pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-09"]),
-    ...                   "wday": ["Fri", "Sat", "Fri"]})
+    >>> dates = pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-09"])
+    >>> X = pd.DataFrame({"date": dates, "wday": ["Fri", "Sat", "Fri"]})
     >>> DatePart("wday", "date", "weekday").holds(X).tolist()
     [True, False, False]
     """
