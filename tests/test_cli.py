@@ -191,6 +191,30 @@ def test_fit_keeps_rules_unless_told_not_to(tmp_path, capsys):
     assert (synth["Price"] % 10 == 0).all()
 
 
+def test_dates_in_a_csv_are_read_as_dates_and_generated_as_dates(tmp_path):
+    rng = np.random.default_rng(0)
+    days = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, 300), unit="D")
+    frame = pd.DataFrame({
+        "visit": days.strftime("%Y-%m-%d"),
+        "stamp": days.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "cost": rng.gamma(2, 30, 300).round(2),
+        "note": rng.choice(["2020-01-01", "later"], 300),  # not all dates: stays text
+    })
+    data = tmp_path / "visits.csv"
+    frame.to_csv(data, index=False)
+    read = read_table(data)
+    assert read["visit"].dtype.kind == "M" and read["stamp"].dt.tz is not None
+    assert read["note"].dtype.kind != "M" and set(read["note"]) == {"2020-01-01", "later"}
+    assert (read["visit"].dt.strftime("%Y-%m-%d") == frame["visit"]).all()
+    model, out = tmp_path / "vae.sksynth", tmp_path / "synth.csv"
+    assert main(["fit", str(data), "--model", "vae", "--out", str(model), *TINY]) == 0
+    assert main(["sample", str(model), "--n", "50", "--out", str(out), "-q"]) == 0
+    synth = read_table(out)
+    assert synth["visit"].dtype.kind == "M" and synth["stamp"].dtype.kind == "M"
+    text = pd.read_csv(out, dtype=str)
+    assert text["visit"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+
+
 # ------------------------------------------------------------------------- evaluate
 def test_evaluate_writes_report(cgan_model, data_csv, tmp_path, capsys):
     synth = tmp_path / "synth.parquet"

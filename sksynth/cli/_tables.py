@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..utils import atomic_write, split_target
+from ..utils import atomic_write, parse_iso_dates, split_target
 from ..utils._chunks import require_pyarrow, write_parquet
 from ._common import CLIError, check_not_folder, column_list
 
@@ -133,7 +133,9 @@ def read_table(path, *, option: str = "DATA") -> pd.DataFrame:
     CSV columns keep the dtypes pandas gives them: numbers stay numbers and
     text stays text (it is not turned into ``category``: a text column may
     hold numbers written as text, ``"1,200"`` or ``"?"``, that ``sksynth
-    clean`` parses). Parquet files keep their stored dtypes.
+    clean`` parses), except that a column of ISO 8601 dates or timestamps
+    (``1969-01-01``, ``2013-01-01T10:00:00Z``) is read as dates. Parquet
+    files keep their stored dtypes.
 
     Parameters
     ----------
@@ -181,6 +183,11 @@ def read_table(path, *, option: str = "DATA") -> pd.DataFrame:
             f"{option} {str(path)!r} holds no data ({frame.shape[0]} rows, "
             f"{frame.shape[1]} columns)"
         )
+    if fmt == "csv":
+        for column in frame.columns:
+            dates = parse_iso_dates(frame[column])
+            if dates is not None:
+                frame[column] = dates
     return frame
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataQualityWarning
-from ..utils import warn_caller
+from ..utils import parse_iso_dates, warn_caller
 from ._normalisers import ModeNormaliser, QuantileNormaliser, choose_slots
 from ._spans import RareLevels
 
@@ -155,13 +155,6 @@ def _datetime_step(values, dtype):
 
 
 
-def _read_as_dates(values):
-    """Whether text values all read as ISO dates or timestamps (``"1969-01-01"``)."""
-    if not len(values) or not all(isinstance(v, str) for v in values):
-        return False
-    parsed = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce", format="ISO8601")
-    return bool(parsed.notna().all())
-
 class NumericCodec:
     """Codec of a continuous, integer or datetime column.
 
@@ -270,7 +263,7 @@ class DiscreteCodec:
     def _refuse_identifier(self, levels, n_present):
         n_levels = levels.size
         if n_levels > _ID_MIN_LEVELS and n_levels > _ID_UNIQUE_RATIO * n_present:
-            if _read_as_dates(levels[:50]):
+            if parse_iso_dates(pd.Series(levels[:50], dtype=object)) is not None:
                 advice = (
                     "its values are dates written as text: convert the column with "
                     "pandas.to_datetime and the generators learn it as a date."

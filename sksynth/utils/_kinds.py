@@ -24,9 +24,14 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["KINDS", "infer_column_kind", "infer_column_kinds", "kind_of_dtype"]
+__all__ = [
+    "KINDS", "infer_column_kind", "infer_column_kinds", "kind_of_dtype", "parse_iso_dates",
+]
 
 KINDS = ("continuous", "integer", "categorical", "boolean", "datetime")
+
+# an ISO 8601 date, optionally with a time and a UTC offset
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 
 
 def _is_bool_like(values: pd.Series) -> bool:
@@ -152,3 +157,40 @@ def infer_column_kinds(
             )
         kinds[col] = kind
     return kinds
+
+
+def parse_iso_dates(column: pd.Series):
+    """Return a text column read as dates, or None if it is not one.
+
+    It is read when every present value is an ISO 8601 date or timestamp
+    (``"1969-01-01"``, ``"2013-01-01T10:00:00Z"``) and all of them parse
+    together (with a UTC offset on all or none).
+
+    Parameters
+    ----------
+    column : pandas.Series
+        A column as read from a text file.
+
+    Returns
+    -------
+    dates : pandas.Series or None
+        The ``datetime64`` column, or None.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.utils import infer_column_kind, parse_iso_dates
+    >>> infer_column_kind(parse_iso_dates(pd.Series(["1969-01-01", None, "1969-01-03"])))
+    'datetime'
+    >>> parse_iso_dates(pd.Series(["1969-01-01", "soon"])) is None
+    True
+    """
+    if not (column.dtype == object or pd.api.types.is_string_dtype(column.dtype)):
+        return None
+    present = column.dropna()
+    if not len(present) or not present.astype(str).str.match(_ISO_DATE).all():
+        return None
+    try:
+        return pd.to_datetime(column, format="ISO8601")
+    except (ValueError, TypeError):
+        return None
