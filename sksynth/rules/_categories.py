@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ._expression import _name, _number
-from ._values import as_dtype_if_possible, check_name, numeric
+from ._values import as_dtype_if_possible, check_name, numeric, one_value_per_group
 from .base import Rule, _DecidedByRule, _plain
 
 __all__ = ["CategoryThreshold", "FixedCombinations", "FunctionalDependency"]
@@ -59,10 +59,7 @@ class FunctionalDependency(Rule):
         return f"{_name(self.determinant)} -> {_name(self.dependent)}"
 
     def _check_row(self, frame):
-        counts = frame.groupby(self.determinant, observed=True, dropna=False)[
-            self.dependent
-        ].transform("nunique")
-        return counts.to_numpy() <= 1
+        return one_value_per_group(frame[self.dependent], frame[self.determinant])
 
     def _writes(self):
         return (self.dependent,)

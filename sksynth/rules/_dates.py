@@ -14,7 +14,7 @@ import pandas as pd
 
 from ._expression import _name
 from ._search import log_chance_single_valued
-from ._values import as_dtype_if_possible, check_name, numeric, restore
+from ._values import as_dtype_if_possible, check_name, numeric, one_value_per_group, restore
 from .base import Rule
 
 __all__ = ["DatePart", "date_part_candidates"]
@@ -102,9 +102,7 @@ class DatePart(Rule):
         return date_part(dates, self.part)
 
     def _check_row(self, frame):
-        key = pd.Series(self._key(frame), index=frame.index)
-        counts = frame[self.column].groupby(key).transform("nunique")
-        return counts.to_numpy() <= 1
+        return one_value_per_group(frame[self.column], pd.Series(self._key(frame), frame.index))
 
     def _writes(self):
         return (self.column,)

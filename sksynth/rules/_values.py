@@ -23,6 +23,7 @@ __all__ = [
     "on_step",
     "matches",
     "numeric",
+    "one_value_per_group",
     "restore",
     "thinned",
 ]
@@ -143,3 +144,11 @@ def on_step(values, step):
     """Round off the float error of multiples of ``step`` (six digits below its own)."""
     return np.round(values, max(0, -int(np.floor(np.log10(step))) + 6))
 
+
+def one_value_per_group(values, groups):
+    """Whether each row's group (rows with one value of ``groups``) holds one value of ``values``.
+
+    Missing values of ``groups`` form a group; missing ``values`` are not counted.
+    """
+    counts = values.groupby(groups, observed=True, dropna=False).transform("nunique")
+    return counts.to_numpy() <= 1
