@@ -16,6 +16,7 @@ PARTS = {
     "condition-link": "condition_link",
     "gpu-timing": "gpu_timing",
     "rules": "rules",
+    "real-tables": "real_tables",
     "threads": "threads",
     "private": "private",
 }

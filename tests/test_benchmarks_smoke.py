@@ -204,7 +204,7 @@ def test_gpu_timing_runs_on_a_cpu_and_the_page_shows_its_ratios(tmp_path):
 
 
 def test_rules_threads_private_are_parts_with_options():
-    for name in ("rules", "threads", "private"):
+    for name in ("rules", "real-tables", "threads", "private"):
         assert name in run.PARTS
         assert callable(run.part_module(name).add_arguments), name
     for name in ("rules", "private", "threads"):
@@ -221,8 +221,11 @@ def test_page_sections_of_rules_threads_private_and_keeping_rules(tmp_path):
     folder = tmp_path / "summary"
     out = tmp_path / "docs" / "benchmarks.md"
     text = report.build(folder, out)
-    for part in ("rules", "threads", "private"):
+    for part in ("rules", "real-tables", "threads", "private"):
         assert f"has not been run yet: `python -m benchmarks.run --part {part}`" in text
+    _summary_file(folder, "real-tables", {"rows": [
+        {"sampler": "VAESampler", "tables": 10, "refused": 2, "errors": 0, "kept_promises": 8,
+         "rules_kept": 31, "broken_rules": 0, "new_missing": 0, "dtype_changes": 0}]})
     _summary_file(folder, "rules", {
         "rows": [{"table": "pkg/item", "rows": 100, "columns": 5, "documented": 4,
                   "recall": 0.75, "precision": 1.0, "seconds": 0.5}],
@@ -248,6 +251,7 @@ def test_page_sections_of_rules_threads_private_and_keeping_rules(tmp_path):
     assert "has not been run yet" not in text
     assert "| pkg/item | 100 | 5 | 4 | 0.750 | 1.000 | 0.5 |" in text
     assert "100,000 rows x 50 columns" in text
+    assert "| VAESampler | 10 | 2 | 0 | 8 | 8 | 31 | 0 | 0 | 0 |" in text
     assert "| quickstart | idle | default | 3 | 1.5 |" in text
     assert ("| toy | marginals (ours) | 1 | 0.900 | 0.800 | 0.510 | 0.520 ± 0.030 | 0.000 "
             "| 0.040 |") in text
