@@ -122,9 +122,15 @@ class Formula(_ComputedColumn):
 
     def _fit_keep(self, frame):
         self._dtype = frame[self.target].dtype
-        # for generated rows where the formula is undefined (a zero divisor)
         target = numeric(frame[self.target])
+        # for generated rows where the formula is undefined (a zero divisor)
         self.fallback_ = thinned(target[~np.isnan(target)])
+        # for generated rows with a missing input: the column as the real rows
+        # with a missing input hold it (missing ones included)
+        inputs = np.ones(len(frame), dtype=bool)
+        for column in self.expression.columns:
+            inputs &= frame[column].notna().to_numpy()
+        self.without_inputs_ = thinned(target[~inputs])
 
     def _forward(self, frame):
         return frame.drop(columns=[self.target])
@@ -132,14 +138,15 @@ class Formula(_ComputedColumn):
     def _inverse(self, frame, rng):
         value = self.expression.evaluate(frame)
         value[~np.isfinite(value)] = np.nan
-        # present inputs, no value (a generated zero divisor): the formula says
-        # nothing there, and the row takes a training value of the column
+        # the formula says nothing where an input is missing or it divides by
+        # zero: such a row takes a value of the column as real rows hold it there
         present = np.ones(len(frame), dtype=bool)
         for column in self.expression.columns:
             present &= frame[column].notna().to_numpy()
-        undefined = np.isnan(value) & present
-        if undefined.any() and len(self.fallback_):
-            value[undefined] = rng.choice(self.fallback_, size=int(undefined.sum()))
+        for rows, pool in ((np.isnan(value) & present, self.fallback_),
+                           (~present, self.without_inputs_)):
+            if rows.any() and len(pool):
+                value[rows] = rng.choice(pool, size=int(rows.sum()))
         frame[self.target] = restore(value, self._dtype, frame.index)
         return frame
 

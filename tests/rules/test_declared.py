@@ -331,3 +331,20 @@ def test_a_formula_undefined_on_a_generated_row_gives_a_training_value():
     assert out["percent"].notna().all()
     assert set(out.loc[[1, 3], "percent"]) <= set(X["percent"])
     pd.testing.assert_series_equal(out.loc[[0, 2], "percent"], X.loc[[0, 2], "percent"])
+
+
+def test_a_formula_with_a_missing_input_gives_the_column_as_real_rows_hold_it():
+    X = pd.DataFrame({"before": [1.0, np.nan, 3.0, np.nan, 5.0, 6.0],
+                      "change": [1.0, np.nan, 1.0, np.nan, 2.0, 1.0],
+                      "after": [2.0, 7.0, 4.0, 9.0, 7.0, 7.0]})
+    rule = Formula("after", "before + change")
+    assert rule.holds(X).all()  # it says nothing where an input is missing
+    keeper = RuleKeeper([rule]).fit(X)
+    out = keeper.inverse_transform(keeper.transform(X), random_state=0)
+    assert out["after"].notna().all()  # as in the real rows
+    assert set(out.loc[[1, 3], "after"]) <= {7.0, 9.0}
+    pd.testing.assert_frame_equal(out.loc[[0, 2, 4, 5]], X.loc[[0, 2, 4, 5]])
+    # where the real rows lack the column too, generated rows lack it
+    Y = X.assign(after=[2.0, np.nan, 4.0, np.nan, 7.0, 7.0])
+    keeper = RuleKeeper([rule]).fit(Y)
+    assert keeper.inverse_transform(keeper.transform(Y), random_state=0)["after"].isna().sum() == 2
