@@ -47,10 +47,13 @@ class DatePart(Rule):
     from Sunday = 1) or as a label (``"Sat"``, ``"March"``): a generator
     keeping the rule learns how the part's values map to the column's from
     the training rows, leaves the column out, and reads it from the generated
-    date. A part value that the training rows never show gives a missing
-    value, unless the column is the part plus a constant. The samplers keep
-    it only when declared: ``rules="auto"`` leaves the part to the model, which
-    then learns how the other columns go with it (:doc:`/user_guide/rules`).
+    date. A weekday is the other way round: a model cannot see the weekday in
+    a date learnt as a number, so the weekday column is learnt with the
+    others (fewer births at weekends) and each generated date is moved onto
+    its row's weekday within its week. A part value that the training rows
+    never show gives a missing value, unless the column is the part plus a
+    constant. ``rules="auto"`` keeps every part but the hour and the minute
+    (:doc:`/user_guide/rules`).
 
     Parameters
     ----------
@@ -104,11 +107,21 @@ class DatePart(Rule):
     def _check_row(self, frame):
         return one_value_per_group(frame[self.column], pd.Series(self._key(frame), frame.index))
 
+    def _anchors(self):
+        """Whether the part is learnt and the date rebuilt from it (the weekday).
+
+        A model sees a date as a number and cannot learn what goes with its
+        weekday (fewer births at weekends): the weekday is learnt as the
+        column it is, beside the date's week, and the date is put on that
+        weekday of its week after sampling. Other parts are read from the date.
+        """
+        return self.part == "weekday"
+
     def _writes(self):
-        return (self.column,)
+        return (self.date,) if self._anchors() else (self.column,)
 
     def _reads(self):
-        return (self.date,)
+        return (self.column,) if self._anchors() else (self.date,)
 
     def _fit_keep(self, frame):
         self._dtype = frame[self.column].dtype
@@ -125,9 +138,15 @@ class DatePart(Rule):
         self.undated_ = frame.loc[np.isnan(key), self.column].to_numpy()[:1000]
 
     def _forward(self, frame):
-        return frame.drop(columns=[self.column])
+        if not self._anchors():
+            return frame.drop(columns=[self.column])
+        dates = frame[self.date]  # the same time on the Monday of the date's week
+        frame[self.date] = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
+        return frame
 
     def _inverse(self, frame, rng):
+        if self._anchors():
+            return self._onto_weekday(frame)
         key = self._key(frame)
         if self.offset_ is not None:
             values = (key + self.offset_).astype(object)
@@ -141,6 +160,24 @@ class DatePart(Rule):
         if self.offset_ is not None:
             column = restore(column.to_numpy(dtype=float), self._dtype, frame.index)
         frame[self.column] = as_dtype_if_possible(column, self._dtype)
+        return frame
+
+    def _onto_weekday(self, frame):
+        """Put each generated date on its row's weekday, in the date's week."""
+        values = frame[self.column]
+        if self.offset_ is not None:
+            weekday = numeric(values) - self.offset_
+        else:
+            weekday = pd.Series(
+                pd.Series(self._keys, index=pd.Index(self._values, dtype=object))
+                .reindex(values.astype(object)).to_numpy(), index=frame.index
+            ).to_numpy(dtype=float)
+        dates = frame[self.date]
+        midnight = dates.dt.normalize()
+        monday = midnight - pd.to_timedelta(midnight.dt.day_of_week, unit="D")
+        moved = monday + pd.to_timedelta(np.nan_to_num(weekday), unit="D") + (dates - midnight)
+        # a row without a weekday keeps its date (the rule says nothing there)
+        frame[self.date] = dates.where(np.isnan(weekday), moved)
         return frame
 
 

@@ -275,9 +275,9 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False,
         ``"auto"``: the rules :func:`~sksynth.rules.find_rules` finds on ``X``
         that hold on every row (none when ``private``: discovery would look
         at private rows), except point masses that together hold under
-        a tenth of the rows (a rare exact zero is left to the model), parts
-        of dates (:class:`~sksynth.rules.DatePart`, kept only when declared)
-        and, unless ``round_values``, round values
+        a tenth of the rows (a rare exact zero is left to the model), the
+        hour and the minute of a time (:class:`~sksynth.rules.DatePart`, kept
+        only when declared) and, unless ``round_values``, round values
         (:class:`~sksynth.rules.RoundValues`, then kept only when declared);
         ``None``: no rules; otherwise declared rules.
     X : DataFrame
@@ -349,9 +349,9 @@ def _worth_keeping(rule, X, masses, round_values):
     if rule.kind == "point masses":
         return rule.column in masses
     if rule.kind == "date part":
-        # read from a generated date, a part is right but no longer learnt with
-        # the other columns (births by weekday): kept only when declared
-        return False
+        # an hour or a minute read from a generated time is right but no longer
+        # learnt with the other columns (as a weekday was): kept when declared
+        return rule.part not in ("hour", "minute")
     if rule.kind == "rounding":
         if not round_values:
             return False

@@ -46,21 +46,27 @@ def test_find_rules_finds_the_parts_of_a_date_and_not_a_look_alike():
     assert parts == {"year": "year", "month": "month", "weekday": "weekday"}
 
 
-def test_keeper_reads_numbers_and_labels_back_from_any_date():
+def test_keeper_reads_parts_from_any_date_and_puts_the_date_on_its_weekday():
     X = _visits()
     rules = [DatePart("year", "date", "year"), DatePart("month", "date", "month"),
              DatePart("weekday", "date", "weekday")]
     keeper = RuleKeeper(rules).fit(X)
     Z = keeper.transform(X)
-    assert {"year", "month", "weekday"}.isdisjoint(Z.columns)
+    assert {"year", "month"}.isdisjoint(Z.columns) and "weekday" in Z.columns
+    assert (Z["date"].dt.day_of_week == 0).all()  # the Monday of each date's week
     pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
-    # dates the training rows never had: the year is the part plus nothing,
-    # the month and weekday labels are known for every value of their cycle
+    # generated rows: a date the training rows never had and any weekday; the
+    # date moves to that weekday of its week, and the year and month follow it
     Z["date"] = pd.Series(pd.to_datetime(["2031-07-04", "1999-02-28"] * 300))
+    Z["weekday"] = [1, 4] * 300  # Sunday, Wednesday (counted from Sunday = 1)
     out = keeper.inverse_transform(Z, random_state=0)
-    assert out.loc[0, ["year", "month", "weekday"]].tolist() == [2031, "July", 6]
-    assert out.loc[1, ["year", "month", "weekday"]].tolist() == [1999, "February", 1]
+    assert out.loc[0, "date"] == pd.Timestamp("2031-07-06")  # the Sunday of that week
+    assert out.loc[1, "date"] == pd.Timestamp("1999-02-24")
+    assert out.loc[0, ["year", "month", "weekday"]].tolist() == [2031, "July", 1]
+    assert out.loc[1, ["year", "month", "weekday"]].tolist() == [1999, "February", 4]
     assert out.dtypes.equals(X.dtypes)
+    for rule in keeper.rules_:
+        assert rule.holds(out).all(), rule.formula
 
 
 def _parts():
@@ -68,12 +74,28 @@ def _parts():
             DatePart("weekday", "date", "weekday")]
 
 
-def test_auto_reports_date_parts_but_leaves_them_to_the_model():
+def test_auto_keeps_date_parts_and_learns_the_weekday_with_the_other_columns():
     X = _visits()
-    sampler = VAESampler(**TINY).fit(X)
-    kept = [] if sampler.rules_ is None else [r.kind for r in sampler.rules_.rules_]
-    assert "date part" not in kept
-    assert {"year", "month", "weekday"} <= set(sampler.sample(50).columns)
+    # a cost that depends on the weekday: the model must see the weekday to learn it
+    X["cost"] = np.where(X["weekday"].isin([1, 7]), 500.0, 50.0)
+    sampler = VAESampler(**{**TINY, "epochs": 60}).fit(X)
+    kept = {r.column: r for r in sampler.rules_.rules_ if r.kind == "date part"}
+    assert set(kept) == {"year", "month", "weekday"}
+    assert kept["weekday"]._writes() == ("date",)  # learnt; the date follows it
+    out = sampler.sample(2000)
+    for rule in sampler.rules_.rules_:
+        assert rule.holds(out).all(), rule.formula
+    weekend = out["date"].dt.day_of_week >= 5
+    assert out.loc[weekend, "cost"].mean() > 2 * out.loc[~weekend, "cost"].mean()
+
+
+def test_a_second_weekday_column_follows_the_first():
+    X = _visits()
+    X["day_name"] = X["date"].dt.strftime("%a")
+    found = [r for r in find_rules(X) if "day_name" in r.columns or r.kind == "date part"]
+    formulas = {r.formula for r in found}
+    assert "weekday is the weekday of date" in formulas
+    assert "weekday -> day_name" in formulas
 
 
 @pytest.mark.parametrize("cls", [VAESampler, GANSampler])
