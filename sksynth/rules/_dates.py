@@ -140,8 +140,9 @@ class DatePart(Rule):
     def _forward(self, frame):
         if not self._anchors():
             return frame.drop(columns=[self.column])
-        dates = frame[self.date]  # the same time on the Monday of the date's week
-        frame[self.date] = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
+        wall = _wall_clock(frame[self.date])  # the same time on the Monday of its week
+        monday = wall - pd.to_timedelta(wall.dt.day_of_week, unit="D")
+        frame[self.date] = _in_zone(monday, frame[self.date])
         return frame
 
     def _inverse(self, frame, rng):
@@ -173,12 +174,27 @@ class DatePart(Rule):
                 .reindex(values.astype(object)).to_numpy(), index=frame.index
             ).to_numpy(dtype=float)
         dates = frame[self.date]
-        midnight = dates.dt.normalize()
+        wall = _wall_clock(dates)
+        midnight = wall.dt.normalize()
         monday = midnight - pd.to_timedelta(midnight.dt.day_of_week, unit="D")
-        moved = monday + pd.to_timedelta(np.nan_to_num(weekday), unit="D") + (dates - midnight)
+        moved = monday + pd.to_timedelta(np.nan_to_num(weekday), unit="D") + (wall - midnight)
         # a row without a weekday keeps its date (the rule says nothing there)
-        frame[self.date] = dates.where(np.isnan(weekday), moved)
+        frame[self.date] = dates.where(np.isnan(weekday), _in_zone(moved, dates))
         return frame
+
+
+def _wall_clock(dates):
+    """Return the dates as local clock times, without a zone (days move by the calendar)."""
+    return dates.dt.tz_localize(None) if dates.dt.tz is not None else dates
+
+
+def _in_zone(wall, like):
+    """Return clock times in the time zone of ``like`` (a skipped hour moves forward)."""
+    if like.dt.tz is None:
+        return wall.astype(like.dtype)
+    standard = np.zeros(len(wall), dtype=bool)  # a repeated hour: the later one
+    zoned = wall.dt.tz_localize(like.dt.tz, ambiguous=standard, nonexistent="shift_forward")
+    return zoned.astype(like.dtype)
 
 
 def _offset(values, key):

@@ -121,3 +121,20 @@ def test_conditional_sampler_keeps_a_date_part_beside_its_target():
     assert len(sampler.rules_.rules_) == 3
     for rule in sampler.rules_.rules_:
         assert rule.holds(X_res).all(), rule.formula
+
+
+def test_a_weekday_of_zoned_times_moves_by_the_calendar_across_clock_changes():
+    # times around the spring and autumn clock changes of New York
+    times = pd.Series(pd.to_datetime([
+        "2013-03-08 22:30", "2013-03-11 01:15", "2013-03-12 09:00",
+        "2013-11-01 23:45", "2013-11-04 00:30", "2013-11-05 12:00",
+    ] * 10).tz_localize("America/New_York"))
+    X = pd.DataFrame({"time": times, "day": times.dt.day_of_week})  # Monday = 0
+    keeper = RuleKeeper([DatePart("day", "time", "weekday")]).fit(X)
+    Z = keeper.transform(X)
+    pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
+    Z["day"] = [6, 5, 0] * 20  # Sunday, Saturday, Monday: across each change
+    out = keeper.inverse_transform(Z, random_state=0)
+    assert (out["time"].dt.day_of_week == out["day"]).all()
+    # the clock time of each row is kept
+    assert (out["time"].dt.strftime("%H:%M") == X["time"].dt.strftime("%H:%M")).all()
