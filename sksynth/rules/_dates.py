@@ -24,6 +24,8 @@ PARTS = ("year", "quarter", "month", "weekday", "day", "day_of_year", "hour", "m
 # parts that go round a cycle: with every value of the cycle seen, their
 # labels (a weekday named "Sat", or counted from Sunday) can be looked up
 _CYCLES = {"quarter": 4, "month": 12, "weekday": 7, "hour": 24, "minute": 60}
+# parts learnt as columns, the date moved onto them: the step of one unit
+_ANCHORED = {"weekday": "D", "hour": "h", "minute": "min"}
 # how a formula names the parts whose names are not words
 _SAID = {"day": "day of the month", "day_of_year": "day of the year"}
 
@@ -47,13 +49,13 @@ class DatePart(Rule):
     from Sunday = 1) or as a label (``"Sat"``, ``"March"``): a generator
     keeping the rule learns how the part's values map to the column's from
     the training rows, leaves the column out, and reads it from the generated
-    date. A weekday is the other way round: a model cannot see the weekday in
-    a date learnt as a number, so the weekday column is learnt with the
-    others (fewer births at weekends) and each generated date is moved onto
-    its row's weekday within its week. A part value that the training rows
-    never show gives a missing value, unless the column is the part plus a
-    constant. ``rules="auto"`` keeps every part but the hour and the minute
-    (:doc:`/user_guide/rules`).
+    date. A weekday, an hour or a minute is the other way round: a model
+    cannot see them in a date learnt as a number, so the column is learnt
+    with the others (fewer births at weekends) and each generated date is
+    moved onto its row's part within the part's cycle (its week, day or
+    hour), by the local clock. A part value that the training rows never
+    show gives a missing value, unless the column is the part plus a
+    constant (:doc:`/user_guide/rules`).
 
     Parameters
     ----------
@@ -108,14 +110,17 @@ class DatePart(Rule):
         return one_value_per_group(frame[self.column], pd.Series(self._key(frame), frame.index))
 
     def _anchors(self):
-        """Whether the part is learnt and the date rebuilt from it (the weekday).
+        """Whether the part is learnt and the date moved onto it (weekday, hour, minute).
 
         A model sees a date as a number and cannot learn what goes with its
-        weekday (fewer births at weekends): the weekday is learnt as the
-        column it is, beside the date's week, and the date is put on that
-        weekday of its week after sampling. Other parts are read from the date.
+        weekday or its hour (fewer births at weekends, fares at night): such
+        a part is learnt as the column it is, the date as the start of the
+        part's cycle (the Monday of its week, the midnight of its day, the
+        top of its hour) at the same clock time, and after sampling the date
+        is moved onto the row's part within its cycle. Other parts are read
+        from the date.
         """
-        return self.part == "weekday"
+        return self.part in _ANCHORED
 
     def _writes(self):
         return (self.date,) if self._anchors() else (self.column,)
@@ -140,14 +145,15 @@ class DatePart(Rule):
     def _forward(self, frame):
         if not self._anchors():
             return frame.drop(columns=[self.column])
-        wall = _wall_clock(frame[self.date])  # the same time on the Monday of its week
-        monday = wall - pd.to_timedelta(wall.dt.day_of_week, unit="D")
-        frame[self.date] = _in_zone(monday, frame[self.date])
+        wall = _wall_clock(frame[self.date])  # the same clock time at the cycle's start
+        unit = _ANCHORED[self.part]
+        start = wall - pd.to_timedelta(date_part(wall, self.part), unit=unit)
+        frame[self.date] = _in_zone(start, frame[self.date])
         return frame
 
     def _inverse(self, frame, rng):
         if self._anchors():
-            return self._onto_weekday(frame)
+            return self._onto_part(frame)
         key = self._key(frame)
         if self.offset_ is not None:
             values = (key + self.offset_).astype(object)
@@ -163,23 +169,24 @@ class DatePart(Rule):
         frame[self.column] = as_dtype_if_possible(column, self._dtype)
         return frame
 
-    def _onto_weekday(self, frame):
-        """Put each generated date on its row's weekday, in the date's week."""
+    def _onto_part(self, frame):
+        """Move each generated date onto its row's part, within the part's cycle."""
         values = frame[self.column]
         if self.offset_ is not None:
-            weekday = numeric(values) - self.offset_
+            part = numeric(values) - self.offset_
         else:
-            weekday = pd.Series(
+            part = pd.Series(
                 pd.Series(self._keys, index=pd.Index(self._values, dtype=object))
                 .reindex(values.astype(object)).to_numpy(), index=frame.index
             ).to_numpy(dtype=float)
         dates = frame[self.date]
         wall = _wall_clock(dates)
-        midnight = wall.dt.normalize()
-        monday = midnight - pd.to_timedelta(midnight.dt.day_of_week, unit="D")
-        moved = monday + pd.to_timedelta(np.nan_to_num(weekday), unit="D") + (wall - midnight)
-        # a row without a weekday keeps its date (the rule says nothing there)
-        frame[self.date] = dates.where(np.isnan(weekday), _in_zone(moved, dates))
+        unit = _ANCHORED[self.part]
+        floor = wall.dt.floor(unit)
+        start = floor - pd.to_timedelta(date_part(floor, self.part), unit=unit)
+        moved = start + pd.to_timedelta(np.nan_to_num(part), unit=unit) + (wall - floor)
+        # a row without the part keeps its date (the rule says nothing there)
+        frame[self.date] = dates.where(np.isnan(part), _in_zone(moved, dates))
         return frame
 
 

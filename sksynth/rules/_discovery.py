@@ -375,22 +375,22 @@ class _Search(FormulaSearch):
             if c not in self.derived and c not in self.dates and self.frame[c].nunique() <= 400
         ]
         n_tests = max(len(self.dates) * len(columns) * len(PARTS), 1)
-        found, weekdays = [], {}
+        found, learnt_parts = [], {}
         for rule in date_part_candidates(
             self.sample, self.dates, columns, min_rows=self.min_rows,
             log_alpha=np.log(self._n_tests(n_tests)),
         ):
             if rule.column in self.derived:
                 continue
-            # one weekday column per date is learnt and sets the date; another
-            # (a number beside a name) follows it
-            learnt = weekdays.get(rule.date) if rule.part == "weekday" else None
+            # one column per learnt part of a date (its weekday, its hour) sets the
+            # date; another one of the same part (a number beside a name) follows it
+            learnt = learnt_parts.get((rule.date, rule.part))
             if learnt is not None:
                 rule = FunctionalDependency(learnt, rule.column)
             if self._confirm(rule) is not None:
                 found.append(rule)
-                if rule.kind == "date part" and rule.part == "weekday":
-                    weekdays[rule.date] = rule.column
+                if rule.kind == "date part" and rule._anchors():
+                    learnt_parts[(rule.date, rule.part)] = rule.column
                 else:
                     self.derived.add(rule._writes()[0])
         return found

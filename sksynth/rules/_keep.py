@@ -275,9 +275,8 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False,
         ``"auto"``: the rules :func:`~sksynth.rules.find_rules` finds on ``X``
         that hold on every row (none when ``private``: discovery would look
         at private rows), except point masses that together hold under
-        a tenth of the rows (a rare exact zero is left to the model), the
-        hour and the minute of a time (:class:`~sksynth.rules.DatePart`, kept
-        only when declared) and, unless ``round_values``, round values
+        a tenth of the rows (a rare exact zero is left to the model) and,
+        unless ``round_values``, round values
         (:class:`~sksynth.rules.RoundValues`, then kept only when declared);
         ``None``: no rules; otherwise declared rules.
     X : DataFrame
@@ -348,10 +347,6 @@ def _worth_keeping(rule, X, masses, round_values):
     """
     if rule.kind == "point masses":
         return rule.column in masses
-    if rule.kind == "date part":
-        # an hour or a minute read from a generated time is right but no longer
-        # learnt with the other columns (as a weekday was): kept when declared
-        return rule.part not in ("hour", "minute")
     if rule.kind == "rounding":
         if not round_values:
             return False
@@ -425,7 +420,9 @@ def _clash(rule, kept):
         if rule.role == "define":
             others += shaped.get(column, [])
         for other in others:
-            if _after_order(rule, other, kept) or _in_band(rule, other):
+            if _after_order(rule, other, kept) or _in_band(rule, other) or _one_calendar(
+                rule, other
+            ):
                 continue
             return (
                 f"The rules {other.formula!r} and {rule.formula!r} both set column "
@@ -465,6 +462,18 @@ def _in_band(first, second):
     the mass (see ``PointMasses.band_``).
     """
     return {first.kind, second.kind} == {"band", "point masses"}
+
+
+def _one_calendar(first, second):
+    """Whether the rules are two learnt parts of one date (its weekday and its hour).
+
+    Each moves the date within its own cycle and keeps the other parts of its
+    clock time, so they can be undone in either order.
+    """
+    return (
+        first.kind == second.kind == "date part"
+        and first._anchors() and second._anchors() and first.part != second.part
+    )
 
 
 def _multiple(step, base):

@@ -138,3 +138,26 @@ def test_a_weekday_of_zoned_times_moves_by_the_calendar_across_clock_changes():
     assert (out["time"].dt.day_of_week == out["day"]).all()
     # the clock time of each row is kept
     assert (out["time"].dt.strftime("%H:%M") == X["time"].dt.strftime("%H:%M")).all()
+
+
+def test_the_weekday_and_the_hour_of_one_time_are_both_learnt():
+    rng = np.random.default_rng(0)
+    n = 1500
+    times = pd.Series(pd.Timestamp("2021-01-04") + pd.to_timedelta(
+        rng.integers(0, 200 * 24 * 60, n), unit="min"))
+    X = pd.DataFrame({"time": times, "day": times.dt.strftime("%A"), "hour": times.dt.hour,
+                      "month": times.dt.month})
+    found = {r.column: r for r in find_rules(X) if r.kind == "date part"}
+    assert {"day", "hour", "month"} <= set(found)
+    assert found["day"]._writes() == found["hour"]._writes() == ("time",)
+    sampler = VAESampler(**TINY).fit(X)
+    assert {"day", "hour", "month"} <= {
+        r.column for r in sampler.rules_.rules_ if r.kind == "date part"
+    }
+    out = sampler.sample(3000)
+    for rule in sampler.rules_.rules_:
+        assert rule.holds(out).all(), rule.formula
+    assert (out["time"].dt.hour == out["hour"]).all()
+    assert (out["time"].dt.strftime("%A") == out["day"]).all()
+    # the learnt parts are the model's, not the generated times' own
+    assert out["hour"].nunique() > 12 and out["day"].nunique() == 7
