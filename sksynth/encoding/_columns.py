@@ -154,7 +154,6 @@ def _datetime_step(values, dtype):
 # ------------------------------------------------------------------------ codecs
 
 
-
 class NumericCodec:
     """Codec of a continuous, integer or datetime column.
 

@@ -13,6 +13,7 @@ inside the band instead of the raw column.
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -388,11 +389,10 @@ def _best_fit(values, j, lead, half, min_rows):
 
 def _spread(values):
     """Return the standard deviation of each column over its finite rows (0: none)."""
-    defined = np.isfinite(values)
-    count = np.maximum(defined.sum(axis=0), 1)
-    filled = np.where(defined, values, 0.0)
-    mean = filled.sum(axis=0) / count
-    return np.sqrt((np.where(defined, values - mean, 0.0) ** 2).sum(axis=0) / count)
+    with warnings.catch_warnings():  # a column with no finite row: NaN, then 0
+        warnings.simplefilter("ignore", RuntimeWarning)
+        spread = np.nanstd(np.where(np.isfinite(values), values, np.nan), axis=0)
+    return np.nan_to_num(spread)
 
 
 def _most_correlated(values, residual, exclude):
@@ -447,7 +447,7 @@ def _band(frame, target, sources, coef, scale):
         text = " + ".join(terms).replace("+ -", "- ")
         value = Expression(text).evaluate(frame)
         band = _range_band(target, text, target_values - value, present, len(frame), scale)
-        return None if band is None or band._narrower_than_grid(frame) else band
+        return _narrowest(frame, [] if band is None else [(0.0, band)])
     exponents = [_rounded(coef)]
     whole = np.round(coef)
     snapped = np.where((np.abs(coef - whole) < 0.05) & (whole != 0), whole, coef)
@@ -472,6 +472,14 @@ def _band(frame, target, sources, coef, scale):
             width = (band.high - band.low) / spread
             if width < _MAX_DIFFERENCE_WIDTH:
                 found.append((width, band))
+    return _narrowest(frame, found)
+
+
+def _narrowest(frame, found):
+    """Return the band of least width among ``(width, band)`` pairs, or None.
+
+    A band narrower than the grid of its column on some row is left out.
+    """
     found = [item for item in found if not item[1]._narrower_than_grid(frame)]
     return min(found, key=lambda item: item[0])[1] if found else None
 

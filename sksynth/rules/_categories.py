@@ -12,7 +12,13 @@ import numpy as np
 import pandas as pd
 
 from ._expression import _name, _number
-from ._values import as_dtype_if_possible, check_name, numeric, one_value_per_group
+from ._values import (
+    as_dtype_if_possible,
+    check_name,
+    look_up,
+    numeric,
+    one_value_per_group,
+)
 from .base import Rule, _DecidedByRule, _plain
 
 __all__ = ["CategoryThreshold", "FixedCombinations", "FunctionalDependency"]
@@ -82,10 +88,8 @@ class FunctionalDependency(Rule):
         return frame.drop(columns=[self.dependent])
 
     def _inverse(self, frame, rng):
-        keys = pd.Index(self._keys)
         determinant = frame[self.determinant]
-        position = keys.get_indexer(determinant)
-        values = pd.Series(self._values, dtype=object).reindex(position).to_numpy(copy=True)
+        values = look_up(self._keys, self._values, determinant)
         if len(self._unknown_value):
             values[determinant.isna().to_numpy()] = self._unknown_value[0]
         out = as_dtype_if_possible(pd.Series(values, index=frame.index), self._dtype)

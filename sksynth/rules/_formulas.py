@@ -14,7 +14,7 @@ import pandas as pd
 
 from ._expression import Expression, _name
 from ._values import check_name, largest_magnitude, numeric, restore, thinned
-from .base import Rule
+from .base import Rule, _columns_present
 
 __all__ = ["Formula", "Inequality"]
 
@@ -127,9 +127,7 @@ class Formula(_ComputedColumn):
         self.fallback_ = thinned(target[~np.isnan(target)])
         # for generated rows with a missing input: the column as the real rows
         # with a missing input hold it (missing ones included)
-        inputs = np.ones(len(frame), dtype=bool)
-        for column in self.expression.columns:
-            inputs &= frame[column].notna().to_numpy()
+        inputs = _columns_present(frame, self.expression.columns)
         self.without_inputs_ = thinned(target[~inputs])
 
     def _forward(self, frame):
@@ -140,9 +138,7 @@ class Formula(_ComputedColumn):
         value[~np.isfinite(value)] = np.nan
         # the formula says nothing where an input is missing or it divides by
         # zero: such a row takes a value of the column as real rows hold it there
-        present = np.ones(len(frame), dtype=bool)
-        for column in self.expression.columns:
-            present &= frame[column].notna().to_numpy()
+        present = _columns_present(frame, self.expression.columns)
         for rows, pool in ((np.isnan(value) & present, self.fallback_),
                            (~present, self.without_inputs_)):
             if rows.any() and len(pool):

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..utils import check_dataframe, infer_column_kind
 from ._discovery import find_rules
-from .base import Rule, RuleSet, RuleViolationError
+from .base import Rule, RuleSet, RuleViolationError, _columns_present
 
 # "auto" keeps found point masses only where they hold at least this share
 _AUTO_POINT_MASS_SHARE = 0.1
@@ -390,9 +390,7 @@ def _divides_by_zero(rule, frame):
     if rule.kind != "formula":
         return []
     value = rule.expression.evaluate(frame)
-    present = np.ones(len(frame), dtype=bool)
-    for column in rule.expression.columns:
-        present &= frame[column].notna().to_numpy()
+    present = _columns_present(frame, rule.expression.columns)
     bad = np.flatnonzero(present & ~np.isfinite(value))
     return [v.item() if isinstance(v, np.generic) else v for v in frame.index[bad[:10]]]
 

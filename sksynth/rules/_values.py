@@ -20,6 +20,7 @@ __all__ = [
     "decimal_grid",
     "is_missing",
     "largest_magnitude",
+    "look_up",
     "on_step",
     "matches",
     "numeric",
@@ -152,3 +153,12 @@ def one_value_per_group(values, groups):
     """
     counts = values.groupby(groups, observed=True, dropna=False).transform("nunique")
     return counts.to_numpy() <= 1
+
+
+def look_up(keys, values, wanted):
+    """Return the value of each ``wanted`` key as an object array (NaN where unknown).
+
+    ``keys`` are distinct; ``values[i]`` belongs to ``keys[i]``.
+    """
+    position = pd.Index(keys).get_indexer(wanted)
+    return pd.Series(values, dtype=object).reindex(position).to_numpy(copy=True)
