@@ -14,7 +14,14 @@ import pandas as pd
 
 from ._expression import _name
 from ._search import log_chance_single_valued
-from ._values import as_dtype_if_possible, check_name, numeric, one_value_per_group, restore
+from ._values import (
+    as_dtype_if_possible,
+    check_name,
+    look_up,
+    numeric,
+    one_value_per_group,
+    restore,
+)
 from .base import Rule
 
 __all__ = ["DatePart", "date_part_candidates"]
@@ -53,9 +60,10 @@ class DatePart(Rule):
     cannot see them in a date learnt as a number, so the column is learnt
     with the others (fewer births at weekends) and each generated date is
     moved onto its row's part within the part's cycle (its week, day or
-    hour), by the local clock. A part value that the training rows never
-    show gives a missing value, unless the column is the part plus a
-    constant (:doc:`/user_guide/rules`).
+    hour), by the local clock; a label that several values of the part share
+    (a weekend flag) puts the date on one of them at random. A part value
+    that the training rows never show gives a missing value, unless the
+    column is the part plus a constant (:doc:`/user_guide/rules`).
 
     Parameters
     ----------
@@ -153,32 +161,32 @@ class DatePart(Rule):
 
     def _inverse(self, frame, rng):
         if self._anchors():
-            return self._onto_part(frame)
+            return self._onto_part(frame, rng)
         key = self._key(frame)
         if self.offset_ is not None:
             values = (key + self.offset_).astype(object)
         else:
-            position = pd.Index(self._keys).get_indexer(key)
-            values = pd.Series(self._values, dtype=object).reindex(position).to_numpy(copy=True)
+            values = look_up(self._keys, self._values, key)
         undated = np.isnan(key)
         if undated.any() and len(self.undated_):
             values[undated] = rng.choice(self.undated_, size=int(undated.sum()))
         column = pd.Series(values, index=frame.index)
-        if self.offset_ is not None:
+        if self.offset_ is not None:  # a whole-number part: restored as the column's integers
             column = restore(column.to_numpy(dtype=float), self._dtype, frame.index)
         frame[self.column] = as_dtype_if_possible(column, self._dtype)
         return frame
 
-    def _onto_part(self, frame):
-        """Move each generated date onto its row's part, within the part's cycle."""
+    def _onto_part(self, frame, rng):
+        """Move each generated date onto its row's part, within the part's cycle.
+
+        A label that several parts share (``"yes"`` for Saturday and Sunday)
+        takes one of them at random.
+        """
         values = frame[self.column]
         if self.offset_ is not None:
             part = numeric(values) - self.offset_
         else:
-            part = pd.Series(
-                pd.Series(self._keys, index=pd.Index(self._values, dtype=object))
-                .reindex(values.astype(object)).to_numpy(), index=frame.index
-            ).to_numpy(dtype=float)
+            part = self._part_of(values, rng)
         dates = frame[self.date]
         wall = _wall_clock(dates)
         unit = _ANCHORED[self.part]
@@ -188,6 +196,19 @@ class DatePart(Rule):
         # a row without the part keeps its date (the rule says nothing there)
         frame[self.date] = dates.where(np.isnan(part), _in_zone(moved, dates))
         return frame
+
+    def _part_of(self, labels, rng):
+        """Return the part value of each label (NaN: unknown), drawn among those sharing it."""
+        codes, uniques = pd.factorize(pd.Series(self._values, dtype=object))
+        order = np.argsort(codes, kind="stable")
+        counts = np.bincount(codes, minlength=len(uniques))
+        starts = np.cumsum(counts) - counts
+        row = pd.Index(uniques).get_indexer(labels.astype(object))
+        known = row >= 0
+        pick = starts[np.where(known, row, 0)]
+        if (counts > 1).any():
+            pick = pick + np.floor(rng.random(len(row)) * counts[np.where(known, row, 0)])
+        return np.where(known, self._keys[order][pick.astype(int)], np.nan)
 
 
 def _wall_clock(dates):

@@ -376,10 +376,13 @@ class _Search(FormulaSearch):
         ]
         n_tests = max(len(self.dates) * len(columns) * len(PARTS), 1)
         found, learnt_parts = [], {}
-        for rule in date_part_candidates(
+        candidates = date_part_candidates(
             self.sample, self.dates, columns, min_rows=self.min_rows,
             log_alpha=np.log(self._n_tests(n_tests)),
-        ):
+        )
+        # the column with the most labels sets the date (a weekday name before a
+        # weekend flag, which then follows it)
+        for rule in sorted(candidates, key=lambda r: -self.sample[r.column].nunique()):
             if rule.column in self.derived:
                 continue
             # one column per learnt part of a date (its weekday, its hour) sets the

@@ -161,3 +161,18 @@ def test_the_weekday_and_the_hour_of_one_time_are_both_learnt():
     assert (out["time"].dt.strftime("%A") == out["day"]).all()
     # the learnt parts are the model's, not the generated times' own
     assert out["hour"].nunique() > 12 and out["day"].nunique() == 7
+
+
+def test_a_weekend_flag_is_learnt_and_follows_a_weekday_name():
+    X = _visits()[["date", "cost"]]
+    X["weekend"] = np.where(X["date"].dt.day_of_week >= 5, "yes", "no")
+    found = [r.formula for r in find_rules(X) if r.kind in ("date part", "dependency")]
+    assert found == ["weekend is the weekday of date"]
+    sampler = VAESampler(**TINY).fit(X)
+    out = sampler.sample(1000)
+    assert sampler.rules_.rules_[0].holds(out).all()
+    assert (out["weekend"] == "yes").eq(out["date"].dt.day_of_week >= 5).all()
+    # beside a weekday name, the name sets the date and the flag follows it
+    X["day"] = X["date"].dt.strftime("%a")
+    formulas = {r.formula for r in find_rules(X)}
+    assert {"day is the weekday of date", "day -> weekend"} <= formulas
