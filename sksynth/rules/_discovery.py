@@ -72,7 +72,9 @@ def find_rules(
       (``b = k * a + c``, unit changes), sums with small integer coefficients
       (``total = x + y + z``), ratios and products
       (``share = 12 * expenditure / income``, ``amount = price * quantity``),
-      powers of one column (``agesq = age * age``);
+      powers of one column (``agesq = age * age``), and numbers that count
+      the time between two dates (``stay = discharged - admitted``,
+      ``age = (visit - birth) / 365.25``: a date counts in days);
     * ``"band"``: a column that follows a formula of one to three others up
       to a bounded ratio or difference (``carat / (x ** 3) in [a, b]``,
       ``area / (radius ** 2) in [3.1, 3.2]``): relations that are tight but
@@ -108,7 +110,8 @@ def find_rules(
     gives no rules.
 
     Candidates are searched on at most ``sample_rows`` rows, and pruned:
-    only near-perfectly correlated pairs are fitted as affine relations,
+    only near-perfectly correlated pairs are fitted as affine relations
+    (a number against a column, or against the days between two dates),
     sums and products come from one least-squares fit of each column on the
     others (on logarithms for products) whose coefficients must round to
     small integers, orders are screened with one vectorised comparison per

@@ -3,8 +3,10 @@
 The text is parsed with :mod:`ast` and only a whitelist of nodes is accepted:
 numbers, column names (a name with spaces or symbols is written between
 backquotes: ```monthly income```), ``+ - * /``, powers by a number
-(``x ** 3``, ``x ** 0.5``), unary minus and parentheses.
-Nothing is ever evaluated by Python's ``eval``; the tree is walked with numpy.
+(``x ** 3``, ``x ** 0.5``), unary minus and parentheses. A date column counts
+in days since 1970-01-01, so ``end - start`` is the number of days between two
+dates. Nothing is ever evaluated by Python's ``eval``; the tree is walked with
+numpy.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import ast
 import re
 
 import numpy as np
+
+from ._values import in_days
 
 __all__ = ["Expression"]
 
@@ -111,7 +115,7 @@ class Expression:
         """Evaluate on the columns of ``frame``; return a float array.
 
         Division by zero gives ``inf`` or ``nan`` (no warning); missing
-        values give ``nan``.
+        values give ``nan``; a date counts in days since 1970-01-01.
         """
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.asarray(self._eval(self._tree, frame), dtype=float) * np.ones(len(frame))
@@ -121,7 +125,7 @@ class Expression:
         if op == "num":
             return node[1]
         if op == "col":
-            return frame[node[1]].to_numpy(dtype=float, na_value=np.nan)
+            return in_days(frame[node[1]])
         if op == "neg":
             return -self._eval(node[1], frame)
         left, right = self._eval(node[1], frame), self._eval(node[2], frame)

@@ -1,6 +1,12 @@
-"""The search for formulas: affine relations, sums, products and ratios of columns."""
+"""The search for formulas: affine relations, sums, products, ratios, durations.
+
+A duration is a number that counts the time between two dates.
+"""
 
 from __future__ import annotations
+
+import itertools
+import re
 
 import numpy as np
 import pandas as pd
@@ -8,6 +14,7 @@ import pandas as pd
 from ._expression import _name, _number
 from ._formulas import Formula
 from ._search import RuleSearch
+from ._values import in_days
 
 __all__ = ["FormulaSearch"]
 
@@ -32,7 +39,8 @@ class FormulaSearch(RuleSearch):
     """Find the columns computed from others (the ``"formula"`` family)."""
 
     def find_formula(self):
-        found = self._affine()
+        found = self._durations()
+        found += self._affine()
         for logs in (False, True):
             found += self._combinations(logs)
         return found
@@ -55,7 +63,35 @@ class FormulaSearch(RuleSearch):
                 source = columns[i]
                 if source in self.derived or not abs(corr[i, j]) > 1 - 1e-6:
                     continue
-                rule = self._fit_affine(target, source, V[:, [i, j]], half)
+                rule = self._fit_affine(target, _name(source), V[:, [i, j]], half)
+                if rule is not None and self._confirm(rule):
+                    found.append(rule)
+                    self.derived.add(target)
+                    break
+        return found
+
+    def _durations(self):
+        """Find numbers that count the time between two dates (days, hours, years...).
+
+        A number is tried against the days from one date to another, for each
+        ordered pair of dates; a near-perfect correlation picks the candidates.
+        """
+        if len(self.dates) < 2:
+            return []
+        days = {c: in_days(self.sample[c]) for c in self.dates}
+        half = self._halves()
+        found = []
+        for target in self._free(self.numbers):
+            counts = in_days(self.sample[target])
+            for start, end in itertools.permutations(self.dates, 2):
+                pair = np.column_stack([days[end] - days[start], counts])
+                complete = ~np.isnan(pair).any(axis=1)
+                if complete.sum() < self.min_rows or np.unique(pair[complete, 0]).size < 3:
+                    continue
+                corr = np.corrcoef(pair[complete].T)[0, 1]
+                if not corr > 1 - 1e-6:  # the other order of the dates, or no relation
+                    continue
+                rule = self._fit_affine(target, f"{_name(end)} - {_name(start)}", pair, half)
                 if rule is not None and self._confirm(rule):
                     found.append(rule)
                     self.derived.add(target)
@@ -67,19 +103,33 @@ class FormulaSearch(RuleSearch):
         return self.rng.permutation(n) < n // 2
 
     def _fit_affine(self, target, source, pair, half):
+        """Return ``target = k * source + c`` fitted on ``pair`` (source values, target's).
+
+        ``source`` is the text of the source expression. A slope below one with
+        four digits or more that is one over a shorter number is written as a
+        division (``/ 365.25``).
+        """
         complete = ~np.isnan(pair).any(axis=1)
         fit_rows, test_rows = complete & half, complete & ~half
         if fit_rows.sum() < self.min_rows // 2 or test_rows.sum() < self.min_rows // 2:
             return None
         k, c = np.polyfit(pair[fit_rows, 0], pair[fit_rows, 1], 1)
         test = self.sample.iloc[np.flatnonzero(test_rows)]
-        k = _simplest(k, lambda v: self._formula(target, _affine_text(source, v, c), test))
-        if k is None or k == 0:
+
+        def holds(slope, constant):
+            return self._formula(target, _affine_text(source, slope, constant), test)
+
+        slope = _simplest(k, lambda v: holds(v, c))
+        if slope is None or slope == 0:
             return None
-        c = _simplest(c, lambda v: self._formula(target, _affine_text(source, k, v), test))
+        if _digits(slope) >= 4 and abs(slope) < 1:  # days over 365.25: "/ 365.25"
+            divisor = _simplest(1 / k, lambda v: v != 0 and holds(_Per(v), c))
+            if divisor and _digits(divisor) < _digits(slope):
+                slope = _Per(divisor)
+        c = _simplest(c, lambda v: holds(slope, v))
         if c is None:
             return None
-        return self._formula(target, _affine_text(source, k, c), self.sample)
+        return self._formula(target, _affine_text(source, slope, c), self.sample)
 
     def _combinations(self, logs):
         """Find sums (or, on logarithms, products and ratios) with small integer coefficients."""
@@ -165,9 +215,27 @@ class FormulaSearch(RuleSearch):
         return None if constant is None else self._formula(target, _plus(text, constant), test)
 
 
+class _Per(float):
+    """A slope written as one over a number: ``source / divisor``."""
+
+
 def _affine_text(source, k, c):
-    text = _name(source) if k == 1 else f"{_number(k)} * {_name(source)}"
-    return _plus(text, c)
+    """Return ``k * source + c`` as text; ``source`` is a column name or an expression."""
+    if k == 1:
+        return _plus(source, c)
+    grouped = source if _is_name(source) else f"({source})"
+    if isinstance(k, _Per):
+        return _plus(f"{grouped} / {_number(float(k))}", c)
+    return _plus(f"{_number(k)} * {grouped}", c)
+
+
+def _digits(value):
+    """Significant digits of ``value`` as a formula writes it."""
+    return len(f"{abs(float(value)):.9e}".split("e")[0].replace(".", "").rstrip("0"))
+
+
+def _is_name(text):
+    return re.fullmatch(r"`[^`]*`|[A-Za-z_][A-Za-z0-9_]*", text) is not None
 
 
 def _plus(text, constant):

@@ -55,6 +55,10 @@ class Formula(_ComputedColumn):
         Arithmetic over columns: numbers, column names (between backquotes
         when they hold spaces), ``+ - * /`` and parentheses, e.g.
         ``"12 * expenditure / income"``. It is parsed, never ``eval``-ed.
+        A date column counts in days since 1970-01-01 (zoned dates in UTC):
+        ``"end - start"`` is the number of days between two dates,
+        ``"24 * (end - start)"`` the hours, ``"(end - start) / 365.25"``
+        the years. The target is a number, never a date.
     rtol : float, default=1e-6
         Tolerance relative to the largest absolute value of ``target``: a row
         obeys the rule when ``|target - expression| <= rtol * scale``. Raise
@@ -95,6 +99,13 @@ class Formula(_ComputedColumn):
         return self.tolerance
 
     def _check_row(self, frame):
+        if pd.api.types.is_datetime64_any_dtype(frame[self.target].dtype):
+            raise TypeError(
+                f"The formula {self.formula!r} computes {self.target!r}, which holds dates; "
+                "a formula computes a number (dates may appear on its right-hand side, "
+                "counted in days). Keep an order between the dates instead "
+                "(Inequality)."
+            )
         target = numeric(frame[self.target])
         value = self.expression.evaluate(frame)
         defined = np.isfinite(value)
@@ -113,9 +124,10 @@ class Formula(_ComputedColumn):
         if not pd.api.types.is_integer_dtype(frame[self.target].dtype):
             return False
         rng = np.random.default_rng(0)
-        shuffled = pd.DataFrame(
-            {c: frame[c].to_numpy()[rng.permutation(len(frame))] for c in self.expression.columns}
-        )
+        shuffled = pd.DataFrame({
+            c: frame[c].iloc[rng.permutation(len(frame))].reset_index(drop=True)
+            for c in self.expression.columns
+        })
         value = self.expression.evaluate(shuffled)
         value = value[np.isfinite(value)]
         return bool(np.any(np.abs(value - np.round(value)) > 1e-9 * np.maximum(np.abs(value), 1)))

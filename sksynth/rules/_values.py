@@ -1,7 +1,8 @@
 """Reading and writing the values of a rule's columns.
 
 The rules compare and compute numbers: dates are read as seconds since the
-epoch and written back into the column's dtype after sampling. Labels are
+epoch (as days in a formula) and written back into the column's dtype after
+sampling. Labels are
 compared as they are, a missing value standing for the label ``"<missing>"``.
 """
 
@@ -18,6 +19,7 @@ __all__ = [
     "below_floor",
     "check_name",
     "decimal_grid",
+    "in_days",
     "is_missing",
     "largest_magnitude",
     "look_up",
@@ -75,6 +77,13 @@ def numeric(series):
             f"Column {series.name!r} holds {series.dtype} values; this rule needs numbers or "
             "dates."
         )
+    return series.to_numpy(dtype=float, na_value=np.nan)
+
+
+def in_days(series):
+    """Float values for arithmetic: numbers as they are, dates as days since 1970-01-01 UTC."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return numeric(series) / 86400.0
     return series.to_numpy(dtype=float, na_value=np.nan)
 
 

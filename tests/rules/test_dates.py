@@ -6,7 +6,7 @@ import pytest
 
 from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
 from sksynth.io import load_sampler, save_sampler
-from sksynth.rules import DatePart, RuleKeeper, find_rules
+from sksynth.rules import DatePart, Formula, RuleKeeper, find_rules
 
 TINY = {"epochs": 2, "batch_size": 100, "hidden_dims": (16,), "latent_dim": 4, "random_state": 0}
 
@@ -176,3 +176,58 @@ def test_a_weekend_flag_is_learnt_and_follows_a_weekday_name():
     X["day"] = X["date"].dt.strftime("%a")
     formulas = {r.formula for r in find_rules(X)}
     assert {"day is the weekday of date", "day -> weekend"} <= formulas
+
+
+def _stays(n=600, seed=0):
+    """Hospital stays: the length of stay and the age are counted from the dates."""
+    rng = np.random.default_rng(seed)
+    admitted = pd.Series(
+        pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 3 * 365, n), unit="D")
+    )
+    born = admitted - pd.to_timedelta(rng.integers(20 * 365, 90 * 365, n), unit="D")
+    stay = rng.poisson(4, n) + 1
+    discharged = admitted + pd.to_timedelta(stay, unit="D")
+    return pd.DataFrame({
+        "born": born,
+        "admitted": admitted,
+        "discharged": discharged,
+        "stay": stay,
+        "age": (admitted - born).dt.days / 365.25,
+        "ward": rng.choice(["A", "B", "C"], n),
+        "beds": rng.integers(1, 30, n),  # unrelated to the dates
+    })
+
+
+def test_a_formula_counts_dates_in_days_and_computes_numbers_only():
+    X = _stays()
+    assert Formula("stay", "discharged - admitted").holds(X).all()
+    X["hours"] = 24.0 * X["stay"]
+    assert Formula("hours", "24 * (discharged - admitted)").holds(X).all()
+    assert not Formula("stay", "discharged - born").holds(X).all()
+    with pytest.raises(TypeError, match="'discharged', which holds dates"):
+        Formula("discharged", "admitted + stay").check(X)
+    with pytest.raises(ValueError, match="holds dates"):
+        RuleKeeper([Formula("discharged", "admitted + stay")]).fit(X)
+
+
+def test_find_rules_finds_numbers_that_count_the_time_between_two_dates():
+    X = _stays()
+    formulas = {r.target: r.formula for r in find_rules(X) if r.kind == "formula"}
+    assert formulas == {
+        "stay": "stay = discharged - admitted",
+        "age": "age = (admitted - born) / 365.25",
+    }
+
+
+@pytest.mark.parametrize("cls", [VAESampler, GANSampler])
+def test_samplers_compute_a_length_of_stay_from_the_generated_dates(cls):
+    X = _stays()
+    sampler = cls(**TINY).fit(X)
+    kept = {r.formula for r in sampler.rules_.rules_}
+    assert {"stay = discharged - admitted", "age = (admitted - born) / 365.25"} <= kept
+    out = sampler.sample(500)
+    assert out.dtypes.equals(X.dtypes)
+    assert ((out["discharged"] - out["admitted"]).dt.days == out["stay"]).all()
+    assert np.allclose(out["age"], (out["admitted"] - out["born"]).dt.days / 365.25)
+    for rule in sampler.rules_.rules_:
+        assert rule.holds(out).all(), rule.formula
