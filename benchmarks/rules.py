@@ -9,7 +9,7 @@ repeats, process CPU time with one torch thread, so that a busy machine
 changes both sides alike).
 
 For each table the rules its documentation states are listed by hand below
-(totals, rates, start/end, missing times, parts of a date); we run
+(totals, rates, start/end, missing times, parts of a date, days between dates); we run
 :func:`sksynth.rules.find_rules` and report
 
 * recall: the share of the documented rules that were found;
@@ -75,10 +75,26 @@ DOCUMENTED = {
         ("order", {"pop1820", "pop"}),
         ("order", {"pop2124", "pop"}),
     ],
+    # mosaicData::Marriage: "delay: number of days between the application and
+    # the ceremony" (so the application comes first); "age: age of the person
+    # (in years)", at the ceremony; "dayOfBirth: the day of birth, as a number
+    # from 1 to 365 counting from January 1"; "sign: the astrological sign"
+    # (of the day of birth)
+    "mosaicData/Marriage": [
+        ("formula", {"delay", "ceremonydate", "appdate"}),
+        ("order", {"appdate", "ceremonydate"}),
+        ("formula", {"age", "ceremonydate", "dob"}),
+        ("date part", {"dayOfBirth", "dob"}),
+        ("dependency", {"dayOfBirth", "sign"}),
+    ],
 }
 FAMILIES = {"formula", "order", "dependency", "date part", "missingness"}
-# date columns stored as text, read as a user would (the documented time zone)
-DATES = {"nycflights13/flights": {"time_hour": "America/New_York"}}
+# date columns stored as text, read as a user would (the documented time zone;
+# None: dates without a zone)
+DATES = {
+    "nycflights13/flights": {"time_hour": "America/New_York"},
+    "mosaicData/Marriage": {"appdate": None, "ceremonydate": None, "dob": None},
+}
 # a band is a formula that holds up to a bounded ratio: it matches a documented
 # formula on the same columns (documented relations are often rounded in the data)
 AS_KIND = {"band": "formula"}
@@ -106,7 +122,9 @@ def evaluate(name):
     package, item = name.split("/")
     frame = _rdataset(package, item)
     for column, zone in DATES.get(name, {}).items():
-        frame[column] = pd.to_datetime(frame[column]).dt.tz_convert(zone)
+        frame[column] = pd.to_datetime(frame[column])
+        if zone is not None:
+            frame[column] = frame[column].dt.tz_convert(zone)
     start = time.perf_counter()
     found = find_rules(frame, rtol=RTOL.get(name, 1e-6))
     seconds = time.perf_counter() - start
