@@ -136,12 +136,52 @@ def labels_to_dtype(values, missing, dtype, missing_value):
     return pd.Series(values, dtype=dtype)
 
 
+def _clock(values, dtype):
+    """Return datetimes as read on their own clock: a zoned column's local times.
+
+    ``values`` are counts of the dtype's unit since the epoch (UTC), as
+    :func:`numeric_values` gives them; missing values stay NaN.
+    """
+    unit, tz = _datetime_unit_tz(dtype)
+    if tz is None:
+        return values
+    finite = np.isfinite(values)
+    stamps = pd.Series(values[finite].astype(np.int64).astype(f"datetime64[{unit}]"))
+    local = stamps.dt.tz_localize("UTC").dt.tz_convert(tz).dt.tz_localize(None)
+    out = values.copy()
+    out[finite] = local.to_numpy().view("int64")
+    return out
+
+
+def _round_on_clock(values, step, dtype):
+    """Round datetimes to ``step`` on their own clock (local midnight stays midnight).
+
+    A local time that a clock change skips moves forward; one it repeats
+    takes the later instant.
+    """
+    unit, tz = _datetime_unit_tz(dtype)
+    if tz is None:
+        return np.round(values / step) * step
+    finite = np.isfinite(values)
+    local = np.round(_clock(values, dtype)[finite] / step) * step
+    later = np.zeros(int(finite.sum()), dtype=bool)
+    stamps = pd.Series(local.astype(np.int64).astype(f"datetime64[{unit}]")).dt.tz_localize(
+        tz, ambiguous=later, nonexistent="shift_forward"
+    )
+    out = values.copy()
+    out[finite] = stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().view("int64")
+    return out
+
+
 def _datetime_step(values, dtype):
     """Return the coarsest round step (a day, an hour, ... a unit) of all the values.
 
-    Decoded datetimes are rounded to it, which makes up for the float32
-    precision of the encoded values: dates at midnight come back at midnight.
+    The step is read on the column's own clock (local times of a zoned
+    column). Decoded datetimes are rounded to it, which makes up for the
+    float32 precision of the encoded values: dates at midnight come back at
+    midnight.
     """
+    values = _clock(values, dtype)
     unit, _ = _datetime_unit_tz(dtype)
     per_unit = np.timedelta64(1, unit) / np.timedelta64(1, "ns")
     for seconds in (86400, 3600, 60, 1, 1e-3, 1e-6, 1e-9):
@@ -198,7 +238,7 @@ class NumericCodec:
         values = self.normaliser.inverse_transform(block, rng if sample else None, one_hot)
         values = np.clip(values, self.min_, self.max_)
         if self.step_ != 1.0:
-            values = np.round(values / self.step_) * self.step_
+            values = _round_on_clock(values, self.step_, self.dtype_)
         integral = self.kind in ("integer", "datetime")
         return numbers_to_dtype(values, missing, self.dtype_, integral)
 
