@@ -15,6 +15,7 @@ import copy
 import numpy as np
 
 from ..utils import check_dataframe, infer_column_kind
+from ._composition import clash, defined, undo_order
 from ._discovery import find_rules
 from .base import Rule, RuleSet, RuleViolationError, _columns_present
 
@@ -118,7 +119,7 @@ class RuleKeeper:
                 raise ValueError(reason)
             else:
                 self.skipped_.append((rule, reason))
-        self._order = _inverse_order(kept)
+        self._order = undo_order(kept)
         # private rows: the rules learn their columns' dtypes only
         schema = frame.iloc[:0] if self.private else frame
         for rule in kept:
@@ -140,7 +141,7 @@ class RuleKeeper:
                     None,
                 )
         self.rules_ = RuleSet(kept)
-        self.derived_columns_ = [c for r in kept for c in _defined(r)]
+        self.derived_columns_ = [c for r in kept for c in defined(r)]
         return self
 
     def _refusal(self, rule, frame, kept):
@@ -154,7 +155,7 @@ class RuleKeeper:
                     "keeping it learns values from the private rows. Leave it out, or give "
                     "its values (e.g. above= and below= of CategoryThreshold)."
                 )
-            return _clash(rule, kept)
+            return clash(rule, kept)
         try:
             if self.declared:
                 rule.check(frame)
@@ -186,7 +187,7 @@ class RuleKeeper:
                 "row could find no value of the grid inside it. Widen the band, or compute "
                 "the other column from this one."
             )
-        return _clash(rule, kept)
+        return clash(rule, kept)
 
     # ------------------------------------------------------------ transform
     def transform(self, X):
@@ -250,7 +251,7 @@ class RuleKeeper:
         self._check_fitted()
         for column in columns:
             for rule in self.rules_:
-                if column in _defined(rule):
+                if column in defined(rule):
                     raise ValueError(
                         f"conditions fix {column!r}, which the rule {rule.formula!r} computes "
                         "after sampling; condition on the columns it is computed from, or "
@@ -318,7 +319,7 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False,
                 c for c in X.columns if infer_column_kind(X[c]) in ("categorical", "boolean")
             ]
         protect = set([] if protect is None else protect)
-        found = [rule for rule in found if not protect & set(_defined(rule))]
+        found = [rule for rule in found if not protect & set(defined(rule))]
         # point masses that hold only a few rows (a rare exact zero) are left to
         # the model: their category would be learned from a handful of rows
         masses = {
@@ -373,19 +374,6 @@ def _as_rules(rules):
     return [copy.deepcopy(rule) for rule in rules]
 
 
-def _defined(rule):
-    """Columns whose values the rule sets from other columns (not learned)."""
-    if rule.role != "define":
-        return ()
-    if rule.kind == "combinations":
-        return rule.columns
-    return rule._writes()
-
-
-def _produced(rule):
-    return rule._writes() if rule.role == "define" else rule.columns[:1]
-
-
 def _divides_by_zero(rule, frame):
     if rule.kind != "formula":
         return []
@@ -393,131 +381,3 @@ def _divides_by_zero(rule, frame):
     present = _columns_present(frame, rule.expression.columns)
     bad = np.flatnonzero(present & ~np.isfinite(value))
     return [v.item() if isinstance(v, np.generic) else v for v in frame.index[bad[:10]]]
-
-
-def _clash(rule, kept):
-    """Why ``rule`` cannot be kept together with the ``kept`` rules, or None."""
-    defined = {c: r for r in kept if r.role == "define" for c in _produced(r)}
-    shaped = {}  # every rule shaping a column, not only the last one
-    for r in kept:
-        if r.role != "define":
-            for c in r.columns[:1]:
-                shaped.setdefault(c, []).append(r)
-    merged = {c: r for r in kept if r.kind == "combinations" for c in r.columns}
-    produced = _produced(rule)
-    for column in rule.columns:
-        if column in merged and rule is not merged[column]:
-            return (
-                f"{rule.formula!r} and {merged[column].formula!r} both involve {column!r}, "
-                "which the latter merges with other columns; keep one of them."
-            )
-    if rule.kind == "combinations" and any(c in defined or c in shaped for c in rule.columns):
-        return f"{rule.formula!r} involves columns that other rules already set."
-    for column in produced:
-        others = [defined[column]] if column in defined else []
-        if rule.role == "define":
-            others += shaped.get(column, [])
-        for other in others:
-            if _after_order(rule, other, kept) or _in_band(rule, other) or _one_calendar(
-                rule, other
-            ):
-                continue
-            return (
-                f"The rules {other.formula!r} and {rule.formula!r} both set column "
-                f"{column!r}; they cannot be kept together (keep one of them)."
-            )
-    if rule._reads():
-        # a cycle: the rule reads a column that (through kept rules) comes from its own
-        ancestors = _ancestors(set(rule._reads()), kept)
-        if ancestors & set(produced):
-            return f"{rule.formula!r} and the other rules form a cycle; keep fewer of them."
-    return None
-
-
-def _after_order(first, second, kept):
-    """Whether a grid, round values or a lower bound on an order's larger side can follow it.
-
-    ``low + gap`` with ``gap >= 0`` rounded onto a grid (or onto its row's
-    round step), and moved one step up where the rounding took it below
-    ``low``, stays above ``low``; raising it to a lower bound keeps it above
-    ``low`` too: such a rule is applied after the order.
-    """
-    order, shaper = (first, second) if first.kind == "order" else (second, first)
-    if order.kind != "order" or shaper.role == "define":
-        return False
-    if shaper.kind == "range":
-        return shaper.high is None
-    # a grid (or a row's round step) rounds ``low + gap`` to its nearest step and
-    # moves it one step up where that fell below ``low`` (see ``floor_``)
-    return shaper.kind in ("grid", "rounding")
-
-
-def _in_band(first, second):
-    """Whether the rules are a band and point masses of its target.
-
-    The band computes the column from the row's position in it; the masses are
-    then put back on the rows the generator marks, where the row's band holds
-    the mass (see ``PointMasses.band_``).
-    """
-    return {first.kind, second.kind} == {"band", "point masses"}
-
-
-def _one_calendar(first, second):
-    """Whether the rules are two learnt parts of one date (its weekday and its hour).
-
-    Each moves the date within its own cycle and keeps the other parts of its
-    clock time, so they can be undone in either order.
-    """
-    return (
-        first.kind == second.kind == "date part"
-        and first._anchors() and second._anchors() and first.part != second.part
-    )
-
-
-def _multiple(step, base):
-    ratio = step / base
-    return abs(ratio - round(ratio)) < 1e-9 and round(ratio) >= 1
-
-
-def _ancestors(columns, kept):
-    found = set(columns)
-    changed = True
-    while changed:
-        changed = False
-        for rule in kept:
-            if set(_produced(rule)) & found:
-                new = set(rule._reads()) - found
-                if new:
-                    found |= new
-                    changed = True
-    return found
-
-
-# among rules on one column, grid units become values first, then round values
-# are put on their steps, then masses are put back, then values are clipped or set
-_UNDO_RANK = {
-    "grid": 0, "rounding": 1, "point masses": 2, "range": 3, "zero iff": 4, "missingness": 5,
-}
-
-
-def _inverse_order(rules):
-    """Order in which rules are undone: a rule after those producing what it reads."""
-    remaining = sorted(rules, key=lambda r: _UNDO_RANK.get(r.kind, len(_UNDO_RANK)))
-    defined = {c for r in rules if r.role == "define" for c in _produced(r)}
-    order = []
-    while remaining:
-        for i, rule in enumerate(remaining):
-            needs = set(rule._reads())
-            # a shaper of an order's larger side comes after the order
-            own = {c for c in rule.columns[:1] if c in defined} if rule.role != "define" else set()
-            waiting = [
-                r for r in remaining
-                if r is not rule
-                and (set(_produced(r)) & needs or (r.role == "define" and set(_produced(r)) & own))
-            ]
-            if not waiting:
-                order.append(remaining.pop(i))
-                break
-        else:  # pragma: no cover - cycles are refused in fit
-            raise ValueError("The rules form a cycle.")
-    return order
