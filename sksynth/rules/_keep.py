@@ -124,22 +124,7 @@ class RuleKeeper:
         schema = frame.iloc[:0] if self.private else frame
         for rule in kept:
             rule._fit_keep(schema)
-        for rule in kept:
-            if rule.kind == "point masses":
-                rule.stand_ins_ = bool(self.mass_stand_ins)
-                rule.band_ = next(
-                    (band for band in kept
-                     if band.kind == "band" and band.target == rule.column),
-                    None,
-                )
-            if rule.kind in ("grid", "rounding"):
-                rule.floor_ = next(
-                    (
-                        (order.low, order.strict) for order in kept
-                        if order.kind == "order" and order.high == rule.column
-                    ),
-                    None,
-                )
+            rule._join(kept, stand_ins=bool(self.mass_stand_ins))
         self.rules_ = RuleSet(kept)
         self.derived_columns_ = [c for r in kept for c in defined(r)]
         return self

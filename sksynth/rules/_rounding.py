@@ -15,7 +15,7 @@ import pandas as pd
 
 from ._expression import _name, _number
 from ._values import below_floor, check_name, numeric, on_step, restore
-from .base import Rule
+from .base import Rule, _order_floor
 
 __all__ = ["RoundValues"]
 
@@ -103,6 +103,9 @@ class RoundValues(Rule):
     def _fit_keep(self, frame):
         self._dtype = frame[self.column].dtype
 
+    def _join(self, kept, *, stand_ins=True):
+        self.floor_ = _order_floor(self.column, kept)
+
     def _forward(self, frame):
         position = list(frame.columns).index(self.column) + 1
         frame.insert(position, self._level_name(), self.levels(frame))
@@ -126,7 +129,7 @@ class RoundValues(Rule):
             used[reach] = step
             rank[rows & ~reach] = i - 1
         # the larger side of an order: never rounded below it
-        bump = below_floor(frame, getattr(self, "floor_", None), values) & np.isfinite(used)
+        bump = below_floor(frame, self.floor_, values) & np.isfinite(used)
         values[bump] += used[bump]
         values = np.where(np.isfinite(used), on_step(values, self.steps[0]), values)
         frame[self.column] = restore(values, self._dtype, frame.index)

@@ -14,7 +14,7 @@ import pandas as pd
 from ..utils._random import derive_seed
 from ._expression import _name, _number
 from ._values import below_floor, check_name, numeric, on_step, restore, thinned
-from .base import Rule
+from .base import Rule, _order_floor
 
 __all__ = ["Grid", "PointMasses", "Range"]
 
@@ -70,11 +70,14 @@ class Grid(Rule):
     def _fit_keep(self, frame):
         self._dtype = frame[self.column].dtype
 
+    def _join(self, kept, *, stand_ins=True):
+        self.floor_ = _order_floor(self.column, kept)
+
     def _inverse(self, frame, rng):
         units = np.round(self._units(frame[self.column].to_numpy(dtype=float, na_value=np.nan)))
         values = units * self.step + self.offset
         # the larger side of an order: never rounded below it
-        below = below_floor(frame, getattr(self, "floor_", None), values)
+        below = below_floor(frame, self.floor_, values)
         values = on_step(np.where(below, values + self.step, values), self.step)
         frame[self.column] = restore(values, self._dtype, frame.index)
         return frame
@@ -137,6 +140,13 @@ class PointMasses(Rule):
         off = values[np.isfinite(values) & ~np.isin(values, self.values)]
         self.others_ = thinned(off)  # the training values off the masses
 
+    def _join(self, kept, *, stand_ins=True):
+        # a band computing the column: the masses are put back where it allows
+        self.band_ = next(
+            (r for r in kept if r.kind == "band" and r.target == self.column), None
+        )
+        self.stand_ins_ = bool(stand_ins)
+
     def _forward(self, frame):
         values = numeric(frame[self.column])
         label = np.full(len(frame), "other", dtype=object)
@@ -145,13 +155,13 @@ class PointMasses(Rule):
             label[values == v] = str(i)
         position = list(frame.columns).index(self.column) + 1
         frame.insert(position, self._mass_name(), pd.Series(label, index=frame.index))
-        if getattr(self, "band_", None) is None:
+        if self.band_ is None:
             # a row the category decides (a mass, or missing) shows a value off the
             # masses (a missing number there would be a second, competing flag), or a
             # missing number where the keeper asks for it (see RuleKeeper)
             decided = label != "other"
             shown = np.where(decided, np.nan, values)
-            if decided.any() and len(self.others_) and getattr(self, "stand_ins_", True):
+            if decided.any() and len(self.others_) and self.stand_ins_:
                 rng = np.random.default_rng(derive_seed(0, self._mass_name()))
                 shown[decided] = self._stand_ins(values[decided], rng)
             frame[self.column] = pd.Series(shown, index=frame.index)
@@ -175,7 +185,7 @@ class PointMasses(Rule):
     def _inverse(self, frame, rng):
         label = frame.pop(self._mass_name()).astype(str).to_numpy()
         values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
-        band = getattr(self, "band_", None)
+        band = self.band_
         if band is None:
             # a value of an "other" row that the rounding put on a mass: real rows
             # off the masses never sit there; it takes a value from near the mass

@@ -41,12 +41,23 @@ def _columns_present(frame, columns):
     return present
 
 
+def _order_floor(column, rules):
+    """Return ``(low, strict)`` of the order among ``rules`` whose larger side is ``column``.
+
+    None when there is none. A rule rounding ``column`` keeps it above ``low``
+    (see :func:`~sksynth.rules._values.below_floor`).
+    """
+    return next(
+        ((r.low, r.strict) for r in rules if r.kind == "order" and r.high == column), None
+    )
+
+
 class Rule(ABC):
     """A rule that the rows of a table obey.
 
     Subclasses set ``kind`` and implement :meth:`_check_row`; the
-    reparameterisation hooks (:meth:`_fit_keep`, :meth:`_forward`,
-    :meth:`_inverse`) default to leaving the table as it is.
+    reparameterisation hooks (:meth:`_fit_keep`, :meth:`_join`,
+    :meth:`_forward`, :meth:`_inverse`) default to leaving the table as it is.
 
     Attributes
     ----------
@@ -139,6 +150,15 @@ class Rule(ABC):
 
     def _fit_keep(self, frame):
         """Learn what the reparameterisation needs from the training frame."""
+
+    def _join(self, kept, *, stand_ins=True):
+        """Note what the other rules kept beside this one mean for undoing it.
+
+        ``kept`` holds every kept rule (this one too); ``stand_ins`` is the
+        keeper's ``mass_stand_ins``. By default nothing: only a rule whose
+        values must respect another's (a grid on an order's larger side,
+        point masses of a band's column) overrides it.
+        """
 
     def _forward(self, frame):
         """Frame the generator trains on (may drop, add or change columns)."""
