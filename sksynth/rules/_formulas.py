@@ -113,6 +113,17 @@ class Formula(_ComputedColumn):
             ok = np.abs(target - value) <= self._tol(target)
         return ok | ~defined
 
+    def _zero_divisor_rows(self, frame):
+        """Labels of the first rows (at most ten) where the formula divides by zero.
+
+        Only rows with every column of the expression present count: elsewhere
+        the formula says nothing.
+        """
+        value = self.expression.evaluate(frame)
+        present = _columns_present(frame, self.expression.columns)
+        bad = np.flatnonzero(present & ~np.isfinite(value))
+        return [v.item() if isinstance(v, np.generic) else v for v in frame.index[bad[:10]]]
+
     def _gives_fractions(self, frame):
         """Whether the formula can compute a fraction for a whole-number column.
 

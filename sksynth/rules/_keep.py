@@ -17,7 +17,7 @@ import numpy as np
 from ..utils import check_dataframe, infer_column_kind
 from ._composition import clash, defined, undo_order
 from ._discovery import find_rules
-from .base import Rule, RuleSet, RuleViolationError, _columns_present
+from .base import Rule, RuleSet, RuleViolationError
 
 # "auto" keeps found point masses only where they hold at least this share
 _AUTO_POINT_MASS_SHARE = 0.1
@@ -152,8 +152,8 @@ class RuleKeeper:
             if self.declared:
                 raise ValueError(f"The rule {rule.formula!r} cannot be checked: {exc}") from None
             return str(exc)
-        if _divides_by_zero(rule, frame):
-            bad = _divides_by_zero(rule, frame)
+        bad = rule._zero_divisor_rows(frame) if rule.kind == "formula" else []
+        if bad:
             return (
                 f"The formula {rule.formula!r} divides by zero on row(s) {bad} where its "
                 "columns are present; the rule cannot compute the column there."
@@ -357,12 +357,3 @@ def _as_rules(rules):
                 f"({type(rule).__name__})."
             )
     return [copy.deepcopy(rule) for rule in rules]
-
-
-def _divides_by_zero(rule, frame):
-    if rule.kind != "formula":
-        return []
-    value = rule.expression.evaluate(frame)
-    present = _columns_present(frame, rule.expression.columns)
-    bad = np.flatnonzero(present & ~np.isfinite(value))
-    return [v.item() if isinstance(v, np.generic) else v for v in frame.index[bad[:10]]]
