@@ -59,15 +59,11 @@ class FormulaSearch(RuleSearch):
         half = self._halves()
         found = []
         for j, target in enumerate(columns):
-            for i in range(j):
-                source = columns[i]
-                if source in self.derived or not abs(corr[i, j]) > 1 - 1e-6:
-                    continue
-                rule = self._fit_affine(target, _name(source), V[:, [i, j]], half)
-                if rule is not None and self._confirm(rule):
-                    found.append(rule)
-                    self.derived.add(target)
-                    break
+            sources = (
+                (_name(columns[i]), V[:, [i, j]]) for i in range(j)
+                if columns[i] not in self.derived and abs(corr[i, j]) > 1 - 1e-6
+            )
+            found += self._first_affine(target, sources, half)
         return found
 
     def _durations(self):
@@ -83,20 +79,32 @@ class FormulaSearch(RuleSearch):
         found = []
         for target in self._free(self.numbers):
             counts = in_days(self.sample[target])
-            for start, end in itertools.permutations(self.dates, 2):
-                pair = np.column_stack([days[end] - days[start], counts])
-                complete = ~np.isnan(pair).any(axis=1)
-                if complete.sum() < self.min_rows or np.unique(pair[complete, 0]).size < 3:
-                    continue
-                corr = np.corrcoef(pair[complete].T)[0, 1]
-                if not corr > 1 - 1e-6:  # the other order of the dates, or no relation
-                    continue
-                rule = self._fit_affine(target, f"{_name(end)} - {_name(start)}", pair, half)
-                if rule is not None and self._confirm(rule):
-                    found.append(rule)
-                    self.derived.add(target)
-                    break
+            found += self._first_affine(target, self._gaps(days, counts), half)
         return found
+
+    def _gaps(self, days, counts):
+        """Yield ``("end - start", pair)`` for the date pairs ``counts`` follows closely."""
+        for start, end in itertools.permutations(self.dates, 2):
+            pair = np.column_stack([days[end] - days[start], counts])
+            complete = ~np.isnan(pair).any(axis=1)
+            if complete.sum() < self.min_rows or np.unique(pair[complete, 0]).size < 3:
+                continue
+            # the other order of the dates correlates negatively
+            if np.corrcoef(pair[complete].T)[0, 1] > 1 - 1e-6:
+                yield f"{_name(end)} - {_name(start)}", pair
+
+    def _first_affine(self, target, sources, half):
+        """Return ``[rule]`` for the first source that ``target`` follows exactly, or ``[]``.
+
+        ``sources`` yields ``(source text, pair)``; a found ``target`` is
+        computed from then on (``derived``).
+        """
+        for source, pair in sources:
+            rule = self._fit_affine(target, source, pair, half)
+            if rule is not None and self._confirm(rule):
+                self.derived.add(target)
+                return [rule]
+        return []
 
     def _halves(self):
         n = len(self.sample)
