@@ -46,7 +46,7 @@ from ._checks import (
     to_container,
 )
 from ._docs import SHARED_ENTRIES
-from ._dp import DP_ATTRIBUTES, NoPrivacy, PrivateFit
+from ._dp import DP_ATTRIBUTES, DP_CONSTRAINTS, NoPrivacy, PrivateFit
 from ._model_state import ModelFileMixin
 from ._models import (
     append_rows,
@@ -121,6 +121,10 @@ class BaseGenerativeSampler(
         Size of the noise / latent vector.
     hidden_dims : tuple of int, default=(256, 256)
         Hidden layer widths.
+    dp : bool, default=False
+        Train with differential privacy (needs the ``privacy`` extra: Opacus;
+        :doc:`/user_guide/privacy`).
+    {dp_budget}
     {table_parameters}
 
     Attributes
@@ -166,6 +170,7 @@ class BaseGenerativeSampler(
         "device": [str, torch.device],
         "verbose": [Interval(numbers.Integral, 0, None, closed="left"), "boolean"],
         "rules": [StrOptions({"auto"}), list, tuple, None],
+        **DP_CONSTRAINTS,
     }
 
     def __init__(
@@ -178,6 +183,11 @@ class BaseGenerativeSampler(
         lr=1e-3,
         latent_dim=128,
         hidden_dims=(256, 256),
+        dp=False,
+        target_epsilon=3.0,
+        target_delta=None,
+        max_grad_norm=1.0,
+        dp_metadata=None,
         continuous="mode",
         encoder_params=None,
         callbacks=None,
@@ -192,6 +202,11 @@ class BaseGenerativeSampler(
         self.lr = lr
         self.latent_dim = latent_dim
         self.hidden_dims = hidden_dims
+        self.dp = dp
+        self.target_epsilon = target_epsilon
+        self.target_delta = target_delta
+        self.max_grad_norm = max_grad_norm
+        self.dp_metadata = dp_metadata
         self.continuous = continuous
         self.encoder_params = encoder_params
         self.callbacks = callbacks

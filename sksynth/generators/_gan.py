@@ -12,13 +12,11 @@ from ..utils import fill_doc
 from ._base import CONDITION_CONSTRAINTS, BaseGenerativeSampler, parent_arguments
 from ._checks import check_widths_or
 from ._docs import SHARED_ENTRIES
-from ._dp import DP_CONSTRAINTS
 
 __all__ = ["GANSampler", "ConditionalGANSampler"]
 
 _GAN_CONSTRAINTS = {
     **BaseGenerativeSampler._parameter_constraints,
-    **DP_CONSTRAINTS,
     "loss": [StrOptions({"wgan-gp", "bce"})],
     "pac": [Interval(numbers.Integral, 1, None, closed="left")],
     "critic_steps": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -140,11 +138,6 @@ class GANSampler(BaseGenerativeSampler):
         self.critic_steps = critic_steps
         self.gp_weight = gp_weight
         self.gp_interval = gp_interval
-        self.dp = dp
-        self.target_epsilon = target_epsilon
-        self.target_delta = target_delta
-        self.max_grad_norm = max_grad_norm
-        self.dp_metadata = dp_metadata
 
     def _check_params(self):
         super()._check_params()

@@ -12,7 +12,6 @@ from ..utils import fill_doc
 from ._base import CONDITION_CONSTRAINTS, BaseGenerativeSampler, parent_arguments
 from ._checks import check_widths_or
 from ._docs import SHARED_ENTRIES
-from ._dp import DP_CONSTRAINTS
 
 __all__ = ["VAESampler", "ConditionalVAESampler"]
 
@@ -24,7 +23,6 @@ _AUTO_EPOCHS_PER_ROW = 5
 
 _VAE_CONSTRAINTS = {
     **BaseGenerativeSampler._parameter_constraints,
-    **DP_CONSTRAINTS,
     "epochs": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "beta": [Interval(numbers.Real, 0, None, closed="left")],
     "encoder_dims": [tuple, list, None],
@@ -147,11 +145,6 @@ class VAESampler(BaseGenerativeSampler):
         super().__init__(**parent_arguments(BaseGenerativeSampler, locals()))
         self.encoder_dims = encoder_dims
         self.beta = beta
-        self.dp = dp
-        self.target_epsilon = target_epsilon
-        self.target_delta = target_delta
-        self.max_grad_norm = max_grad_norm
-        self.dp_metadata = dp_metadata
 
     def _check_params(self):
         super()._check_params()
