@@ -906,6 +906,15 @@ LEARNT = [
     "positions a band's model left missing, a zero divisor. None of the benchmark tables "
     "had these; each is now kept correctly or refused, and the real-tables part checks "
     "them on every run.",
+    "A number of days between two dates is given away at once when the dates and the "
+    "number are learnt apart: on mosaicData Marriage (98 rows, VAE sampler, default "
+    "length, one seed) the generated `delay` matched its application and ceremony dates "
+    "on 1 % of rows and `age` its birth and ceremony dates on none, and the ceremony came "
+    "before the application on 45 %. Found as formulas over dates counted in days "
+    "(`delay = ceremonydate - appdate`, `age = (ceremonydate - dob) / 365`) and computed "
+    "after sampling, both hold on every row. Zoned dates at local midnight came back at "
+    "the UTC hours of the training rows until the encoder read their step on their own "
+    "clock.",
 ]
 
 
