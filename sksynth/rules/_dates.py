@@ -148,7 +148,8 @@ class DatePart(Rule):
         self._keys = pairs["key"].to_numpy()
         self._values = pairs["value"].to_numpy()
         # rows without a date: the column's values there (missing ones included)
-        self.undated_ = frame.loc[np.isnan(key), self.column].to_numpy()[:1000]
+        undated = frame.loc[np.isnan(key), self.column].to_numpy()
+        self.undated_ = undated[:: max(1, len(undated) // 1000)]  # spread over the rows
 
     def _forward(self, frame):
         if not self._anchors():
