@@ -27,22 +27,34 @@ from .base import Rule
 __all__ = ["DatePart", "date_part_candidates"]
 
 #: the parts a column may be read from, in the order discovery tries them
-PARTS = ("year", "quarter", "month", "weekday", "day", "day_of_year", "hour", "minute")
+PARTS = (
+    "year", "quarter", "month", "weekday", "day", "day_of_year", "day_of_leap_year", "hour",
+    "minute",
+)
 # parts that go round a cycle: with every value of the cycle seen, their
 # labels (a weekday named "Sat", or counted from Sunday) can be looked up
 _CYCLES = {"quarter": 4, "month": 12, "weekday": 7, "hour": 24, "minute": 60}
 # parts learnt as columns, the date moved onto them: the step of one unit
 _ANCHORED = {"weekday": "D", "hour": "h", "minute": "min"}
 # how a formula names the parts whose names are not words
-_SAID = {"day": "day of the month", "day_of_year": "day of the year"}
+_SAID = {
+    "day": "day of the month",
+    "day_of_year": "day of the year",
+    "day_of_leap_year": "day of the year on a 366-day calendar",
+}
 
 
 def date_part(series, part):
     """Return the ``part`` of each date in ``series`` as floats (NaN where the date is missing).
 
-    ``"weekday"`` counts from Monday (0) to Sunday (6); the other parts are
-    those of :attr:`pandas.Series.dt`.
+    ``"weekday"`` counts from Monday (0) to Sunday (6); ``"day_of_leap_year"``
+    counts every year as a leap year (29 February is day 60 and 1 March day 61,
+    in every year); the other parts are those of :attr:`pandas.Series.dt`.
     """
+    if part == "day_of_leap_year":
+        days = date_part(series, "day_of_year")
+        common = ~series.dt.is_leap_year.to_numpy(dtype=bool, na_value=False)
+        return days + (common & (date_part(series, "month") > 2))
     values = series.dt.day_of_week if part == "weekday" else getattr(series.dt, part)
     return values.to_numpy(dtype=float, na_value=np.nan)
 
@@ -71,9 +83,12 @@ class DatePart(Rule):
         The column read from the date.
     date : str
         A datetime column.
-    part : {"year", "quarter", "month", "weekday", "day", "day_of_year", "hour", "minute"}
-        The calendar part (``"weekday"`` counts from Monday = 0, ``"day"`` is
-        the day of the month).
+    part : str
+        The calendar part: ``"year"``, ``"quarter"``, ``"month"``,
+        ``"weekday"`` (counted from Monday = 0), ``"day"`` (of the month),
+        ``"day_of_year"``, ``"day_of_leap_year"`` (the day of the year on a
+        366-day calendar: 1 March is day 61 in every year), ``"hour"`` or
+        ``"minute"``.
 
     Examples
     --------

@@ -231,3 +231,20 @@ def test_samplers_compute_a_length_of_stay_from_the_generated_dates(cls):
     assert np.allclose(out["age"], (out["admitted"] - out["born"]).dt.days / 365.25)
     for rule in sampler.rules_.rules_:
         assert rule.holds(out).all(), rule.formula
+
+
+def test_a_day_of_the_year_on_a_366_day_calendar_is_found_and_read_from_the_date():
+    X = _visits()
+    X["doy"] = X["date"].dt.day_of_year
+    X["doy366"] = X["doy"] + ((~X["date"].dt.is_leap_year) & (X["date"].dt.month > 2))
+    parts = {r.column: r.part for r in find_rules(X) if r.kind == "date part"}
+    assert parts["doy"] == "day_of_year"
+    assert parts["doy366"] == "day_of_leap_year"
+    sampler = VAESampler(**TINY).fit(X)
+    out = sampler.sample(400)
+    dates = out["date"]
+    late_in_common_year = (~dates.dt.is_leap_year) & (dates.dt.month > 2)
+    assert (out["doy366"] == dates.dt.day_of_year + late_in_common_year).all()
+    assert late_in_common_year.any()
+    for rule in sampler.rules_.rules_:
+        assert rule.holds(out).all(), rule.formula
