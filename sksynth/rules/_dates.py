@@ -40,7 +40,7 @@ _ANCHORED = {"weekday": "D", "hour": "h", "minute": "min"}
 _SAID = {
     "day": "day of the month",
     "day_of_year": "day of the year",
-    "day_of_leap_year": "day of the year on a 366-day calendar",
+    "day_of_leap_year": "day of the year",
 }
 
 
@@ -119,7 +119,8 @@ class DatePart(Rule):
 
     def _formula(self):
         part = _SAID.get(self.part, self.part)
-        return f"{_name(self.column)} is the {part} of {_name(self.date)}"
+        text = f"{_name(self.column)} is the {part} of {_name(self.date)}"
+        return text + " on a 366-day calendar" if self.part == "day_of_leap_year" else text
 
     def _key(self, frame):
         dates = frame[self.date]
