@@ -914,7 +914,9 @@ LEARNT = [
     "on 1 % of rows and `age` its birth and ceremony dates on none, and the ceremony came "
     "before the application on 45 %. Found as formulas over dates counted in days "
     "(`delay = ceremonydate - appdate`, `age = (ceremonydate - dob) / 365`) and computed "
-    "after sampling, both hold on every row. Zoned dates at local midnight came back at "
+    "after sampling, both hold on every row, and the detection AUC of the (training) rows "
+    "against as many generated ones fell from 0.708, 0.732 and 0.647 to 0.553, 0.548 and "
+    "0.611 (three seeds). Zoned dates at local midnight came back at "
     "the UTC hours of the training rows until the encoder read their step on their own "
     "clock.",
 ]
