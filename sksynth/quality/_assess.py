@@ -24,7 +24,13 @@ from ..utils import (
     progress_bar,
     split_target,
 )
-from ._columns import column_summary, histograms, numeric_block, outlier_frame
+from ._columns import (
+    column_summary,
+    date_histograms,
+    histograms,
+    numeric_block,
+    outlier_frame,
+)
 from ._label_issues import LABEL_ISSUE_COLUMNS, find_label_issues
 from ._near_duplicates import find_near_duplicates, near_duplicate_matrix
 from ._report import QualityReport, severity_order
@@ -336,6 +342,7 @@ def assess(
     row_completeness = pd.Series(1.0 - missing.mean(axis=1), index=frame.index)
     outliers = outlier_frame(block, outlying)
     histogram_counts = histograms(block, summary.loc[block.columns, "log_fences"].fillna(False))
+    histogram_counts.update(date_histograms(frame, kinds))
     timings["columns"] = time.perf_counter() - start
     bar.update()
     bar.set_postfix_str("duplicates")

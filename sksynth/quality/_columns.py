@@ -190,6 +190,22 @@ def histograms(block: pd.DataFrame, log_scale) -> dict:
     return result
 
 
+def date_histograms(frame: pd.DataFrame, kinds: dict) -> dict:
+    """Histogram per date column, with ``datetime64`` bin edges (a zoned column in UTC)."""
+    result = {}
+    for col, kind in kinds.items():
+        values = frame[col]
+        if kind != "datetime" or not pd.api.types.is_datetime64_any_dtype(values.dtype):
+            continue
+        if getattr(values.dtype, "tz", None) is not None:
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        stamps = values.dropna().to_numpy(dtype="datetime64[ns]").astype("int64")
+        if stamps.size:
+            counts, edges = np.histogram(stamps.astype("float64"), bins=_N_BINS)
+            result[col] = counts, edges.astype("int64").astype("datetime64[ns]")
+    return result
+
+
 def outlier_frame(block: pd.DataFrame, outlying: np.ndarray) -> pd.DataFrame:
     rows, cols = np.nonzero(outlying)
     return pd.DataFrame(

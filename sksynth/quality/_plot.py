@@ -177,6 +177,14 @@ def _per_column(report, columns, max_columns, draw, title):
 def _draw_histogram(ax, report, col, row) -> str:
     counts, edges = report.histograms[col]
     ax.stairs(counts, edges, fill=True, color=_OK, alpha=0.8)
+    if np.issubdtype(edges.dtype, np.datetime64):  # a date column: no fences, no skew
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+        locator = AutoDateLocator(maxticks=4)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        first, last = (np.datetime_as_string(e, unit="D") for e in (edges[0], edges[-1]))
+        return f"{first} to {last}"
     for fence in (row["lower_fence"], row["upper_fence"]):
         if np.isfinite(fence) and edges[0] <= fence <= edges[-1]:
             ax.axvline(fence, color=_BAD, linestyle="--", linewidth=1)
@@ -200,7 +208,7 @@ def _draw_top_values(ax, report, col, row) -> str:
 
 
 def plot_distributions(report, *, max_columns: int = 24):
-    """Draw a histogram per numeric column with its outlier fences.
+    """Draw a histogram per numeric column with its outlier fences, and per date column.
 
     Parameters
     ----------
@@ -213,14 +221,14 @@ def plot_distributions(report, *, max_columns: int = 24):
     Returns
     -------
     fig : matplotlib.figure.Figure or None
-        None when the table has no numeric column with values.
+        None when the table has no numeric or date column with values.
     """
     return _per_column(
         report,
         report.histograms,
         max_columns,
         _draw_histogram,
-        "Numeric columns (dashed: outlier fences; long tails on a log(1+x) axis)",
+        "Numbers and dates (dashed: outlier fences; long tails on a log(1+x) axis)",
     )
 
 

@@ -120,7 +120,8 @@ class QualityReport:
     notes : list of str
         What was not checked or was checked on a subsample, and why.
     histograms : dict
-        Column to ``(counts, edges)`` for numeric columns (for plots).
+        Column to ``(counts, edges)`` for numeric and date columns (for
+        plots; a date column's edges are ``datetime64``).
     top_values : dict
         Column to a Series of the most frequent values (for plots).
     timings : dict of str to float
@@ -346,7 +347,7 @@ class QualityReport:
             sections.append(("Notes", f"<ul>{items}</ul>"))
         labels = {
             "overview": "Missing values, class balance, outliers and label confidence",
-            "distributions": "Numeric columns",
+            "distributions": "Numbers and dates",
             "categories": "Categorical columns",
         }
         for name, fig in self.plot().items():

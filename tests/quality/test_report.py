@@ -53,6 +53,24 @@ def test_plot_returns_figures(report):
     assert sum(ax.get_visible() for ax in figures["distributions"].axes) == len(numeric)
 
 
+def test_date_columns_get_a_histogram_over_time():
+    days = pd.Series(pd.date_range("2020-01-01", periods=120, freq="D"))
+    X = pd.DataFrame({
+        "visit": days.where(days.index % 10 != 0),  # every tenth date missing
+        "zoned": days.dt.tz_localize("Europe/Paris"),
+        "ward": list("ab") * 60,
+    })
+    report = assess(X)
+    counts, edges = report.histograms["visit"]
+    assert np.issubdtype(edges.dtype, np.datetime64)
+    assert counts.sum() == 108
+    assert edges[0] == np.datetime64("2020-01-02") and edges[-1] == np.datetime64("2020-04-29")
+    assert report.histograms["zoned"][0].sum() == 120
+    titles = [ax.get_title() for ax in report.plot()["distributions"].axes if ax.get_visible()]
+    assert titles[0].startswith("visit\n2020-01-02 to 2020-04-29")
+    assert titles[0].endswith("10% missing")
+
+
 def test_plot_without_target_or_numbers():
     X = pd.DataFrame({"c": list("abcabcabca")})
     figures = assess(X).plot()
