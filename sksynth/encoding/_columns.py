@@ -153,15 +153,15 @@ def _clock(values, dtype):
     return out
 
 
-def _round_on_clock(values, step, dtype):
-    """Round datetimes to ``step`` on their own clock (local midnight stays midnight).
+def _round_to_step(values, step, dtype, on_clock):
+    """Round datetimes to ``step``, on their own clock or in UTC.
 
-    A local time that a clock change skips moves forward; one it repeats
-    takes the later instant.
+    On the clock, local midnight stays midnight; a local time that a clock
+    change skips moves forward, and one it repeats takes the later instant.
     """
-    unit, tz = _datetime_unit_tz(dtype)
-    if tz is None:
+    if not on_clock:
         return np.round(values / step) * step
+    unit, tz = _datetime_unit_tz(dtype)
     finite = np.isfinite(values)
     local = np.round(_clock(values, dtype)[finite] / step) * step
     later = np.zeros(int(finite.sum()), dtype=bool)
@@ -176,12 +176,21 @@ def _round_on_clock(values, step, dtype):
 def _datetime_step(values, dtype):
     """Return the coarsest round step (a day, an hour, ... a unit) of all the values.
 
-    The step is read on the column's own clock (local times of a zoned
-    column). Decoded datetimes are rounded to it, which makes up for the
-    float32 precision of the encoded values: dates at midnight come back at
-    midnight.
+    Returns ``(step, on_clock)``: a zoned column's values are read in UTC and
+    on their own clock (local times), and the coarser step wins (dates at
+    local midnight are an hour apart in UTC across a clock change; dates at
+    UTC midnight are not midnights in New York). Decoded datetimes are
+    rounded to it, which makes up for the float32 precision of the encoded
+    values: dates at midnight come back at midnight.
     """
-    values = _clock(values, dtype)
+    utc = _coarsest_step(values, dtype)
+    if _datetime_unit_tz(dtype)[1] is None:
+        return utc, False
+    local = _coarsest_step(_clock(values, dtype), dtype)
+    return (local, True) if local > utc else (utc, False)
+
+
+def _coarsest_step(values, dtype):
     unit, _ = _datetime_unit_tz(dtype)
     per_unit = np.timedelta64(1, unit) / np.timedelta64(1, "ns")
     for seconds in (86400, 3600, 60, 1, 1e-3, 1e-6, 1e-9):
@@ -220,7 +229,9 @@ class NumericCodec:
         present = values[~missing]
         self.min_ = float(present.min())
         self.max_ = float(present.max())
-        self.step_ = _datetime_step(present, self.dtype_) if self.kind == "datetime" else 1.0
+        self.step_, self.on_clock_ = (
+            _datetime_step(present, self.dtype_) if self.kind == "datetime" else (1.0, False)
+        )
         self.normaliser.fit(present, rng)
         return self
 
@@ -238,7 +249,7 @@ class NumericCodec:
         values = self.normaliser.inverse_transform(block, rng if sample else None, one_hot)
         values = np.clip(values, self.min_, self.max_)
         if self.step_ != 1.0:
-            values = _round_on_clock(values, self.step_, self.dtype_)
+            values = _round_to_step(values, self.step_, self.dtype_, self.on_clock_)
         integral = self.kind in ("integer", "datetime")
         return numbers_to_dtype(values, missing, self.dtype_, integral)
 

@@ -134,22 +134,31 @@ def test_datetime_other_units_and_timezones():
     pd.testing.assert_frame_equal(R, X)
 
 
-def test_zoned_dates_at_local_midnight_are_decoded_at_local_midnight():
+def test_zoned_dates_are_decoded_on_their_midnights_local_or_utc():
     # local midnights in New York on both sides of the spring and autumn clock
     # changes: in UTC they sit at 04:00 or 05:00, whole hours apart only
     days = pd.Series(pd.date_range("2021-03-01", "2021-11-30", freq="D"))
-    X = pd.DataFrame({"day": days.dt.tz_localize("America/New_York")})
+    X = pd.DataFrame({
+        "day": days.dt.tz_localize("America/New_York"),
+        # UTC midnights shown in New York (20:00 or 19:00 there): they stay UTC midnights
+        "utc_day": days.dt.tz_localize("UTC").dt.tz_convert("America/New_York"),
+    })
     enc = TabularEncoder(random_state=0).fit(X)
     R = enc.inverse_transform(enc.transform(X))
     pd.testing.assert_frame_equal(R, X)
     # values decoded from anywhere in the range (a generator's output) fall on
     # local midnights too
     Z = enc.transform(X)
-    Z[:, 0] = np.random.default_rng(0).uniform(-1, 1, len(Z))
-    out = enc.inverse_transform(Z)["day"]
-    assert out.dtype == X["day"].dtype
-    assert (out == out.dt.normalize()).all()
-    assert out.dt.date.nunique() > 50
+    for span in enc.output_spans_:
+        if span.kind == "continuous":
+            Z[:, span.start] = np.random.default_rng(span.start).uniform(-1, 1, len(Z))
+    out = enc.inverse_transform(Z)
+    assert out.dtypes.equals(X.dtypes)
+    assert (out["day"] == out["day"].dt.normalize()).all()
+    assert out["day"].dt.date.nunique() > 50
+    in_utc = out["utc_day"].dt.tz_convert("UTC")
+    assert (in_utc == in_utc.dt.normalize()).all()
+    assert in_utc.dt.date.nunique() > 50
 
 
 def test_numpy_input_gets_column_names():
