@@ -2,8 +2,8 @@
 
 The rules compare and compute numbers: dates are read as seconds since the
 epoch (as days in a formula) and written back into the column's dtype after
-sampling. Labels are
-compared as they are, a missing value standing for the label ``"<missing>"``.
+sampling. Labels are compared as they are, a missing value standing for the
+label ``"<missing>"``.
 """
 
 from __future__ import annotations
