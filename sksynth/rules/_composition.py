@@ -10,7 +10,23 @@ an order where each comes after the rules producing what it reads
 
 from __future__ import annotations
 
-__all__ = ["clash", "defined", "produced", "undo_order"]
+__all__ = ["clash", "defined", "produced", "read_computed_dates", "undo_order"]
+
+
+def read_computed_dates(rules):
+    """Let the parts of a date that another rule computes be read from it.
+
+    A weekday (hour, minute) part is learnt and moves its date (see
+    ``DatePart._anchors``); where another of ``rules`` computes that date (the
+    larger side of an order), the part is read from the computed date instead,
+    so that both rules can be kept. The rules are changed in place.
+    """
+    computed = {
+        c for r in rules if r.role == "define" and r.kind != "date part" for c in r._writes()
+    }
+    for rule in rules:
+        if rule.kind == "date part" and rule.date in computed:
+            rule._date_computed = True
 
 
 def defined(rule):

@@ -73,7 +73,9 @@ class DatePart(Rule):
     with the others (fewer births at weekends) and each generated date is
     moved onto its row's part within the part's cycle (its week, day or
     hour), by the local clock; a label that several values of the part share
-    (a weekend flag) puts the date on one of them at random. A part value
+    (a weekend flag) puts the date on one of them at random. Where another
+    kept rule computes the date (the later date of an order), every part is
+    read from it, so that both rules hold. A part value
     that the training rows never show gives a missing value, unless the
     column is the part plus a constant (:doc:`/user_guide/rules`).
 
@@ -103,6 +105,8 @@ class DatePart(Rule):
     kind = "date part"
     role = "define"
     _learns_from_rows = True
+    # set by the keeper when another kept rule computes the date (see _anchors)
+    _date_computed = False
 
     def __init__(self, column, date, part):
         super().__init__()
@@ -142,9 +146,11 @@ class DatePart(Rule):
         part's cycle (the Monday of its week, the midnight of its day, the
         top of its hour) at the same clock time, and after sampling the date
         is moved onto the row's part within its cycle. Other parts are read
-        from the date.
+        from the date, and so is every part of a date that another kept rule
+        computes (the larger side of an order): moving that date would undo
+        the other rule.
         """
-        return self.part in _ANCHORED
+        return self.part in _ANCHORED and not self._date_computed
 
     def _writes(self):
         return (self.date,) if self._anchors() else (self.column,)

@@ -15,7 +15,7 @@ import copy
 import numpy as np
 
 from ..utils import check_dataframe, infer_column_kind
-from ._composition import clash, defined, undo_order
+from ._composition import clash, defined, read_computed_dates, undo_order
 from ._discovery import find_rules
 from .base import Rule, RuleSet, RuleViolationError
 
@@ -109,6 +109,7 @@ class RuleKeeper:
         self.feature_names_in_ = list(frame.columns)
         self._dtypes = [frame[c].dtype for c in frame.columns]
         rules = _as_rules(self.rules)
+        read_computed_dates(rules)
         self.skipped_ = []
         kept = []
         for rule in rules:

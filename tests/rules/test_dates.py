@@ -248,3 +248,18 @@ def test_a_day_of_the_year_on_a_366_day_calendar_is_found_and_read_from_the_date
     assert late_in_common_year.any()
     for rule in sampler.rules_.rules_:
         assert rule.holds(out).all(), rule.formula
+
+
+def test_a_weekday_of_a_date_an_order_computes_is_read_from_it_and_both_rules_hold():
+    X = _stays()
+    X["discharge_day"] = X["discharged"].dt.strftime("%a")
+    sampler = VAESampler(**TINY).fit(X)
+    kept = {r.formula: r for r in sampler.rules_.rules_}
+    assert "admitted < discharged" in kept  # not left out for the weekday
+    part = kept["discharge_day is the weekday of discharged"]
+    assert part._writes() == ("discharge_day",)  # read from the computed date
+    out = sampler.sample(500)
+    assert (out["admitted"] < out["discharged"]).all()
+    assert (out["discharge_day"] == out["discharged"].dt.strftime("%a")).all()
+    for rule in sampler.rules_.rules_:
+        assert rule.holds(out).all(), rule.formula
