@@ -72,7 +72,8 @@ def find_rules(
       (``b = k * a + c``, unit changes), sums with small integer coefficients
       (``total = x + y + z``), ratios and products
       (``share = 12 * expenditure / income``, ``amount = price * quantity``),
-      powers of one column (``agesq = age * age``), and numbers that count
+      powers of one column (``agesq = age * age``), logarithms of a positive
+      column (``lwage = log(wage)``), and numbers that count
       the time between two dates (``stay = discharged - admitted``,
       ``age = (visit - birth) / 365.25``: a date counts in days);
     * ``"band"``: a column that follows a formula of one to three others up

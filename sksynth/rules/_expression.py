@@ -3,7 +3,8 @@
 The text is parsed with :mod:`ast` and only a whitelist of nodes is accepted:
 numbers, column names (a name with spaces or symbols is written between
 backquotes: ```monthly income```), ``+ - * /``, powers by a number
-(``x ** 3``, ``x ** 0.5``), unary minus and parentheses. A date column counts
+(``x ** 3``, ``x ** 0.5``), the natural logarithm ``log(x)``, unary minus and
+parentheses. A date column counts
 in days since 1970-01-01, so ``end - start`` is the number of days between two
 dates. Nothing is ever evaluated by Python's ``eval``; the tree is walked with
 numpy.
@@ -98,9 +99,14 @@ class Expression:
             return ("**", self._check(node.left), exponent)
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
             return (_OPERATORS[type(node.op)], self._check(node.left), self._check(node.right))
+        if (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == "log" and len(node.args) == 1 and not node.keywords
+        ):
+            return ("log", self._check(node.args[0]))
         raise ValueError(
             f"The expression {self.text!r} holds {ast.dump(node)[:40]!r}, which is not "
-            "allowed: only numbers, column names, + - * /, powers by a number and "
+            "allowed: only numbers, column names, + - * /, powers by a number, log() and "
             "parentheses."
         )
 
@@ -128,6 +134,8 @@ class Expression:
             return in_days(frame[node[1]])
         if op == "neg":
             return -self._eval(node[1], frame)
+        if op == "log":  # log(0) is -inf, a negative number's log NaN: undefined there
+            return np.log(np.asarray(self._eval(node[1], frame), dtype=float))
         left, right = self._eval(node[1], frame), self._eval(node[2], frame)
         if op == "+":
             return left + right
@@ -160,6 +168,8 @@ def _render(node, parent):
         return _name(node[1])
     if op == "neg":
         return "-" + _render(node[1], 3)
+    if op == "log":
+        return f"log({_render(node[1], 0)})"
     level = _PRECEDENCE[op]
     # the right operand of - and / (and both of **) need parentheses at the same level
     left = _render(node[1], level + (op == "**"))

@@ -64,6 +64,35 @@ class FormulaSearch(RuleSearch):
                 if columns[i] not in self.derived and abs(corr[i, j]) > 1 - 1e-6
             )
             found += self._first_affine(target, sources, half)
+        return found + self._logarithms(columns, V, half)
+
+    def _logarithms(self, columns, V, half):
+        """Find numbers that follow another's logarithm (``lwage = log(wage)``).
+
+        Only positive columns are sources; a near-perfect correlation with
+        the logarithm picks the candidates, as for affine relations.
+        """
+        positive = [
+            i for i in range(len(columns))
+            if columns[i] not in self.derived and np.nanmin(V[:, i]) > 0
+        ]
+        if not positive:
+            return []
+        with np.errstate(divide="ignore", invalid="ignore"):
+            L = np.log(V[:, positive])
+        n = len(columns)
+        corr = pd.DataFrame(np.column_stack([V, L])).corr(min_periods=self.min_rows).to_numpy()
+        found = []
+        for j, target in enumerate(columns):
+            if target in self.derived:
+                continue
+            sources = (
+                (f"log({_name(columns[i])})", np.column_stack([L[:, k], V[:, j]]))
+                for k, i in enumerate(positive)
+                if i != j and columns[i] not in self.derived
+                and abs(corr[j, n + k]) > 1 - 1e-6
+            )
+            found += self._first_affine(target, sources, half)
         return found
 
     def _durations(self):

@@ -53,8 +53,10 @@ class Formula(_ComputedColumn):
         The computed column.
     expression : str
         Arithmetic over columns: numbers, column names (between backquotes
-        when they hold spaces), ``+ - * /`` and parentheses, e.g.
-        ``"12 * expenditure / income"``. It is parsed, never ``eval``-ed.
+        when they hold spaces), ``+ - * /``, powers by a number, ``log()``
+        (natural) and parentheses, e.g.
+        ``"12 * expenditure / income"``, ``"log(wage)"``. It is parsed, never
+        ``eval``-ed.
         A date column counts in days since 1970-01-01 (zoned dates in UTC):
         ``"end - start"`` is the number of days between two dates,
         ``"24 * (end - start)"`` the hours, ``"(end - start) / 365.25"``
@@ -66,11 +68,12 @@ class Formula(_ComputedColumn):
 
     Notes
     -----
-    Where the expression divides by zero (or any of its columns is missing)
-    the rule says nothing: such rows hold. A generator refuses to keep a
-    formula that divides by zero on training rows with its columns present
-    (a clear error lists them); on generated rows where the expression is
-    undefined it leaves ``target`` missing.
+    Where the expression is undefined (a division by zero, the log of a
+    number that is not positive) or any of its columns is missing, the rule
+    says nothing: such rows hold. A generator refuses to keep a formula that
+    is undefined on training rows with its columns present (a clear error
+    lists them); a generated row where it is undefined, or misses an input,
+    takes a value of ``target`` as the real rows hold it there.
 
     Examples
     --------
@@ -113,8 +116,8 @@ class Formula(_ComputedColumn):
             ok = np.abs(target - value) <= self._tol(target)
         return ok | ~defined
 
-    def _zero_divisor_rows(self, frame):
-        """Labels of the first rows (at most ten) where the formula divides by zero.
+    def _undefined_rows(self, frame):
+        """Labels of the first rows (at most ten) where the formula is undefined.
 
         Only rows with every column of the expression present count: elsewhere
         the formula says nothing.

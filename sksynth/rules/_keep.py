@@ -153,11 +153,14 @@ class RuleKeeper:
             if self.declared:
                 raise ValueError(f"The rule {rule.formula!r} cannot be checked: {exc}") from None
             return str(exc)
-        bad = rule._zero_divisor_rows(frame) if rule.kind == "formula" else []
+        bad = rule._undefined_rows(frame) if rule.kind == "formula" else []
         if bad:
+            what = "takes the log of a number that is not positive or divides by zero" if (
+                "log(" in rule.formula
+            ) else "divides by zero"
             return (
-                f"The formula {rule.formula!r} divides by zero on row(s) {bad} where its "
-                "columns are present; the rule cannot compute the column there."
+                f"The formula {rule.formula!r} {what} on row(s) {bad} where its columns are "
+                "present; the rule cannot compute the column there."
             )
         if rule.kind == "formula" and rule._gives_fractions(frame):
             return (

@@ -348,3 +348,33 @@ def test_a_formula_with_a_missing_input_gives_the_column_as_real_rows_hold_it():
     Y = X.assign(after=[2.0, np.nan, 4.0, np.nan, 7.0, 7.0])
     keeper = RuleKeeper([rule]).fit(Y)
     assert keeper.inverse_transform(keeper.transform(Y), random_state=0)["after"].isna().sum() == 2
+
+
+def test_a_formula_takes_the_logarithm_of_a_positive_column():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"wage": rng.lognormal(2, 0.5, 300).round(2),
+                      "hours": rng.integers(10, 60, 300)})
+    X["lwage"] = np.log(X["wage"])
+    rule = Formula("lwage", "log(wage)")
+    assert rule.formula == "lwage = log(wage)"
+    assert rule.holds(X).all()
+    assert not Formula("lwage", "log(hours)").holds(X).all()
+    assert {r.formula for r in find_rules(X) if r.kind == "formula"} == {"lwage = log(wage)"}
+    # a column with zeros has no logarithm there: refused with the rows named
+    Z = X.assign(wage=X["wage"].where(X.index % 50 != 0, 0.0))
+    with pytest.raises(ValueError, match=r"takes the log of a number that is not positive"):
+        RuleKeeper([Formula("lwage", "log(wage)")]).fit(Z)
+    with pytest.raises(ValueError, match="log\\(\\) and parentheses"):
+        Formula("lwage", "exp(wage)")
+
+
+def test_samplers_compute_a_logarithm_column_from_the_generated_one():
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"wage": rng.lognormal(2, 0.5, 400).round(2),
+                      "educ": rng.integers(8, 18, 400)})
+    X["lwage"] = np.log(X["wage"])
+    sampler = VAESampler(epochs=2, batch_size=100, hidden_dims=(16,), latent_dim=4,
+                         random_state=0).fit(X)
+    assert "lwage = log(wage)" in {r.formula for r in sampler.rules_.rules_}
+    out = sampler.sample(300)
+    assert np.allclose(out["lwage"], np.log(out["wage"]))
