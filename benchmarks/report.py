@@ -919,6 +919,16 @@ LEARNT = [
     "0.611 (three seeds). Zoned dates at local midnight came back at "
     "the UTC hours of the training rows until the encoder read their step on their own "
     "clock.",
+    "Econometric tables carry a column beside its logarithm (wooldridge: `lwage`, "
+    "`lsalary`, `lprice`). Before logarithms were formulas, discovery described them as "
+    "bands (`salary / lsalary ** 7` within a range), and generated rows matched the log "
+    "on 10 % to 31 % of rows; as formulas they match on every row. Detection AUC of the "
+    "training rows against as many generated ones (VAE sampler, default length, two "
+    "seeds), bands against formulas: wage1 0.692 and 0.711 against 0.720 and 0.735, "
+    "hprice1 0.621 and 0.531 against 0.619 and 0.559, ceosal1 0.481 and 0.551 against "
+    "0.487 and 0.475; without rules 0.986 and 0.984, 0.570 and 0.706, 0.695 and 0.679. "
+    "The band learnt the logarithm and computed the wage from it, which suits a skewed "
+    "column; the formula learns the wage and computes its logarithm.",
 ]
 
 
