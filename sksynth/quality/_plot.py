@@ -223,12 +223,15 @@ def plot_distributions(report, *, max_columns: int = 24):
     fig : matplotlib.figure.Figure or None
         None when the table has no numeric or date column with values.
     """
+    dates = any(np.issubdtype(edges.dtype, np.datetime64) for _, edges in
+                report.histograms.values())
+    title = "Numbers and dates" if dates else "Numeric columns"
     return _per_column(
         report,
         report.histograms,
         max_columns,
         _draw_histogram,
-        "Numbers and dates (dashed: outlier fences; long tails on a log(1+x) axis)",
+        f"{title} (dashed: outlier fences; long tails on a log(1+x) axis)",
     )
 
 

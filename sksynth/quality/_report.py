@@ -345,9 +345,12 @@ class QualityReport:
         if self.notes:
             items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
             sections.append(("Notes", f"<ul>{items}</ul>"))
+        has_dates = any(  # a date column drawn beside the numbers
+            np.issubdtype(edges.dtype, np.datetime64) for _, edges in self.histograms.values()
+        )
         labels = {
             "overview": "Missing values, class balance, outliers and label confidence",
-            "distributions": "Numbers and dates",
+            "distributions": "Numbers and dates" if has_dates else "Numeric columns",
             "categories": "Categorical columns",
         }
         for name, fig in self.plot().items():
