@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..exceptions import DataQualityWarning
 from ..utils import parse_iso_dates, warn_caller
+from ..utils._clock import in_zone, wall_clock
 from ._normalisers import ModeNormaliser, QuantileNormaliser, choose_slots
 from ._spans import RareLevels
 
@@ -136,40 +137,46 @@ def labels_to_dtype(values, missing, dtype, missing_value):
     return pd.Series(values, dtype=dtype)
 
 
+def _as_stamps(values, dtype):
+    """Return finite counts of the dtype's unit since the epoch as a Series of ``dtype``."""
+    unit, tz = _datetime_unit_tz(dtype)
+    stamps = pd.Series(values.astype(np.int64).astype(f"datetime64[{unit}]"))
+    return stamps.dt.tz_localize("UTC").dt.tz_convert(tz) if tz is not None else stamps
+
+
+def _as_counts(stamps):
+    """Return a datetime Series as counts of its unit since the epoch (UTC)."""
+    if stamps.dt.tz is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    return stamps.to_numpy().view("int64").astype(np.float64)
+
+
 def _clock(values, dtype):
     """Return datetimes as read on their own clock: a zoned column's local times.
 
     ``values`` are counts of the dtype's unit since the epoch (UTC), as
     :func:`numeric_values` gives them; missing values stay NaN.
     """
-    unit, tz = _datetime_unit_tz(dtype)
-    if tz is None:
-        return values
     finite = np.isfinite(values)
-    stamps = pd.Series(values[finite].astype(np.int64).astype(f"datetime64[{unit}]"))
-    local = stamps.dt.tz_localize("UTC").dt.tz_convert(tz).dt.tz_localize(None)
     out = values.copy()
-    out[finite] = local.to_numpy().view("int64")
+    out[finite] = _as_counts(wall_clock(_as_stamps(values[finite], dtype)))
     return out
 
 
 def _round_to_step(values, step, dtype, on_clock):
     """Round datetimes to ``step``, on their own clock or in UTC.
 
-    On the clock, local midnight stays midnight; a local time that a clock
-    change skips moves forward, and one it repeats takes the later instant.
+    On the clock, local midnight stays midnight (see
+    :func:`~sksynth.utils._clock.in_zone` for clock changes).
     """
     if not on_clock:
         return np.round(values / step) * step
-    unit, tz = _datetime_unit_tz(dtype)
     finite = np.isfinite(values)
-    local = np.round(_clock(values, dtype)[finite] / step) * step
-    later = np.zeros(int(finite.sum()), dtype=bool)
-    stamps = pd.Series(local.astype(np.int64).astype(f"datetime64[{unit}]")).dt.tz_localize(
-        tz, ambiguous=later, nonexistent="shift_forward"
-    )
+    stamps = _as_stamps(values[finite], dtype)
+    local = np.round(_clock(values[finite], dtype) / step) * step
+    wall = _as_stamps(local, np.dtype(f"datetime64[{_datetime_unit_tz(dtype)[0]}]"))
     out = values.copy()
-    out[finite] = stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().view("int64")
+    out[finite] = _as_counts(in_zone(wall, stamps))
     return out
 
 

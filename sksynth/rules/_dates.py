@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..utils._clock import in_zone, wall_clock
 from ._expression import _name
 from ._search import log_chance_single_valued
 from ._values import (
@@ -176,10 +177,10 @@ class DatePart(Rule):
     def _forward(self, frame):
         if not self._anchors():
             return frame.drop(columns=[self.column])
-        wall = _wall_clock(frame[self.date])  # the same clock time at the cycle's start
+        wall = wall_clock(frame[self.date])  # the same clock time at the cycle's start
         unit = _ANCHORED[self.part]
         start = wall - pd.to_timedelta(date_part(wall, self.part), unit=unit)
-        frame[self.date] = _in_zone(start, frame[self.date])
+        frame[self.date] = in_zone(start, frame[self.date])
         return frame
 
     def _inverse(self, frame, rng):
@@ -211,13 +212,13 @@ class DatePart(Rule):
         else:
             part = self._part_of(values, rng)
         dates = frame[self.date]
-        wall = _wall_clock(dates)
+        wall = wall_clock(dates)
         unit = _ANCHORED[self.part]
         floor = wall.dt.floor(unit)
         start = floor - pd.to_timedelta(date_part(floor, self.part), unit=unit)
         moved = start + pd.to_timedelta(np.nan_to_num(part), unit=unit) + (wall - floor)
         # a row without the part keeps its date (the rule says nothing there)
-        frame[self.date] = dates.where(np.isnan(part), _in_zone(moved, dates))
+        frame[self.date] = dates.where(np.isnan(part), in_zone(moved, dates))
         return frame
 
     def _part_of(self, labels, rng):
@@ -232,20 +233,6 @@ class DatePart(Rule):
         if (counts > 1).any():
             pick = pick + np.floor(rng.random(len(row)) * counts[np.where(known, row, 0)])
         return np.where(known, self._keys[order][pick.astype(int)], np.nan)
-
-
-def _wall_clock(dates):
-    """Return the dates as local clock times, without a zone (days move by the calendar)."""
-    return dates.dt.tz_localize(None) if dates.dt.tz is not None else dates
-
-
-def _in_zone(wall, like):
-    """Return clock times in the time zone of ``like`` (a skipped hour moves forward)."""
-    if like.dt.tz is None:
-        return wall.astype(like.dtype)
-    standard = np.zeros(len(wall), dtype=bool)  # a repeated hour: the later one
-    zoned = wall.dt.tz_localize(like.dt.tz, ambiguous=standard, nonexistent="shift_forward")
-    return zoned.astype(like.dtype)
 
 
 def _offset(values, key):
@@ -285,12 +272,8 @@ def _decides(key, values, part, min_rows, log_alpha):
     if both.sum() < min_rows:
         return False
     key, values = key[both], values[both]
-    groups = values.groupby(key)
-    if (groups.nunique() > 1).any():
+    log_chance = log_chance_single_valued(values, key)
+    if log_chance is None or log_chance >= log_alpha:
         return False
-    freq = values.value_counts(normalize=True).to_numpy()
-    if len(freq) < 2:
-        return False
-    if _offset(values, key) is None and len(np.unique(key)) < _CYCLES.get(part, np.inf):
-        return False
-    return log_chance_single_valued(groups.size().to_numpy(), freq) < log_alpha
+    # a label must show every value of its part's cycle to be known for any date
+    return _offset(values, key) is not None or len(np.unique(key)) >= _CYCLES.get(part, np.inf)

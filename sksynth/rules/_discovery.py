@@ -358,17 +358,11 @@ class _Search(FormulaSearch):
     def _depends(self, a, b, n_tests):
         pair = self.sample[[a, b]].astype(object)
         pair = pair.where(pair.notna(), "<missing>")
-        groups = pair.groupby(a, sort=False)[b]
-        if (groups.nunique() > 1).any():
-            return False
-        sizes = groups.size().to_numpy()
-        if len(sizes) > len(pair) / 2:
-            return False
-        freq = pair[b].value_counts(normalize=True).to_numpy()
-        if len(freq) < 2:
+        if pair[a].nunique() > len(pair) / 2:
             return False
         # chance that every group of the determinant holds one value by luck
-        return log_chance_single_valued(sizes, freq) < np.log(self._n_tests(n_tests))
+        log_chance = log_chance_single_valued(pair[b], pair[a])
+        return log_chance is not None and log_chance < np.log(self._n_tests(n_tests))
 
     # ----------------------------------------------------------- date parts
     def find_date_part(self):

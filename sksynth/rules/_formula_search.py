@@ -153,20 +153,20 @@ class FormulaSearch(RuleSearch):
         k, c = np.polyfit(pair[fit_rows, 0], pair[fit_rows, 1], 1)
         test = self.sample.iloc[np.flatnonzero(test_rows)]
 
-        def holds(slope, constant):
-            return self._formula(target, _affine_text(source, slope, constant), test)
+        def holds(slope, constant, per=False):
+            return self._formula(target, _affine_text(source, slope, constant, per), test)
 
-        slope = _simplest(k, lambda v: holds(v, c))
+        slope, per = _simplest(k, lambda v: holds(v, c)), False
         if slope is None or slope == 0:
             return None
         if _digits(slope) >= 4 and abs(slope) < 1:  # days over 365.25: "/ 365.25"
-            divisor = _simplest(1 / k, lambda v: v != 0 and holds(_Per(v), c))
+            divisor = _simplest(1 / k, lambda v: v != 0 and holds(v, c, per=True))
             if divisor and _digits(divisor) < _digits(slope):
-                slope = _Per(divisor)
-        c = _simplest(c, lambda v: holds(slope, v))
+                slope, per = divisor, True
+        c = _simplest(c, lambda v: holds(slope, v, per))
         if c is None:
             return None
-        return self._formula(target, _affine_text(source, slope, c), self.sample)
+        return self._formula(target, _affine_text(source, slope, c, per), self.sample)
 
     def _combinations(self, logs):
         """Find sums (or, on logarithms, products and ratios) with small integer coefficients."""
@@ -252,18 +252,16 @@ class FormulaSearch(RuleSearch):
         return None if constant is None else self._formula(target, _plus(text, constant), test)
 
 
-class _Per(float):
-    """A slope written as one over a number: ``source / divisor``."""
+def _affine_text(source, k, c, per=False):
+    """Return ``k * source + c`` as text (``source / k + c`` with ``per``).
 
-
-def _affine_text(source, k, c):
-    """Return ``k * source + c`` as text; ``source`` is a column name or an expression."""
+    ``source`` is a column name or an expression.
+    """
     if k == 1:
         return _plus(source, c)
     grouped = source if _is_name(source) else f"({source})"
-    if isinstance(k, _Per):
-        return _plus(f"{grouped} / {_number(float(k))}", c)
-    return _plus(f"{_number(k)} * {grouped}", c)
+    term = f"{grouped} / {_number(k)}" if per else f"{_number(k)} * {grouped}"
+    return _plus(term, c)
 
 
 def _digits(value):

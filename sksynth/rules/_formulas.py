@@ -149,7 +149,7 @@ class Formula(_ComputedColumn):
     def _fit_keep(self, frame):
         self._dtype = frame[self.target].dtype
         target = numeric(frame[self.target])
-        # for generated rows where the formula is undefined (a zero divisor)
+        # for generated rows where the formula is undefined (a zero divisor, a log of 0)
         self.fallback_ = thinned(target[~np.isnan(target)])
         # for generated rows with a missing input: the column as the real rows
         # with a missing input hold it (missing ones included)
@@ -162,8 +162,8 @@ class Formula(_ComputedColumn):
     def _inverse(self, frame, rng):
         value = self.expression.evaluate(frame)
         value[~np.isfinite(value)] = np.nan
-        # the formula says nothing where an input is missing or it divides by
-        # zero: such a row takes a value of the column as real rows hold it there
+        # the formula says nothing where an input is missing or it is undefined:
+        # such a row takes a value of the column as real rows hold it there
         present = _columns_present(frame, self.expression.columns)
         for rows, pool in ((np.isnan(value) & present, self.fallback_),
                            (~present, self.without_inputs_)):

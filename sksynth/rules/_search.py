@@ -16,12 +16,22 @@ from .base import _columns_present
 __all__ = ["RuleSearch", "log_chance_single_valued"]
 
 
-def log_chance_single_valued(sizes, freq):
-    """Log-probability that groups of ``sizes`` rows each hold a single value by luck.
+def log_chance_single_valued(values, groups):
+    """Log-chance that each group of rows holds a single one of ``values`` by luck.
 
-    The values are drawn independently with frequencies ``freq``; a group of
-    ``n`` rows is single-valued with probability ``sum(freq ** n)``.
+    ``values`` is a Series and ``groups`` labels its rows. The values are
+    taken as drawn independently with their observed frequencies, so a group
+    of ``n`` rows is single-valued with probability ``sum(freq ** n)``.
+    Returns None where a group holds several values, or ``values`` holds one
+    value only (no evidence either way).
     """
+    by = values.groupby(groups, sort=False)
+    if (by.nunique() > 1).any():
+        return None
+    freq = values.value_counts(normalize=True).to_numpy()
+    if len(freq) < 2:
+        return None
+    sizes = by.size().to_numpy()
     with np.errstate(divide="ignore"):  # log(0): impossible by chance
         return float(np.sum(np.log(np.sum(freq[None, :] ** sizes[:, None], axis=1))))
 
