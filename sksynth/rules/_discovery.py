@@ -75,7 +75,9 @@ def find_rules(
       powers of one column (``agesq = age * age``), logarithms of a positive
       column (``lwage = log(wage)``), and numbers that count
       the time between two dates (``stay = discharged - admitted``,
-      ``age = (visit - birth) / 365.25``: a date counts in days);
+      ``age = (visit - birth) / 365.25``: a date counts in days), also in
+      whole units (``age = years(born, visit)``,
+      ``weeks = floor((end - start) / 7)``);
     * ``"band"``: a column that follows a formula of one to three others up
       to a bounded ratio or difference (``carat / (x ** 3) in [a, b]``,
       ``area / (radius ** 2) in [3.1, 3.2]``): relations that are tight but

@@ -3,11 +3,16 @@
 The text is parsed with :mod:`ast` and only a whitelist of nodes is accepted:
 numbers, column names (a name with spaces or symbols is written between
 backquotes: ```monthly income```), ``+ - * /``, powers by a number
-(``x ** 3``, ``x ** 0.5``), the natural logarithm ``log(x)``, unary minus and
-parentheses. A date column counts
-in days since 1970-01-01, so ``end - start`` is the number of days between two
-dates. Nothing is ever evaluated by Python's ``eval``; the tree is walked with
-numpy.
+(``x ** 3``, ``x ** 0.5``), unary minus, parentheses and the functions
+
+* ``log(x)``, the natural logarithm;
+* ``floor(x)``, the largest whole number not above ``x``;
+* ``years(start, end)`` and ``months(start, end)``, the whole calendar years
+  and months from one date to another (an age at an event).
+
+A date column counts in days since 1970-01-01 UTC, so ``end - start`` is the
+number of days between two dates. Nothing is ever evaluated by Python's
+``eval``; the tree is walked with numpy.
 """
 
 from __future__ import annotations
@@ -17,13 +22,15 @@ import re
 
 import numpy as np
 
-from ._values import in_days
+from ._values import calendar_months, in_days
 
 __all__ = ["Expression"]
 
 _BACKQUOTED = re.compile(r"`([^`]*)`")
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
+# the functions an expression may call, by name: their number of arguments
+_FUNCTIONS = {"log": 1, "floor": 1, "years": 2, "months": 2}
 
 
 class Expression:
@@ -101,20 +108,31 @@ class Expression:
             return (_OPERATORS[type(node.op)], self._check(node.left), self._check(node.right))
         if (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == "log" and len(node.args) == 1 and not node.keywords
+            and len(node.args) == _FUNCTIONS.get(node.func.id) and not node.keywords
         ):
-            return ("log", self._check(node.args[0]))
+            return ("call", node.func.id, *(self._check(arg) for arg in node.args))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            name = node.func.id
+            expected = (
+                f"{name}() takes {('one argument', 'two arguments')[_FUNCTIONS[name] - 1]}"
+                if name in _FUNCTIONS
+                else f"{name}() is not a known function"
+            )
+            raise ValueError(
+                f"The expression {self.text!r} calls {name}(): {expected}; the functions "
+                f"are {', '.join(f'{n}()' for n in _FUNCTIONS)}."
+            )
         raise ValueError(
             f"The expression {self.text!r} holds {ast.dump(node)[:40]!r}, which is not "
-            "allowed: only numbers, column names, + - * /, powers by a number, log() and "
-            "parentheses."
+            "allowed: only numbers, column names, + - * /, powers by a number, the "
+            f"functions {', '.join(f'{n}()' for n in _FUNCTIONS)} and parentheses."
         )
 
     def _collect(self, node, out):
         if node[0] == "col":
             out.append(node[1])
         elif node[0] != "num":
-            for child in node[1:]:
+            for child in node[2:] if node[0] == "call" else node[1:]:
                 self._collect(child, out)
 
     def evaluate(self, frame):
@@ -134,8 +152,8 @@ class Expression:
             return in_days(frame[node[1]])
         if op == "neg":
             return -self._eval(node[1], frame)
-        if op == "log":  # log(0) is -inf, a negative number's log NaN: undefined there
-            return np.log(np.asarray(self._eval(node[1], frame), dtype=float))
+        if op == "call":
+            return _call(node[1], [self._eval(arg, frame) for arg in node[2:]])
         left, right = self._eval(node[1], frame), self._eval(node[2], frame)
         if op == "+":
             return left + right
@@ -149,6 +167,17 @@ class Expression:
 
     def __str__(self):
         return _render(self._tree, 0)
+
+
+def _call(name, args):
+    """Apply the function ``name`` to the evaluated arguments."""
+    args = [np.asarray(arg, dtype=float) for arg in args]
+    if name == "log":  # log(0) is -inf, a negative number's log NaN: undefined there
+        return np.log(args[0])
+    if name == "floor":
+        return np.floor(args[0])
+    months = calendar_months(*args)
+    return months if name == "months" else np.floor(months / 12)
 
 
 def _name(column):
@@ -168,8 +197,8 @@ def _render(node, parent):
         return _name(node[1])
     if op == "neg":
         return "-" + _render(node[1], 3)
-    if op == "log":
-        return f"log({_render(node[1], 0)})"
+    if op == "call":
+        return f"{node[1]}({', '.join(_render(arg, 0) for arg in node[2:])})"
     level = _PRECEDENCE[op]
     # the right operand of - and / (and both of **) need parentheses at the same level
     left = _render(node[1], level + (op == "**"))

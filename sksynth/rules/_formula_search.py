@@ -1,6 +1,8 @@
 """The search for formulas: affine relations, sums, products, ratios, durations.
 
-A duration is a number that counts the time between two dates.
+A duration is a number that counts the time between two dates: in days or
+any unit (``end - start``, ``(end - start) / 365.25``), or in whole units
+(``years(born, admitted)``, ``floor((end - start) / 7)``).
 """
 
 from __future__ import annotations
@@ -108,19 +110,57 @@ class FormulaSearch(RuleSearch):
         found = []
         for target in self._free(self.numbers):
             counts = in_days(self.sample[target])
-            found += self._first_affine(target, self._gaps(days, counts), half)
+            gaps = (
+                (f"{_name(end)} - {_name(start)}", pair)
+                for start, end, pair in self._gaps(days, counts, 1 - 1e-6)
+            )
+            found += self._first_affine(target, gaps, half)
+            if target not in self.derived and _whole(counts):
+                found += self._whole_units(target, self._gaps(days, counts, 0.9))
         return found
 
-    def _gaps(self, days, counts):
-        """Yield ``("end - start", pair)`` for the date pairs ``counts`` follows closely."""
+    def _gaps(self, days, counts, min_corr):
+        """Yield ``(start, end, pair)`` for the date pairs ``counts`` follows closely.
+
+        ``pair`` holds the days from ``start`` to ``end`` and ``counts``.
+        """
         for start, end in itertools.permutations(self.dates, 2):
             pair = np.column_stack([days[end] - days[start], counts])
             complete = ~np.isnan(pair).any(axis=1)
             if complete.sum() < self.min_rows or np.unique(pair[complete, 0]).size < 3:
                 continue
             # the other order of the dates correlates negatively
-            if np.corrcoef(pair[complete].T)[0, 1] > 1 - 1e-6:
-                yield f"{_name(end)} - {_name(start)}", pair
+            if np.corrcoef(pair[complete].T)[0, 1] > min_corr:
+                yield start, end, pair
+
+    def _whole_units(self, target, gaps):
+        """Return ``[rule]`` if ``target`` counts whole units between two dates, or ``[]``.
+
+        Whole calendar years or months (an age at an event), whole weeks,
+        days or hours: the units within a factor 1.5 of the days per count
+        (a rounded-down count correlates less than perfectly) are tried, then
+        confirmed on all rows.
+        """
+        for start, end, pair in gaps:
+            complete = ~np.isnan(pair).any(axis=1)
+            slope = np.polyfit(pair[complete, 0], pair[complete, 1], 1)[0]
+            if slope <= 0:
+                continue
+            start, end = _name(start), _name(end)
+            for length, text in (
+                (365.2425, f"years({start}, {end})"),
+                (30.436875, f"months({start}, {end})"),
+                (7.0, f"floor(({end} - {start}) / 7)"),
+                (1.0, f"floor({end} - {start})"),
+                (1 / 24, f"floor(24 * ({end} - {start}))"),
+            ):
+                if not 2 / 3 < slope * length < 1.5:
+                    continue
+                rule = self._formula(target, text, self.sample)
+                if rule is not None and self._confirm(rule):
+                    self.derived.add(target)
+                    return [rule]
+        return []
 
     def _first_affine(self, target, sources, half):
         """Return ``[rule]`` for the first source that ``target`` follows exactly, or ``[]``.
@@ -262,6 +302,12 @@ def _affine_text(source, k, c, per=False):
     grouped = source if _is_name(source) else f"({source})"
     term = f"{grouped} / {_number(k)}" if per else f"{_number(k)} * {grouped}"
     return _plus(term, c)
+
+
+def _whole(values):
+    """Whether every present value is a whole number."""
+    present = values[~np.isnan(values)]
+    return present.size > 0 and bool(np.all(present == np.round(present)))
 
 
 def _digits(value):

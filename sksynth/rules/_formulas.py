@@ -54,13 +54,16 @@ class Formula(_ComputedColumn):
     expression : str
         Arithmetic over columns: numbers, column names (between backquotes
         when they hold spaces), ``+ - * /``, powers by a number, ``log()``
-        (natural) and parentheses, e.g.
+        (natural), ``floor()`` and parentheses, e.g.
         ``"12 * expenditure / income"``, ``"log(wage)"``. It is parsed, never
         ``eval``-ed.
         A date column counts in days since 1970-01-01 (zoned dates in UTC):
         ``"end - start"`` is the number of days between two dates,
         ``"24 * (end - start)"`` the hours, ``"(end - start) / 365.25"``
-        the years. The target is a number, never a date.
+        the years, ``"floor((end - start) / 7)"`` the whole weeks.
+        ``"years(born, admitted)"`` and ``"months(start, end)"`` count whole
+        calendar years and months, as an age is counted. The target is a
+        number, never a date.
     rtol : float, default=1e-6
         Tolerance relative to the largest absolute value of ``target``: a row
         obeys the rule when ``|target - expression| <= rtol * scale``. Raise

@@ -18,6 +18,7 @@ __all__ = [
     "as_dtype_if_possible",
     "below_floor",
     "check_name",
+    "calendar_months",
     "decimal_grid",
     "in_days",
     "is_missing",
@@ -85,6 +86,30 @@ def in_days(series):
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         return numeric(series) / 86400.0
     return series.to_numpy(dtype=float, na_value=np.nan)
+
+
+def calendar_months(start, end):
+    """Whole calendar months from ``start`` to ``end`` (days since 1970-01-01, floats).
+
+    A month is complete when the end reaches the start's day of the month and
+    time of day (31 January to 28 February is no whole month); an end before
+    the start counts down, like ``floor``. Missing days give NaN.
+    """
+    start, end = np.broadcast_arrays(np.asarray(start, dtype=float), np.asarray(end, dtype=float))
+    present = np.isfinite(start) & np.isfinite(end)
+    out = np.full(start.shape, np.nan)
+    if not present.any():
+        return out
+    parts = []
+    for days in (start[present], end[present]):
+        whole = np.floor(days)
+        stamp = whole.astype("int64").astype("datetime64[D]")
+        month = stamp.astype("datetime64[M]")
+        # a place in the month: the day (from 0) and the time of day
+        parts.append((month.astype("int64"), (stamp - month).astype("int64") + (days - whole)))
+    (start_month, start_place), (end_month, end_place) = parts
+    out[present] = end_month - start_month - (end_place < start_place)
+    return out
 
 
 def restore(values, dtype, index):

@@ -233,6 +233,68 @@ def test_samplers_compute_a_length_of_stay_from_the_generated_dates(cls):
         assert rule.holds(out).all(), rule.formula
 
 
+def test_whole_calendar_years_and_months_are_counted_as_an_age_is():
+    X = pd.DataFrame({
+        "start": pd.to_datetime(["2000-02-29", "2000-02-29", "2010-01-31", "2000-03-15",
+                                 "2010-03-15", None]),
+        "end": pd.to_datetime(["2001-02-28", "2001-03-01", "2010-02-28", "2010-03-15",
+                               "2010-03-14", "2011-01-01"]),
+        "years": [0, 1, 0, 10, -1, 7],
+        "months": [11, 12, 0, 120, -1, 7],
+        "weeks": [52, 52, 4, 521, -1, 7],
+    })
+    assert Formula("years", "years(start, end)").holds(X).all()
+    assert Formula("months", "months(start, end)").holds(X).all()
+    assert Formula("weeks", "floor((end - start) / 7)").holds(X).all()
+    X.loc[0, "years"] = 1  # a birthday on 29 February comes on 1 March
+    assert Formula("years", "years(start, end)").holds(X).tolist() == [False] + [True] * 5
+    with pytest.raises(ValueError, match=r"years\(\) takes two arguments"):
+        Formula("years", "years(end)")
+    with pytest.raises(ValueError, match=r"age\(\) is not a known function"):
+        Formula("years", "age(start, end)")
+
+
+def _ages(n=600, seed=0):
+    """Admissions with the age in whole years and the stay in whole weeks, as registries count."""
+    rng = np.random.default_rng(seed)
+    admitted = pd.Series(
+        pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 3 * 365, n), unit="D")
+    )
+    born = admitted - pd.to_timedelta(rng.integers(20 * 365, 90 * 365, n), unit="D")
+    discharged = admitted + pd.to_timedelta(rng.integers(1, 60, n), unit="D")
+    birthday_to_come = admitted.dt.strftime("%m%d") < born.dt.strftime("%m%d")
+    age = admitted.dt.year - born.dt.year - birthday_to_come.astype(int)
+    close = age + (rng.random(n) < 0.05)  # an age taken on another day for some rows
+    return pd.DataFrame({
+        "born": born,
+        "admitted": admitted,
+        "discharged": discharged,
+        "age": age,
+        "age_at_survey": close,
+        "weeks": (discharged - admitted).dt.days // 7,
+        "beds": rng.integers(1, 30, n),
+    })
+
+
+def test_find_rules_finds_ages_and_weeks_counted_in_whole_units():
+    formulas = {r.target: r.formula for r in find_rules(_ages()) if r.kind == "formula"}
+    assert formulas == {
+        "age": "age = years(born, admitted)",
+        "weeks": "weeks = floor((discharged - admitted) / 7)",
+    }
+
+
+@pytest.mark.parametrize("cls", [VAESampler, GANSampler])
+def test_samplers_compute_whole_years_and_weeks_from_the_generated_dates(cls):
+    X = _ages()
+    out = cls(**TINY).fit(X).sample(400)
+    assert out.dtypes.equals(X.dtypes)
+    birthday_to_come = out["admitted"].dt.strftime("%m%d") < out["born"].dt.strftime("%m%d")
+    age = out["admitted"].dt.year - out["born"].dt.year - birthday_to_come.astype(int)
+    assert (out["age"] == age).all()
+    assert (out["weeks"] == (out["discharged"] - out["admitted"]).dt.days // 7).all()
+
+
 def test_a_day_of_the_year_on_a_366_day_calendar_is_found_and_read_from_the_date():
     X = _visits()
     X["doy"] = X["date"].dt.day_of_year

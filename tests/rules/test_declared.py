@@ -364,7 +364,7 @@ def test_a_formula_takes_the_logarithm_of_a_positive_column():
     Z = X.assign(wage=X["wage"].where(X.index % 50 != 0, 0.0))
     with pytest.raises(ValueError, match=r"takes the log of a number that is not positive"):
         RuleKeeper([Formula("lwage", "log(wage)")]).fit(Z)
-    with pytest.raises(ValueError, match="log\\(\\) and parentheses"):
+    with pytest.raises(ValueError, match=r"exp\(\) is not a known function; .* log\(\)"):
         Formula("lwage", "exp(wage)")
 
 
