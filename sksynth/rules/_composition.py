@@ -83,21 +83,25 @@ def clash(rule, kept):
 
 
 def _after_order(first, second, kept):
-    """Whether a grid, round values or a lower bound on an order's larger side can follow it.
+    """Whether a rule shaping an order's larger side can follow the order.
 
     ``low + gap`` with ``gap >= 0`` rounded onto a grid (or onto its row's
     round step), and moved one step up where the rounding took it below
     ``low``, stays above ``low``; raising it to a lower bound keeps it above
-    ``low`` too: such a rule is applied after the order.
+    ``low`` too; point masses put a mass only on rows where it is not below
+    ``low``; zeros that follow the zeros of ``low`` itself are not below it:
+    such a rule is applied after the order.
     """
     order, shaper = (first, second) if first.kind == "order" else (second, first)
     if order.kind != "order" or shaper.role == "define":
         return False
     if shaper.kind == "range":
         return shaper.high is None
+    if shaper.kind == "zero iff":
+        return shaper.by == order.low
     # a grid (or a row's round step) rounds ``low + gap`` to its nearest step and
     # moves it one step up where that fell below ``low`` (see ``floor_``)
-    return shaper.kind in ("grid", "rounding")
+    return shaper.kind in ("grid", "rounding", "point masses")
 
 
 def _in_band(first, second):

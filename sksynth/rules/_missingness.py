@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._expression import _name
-from ._values import MISSING, is_missing, matches, numeric, restore
-from .base import _DecidedByRule, _plain
+from ._values import MISSING, below_floor, is_missing, matches, numeric, restore
+from .base import _DecidedByRule, _order_floor, _plain
 
 __all__ = ["MissingWhen", "ZeroIff"]
 
@@ -109,11 +109,20 @@ class ZeroIff(_DecidedByRule):
         self._fill = nonzero[:1000] if nonzero.size else np.array([1.0])
         self._dtype = frame[self.column].dtype
 
+    def _join(self, kept, *, stand_ins=True):
+        # the larger side of an order above ``by``: a zero of ``by`` gives a zero
+        # that keeps the order, and a filled value is not put below ``by``
+        self.floor_ = _order_floor(self.column, kept)
+
     def _inverse(self, frame, rng):
         values = numeric(frame[self.column]).copy()
         by = numeric(frame[self.by])
         values[by == 0] = 0.0
         wrong = (by != 0) & ~np.isnan(by) & (values == 0)
-        values[wrong] = self._fill[rng.integers(len(self._fill), size=int(wrong.sum()))]
+        filled = np.full(len(values), np.nan)
+        filled[wrong] = self._fill[rng.integers(len(self._fill), size=int(wrong.sum()))]
+        below = below_floor(frame, self.floor_, filled)
+        filled[below] = by[below]  # not zero: ``by`` is the order's smaller side
+        values[wrong] = filled[wrong]
         frame[self.column] = restore(values, self._dtype, frame.index)
         return frame

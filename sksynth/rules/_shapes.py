@@ -95,7 +95,10 @@ class PointMasses(Rule):
     learned as one smooth column (a keeper may show a missing number
     instead; see :class:`~sksynth.rules.RuleKeeper`). A generated row off
     the masses whose number lands on a mass (once rounded onto its grid or
-    to an integer) takes a training value from near that mass instead.
+    to an integer) takes a training value from near that mass instead. On
+    the larger side of a kept order, the number is the gap above the smaller
+    side, and a row marked for a mass below its smaller side keeps the value
+    the gap gave, so the order holds.
 
     Parameters
     ----------
@@ -145,6 +148,8 @@ class PointMasses(Rule):
         self.band_ = next(
             (r for r in kept if r.kind == "band" and r.target == self.column), None
         )
+        # the larger side of an order: a mass only where it keeps the order
+        self.floor_ = _order_floor(self.column, kept)
         self.stand_ins_ = bool(stand_ins)
 
     def _forward(self, frame):
@@ -155,7 +160,7 @@ class PointMasses(Rule):
             label[values == v] = str(i)
         position = list(frame.columns).index(self.column) + 1
         frame.insert(position, self._mass_name(), pd.Series(label, index=frame.index))
-        if self.band_ is None:
+        if self.band_ is None and self.floor_ is None:
             # a row the category decides (a mass, or missing) shows a value off the
             # masses (a missing number there would be a second, competing flag), or a
             # missing number where the keeper asks for it (see RuleKeeper)
@@ -165,7 +170,8 @@ class PointMasses(Rule):
                 rng = np.random.default_rng(derive_seed(0, self._mass_name()))
                 shown[decided] = self._stand_ins(values[decided], rng)
             frame[self.column] = pd.Series(shown, index=frame.index)
-        # else the band computes the column from every row's position in it
+        # else the band computes the column from every row's position in it, or
+        # the order from the gap above its smaller side, which is smooth already
         return frame
 
     def _stand_ins(self, values, rng):
@@ -191,15 +197,21 @@ class PointMasses(Rule):
             # off the masses never sit there; it takes a value from near the mass
             landed = (label == "other") & np.isin(values, self.values)
             if landed.any() and len(self.others_):
-                values[landed] = self._stand_ins(values[landed], rng)
+                near = values.copy()
+                near[landed] = self._stand_ins(values[landed], rng)
+                values = np.where(below_floor(frame, self.floor_, near), values, near)
             # a value the generator left missing on an "other" row (it learnt
             # missing numbers on the rows the category decides): the first mass
-            values[(label == "other") & np.isnan(values)] = self.values[0]
+            if self.floor_ is None:
+                values[(label == "other") & np.isnan(values)] = self.values[0]
         values[label == "missing"] = np.nan
         for i, v in enumerate(self.values):
             rows = label == str(i)
             if band is not None:  # a mass only where the row's band allows it
                 rows &= band._allows(frame, np.full(len(values), v))
+            # on an order's larger side, a row whose smaller side is above the
+            # mass keeps the value the order computed
+            rows &= ~below_floor(frame, self.floor_, np.full(len(values), v))
             values[rows] = v
         frame[self.column] = restore(values, self._dtype, frame.index)
         return frame

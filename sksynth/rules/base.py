@@ -156,8 +156,8 @@ class Rule(ABC):
 
         ``kept`` holds every kept rule (this one too); ``stand_ins`` is the
         keeper's ``mass_stand_ins``. By default nothing: only a rule whose
-        values must respect another's (a grid on an order's larger side,
-        point masses of a band's column) overrides it.
+        values must respect another's (a grid or point masses on an order's
+        larger side, point masses of a band's column) overrides it.
         """
 
     def _forward(self, frame):

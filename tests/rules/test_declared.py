@@ -123,27 +123,48 @@ def test_keeper_refuses_broken_contradictory_and_division_by_zero():
         RuleKeeper([Grid("nope", 1)]).fit(X)
 
 
-def test_an_order_is_not_kept_with_point_masses_on_its_larger_side_after_round_values():
-    # the masses put rows back on 12 or 20 whatever the gap gave: the order cannot
-    # follow them, even when a rule that can (round values) comes between the two
+def test_an_order_is_kept_with_point_masses_and_round_values_on_its_larger_side():
+    # employees on a payroll: half the firms have 12 or 20, the others a multiple of
+    # 25; the trained employees are never more than the employees
     rng = np.random.default_rng(0)
     n = 300
     employ = np.where(rng.random(n) < 0.5, rng.choice([12.0, 20.0], n),
                       rng.integers(1, 30, n) * 25.0)
     X = pd.DataFrame({"trained": np.floor(employ * rng.random(n)), "employ": employ})
-    masses, order = PointMasses("employ", [12, 20]), Inequality("trained", "employ")
-    keeper = RuleKeeper([masses, RoundValues("employ", [25, 50]), order], declared=False).fit(X)
-    assert order not in keeper.rules_
-    reasons = [why for rule, why in keeper.skipped_ if rule.formula == order.formula]
-    assert reasons and "both set column 'employ'" in reasons[0], keeper.skipped_
-    with pytest.raises(ValueError, match="both set column 'employ'"):
-        RuleKeeper([masses, RoundValues("employ", [25, 50]), order]).fit(X)
-    # the rules a sampler finds and keeps hold on every generated row
-    sampler = VAESampler(epochs=2, batch_size=100, hidden_dims=(16,), latent_dim=4,
-                         random_state=0).fit(X)
-    out = sampler.sample(400)
+    rules = [PointMasses("employ", [12, 20]), RoundValues("employ", [25, 50]),
+             Inequality("trained", "employ")]
+    keeper = RuleKeeper(rules).fit(X)
+    assert list(keeper.rules_) == rules and keeper.skipped_ == []
+    Z = keeper.transform(X)
+    assert (Z["employ"] >= 0).all()  # the gap above the trained employees
+    pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
+    # a row marked for a mass that its trained employees are above keeps its gap
+    Z.loc[0, ["trained", "employ", "<employ round>", "<employ mass>"]] = [15.0, 3.0, "none", "0"]
+    assert keeper.inverse_transform(Z).loc[0, "employ"] == 18.0
+    sampler = VAESampler(rules=rules, epochs=30, batch_size=100, hidden_dims=(16,),
+                         latent_dim=4, random_state=0).fit(X)
+    out = sampler.sample(1000)
+    assert (out["trained"] <= out["employ"]).all()
+    assert out["employ"].isin([12.0, 20.0]).mean() > 0.1
     for rule in sampler.rules_.rules_:
         assert rule.holds(out).all(), rule.formula
+
+
+def test_an_order_is_kept_with_the_zeros_its_smaller_side_decides():
+    # drinks on the heaviest day are never fewer than on an average day, and zero
+    # exactly when those are zero
+    rng = np.random.default_rng(0)
+    n = 400
+    average = np.where(rng.random(n) < 0.3, 0.0, rng.integers(1, 20, n))
+    heaviest = np.where(average == 0, 0.0, average + rng.integers(0, 15, n))
+    X = pd.DataFrame({"average": average, "heaviest": heaviest})
+    rules = [ZeroIff("heaviest", "average"), Inequality("average", "heaviest")]
+    assert list(RuleKeeper(rules).fit(X).rules_) == rules
+    sampler = VAESampler(rules=rules, epochs=5, batch_size=100, hidden_dims=(16,),
+                         latent_dim=4, random_state=0).fit(X)
+    out = sampler.sample(1000)
+    assert (out["average"] <= out["heaviest"]).all()
+    assert ((out["heaviest"] == 0) == (out["average"] == 0)).all()
 
 
 def test_ruleset_frame_and_display():
