@@ -66,8 +66,9 @@ def clash(rule, kept):
         if rule.role == "define":
             others += shaped.get(column, [])
         for other in others:
-            if _after_order(rule, other, kept) or _in_band(rule, other) or _one_calendar(
-                rule, other
+            if (
+                _after_order(rule, other, kept) or _in_band(rule, other)
+                or _one_calendar(rule, other) or _one_larger_side(rule, other)
             ):
                 continue
             return (
@@ -97,11 +98,21 @@ def _after_order(first, second, kept):
         return False
     if shaper.kind == "range":
         return shaper.high is None
-    if shaper.kind == "zero iff":
-        return shaper.by == order.low
+    if shaper.kind == "zero iff":  # with the only order on the column
+        orders = {r for r in (*kept, order) if r.kind == "order" and r.high == order.high}
+        return all(r.low == shaper.by for r in orders)
     # a grid (or a row's round step) rounds ``low + gap`` to its nearest step and
     # moves it one step up where that fell below ``low`` (see ``floor_``)
     return shaper.kind in ("grid", "rounding", "point masses")
+
+
+def _one_larger_side(first, second):
+    """Whether the rules are two orders with one larger side (``a <= c`` and ``b <= c``).
+
+    The first kept one computes the larger side above the largest smaller
+    side of each row (see ``Inequality._join``), so every order holds.
+    """
+    return first.kind == second.kind == "order" and first.high == second.high
 
 
 def _in_band(first, second):

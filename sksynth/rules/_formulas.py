@@ -180,7 +180,9 @@ class Inequality(Rule):
     """An order between two columns: ``low <= high`` (or ``<`` with ``strict``).
 
     Works on numbers and on dates. A generator keeping the rule learns the
-    non-negative gap ``high - low`` instead of ``high``.
+    non-negative gap ``high - low`` instead of ``high``. Several orders with
+    one larger side (a peak above the morning and the evening values) are
+    kept together: the gap is taken above the largest of their smaller sides.
 
     Parameters
     ----------
@@ -210,6 +212,9 @@ class Inequality(Rule):
         if self.low == self.high:
             raise ValueError(f"Inequality needs two different columns; got {low!r} twice.")
         self.strict = bool(strict)
+        # ``(low, strict)`` of every kept order above which this one computes
+        # ``high`` (see _join); empty for an order that another computes
+        self.lows_ = ((self.low, self.strict),)
 
     def _columns(self):
         return (self.low, self.high)
@@ -225,29 +230,47 @@ class Inequality(Rule):
         return (self.high,)
 
     def _reads(self):
-        return (self.low,)
+        return tuple(low for low, _ in self.lows_) or (self.low,)
 
     def _fit_keep(self, frame):
         self._dtype = frame[self.high].dtype
 
+    def _join(self, kept, *, stand_ins=True):
+        # the first kept order on ``high`` computes it above all their smaller sides
+        orders = [r for r in kept if r.kind == "order" and r.high == self.high]
+        self.lows_ = tuple((r.low, r.strict) for r in orders) if orders[0] is self else ()
+
+    def _low(self, frame):
+        """Return the largest present smaller side of each row, and whether it is strict."""
+        lows = np.column_stack([numeric(frame[low]) for low, _ in self.lows_])
+        present = ~np.isnan(lows)
+        low = np.max(np.where(present, lows, -np.inf), axis=1)
+        low[~present.any(axis=1)] = np.nan
+        strict = np.array([s for _, s in self.lows_])
+        return low, ((lows == low[:, None]) & strict).any(axis=1)
+
     def _forward(self, frame):
-        low, high = numeric(frame[self.low]), numeric(frame[self.high])
+        if not self.lows_:
+            return frame
+        low, high = self._low(frame)[0], numeric(frame[self.high])
         # where low is missing the column keeps high itself (no gap to take)
         frame[self.high] = np.where(np.isnan(low), high, high - low)
         return frame
 
     def _inverse(self, frame, rng):
-        low = numeric(frame[self.low])
+        if not self.lows_:
+            return frame
+        low, strict = self._low(frame)
         gap = frame[self.high].to_numpy(dtype=float, na_value=np.nan)
         # strict: a gap of at least a few units in the last place of low
-        least = 1e-9 * np.maximum(np.abs(np.nan_to_num(low)), 1.0) if self.strict else 0.0
+        least = np.where(strict, 1e-9 * np.maximum(np.abs(np.nan_to_num(low)), 1.0), 0.0)
         high = np.where(np.isnan(low), gap, low + np.maximum(gap, least))
         restored = restore(high, self._dtype, frame.index)
         if pd.api.types.is_integer_dtype(self._dtype):
             # rounding may cross the order: lift back onto low
             values = restored.to_numpy(dtype=float, na_value=np.nan)
-            bad = values < low if not self.strict else values <= low
-            values = np.where(bad, np.ceil(low) + self.strict, values)
+            bad = np.where(strict, values <= low, values < low)
+            values = np.where(bad, np.ceil(low) + strict, values)
             restored = restore(values, self._dtype, frame.index)
         frame[self.high] = restored
         return frame

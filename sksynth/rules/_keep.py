@@ -120,14 +120,15 @@ class RuleKeeper:
                 raise ValueError(reason)
             else:
                 self.skipped_.append((rule, reason))
-        self._order = undo_order(kept)
         # private rows: the rules learn their columns' dtypes only
         schema = frame.iloc[:0] if self.private else frame
         for rule in kept:
             rule._fit_keep(schema)
             rule._join(kept, stand_ins=bool(self.mass_stand_ins))
+        # after joining: what a rule reads may grow with the rules beside it
+        self._order = undo_order(kept)
         self.rules_ = RuleSet(kept)
-        self.derived_columns_ = [c for r in kept for c in defined(r)]
+        self.derived_columns_ = list(dict.fromkeys(c for r in kept for c in defined(r)))
         return self
 
     def _refusal(self, rule, frame, kept):

@@ -165,14 +165,15 @@ def is_missing(value):
 def below_floor(frame, floor, values):
     """Where ``values`` fell below the smaller side of an order they must not go under.
 
-    ``floor`` is ``(column, strict)`` of the order (a rule's ``floor_``), or None
-    (nowhere). A rounding rule on the order's larger side moves these rows one
-    step up.
+    ``floor`` holds ``(column, strict)`` of each order on the column (a rule's
+    ``floor_``), or is None (nowhere). A rounding rule on the orders' larger
+    side moves these rows one step up.
     """
-    if floor is None:
-        return np.zeros(len(values), dtype=bool)
-    low = frame[floor[0]].to_numpy(dtype=float, na_value=np.nan)
-    return (values <= low) if floor[1] else (values < low)
+    below = np.zeros(len(values), dtype=bool)
+    for column, strict in floor or ():
+        low = frame[column].to_numpy(dtype=float, na_value=np.nan)
+        below |= (values <= low) if strict else (values < low)
+    return below
 
 
 def on_step(values, step):

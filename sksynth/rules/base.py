@@ -42,14 +42,13 @@ def _columns_present(frame, columns):
 
 
 def _order_floor(column, rules):
-    """Return ``(low, strict)`` of the order among ``rules`` whose larger side is ``column``.
+    """Return ``(low, strict)`` of each order among ``rules`` whose larger side is ``column``.
 
-    None when there is none. A rule rounding ``column`` keeps it above ``low``
-    (see :func:`~sksynth.rules._values.below_floor`).
+    None when there is none. A rule rounding ``column`` keeps it above every
+    ``low`` (see :func:`~sksynth.rules._values.below_floor`).
     """
-    return next(
-        ((r.low, r.strict) for r in rules if r.kind == "order" and r.high == column), None
-    )
+    floor = tuple((r.low, r.strict) for r in rules if r.kind == "order" and r.high == column)
+    return floor or None
 
 
 class Rule(ABC):

@@ -167,6 +167,39 @@ def test_an_order_is_kept_with_the_zeros_its_smaller_side_decides():
     assert ((out["heaviest"] == 0) == (out["average"] == 0)).all()
 
 
+def _loads(n=500, seed=0):
+    """Daily loads: the peak is never below the morning load and above the evening one."""
+    rng = np.random.default_rng(seed)
+    morning, evening = rng.poisson(40, n), rng.poisson(50, n)
+    peak = np.maximum(morning, evening + 1) + rng.poisson(3, n)
+    return pd.DataFrame({"morning": morning, "evening": evening, "peak": peak})
+
+
+def test_several_orders_with_one_larger_side_are_kept_together():
+    X = _loads()
+    rules = [Inequality("morning", "peak"), Inequality("evening", "peak", strict=True)]
+    keeper = RuleKeeper(rules).fit(X)
+    assert list(keeper.rules_) == rules and keeper.skipped_ == []
+    Z = keeper.transform(X)
+    # the gap is taken above the larger of the two smaller sides
+    assert (Z["peak"] == X["peak"] - np.maximum(X["morning"], X["evening"])).all()
+    pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
+    # a zero gap above a strict smaller side still gives a larger value
+    Z.loc[0, ["morning", "evening", "peak"]] = [10, 30, 0.0]
+    assert keeper.inverse_transform(Z).loc[0, "peak"] == 31
+
+
+@pytest.mark.parametrize("cls", [VAESampler, GANSampler])
+def test_samplers_keep_every_found_order_on_one_larger_side(cls):
+    X = _loads()
+    sampler = cls(epochs=2, batch_size=100, hidden_dims=(16,), latent_dim=4,
+                  random_state=0).fit(X)
+    kept = {r.formula for r in sampler.rules_.rules_}
+    assert {"morning <= peak", "evening < peak"} <= kept
+    out = sampler.sample(1000)
+    assert (out["morning"] <= out["peak"]).all() and (out["evening"] < out["peak"]).all()
+
+
 def test_ruleset_frame_and_display():
     X = pd.DataFrame({"Amount": [1, 9, 2], "Price": [2, 3, 4]})
     rules = RuleSet([Inequality("Amount", "Price"), Grid("Price", 1)])
