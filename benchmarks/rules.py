@@ -63,8 +63,11 @@ DOCUMENTED = {
     ],
     # AER::Fatalities: night-time, single-vehicle and age-group fatalities are
     # parts of all vehicle fatalities; the 15-17, 18-20 and 21-24 populations
-    # are parts of the population
+    # are parts of the population; "unempus: US unemployment rate",
+    # "emppopus: US employment/population ratio" (one national figure a year)
     "AER/Fatalities": [
+        ("dependency", {"year", "unempus"}),
+        ("dependency", {"year", "emppopus"}),
         ("order", {"nfatal", "fatal"}),
         ("order", {"sfatal", "fatal"}),
         ("order", {"fatal1517", "fatal"}),

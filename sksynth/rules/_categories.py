@@ -29,7 +29,10 @@ class FunctionalDependency(Rule):
 
     E.g. ``FunctionalDependency("city", "region")``: the region is the same
     on every row of a city. A generator keeping the rule samples the city
-    and looks the region up.
+    and looks the region up. Either column may be a number
+    (``FunctionalDependency("year", "cpi")``: one price index a year); a
+    generated number that no training row holds takes the value of the
+    nearest one.
 
     Parameters
     ----------
@@ -90,11 +93,29 @@ class FunctionalDependency(Rule):
     def _inverse(self, frame, rng):
         determinant = frame[self.determinant]
         values = look_up(self._keys, self._values, determinant)
+        unseen = pd.isna(values) & determinant.notna().to_numpy()
+        if unseen.any() and _is_number(self._keys):
+            values[unseen] = self._values[_nearest(self._keys, determinant[unseen])]
         if len(self._unknown_value):
             values[determinant.isna().to_numpy()] = self._unknown_value[0]
         out = as_dtype_if_possible(pd.Series(values, index=frame.index), self._dtype)
         frame[self.dependent] = out
         return frame
+
+
+def _is_number(keys):
+    return keys.dtype.kind in "iuf" and len(keys) > 0
+
+
+def _nearest(keys, wanted):
+    """Index in ``keys`` (numbers) of the key nearest to each of ``wanted``."""
+    order = np.argsort(keys)
+    ranked = keys[order].astype(float)
+    wanted = wanted.to_numpy(dtype=float)
+    above = np.clip(np.searchsorted(ranked, wanted), 0, len(ranked) - 1)
+    below = np.maximum(above - 1, 0)
+    closer = np.abs(ranked[below] - wanted) <= np.abs(ranked[above] - wanted)
+    return order[np.where(closer, below, above)]
 
 
 class FixedCombinations(Rule):

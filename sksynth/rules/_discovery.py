@@ -30,11 +30,14 @@ from .base import RuleSet, _plain
 
 __all__ = ["find_rules"]
 
+# the most distinct values of a number that decides another column
+_MAX_KEY_VALUES = 50
+
 _KINDS = (
     "formula",
-    "band",
     "date part",
     "dependency",
+    "band",
     "threshold",
     "missingness",
     "grid",
@@ -93,7 +96,9 @@ def find_rules(
       numbers;
     * ``"date part"``: a column that is the year, month, weekday... of a
       date column, as a number or a label (``wday is the weekday of date``);
-    * ``"dependency"``: a category deciding another (``city -> region``);
+    * ``"dependency"``: a category deciding another (``city -> region``) or a
+      number (``store -> floor_area``), or a number with at most 50 values
+      deciding a number (``year -> cpi``);
     * ``"grid"``, ``"point masses"``, ``"range"``: values on a grid or with a
       fixed number of decimals, a few values holding many rows (exact
       zeros), non-negative columns and shares in ``[0, 1]``;
@@ -118,7 +123,8 @@ def find_rules(
     sums and products come from one least-squares fit of each column on the
     others (on logarithms for products) whose coefficients must round to
     small integers, orders are screened with one vectorised comparison per
-    column. The candidates are then checked on all rows.
+    column, and a number is tried as decided only by a column with at least
+    as many values. The candidates are then checked on all rows.
 
     Parameters
     ----------
@@ -337,17 +343,27 @@ class _Search(FormulaSearch):
     # ---------------------------------------------------------- dependencies
     def find_dependency(self):
         labels = [c for c in self.labels if c not in self.derived]
-        n_tests = max(len(labels) * (len(labels) - 1), 1)
+        numbers = self._free(self.numbers)
+        distinct = {c: self.sample[c].nunique() for c in labels + numbers}
+        # a number that takes few values can decide others (a year deciding a
+        # national price index); a number is decided only by a column with at
+        # least as many values. Of two columns that decide each other, the
+        # first here decides: labels, then whole numbers, then the others
+        few = [c for c in numbers if distinct[c] <= _MAX_KEY_VALUES]
+        keys = labels + sorted(few, key=lambda c: self.kinds[c] != "integer")
+        pairs = [(a, b) for a in labels for b in labels if a != b] + [
+            (a, b) for a in keys for b in numbers if a != b and distinct[b] <= distinct[a]
+        ]
+        n_tests = max(len(pairs), 1)
         edges = {}
-        for a in labels:
-            for b in labels:
-                if a != b and self._depends(a, b, n_tests):
-                    edges[(a, b)] = True
+        for a, b in pairs:
+            if self._depends(a, b, n_tests):
+                edges[(a, b)] = True
         found = []
         for a, b in edges:
-            if (b, a) in edges and labels.index(b) < labels.index(a):
+            if (b, a) in edges and keys.index(b) < keys.index(a):
                 continue  # one-to-one: report one direction
-            if any((a, c) in edges and (c, b) in edges and (c, a) not in edges for c in labels):
+            if any((a, c) in edges and (c, b) in edges and (c, a) not in edges for c in keys):
                 continue  # implied by a -> c -> b
             if b in self.derived:
                 continue

@@ -116,7 +116,7 @@ class FormulaSearch(RuleSearch):
             )
             found += self._first_affine(target, gaps, half)
             if target not in self.derived and _whole(counts):
-                found += self._whole_units(target, self._gaps(days, counts, 0.9))
+                found += self._whole_units(target, self._gaps(days, counts, 0.7))
         return found
 
     def _gaps(self, days, counts, min_corr):

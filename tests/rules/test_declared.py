@@ -352,6 +352,47 @@ def test_a_dependency_keeps_the_value_of_rows_whose_determinant_is_missing():
     pd.testing.assert_frame_equal(out, X)
 
 
+def _panel(seed=0):
+    """Stores over ten years: a national price index that is one number a year, and a
+    floor area that is one number a store."""
+    rng = np.random.default_rng(seed)
+    years, stores = np.arange(1990, 2000), [f"s{i}" for i in range(30)]
+    index = dict(zip(years, np.round(100 * 1.03 ** np.arange(10) + rng.normal(0, 1, 10), 1)))
+    area = dict(zip(stores, rng.integers(200, 2000, 30)))
+    year, store = np.repeat(years, 30), np.tile(stores, 10)
+    return pd.DataFrame({
+        "store": store, "year": year, "cpi": [index[y] for y in year],
+        "area": [area[s] for s in store], "sales": rng.gamma(3, 100, 300).round(2),
+    })
+
+
+def test_find_rules_finds_numbers_that_a_year_or_a_label_decides():
+    found = {r.formula for r in find_rules(_panel()) if r.kind == "dependency"}
+    assert found == {"year -> cpi", "store -> area"}
+    # a price index that drifts within a year is decided by nothing
+    X = _panel()
+    X["cpi"] += np.random.default_rng(1).normal(0, 1, len(X))
+    assert not {r.formula for r in find_rules(X) if r.kind == "dependency"} & {"year -> cpi"}
+
+
+def test_a_number_decided_by_a_year_is_looked_up_and_an_unseen_year_takes_the_nearest():
+    X = _panel()
+    keeper = RuleKeeper([FunctionalDependency("year", "cpi")]).fit(X)
+    Z = keeper.transform(X)
+    assert "cpi" not in Z.columns
+    pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
+    Z.loc[:2, "year"] = [1985, 2004, 1994]
+    cpi = X.groupby("year")["cpi"].first()
+    assert keeper.inverse_transform(Z).loc[:2, "cpi"].tolist() == [cpi[1990], cpi[1999], cpi[1994]]
+    sampler = VAESampler(epochs=2, batch_size=100, hidden_dims=(16,), latent_dim=4,
+                         random_state=0).fit(X)
+    assert {"year -> cpi", "store -> area"} <= {r.formula for r in sampler.rules_.rules_}
+    out = sampler.sample(500)
+    assert out.dtypes.equals(X.dtypes)
+    assert out.groupby("year")["cpi"].nunique().max() == 1
+    assert set(zip(out["store"], out["area"])) <= set(zip(X["store"], X["area"]))
+
+
 def test_a_count_computed_by_a_division_is_solved_for_the_share_instead():
     rng = np.random.default_rng(0)
     students = rng.integers(10, 200, 300)
