@@ -284,6 +284,19 @@ def test_find_rules_finds_ages_and_weeks_counted_in_whole_units():
     }
 
 
+def test_find_rules_finds_a_tenure_in_whole_calendar_months():
+    rng = np.random.default_rng(0)
+    start = pd.Series(
+        pd.Timestamp("2010-01-01") + pd.to_timedelta(rng.integers(0, 3000, 600), unit="D")
+    )
+    end = start + pd.to_timedelta(rng.integers(20, 2000, 600), unit="D")
+    day_to_come = (end.dt.day < start.dt.day).astype(int)
+    months = (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month - day_to_come
+    X = pd.DataFrame({"start": start, "end": end, "tenure": months})
+    formulas = [r.formula for r in find_rules(X) if r.kind == "formula"]
+    assert formulas == ["tenure = months(start, end)"]
+
+
 @pytest.mark.parametrize("cls", [VAESampler, GANSampler])
 def test_samplers_compute_whole_years_and_weeks_from_the_generated_dates(cls):
     X = _ages()
