@@ -81,7 +81,8 @@ class Band(_ComputedColumn):
     -----
     A generated ``target`` is put on the grid of the training values (whole
     numbers for integer columns, the fewest decimals that hold every
-    training value otherwise) and kept inside the band. Where the
+    training value otherwise; a kept :class:`Grid` of the column, for a
+    difference band) and kept inside the band. Where the
     expression is undefined (a missing input, or a non-positive one with
     ``scale="ratio"``), the rule says nothing; a generator then draws
     ``target`` from the training values of such rows (from all training
@@ -173,6 +174,7 @@ class Band(_ComputedColumn):
     def _fit_keep(self, frame):
         self._dtype = frame[self.target].dtype
         self.step_ = _step(frame[self.target])
+        self.offset_ = 0.0
         # values for rows where the formula is undefined (e.g. a zero input)
         target = numeric(frame[self.target])
         value = self._value(frame)
@@ -187,6 +189,13 @@ class Band(_ComputedColumn):
         # takes a training position instead
         position = self._position(target, value)
         self.positions_ = thinned(position[~np.isnan(position)])
+
+    def _join(self, kept, *, stand_ins=True):
+        # a kept grid of the column (a difference band at least a step wide):
+        # the band puts its values on that grid rather than on their decimals
+        grid = next((r for r in kept if r.kind == "grid" and r.column == self.target), None)
+        if grid is not None:
+            self.step_, self.offset_ = grid.step, grid.offset
 
     def _position(self, target, value):
         """Each row's place in its band: log ratio or difference (NaN: none)."""
@@ -211,7 +220,10 @@ class Band(_ComputedColumn):
             result = value * np.exp(np.clip(position, np.log(self.low), np.log(self.high)))
         else:
             result = value + np.clip(position, self.low, self.high)
-        result = _onto_step(np.clip(result, low, high), self.step_, low, high)
+        offset = self.offset_
+        result = offset + _onto_step(
+            np.clip(result, low, high) - offset, self.step_, low - offset, high - offset
+        )
         # a missing position where the formula is defined: a target the band
         # says nothing about (missing, or not positive under a ratio)
         unplaced = np.isnan(result) & ~np.isnan(value)

@@ -68,7 +68,8 @@ def clash(rule, kept):
         for other in others:
             if (
                 _after_order(rule, other, kept) or _in_band(rule, other)
-                or _one_calendar(rule, other) or _one_larger_side(rule, other)
+                or _on_grid(rule, other) or _one_calendar(rule, other)
+                or _one_larger_side(rule, other)
             ):
                 continue
             return (
@@ -113,6 +114,20 @@ def _one_larger_side(first, second):
     side of each row (see ``Inequality._join``), so every order holds.
     """
     return first.kind == second.kind == "order" and first.high == second.high
+
+
+def _on_grid(first, second):
+    """Whether the rules are a difference band and a grid of its column that fits in it.
+
+    The band puts its column on the grid (see ``Band._join``): a band at
+    least a step wide always holds a point of the grid. A ratio band
+    narrows with its formula, so a generated row could find none.
+    """
+    band, grid = (first, second) if first.kind == "band" else (second, first)
+    return (
+        band.kind == "band" and grid.kind == "grid" and band.scale == "difference"
+        and band.high - band.low >= grid.step
+    )
 
 
 def _in_band(first, second):

@@ -11,6 +11,7 @@ from sksynth.generators import (
     VAESampler,
 )
 from sksynth.rules import (
+    Band,
     CategoryThreshold,
     FixedCombinations,
     Formula,
@@ -198,6 +199,26 @@ def test_samplers_keep_every_found_order_on_one_larger_side(cls):
     assert {"morning <= peak", "evening < peak"} <= kept
     out = sampler.sample(1000)
     assert (out["morning"] <= out["peak"]).all() and (out["evening"] < out["peak"]).all()
+
+
+def test_a_difference_band_puts_its_column_on_a_kept_grid():
+    # a price in steps of 0.05 within a fixed margin above a cost
+    rng = np.random.default_rng(0)
+    cost = rng.gamma(4, 5, 400).round(3)
+    price = np.round((cost + rng.uniform(1, 3, 400)) / 0.05) * 0.05
+    X = pd.DataFrame({"cost": cost, "price": price.round(2)})
+    band, grid = Band("price", "cost", 0.9, 3.1, scale="difference"), Grid("price", 0.05)
+    assert list(RuleKeeper([band, grid]).fit(X).rules_) == [band, grid]
+    out = VAESampler(rules=[band, grid], epochs=5, batch_size=100, hidden_dims=(16,),
+                     latent_dim=4, random_state=0).fit(X).sample(500)
+    assert band.holds(out).all() and grid.holds(out).all()
+    # a grid wider than the band, or under a ratio band, could leave a row no value
+    X["cost"] = (X["price"] - rng.uniform(1.0, 1.03, 400)).round(3)
+    for other in (Band("price", "cost", 0.99, 1.031, scale="difference"),
+                  Band("price", "cost", 1.0, 1.5)):
+        assert other.holds(X).all()
+        with pytest.raises(ValueError, match="both set column 'price'"):
+            RuleKeeper([other, grid]).fit(X)
 
 
 def test_ruleset_frame_and_display():
