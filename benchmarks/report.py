@@ -963,7 +963,7 @@ LEARNT = [
     "of 0.05 came back in steps of 0.01: on openintro association 26 % and 27 % of "
     "generated `x1` and `x3` sat on the 0.05 grid (VAE sampler, default length, two "
     "seeds). A difference band now keeps a found grid no wider than itself and puts its "
-    "values on it: 100 %; detection AUC 0.705 and 0.600 against 0.694 and 0.599, since "
+    "values on it: 100 %; detection AUC moved from 0.705 and 0.600 to 0.694 and 0.599, as "
     "other columns give those rows away.",
 ]
 
