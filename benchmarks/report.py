@@ -960,7 +960,7 @@ LEARNT = [
     "of at most 50 values are now dependencies, searched before bands and looked up after "
     "sampling: 0.923 and 0.913, 0.918 and 0.924.",
     "A band put its column on the decimals of the training values, so a column in steps "
-    "of 0.05 came back in steps of 0.01: on openintro association 26 % and 27 % of "
+    "of 0.05 came back in steps of 0.01: on openintro association 24 % to 27 % of "
     "generated `x1` and `x3` sat on the 0.05 grid (VAE sampler, default length, two "
     "seeds). A difference band now keeps a found grid no wider than itself and puts its "
     "values on it: 100 %; detection AUC moved from 0.705 and 0.600 to 0.694 and 0.599, as "

@@ -173,7 +173,7 @@ def _round_to_step(values, step, dtype, on_clock):
         return np.round(values / step) * step
     finite = np.isfinite(values)
     stamps = _as_stamps(values[finite], dtype)
-    local = np.round(_clock(values[finite], dtype) / step) * step
+    local = np.round(_as_counts(wall_clock(stamps)) / step) * step
     wall = _as_stamps(local, np.dtype(f"datetime64[{_datetime_unit_tz(dtype)[0]}]"))
     out = values.copy()
     out[finite] = _as_counts(in_zone(wall, stamps))

@@ -223,9 +223,7 @@ def plot_distributions(report, *, max_columns: int = 24):
     fig : matplotlib.figure.Figure or None
         None when the table has no numeric or date column with values.
     """
-    dates = any(np.issubdtype(edges.dtype, np.datetime64) for _, edges in
-                report.histograms.values())
-    title = "Numbers and dates" if dates else "Numeric columns"
+    title = report._distributions_title()
     return _per_column(
         report,
         report.histograms,

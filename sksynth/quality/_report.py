@@ -278,6 +278,13 @@ class QualityReport:
         )
 
     # --------------------------------------------------------------- figures
+    def _distributions_title(self):
+        """Title of the histograms: "Numbers and dates" when a date column is drawn."""
+        dates = any(
+            np.issubdtype(edges.dtype, np.datetime64) for _, edges in self.histograms.values()
+        )
+        return "Numbers and dates" if dates else "Numeric columns"
+
     def plot(self, *, max_columns: int = 24) -> dict:
         """Draw the report as matplotlib figures.
 
@@ -292,9 +299,9 @@ class QualityReport:
         figures : dict of str to matplotlib.figure.Figure
             ``"overview"`` (missing rates, class balance, outlier shares and
             label confidence), ``"distributions"`` (a histogram per numeric
-            column with its outlier fences) and ``"categories"`` (the most
-            frequent values of categorical columns); figures without content
-            are left out.
+            column with its outlier fences, and per date column) and
+            ``"categories"`` (the most frequent values of categorical
+            columns); figures without content are left out.
         """
         from ._plot import plot_categories, plot_distributions, plot_overview
 
@@ -345,12 +352,9 @@ class QualityReport:
         if self.notes:
             items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
             sections.append(("Notes", f"<ul>{items}</ul>"))
-        has_dates = any(  # a date column drawn beside the numbers
-            np.issubdtype(edges.dtype, np.datetime64) for _, edges in self.histograms.values()
-        )
         labels = {
             "overview": "Missing values, class balance, outliers and label confidence",
-            "distributions": "Numbers and dates" if has_dates else "Numeric columns",
+            "distributions": self._distributions_title(),
             "categories": "Categorical columns",
         }
         for name, fig in self.plot().items():

@@ -181,7 +181,8 @@ def undo_order(rules):
     while remaining:
         for i, rule in enumerate(remaining):
             needs = set(rule._reads())
-            # a shaper of an order's larger side comes after the order
+            # a shaper of a column another rule sets (an order's larger side, a
+            # band's column) comes after that rule
             own = {c for c in rule.columns[:1] if c in setters} if rule.role != "define" else set()
             waiting = [
                 r for r in remaining

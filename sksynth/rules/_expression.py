@@ -46,6 +46,8 @@ class Expression:
     ----------
     columns : tuple of str
         The column names the expression reads, in order of appearance.
+    calls : frozenset of str
+        The functions the expression calls (``"log"``, ``"floor"``...).
 
     Examples
     --------
@@ -74,9 +76,10 @@ class Expression:
                 "names (`back quoted` when they hold spaces), + - * / and parentheses."
             ) from None
         self._tree = self._check(tree.body)
-        seen = []
-        self._collect(self._tree, seen)
+        seen, calls = [], []
+        self._collect(self._tree, seen, calls)
         self.columns = tuple(dict.fromkeys(seen))
+        self.calls = frozenset(calls)
 
     def _placeholder(self, match):
         key = f"_col{len(self._names)}_"
@@ -128,12 +131,16 @@ class Expression:
             f"functions {', '.join(f'{n}()' for n in _FUNCTIONS)} and parentheses."
         )
 
-    def _collect(self, node, out):
+    def _collect(self, node, columns, calls):
         if node[0] == "col":
-            out.append(node[1])
+            columns.append(node[1])
+        elif node[0] == "call":
+            calls.append(node[1])
+            for child in node[2:]:
+                self._collect(child, columns, calls)
         elif node[0] != "num":
-            for child in node[2:] if node[0] == "call" else node[1:]:
-                self._collect(child, out)
+            for child in node[1:]:
+                self._collect(child, columns, calls)
 
     def evaluate(self, frame):
         """Evaluate on the columns of ``frame``; return a float array.

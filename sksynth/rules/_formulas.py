@@ -14,7 +14,7 @@ import pandas as pd
 
 from ._expression import Expression, _name
 from ._values import check_name, largest_magnitude, numeric, restore, thinned
-from .base import Rule, _columns_present
+from .base import Rule, _columns_present, _order_floor
 
 __all__ = ["Formula", "Inequality"]
 
@@ -237,8 +237,8 @@ class Inequality(Rule):
 
     def _join(self, kept, *, stand_ins=True):
         # the first kept order on ``high`` computes it above all their smaller sides
-        orders = [r for r in kept if r.kind == "order" and r.high == self.high]
-        self.lows_ = tuple((r.low, r.strict) for r in orders) if orders[0] is self else ()
+        first = next(r for r in kept if r.kind == "order" and r.high == self.high)
+        self.lows_ = _order_floor(self.high, kept) if first is self else ()
 
     def _low(self, frame):
         """Return the largest present smaller side of each row, and whether it is strict."""

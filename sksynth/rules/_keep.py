@@ -157,7 +157,7 @@ class RuleKeeper:
         bad = rule._undefined_rows(frame) if rule.kind == "formula" else []
         if bad:
             what = "takes the log of a number that is not positive or divides by zero" if (
-                "log(" in rule.formula
+                "log" in rule.expression.calls
             ) else "divides by zero"
             return (
                 f"The formula {rule.formula!r} {what} on row(s) {bad} where its columns are "

@@ -160,7 +160,7 @@ class PointMasses(Rule):
             label[values == v] = str(i)
         position = list(frame.columns).index(self.column) + 1
         frame.insert(position, self._mass_name(), pd.Series(label, index=frame.index))
-        if self.band_ is None and self.floor_ is None:
+        if self.band_ is None and not self.floor_:
             # a row the category decides (a mass, or missing) shows a value off the
             # masses (a missing number there would be a second, competing flag), or a
             # missing number where the keeper asks for it (see RuleKeeper)
@@ -202,7 +202,7 @@ class PointMasses(Rule):
                 values = np.where(below_floor(frame, self.floor_, near), values, near)
             # a value the generator left missing on an "other" row (it learnt
             # missing numbers on the rows the category decides): the first mass
-            if self.floor_ is None:
+            if not self.floor_:
                 values[(label == "other") & np.isnan(values)] = self.values[0]
         values[label == "missing"] = np.nan
         for i, v in enumerate(self.values):

@@ -166,11 +166,11 @@ def below_floor(frame, floor, values):
     """Where ``values`` fell below the smaller side of an order they must not go under.
 
     ``floor`` holds ``(column, strict)`` of each order on the column (a rule's
-    ``floor_``), or is None (nowhere). A rounding rule on the orders' larger
-    side moves these rows one step up.
+    ``floor_``; empty: nowhere). A rounding rule on the orders' larger side
+    moves these rows one step up.
     """
     below = np.zeros(len(values), dtype=bool)
-    for column, strict in floor or ():
+    for column, strict in floor:
         low = frame[column].to_numpy(dtype=float, na_value=np.nan)
         below |= (values <= low) if strict else (values < low)
     return below

@@ -44,11 +44,12 @@ def _columns_present(frame, columns):
 def _order_floor(column, rules):
     """Return ``(low, strict)`` of each order among ``rules`` whose larger side is ``column``.
 
-    None when there is none. A rule rounding ``column`` keeps it above every
-    ``low`` (see :func:`~sksynth.rules._values.below_floor`).
+    A rule that sets ``column`` after the orders (a grid, round values, point
+    masses, zeros) keeps it above every ``low`` (see
+    :func:`~sksynth.rules._values.below_floor`); the first of the orders
+    computes it above all of them.
     """
-    floor = tuple((r.low, r.strict) for r in rules if r.kind == "order" and r.high == column)
-    return floor or None
+    return tuple((r.low, r.strict) for r in rules if r.kind == "order" and r.high == column)
 
 
 class Rule(ABC):
@@ -156,7 +157,8 @@ class Rule(ABC):
         ``kept`` holds every kept rule (this one too); ``stand_ins`` is the
         keeper's ``mass_stand_ins``. By default nothing: only a rule whose
         values must respect another's (a grid or point masses on an order's
-        larger side, point masses of a band's column) overrides it.
+        larger side, point masses or a grid of a band's column, orders that
+        share a larger side) overrides it.
         """
 
     def _forward(self, frame):
