@@ -82,7 +82,10 @@ class Band(_ComputedColumn):
     A generated ``target`` is put on the grid of the training values (whole
     numbers for integer columns, the fewest decimals that hold every
     training value otherwise; a kept :class:`Grid` of the column, for a
-    difference band) and kept inside the band. Where the
+    difference band) and kept inside the band; a kept :class:`Range` of the
+    column too, where the formula over its inputs' training range always
+    leaves room inside the range (its inputs learned, not computed by another
+    rule): a value beyond the range is mirrored back inside it. Where the
     expression is undefined (a missing input, or a non-positive one with
     ``scale="ratio"``), the rule says nothing; a generator then draws
     ``target`` from the training values of such rows (from all training
@@ -196,6 +199,70 @@ class Band(_ComputedColumn):
         grid = next((r for r in kept if r.kind == "grid" and r.column == self.target), None)
         if grid is not None:
             self.step_, self.offset_ = grid.step, grid.offset
+        # a kept range of the column: a difference band computes it within both
+        # (see _range_refusal); a ratio band's values are positive already
+        bound = next((r for r in kept if r.kind == "range" and r.column == self.target), None)
+        self.within_ = (-np.inf, np.inf)
+        if bound is not None and self.scale == "difference":
+            self.within_ = (
+                -np.inf if bound.low is None else bound.low,
+                np.inf if bound.high is None else bound.high,
+            )
+
+    def _range_refusal(self, bound, kept, frame):
+        """Why the band cannot keep its column within a kept range too, or None.
+
+        A ratio band keeps a lower bound of zero or less (its values are
+        positive). A difference band computes its column between the larger
+        of its low side and the range's low, and the smaller of its high side
+        and the range's high; that is possible on every generated row when
+        the formula, over the training range of its inputs, never takes the
+        band off the range. The inputs must then be learned (a generator
+        keeps a learned number within its training range), not computed by
+        another rule.
+
+        Parameters
+        ----------
+        bound : Range
+            A range of the band's column.
+        kept : list of Rule
+            The rules kept beside it.
+        frame : DataFrame or None
+            The training rows; None where they are private.
+
+        Returns
+        -------
+        reason : str or None
+        """
+        what = f"The band {self.formula!r} cannot keep {self.target!r} within {bound.formula!r}"
+        if self.scale == "ratio":
+            if bound.high is None and bound.low <= 0:
+                return None
+            return f"{what}: a ratio band keeps only a lower bound of zero or less."
+        if frame is None:
+            return f"{what}: that needs the training range of its inputs."
+        computed = {c for r in kept if r.role == "define" for c in r._writes()}
+        bounds = {}
+        for column in self.expression.columns:
+            values = numeric(frame[column])
+            values = values[np.isfinite(values)]
+            if column in computed or not len(values):
+                return f"{what}: its input {column!r} is computed by another rule."
+            # a kept round step may take a learned value up to half a step beyond
+            half = max((step / 2 for r in kept if r.kind == "rounding" and r.column == column
+                        for step in r.steps), default=0.0)
+            bounds[column] = (values.min() - half, values.max() + half)
+        interval = self.expression.interval(bounds)
+        if interval is None:
+            return f"{what}: its formula has no bound over the training range of its inputs."
+        # what is left of the band must hold a value of the column's grid
+        grid = next((r for r in kept if r.kind == "grid" and r.column == self.target), None)
+        step = grid.step if grid is not None else _step(frame[self.target]) or 0.0
+        if bound.low is not None and interval[0] + self.high < bound.low + step:
+            return f"{what}: where its formula is lowest, the band lies below {bound.low:g}."
+        if bound.high is not None and interval[1] + self.low > bound.high - step:
+            return f"{what}: where its formula is highest, the band lies above {bound.high:g}."
+        return None
 
     def _position(self, target, value):
         """Each row's place in its band: log ratio or difference (NaN: none)."""
@@ -209,6 +276,20 @@ class Band(_ComputedColumn):
         out[self.target] = self._position(numeric(frame[self.target]), self._value(frame))
         return out
 
+    def _within(self, result, low, high):
+        """Bring values across a kept range's bound back in by reflecting them.
+
+        A mirror image keeps the generated spread next to the bound where a
+        clip would pile the rows onto it; ``low`` and ``high`` are the band's
+        own bounds of each row, which the range leaves room inside.
+        """
+        floor, ceiling = self.within_
+        with np.errstate(invalid="ignore"):
+            low, high = np.maximum(low, floor), np.minimum(high, ceiling)
+            result = np.where(result < floor, np.minimum(2 * floor - result, high), result)
+            result = np.where(result > ceiling, np.maximum(2 * ceiling - result, low), result)
+        return result, low, high
+
     def _inverse(self, frame, rng):
         value = self._value(frame)
         low, high = self._bounds(value)
@@ -220,6 +301,7 @@ class Band(_ComputedColumn):
             result = value * np.exp(np.clip(position, np.log(self.low), np.log(self.high)))
         else:
             result = value + np.clip(position, self.low, self.high)
+        result, low, high = self._within(result, low, high)
         offset = self.offset_
         result = offset + _onto_step(
             np.clip(result, low, high) - offset, self.step_, low - offset, high - offset

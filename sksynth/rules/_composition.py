@@ -10,7 +10,7 @@ an order where each comes after the rules producing what it reads
 
 from __future__ import annotations
 
-__all__ = ["clash", "defined", "produced", "read_computed_dates", "undo_order"]
+__all__ = ["banded_ranges", "clash", "defined", "produced", "read_computed_dates", "undo_order"]
 
 
 def read_computed_dates(rules):
@@ -68,8 +68,8 @@ def clash(rule, kept):
         for other in others:
             if (
                 _after_order(rule, other, kept) or _in_band(rule, other)
-                or _on_grid(rule, other) or _one_calendar(rule, other)
-                or _one_larger_side(rule, other)
+                or _on_grid(rule, other) or _band_in_range(rule, other)
+                or _one_calendar(rule, other) or _one_larger_side(rule, other)
             ):
                 continue
             return (
@@ -128,6 +128,24 @@ def _on_grid(first, second):
         band.kind == "band" and grid.kind == "grid" and band.scale == "difference"
         and band.high - band.low >= grid.step
     )
+
+
+def _band_in_range(first, second):
+    """Whether the rules are a band and a range of its column.
+
+    The band computes its column within the range too, where its inputs
+    allow that on every row; :func:`banded_ranges` lists such pairs for the
+    keeper to check on the training rows (``Band._range_refusal``).
+    """
+    return {first.kind, second.kind} == {"band", "range"}
+
+
+def banded_ranges(kept):
+    """Return the ``(band, range)`` pairs of ``kept`` on one column."""
+    return [
+        (band, bound) for band in kept if band.kind == "band"
+        for bound in kept if bound.kind == "range" and bound.column == band.target
+    ]
 
 
 def _in_band(first, second):

@@ -172,6 +172,30 @@ class Expression:
             return np.power(np.asarray(left, dtype=float), right)
         return np.true_divide(left, right)
 
+    def interval(self, bounds):
+        """Return the least and greatest values over a box of the columns, or None.
+
+        Interval arithmetic: the result holds every value the expression can
+        take when each column lies within its bounds (it may be wider than
+        the exact range, never narrower).
+
+        Parameters
+        ----------
+        bounds : dict
+            ``column -> (low, high)`` for every column the expression reads.
+
+        Returns
+        -------
+        interval : tuple of float or None
+            ``(low, high)``; None where a bound cannot be given (a division by
+            an interval holding zero, the log of one that is not positive, a
+            fractional power of a negative number, calendar functions).
+        """
+        found = _interval(self._tree, bounds)
+        if found is None or not all(np.isfinite(found)):
+            return None
+        return found
+
     def __str__(self):
         return _render(self._tree, 0)
 
@@ -185,6 +209,46 @@ def _call(name, args):
         return np.floor(args[0])
     months = calendar_months(*args)
     return months if name == "months" else np.floor(months / 12)
+
+
+def _interval(node, bounds):
+    """Interval arithmetic on a parsed node; None where no bound can be given."""
+    op = node[0]
+    if op == "num":
+        return node[1], node[1]
+    if op == "col":
+        return tuple(float(b) for b in bounds[node[1]])
+    if op == "call" and node[1] in ("log", "floor"):  # both never decrease
+        inner = _interval(node[2], bounds)
+        if inner is None or (node[1] == "log" and inner[0] <= 0):
+            return None
+        return _call(node[1], [inner[0]]).item(), _call(node[1], [inner[1]]).item()
+    if op == "call":
+        return None
+    parts = [_interval(child, bounds) for child in node[1:] if child[0] != "num" or op != "**"]
+    if any(part is None for part in parts):
+        return None
+    if op == "neg":
+        return -parts[0][1], -parts[0][0]
+    if op == "**":
+        (low, high), power = parts[0], node[2][1]
+        if low < 0 and not float(power).is_integer():
+            return None
+        if low <= 0 and power < 0:
+            return None
+        ends = [low**power, high**power] + ([0.0] if low < 0 < high else [])
+        return min(ends), max(ends)
+    (a, b), (c, d) = parts
+    if op == "+":
+        return a + c, b + d
+    if op == "-":
+        return a - d, b - c
+    if op == "/":
+        if c <= 0 <= d:
+            return None
+        c, d = 1.0 / d, 1.0 / c
+    ends = [a * c, a * d, b * c, b * d]
+    return min(ends), max(ends)
 
 
 def _name(column):

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
-from sksynth.rules import Band, PointMasses, RuleKeeper, find_rules
+from sksynth.rules import Band, Formula, PointMasses, Range, RuleKeeper, find_rules
+from sksynth.rules._expression import Expression
 
 TINY = {"epochs": 2, "batch_size": 50, "hidden_dims": (16,), "latent_dim": 4, "random_state": 0}
 
@@ -320,4 +321,86 @@ def test_a_band_narrower_than_its_columns_grid_is_not_kept():
     out = sampler.sample(300)
     assert out["inches"].dtype == X["inches"].dtype
     for rule in sampler.rules_.rules_:
+        assert rule.holds(out).all(), rule.formula
+
+
+def _firms(n=400, seed=0):
+    """Costs about 0.006 per unit of output give or take a fixed amount, never below 0."""
+    rng = np.random.default_rng(seed)
+    output = rng.lognormal(6, 1.5, n).round()
+    cost = 0.006 * output + rng.uniform(-20, 40, n)
+    cost = np.where(cost < 0, rng.uniform(0.05, 1.0, n), cost).round(3)
+    return pd.DataFrame({"output": output, "cost": cost})
+
+
+def test_an_expression_is_bounded_over_a_box_of_its_columns():
+    box = {"x": (-2.0, 1.0), "y": (2.0, 4.0)}
+    assert Expression("3 * x - y + 1").interval(box) == (-9.0, 2.0)
+    assert Expression("x * y").interval(box) == (-8.0, 4.0)
+    assert Expression("x ** 2").interval(box) == (0.0, 4.0)  # crosses zero
+    assert Expression("x / y").interval(box) == (-1.0, 0.5)
+    assert Expression("log(y) + floor(y / 3)").interval(box) == pytest.approx(
+        (np.log(2.0), np.log(4.0) + 1)
+    )
+    # no bound: a division by, a log of and a root of an interval holding zero
+    for text in ("y / x", "log(x)", "x ** 0.5", "y ** -1 + x ** -1"):
+        assert Expression(text).interval(box) is None, text
+
+
+def test_a_difference_band_keeps_its_column_within_a_range_by_reflection():
+    X = _firms()
+    gap = X["cost"] - 0.006 * X["output"]
+    band = Band("cost", "0.006 * output", gap.min(), gap.max(), scale="difference")
+    floor = Range("cost", 0)
+    keeper = RuleKeeper([band, floor]).fit(X)
+    assert keeper.skipped_ == []
+    pd.testing.assert_frame_equal(keeper.inverse_transform(keeper.transform(X)), X)
+    # positions at the band's low end: on small outputs below 0, mirrored above it
+    Z = keeper.transform(X)
+    Z["cost"] = np.random.default_rng(1).uniform(gap.min(), gap.min() + 5, len(Z))
+    out = keeper.inverse_transform(Z)
+    assert band.holds(out).all()
+    assert floor.holds(out).all()
+    small = 0.006 * X["output"] + Z["cost"] < 0
+    assert small.sum() > 50
+    expected = -(0.006 * X["output"] + Z["cost"])[small]
+    np.testing.assert_allclose(out.loc[small, "cost"], expected, atol=6e-4)
+    assert (out["cost"] == 0).mean() < 0.01  # no pile on the bound
+
+
+def test_a_band_leaves_out_a_range_its_inputs_could_take_it_off():
+    # debt follows x - y, which real rows keep positive, but not the ranges of
+    # x and y alone: a generated row with a small x and a large y has no room
+    rng = np.random.default_rng(0)
+    y = rng.uniform(0, 100, 400)
+    x = y + rng.uniform(0, 50, 400)
+    X = pd.DataFrame({"x": x, "y": y, "debt": x - y + rng.uniform(0, 1, 400)})
+    band, floor = Band("debt", "x - y", 0, 1, scale="difference"), Range("debt", 0)
+    with pytest.raises(ValueError, match="where its formula is lowest, the band lies below 0"):
+        RuleKeeper([band, floor]).fit(X)
+    keeper = RuleKeeper([band, floor], declared=False).fit(X)
+    assert [rule for rule, _ in keeper.skipped_] == [floor]
+    X = _firms()
+    # an input computed by another rule has no known range either
+    X["double"] = 2 * X["output"]
+    computed = Band("cost", "0.003 * double", -20, 40, scale="difference")
+    keeper = RuleKeeper([Formula("double", "2 * output"), computed, Range("cost", 0)],
+                        declared=False).fit(X)
+    assert "input 'double' is computed by another rule" in keeper.skipped_[0][1]
+
+
+@pytest.mark.parametrize("cls", [VAESampler, ConditionalVAESampler])
+def test_samplers_keep_a_band_and_a_range_of_its_column(cls):
+    X = _firms()
+    X["label"] = np.where(X["output"] > X["output"].median(), "big", "small")
+    gap = X["cost"] - 0.006 * X["output"]
+    rules = [Band("cost", "0.006 * output", gap.min(), gap.max(), scale="difference"),
+             Range("cost", 0), Range("output", 0)]
+    out = cls(rules=rules, **TINY).fit(X).sample(500)
+    for rule in rules:
+        assert rule.holds(out).all(), rule.formula
+    # a ratio band's values are positive: a lower bound of zero needs nothing more
+    ratio = [Band("area", "radius ** 2", 3.1, 3.18), Range("area", 0)]
+    out = cls(rules=ratio, **TINY).fit(_cells()).sample(300)
+    for rule in ratio:
         assert rule.holds(out).all(), rule.formula
