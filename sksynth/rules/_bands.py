@@ -81,11 +81,12 @@ class Band(_ComputedColumn):
     -----
     A generated ``target`` is put on the grid of the training values (whole
     numbers for integer columns, the fewest decimals that hold every
-    training value otherwise; a kept :class:`Grid` of the column, for a
-    difference band) and kept inside the band; a kept :class:`Range` of the
-    column too, where the formula over its inputs' training range always
-    leaves room inside the range (its inputs learned, not computed by another
-    rule): a value beyond the range is mirrored back inside it. Where the
+    training value otherwise; a kept :class:`Grid` of the column, where the
+    band is always at least a step wide) and kept inside the band, and
+    inside a kept :class:`Range` of the column, where the formula over its
+    inputs' training range always leaves room inside it (its inputs learned,
+    not computed by another rule): a value beyond the range is mirrored back
+    inside it. Where the
     expression is undefined (a missing input, or a non-positive one with
     ``scale="ratio"``), the rule says nothing; a generator then draws
     ``target`` from the training values of such rows (from all training
@@ -194,13 +195,13 @@ class Band(_ComputedColumn):
         self.positions_ = thinned(position[~np.isnan(position)])
 
     def _join(self, kept, *, stand_ins=True):
-        # a kept grid of the column (a difference band at least a step wide):
-        # the band puts its values on that grid rather than on their decimals
+        # a kept grid of the column (a band at least a step wide, see
+        # _refusal_beside): the band puts its values on it, not on their decimals
         grid = next((r for r in kept if r.kind == "grid" and r.column == self.target), None)
         if grid is not None:
             self.step_, self.offset_ = grid.step, grid.offset
         # a kept range of the column: a difference band computes it within both
-        # (see _range_refusal); a ratio band's values are positive already
+        # (see _refusal_beside); a ratio band's values are positive already
         bound = next((r for r in kept if r.kind == "range" and r.column == self.target), None)
         self.within_ = (-np.inf, np.inf)
         if bound is not None and self.scale == "difference":
@@ -209,22 +210,22 @@ class Band(_ComputedColumn):
                 np.inf if bound.high is None else bound.high,
             )
 
-    def _range_refusal(self, bound, kept, frame):
-        """Why the band cannot keep its column within a kept range too, or None.
+    def _refusal_beside(self, shaper, kept, frame):
+        """Why the band cannot keep a range or a grid of its column too, or None.
 
-        A ratio band keeps a lower bound of zero or less (its values are
-        positive). A difference band computes its column between the larger
-        of its low side and the range's low, and the smaller of its high side
-        and the range's high; that is possible on every generated row when
-        the formula, over the training range of its inputs, never takes the
-        band off the range. The inputs must then be learned (a generator
-        keeps a learned number within its training range), not computed by
-        another rule.
+        A difference band computes its column between the larger of its low
+        side and the range's low, and the smaller of its high side and the
+        range's high; a ratio band's values are positive, so it keeps a lower
+        bound of zero or less. A band puts its values on a grid where it is
+        at least a step wide. Either is possible on every generated row when
+        it holds for the formula over the training range of its inputs; the
+        inputs must then be learned (a generator keeps a learned number
+        within its training range), not computed by another rule.
 
         Parameters
         ----------
-        bound : Range
-            A range of the band's column.
+        shaper : Range or Grid
+            A range or a grid of the band's column.
         kept : list of Rule
             The rules kept beside it.
         frame : DataFrame or None
@@ -234,11 +235,15 @@ class Band(_ComputedColumn):
         -------
         reason : str or None
         """
-        what = f"The band {self.formula!r} cannot keep {self.target!r} within {bound.formula!r}"
-        if self.scale == "ratio":
-            if bound.high is None and bound.low <= 0:
+        what = f"The band {self.formula!r} cannot keep {shaper.formula!r}"
+        if shaper.kind == "range" and self.scale == "ratio":
+            if shaper.high is None and shaper.low <= 0:
                 return None
             return f"{what}: a ratio band keeps only a lower bound of zero or less."
+        if shaper.kind == "grid" and self.scale == "difference":
+            if self.high - self.low >= shaper.step:
+                return None
+            return f"{what}: the band is narrower than a step of the grid."
         if frame is None:
             return f"{what}: that needs the training range of its inputs."
         computed = {c for r in kept if r.role == "define" for c in r._writes()}
@@ -255,13 +260,17 @@ class Band(_ComputedColumn):
         interval = self.expression.interval(bounds)
         if interval is None:
             return f"{what}: its formula has no bound over the training range of its inputs."
+        if shaper.kind == "grid":  # a ratio band, as wide as its formula's value
+            if interval[0] * (self.high - self.low) >= shaper.step:
+                return None
+            return f"{what}: where its formula is smallest, the band is narrower than a step."
         # what is left of the band must hold a value of the column's grid
         grid = next((r for r in kept if r.kind == "grid" and r.column == self.target), None)
         step = grid.step if grid is not None else _step(frame[self.target]) or 0.0
-        if bound.low is not None and interval[0] + self.high < bound.low + step:
-            return f"{what}: where its formula is lowest, the band lies below {bound.low:g}."
-        if bound.high is not None and interval[1] + self.low > bound.high - step:
-            return f"{what}: where its formula is highest, the band lies above {bound.high:g}."
+        if shaper.low is not None and interval[0] + self.high < shaper.low + step:
+            return f"{what}: where its formula is lowest, the band lies below {shaper.low:g}."
+        if shaper.high is not None and interval[1] + self.low > shaper.high - step:
+            return f"{what}: where its formula is highest, the band lies above {shaper.high:g}."
         return None
 
     def _position(self, target, value):

@@ -10,7 +10,7 @@ an order where each comes after the rules producing what it reads
 
 from __future__ import annotations
 
-__all__ = ["banded_ranges", "clash", "defined", "produced", "read_computed_dates", "undo_order"]
+__all__ = ["clash", "defined", "produced", "read_computed_dates", "shaped_bands", "undo_order"]
 
 
 def read_computed_dates(rules):
@@ -68,8 +68,8 @@ def clash(rule, kept):
         for other in others:
             if (
                 _after_order(rule, other, kept) or _in_band(rule, other)
-                or _on_grid(rule, other) or _band_in_range(rule, other)
-                or _one_calendar(rule, other) or _one_larger_side(rule, other)
+                or _shaped_band(rule, other) or _one_calendar(rule, other)
+                or _one_larger_side(rule, other)
             ):
                 continue
             return (
@@ -116,35 +116,23 @@ def _one_larger_side(first, second):
     return first.kind == second.kind == "order" and first.high == second.high
 
 
-def _on_grid(first, second):
-    """Whether the rules are a difference band and a grid of its column that fits in it.
+def _shaped_band(first, second):
+    """Whether the rules are a band and a range or a grid of its column.
 
-    The band puts its column on the grid (see ``Band._join``): a band at
-    least a step wide always holds a point of the grid. A ratio band
-    narrows with its formula, so a generated row could find none.
+    The band computes its column within the range, and on the grid, where its
+    formula allows that on every row; :func:`shaped_bands` lists such pairs
+    for the keeper to check on the training rows (``Band._refusal_beside``).
     """
-    band, grid = (first, second) if first.kind == "band" else (second, first)
-    return (
-        band.kind == "band" and grid.kind == "grid" and band.scale == "difference"
-        and band.high - band.low >= grid.step
-    )
+    band, shaper = (first, second) if first.kind == "band" else (second, first)
+    return band.kind == "band" and shaper.kind in ("range", "grid")
 
 
-def _band_in_range(first, second):
-    """Whether the rules are a band and a range of its column.
-
-    The band computes its column within the range too, where its inputs
-    allow that on every row; :func:`banded_ranges` lists such pairs for the
-    keeper to check on the training rows (``Band._range_refusal``).
-    """
-    return {first.kind, second.kind} == {"band", "range"}
-
-
-def banded_ranges(kept):
-    """Return the ``(band, range)`` pairs of ``kept`` on one column."""
+def shaped_bands(kept):
+    """Return the ``(band, range or grid)`` pairs of ``kept`` on one column."""
     return [
-        (band, bound) for band in kept if band.kind == "band"
-        for bound in kept if bound.kind == "range" and bound.column == band.target
+        (band, shaper) for band in kept if band.kind == "band"
+        for shaper in kept
+        if shaper.kind in ("range", "grid") and shaper.column == band.target
     ]
 
 

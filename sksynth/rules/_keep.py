@@ -15,7 +15,7 @@ import copy
 import numpy as np
 
 from ..utils import check_dataframe, infer_column_kind
-from ._composition import banded_ranges, clash, defined, read_computed_dates, undo_order
+from ._composition import clash, defined, read_computed_dates, shaped_bands, undo_order
 from ._discovery import find_rules
 from .base import Rule, RuleSet, RuleViolationError
 
@@ -120,15 +120,15 @@ class RuleKeeper:
                 raise ValueError(reason)
             else:
                 self.skipped_.append((rule, reason))
-        # a band keeps a range of its column only where its inputs' range allows
-        for band, bound in banded_ranges(kept):
-            reason = band._range_refusal(bound, kept, None if self.private else frame)
+        # a band keeps a range or a grid of its column where its inputs allow it
+        for band, shaper in shaped_bands(kept):
+            reason = band._refusal_beside(shaper, kept, None if self.private else frame)
             if reason is None:
                 continue
             if self.declared:
                 raise ValueError(f"{reason} Keep one of the two rules.")
-            kept.remove(bound)
-            self.skipped_.append((bound, reason))
+            kept.remove(shaper)
+            self.skipped_.append((shaper, reason))
         # private rows: the rules learn their columns' dtypes only
         schema = frame.iloc[:0] if self.private else frame
         for rule in kept:

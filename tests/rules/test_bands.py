@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
-from sksynth.rules import Band, Formula, PointMasses, Range, RuleKeeper, find_rules
+from sksynth.rules import Band, Formula, Grid, PointMasses, Range, RuleKeeper, find_rules
 from sksynth.rules._expression import Expression
 
 TINY = {"epochs": 2, "batch_size": 50, "hidden_dims": (16,), "latent_dim": 4, "random_state": 0}
@@ -404,3 +404,28 @@ def test_samplers_keep_a_band_and_a_range_of_its_column(cls):
     out = cls(rules=ratio, **TINY).fit(_cells()).sample(300)
     for rule in ratio:
         assert rule.holds(out).all(), rule.formula
+
+
+def test_a_ratio_band_keeps_a_grid_of_its_column_where_it_is_always_wider_than_a_step():
+    # upper bounds of an estimate in thousands, about 5 % above it
+    rng = np.random.default_rng(0)
+    value = rng.uniform(8e6, 12e6, 300).round(-3)
+    X = pd.DataFrame({"value": value,
+                      "ub": (value * rng.uniform(1.04, 1.06, 300)).round(-3)})
+    ratio = X["ub"] / X["value"]
+    band, grid = Band("ub", "value", ratio.min(), ratio.max()), Grid("ub", 1000)
+    keeper = RuleKeeper([band, grid]).fit(X)
+    pd.testing.assert_frame_equal(keeper.inverse_transform(keeper.transform(X)), X)
+    Z = keeper.transform(X)
+    Z["ub"] = np.random.default_rng(1).normal(np.log(1.05), 0.02, len(Z))
+    out = keeper.inverse_transform(Z)
+    assert band.holds(out).all() and grid.holds(out).all()
+    # a grid wider than the band where the value is smallest cannot be kept
+    millions = pd.DataFrame({"ub": np.arange(8, 13) * 1e6})
+    millions["value"] = millions["ub"] / 1.05
+    with pytest.raises(ValueError, match="the band is narrower than a step"):
+        RuleKeeper([Band("ub", "value", 1.049, 1.051), Grid("ub", 1e6)]).fit(millions)
+    for cls in (VAESampler, GANSampler):
+        X = pd.DataFrame({"value": value, "ub": (value * 1.05).round(-3)})
+        out = cls(rules=[band, grid], **TINY).fit(X).sample(300)
+        assert band.holds(out).all() and grid.holds(out).all()

@@ -212,13 +212,21 @@ def test_a_difference_band_puts_its_column_on_a_kept_grid():
     out = VAESampler(rules=[band, grid], epochs=5, batch_size=100, hidden_dims=(16,),
                      latent_dim=4, random_state=0).fit(X).sample(500)
     assert band.holds(out).all() and grid.holds(out).all()
-    # a grid wider than the band, or under a ratio band, could leave a row no value
+    # a grid wider than the band could leave a row no value
     X["cost"] = (X["price"] - rng.uniform(1.0, 1.03, 400)).round(3)
-    for other in (Band("price", "cost", 0.99, 1.031, scale="difference"),
-                  Band("price", "cost", 1.0, 1.5)):
-        assert other.holds(X).all()
-        with pytest.raises(ValueError, match="both set column 'price'"):
-            RuleKeeper([other, grid]).fit(X)
+    narrow = Band("price", "cost", 0.99, 1.031, scale="difference")
+    assert narrow.holds(X).all()
+    with pytest.raises(ValueError, match="the band is narrower than a step of the grid"):
+        RuleKeeper([narrow, grid]).fit(X)
+    # so could a ratio band, which narrows with its formula: it keeps the grid
+    # only if it is a step wide at the smallest training cost
+    ratio = Band("price", "cost", 1.0, 1.5)
+    assert ratio.holds(X).all() and X["cost"].min() * 0.5 >= 0.05
+    assert list(RuleKeeper([ratio, grid]).fit(X).rules_) == [ratio, grid]
+    X.loc[len(X)] = {"cost": 0.04, "price": 0.05}
+    assert ratio.holds(X).all()
+    with pytest.raises(ValueError, match="is smallest, the band is narrower than a step"):
+        RuleKeeper([ratio, grid]).fit(X)
 
 
 def test_ruleset_frame_and_display():
