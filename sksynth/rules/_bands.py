@@ -20,7 +20,7 @@ import pandas as pd
 
 from ._expression import Expression, _name, _number
 from ._formulas import _ComputedColumn
-from ._values import numeric, restore, thinned
+from ._values import numeric, on_step, restore, thinned
 
 __all__ = ["Band", "find_bands"]
 
@@ -315,6 +315,8 @@ class Band(_ComputedColumn):
         result = offset + _onto_step(
             np.clip(result, low, high) - offset, self.step_, low - offset, high - offset
         )
+        if self.step_ is not None:  # 4.27, not 4.2700000000000005 as 427 * 0.01 gives
+            result = on_step(result, self.step_)
         # a missing position where the formula is defined: a target the band
         # says nothing about (missing, or not positive under a ratio)
         unplaced = np.isnan(result) & ~np.isnan(value)
