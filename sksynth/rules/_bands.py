@@ -21,6 +21,7 @@ import pandas as pd
 from ._expression import Expression, _name, _number
 from ._formulas import _ComputedColumn
 from ._values import numeric, on_step, restore, thinned
+from .base import _order_floor
 
 __all__ = ["Band", "find_bands"]
 
@@ -121,6 +122,12 @@ class Band(_ComputedColumn):
         self.low = float(low)
         self.high = float(high)
         self.scale = scale
+        # ``(low, strict)`` of every kept order whose larger side is the target:
+        # the band computes it above them (see _join)
+        self.lows_ = ()
+
+    def _reads(self):
+        return tuple(dict.fromkeys((*self.expression.columns, *(c for c, _ in self.lows_))))
 
     def _formula(self):
         op = "/" if self.scale == "ratio" else "-"
@@ -203,6 +210,7 @@ class Band(_ComputedColumn):
         # a kept range of the column: a difference band computes it within both
         # (see _refusal_beside); a ratio band's values are positive already
         bound = next((r for r in kept if r.kind == "range" and r.column == self.target), None)
+        self.lows_ = _order_floor(self.target, kept)
         self.within_ = (-np.inf, np.inf)
         if bound is not None and self.scale == "difference":
             self.within_ = (
@@ -211,21 +219,25 @@ class Band(_ComputedColumn):
             )
 
     def _refusal_beside(self, shaper, kept, frame):
-        """Why the band cannot keep a range or a grid of its column too, or None.
+        """Why the band cannot keep a range, a grid or an order of its column too, or None.
 
         A difference band computes its column between the larger of its low
-        side and the range's low, and the smaller of its high side and the
-        range's high; a ratio band's values are positive, so it keeps a lower
-        bound of zero or less. A band puts its values on a grid where it is
-        at least a step wide. Either is possible on every generated row when
-        it holds for the formula over the training range of its inputs; the
-        inputs must then be learned (a generator keeps a learned number
-        within its training range), not computed by another rule.
+        side and the range's low (or an order's smaller side), and the
+        smaller of its high side and the range's high; a ratio band's values
+        are positive, so it keeps a lower bound of zero or less. A band puts
+        its values on a grid where it is at least a step wide. Each is
+        possible on every generated row when it holds over the training range
+        of the formula's inputs (and of the order's smaller side); those
+        columns must then be learned (a generator keeps a learned number
+        within its training range), not computed by another rule. An order
+        needs a formula that is a sum of multiples of its inputs, so that a
+        smaller side among them counts once.
 
         Parameters
         ----------
-        shaper : Range or Grid
-            A range or a grid of the band's column.
+        shaper : Range, Grid or Inequality
+            A range or a grid of the band's column, or an order whose larger
+            side it is.
         kept : list of Rule
             The rules kept beside it.
         frame : DataFrame or None
@@ -244,11 +256,14 @@ class Band(_ComputedColumn):
             if self.high - self.low >= shaper.step:
                 return None
             return f"{what}: the band is narrower than a step of the grid."
+        if shaper.kind == "order" and (self.scale == "ratio" or self.expression.affine() is None):
+            return f"{what}: only a difference band around a sum of its inputs keeps an order."
         if frame is None:
             return f"{what}: that needs the training range of its inputs."
         computed = {c for r in kept if r.role == "define" for c in r._writes()}
         bounds = {}
-        for column in self.expression.columns:
+        columns = self.expression.columns + ((shaper.low,) if shaper.kind == "order" else ())
+        for column in dict.fromkeys(columns):
             values = numeric(frame[column])
             values = values[np.isfinite(values)]
             if column in computed or not len(values):
@@ -257,6 +272,21 @@ class Band(_ComputedColumn):
             half = max((step / 2 for r in kept if r.kind == "rounding" and r.column == column
                         for step in r.steps), default=0.0)
             bounds[column] = (values.min() - half, values.max() + half)
+        # what is left of the band must hold a value of the column's grid
+        grid = next((r for r in kept if r.kind == "grid" and r.column == self.target), None)
+        step = grid.step if grid is not None else _step(frame[self.target]) or 0.0
+        if shaper.kind == "order":
+            # the band's top above the smaller side: high + formula - low, its
+            # inputs counted once, at its least over their training range
+            coefficients, constant = self.expression.affine()
+            coefficients = {**coefficients}
+            coefficients[shaper.low] = coefficients.get(shaper.low, 0.0) - 1.0
+            least = constant + self.high + sum(
+                min(k * bounds[c][0], k * bounds[c][1]) for c, k in coefficients.items()
+            )
+            if least >= step:
+                return None
+            return f"{what}: the band can lie below {shaper.low!r} over their training range."
         interval = self.expression.interval(bounds)
         if interval is None:
             return f"{what}: its formula has no bound over the training range of its inputs."
@@ -264,9 +294,6 @@ class Band(_ComputedColumn):
             if interval[0] * (self.high - self.low) >= shaper.step:
                 return None
             return f"{what}: where its formula is smallest, the band is narrower than a step."
-        # what is left of the band must hold a value of the column's grid
-        grid = next((r for r in kept if r.kind == "grid" and r.column == self.target), None)
-        step = grid.step if grid is not None else _step(frame[self.target]) or 0.0
         if shaper.low is not None and interval[0] + self.high < shaper.low + step:
             return f"{what}: where its formula is lowest, the band lies below {shaper.low:g}."
         if shaper.high is not None and interval[1] + self.low > shaper.high - step:
@@ -285,14 +312,26 @@ class Band(_ComputedColumn):
         out[self.target] = self._position(numeric(frame[self.target]), self._value(frame))
         return out
 
-    def _within(self, result, low, high):
-        """Bring values across a kept range's bound back in by reflecting them.
+    def _floor(self, frame):
+        """Each row's least value: a kept range's low, or the largest smaller side of an order.
+
+        A strict order's smaller side counts as the next number above it.
+        """
+        floor = np.full(len(frame), self.within_[0])
+        for column, strict in self.lows_:
+            low = numeric(frame[column])
+            floor = np.fmax(floor, np.nextafter(low, np.inf) if strict else low)
+        return floor
+
+    def _within(self, result, low, high, floor):
+        """Bring values across a kept range's bound or an order back in by reflecting them.
 
         A mirror image keeps the generated spread next to the bound where a
         clip would pile the rows onto it; ``low`` and ``high`` are the band's
-        own bounds of each row, which the range leaves room inside.
+        own bounds of each row, which the range and the orders leave room
+        inside, and ``floor`` each row's least value (see :meth:`_floor`).
         """
-        floor, ceiling = self.within_
+        ceiling = self.within_[1]
         with np.errstate(invalid="ignore"):
             low, high = np.maximum(low, floor), np.minimum(high, ceiling)
             result = np.where(result < floor, np.minimum(2 * floor - result, high), result)
@@ -310,7 +349,8 @@ class Band(_ComputedColumn):
             result = value * np.exp(np.clip(position, np.log(self.low), np.log(self.high)))
         else:
             result = value + np.clip(position, self.low, self.high)
-        result, low, high = self._within(result, low, high)
+        floor = self._floor(frame)
+        result, low, high = self._within(result, low, high, floor)
         offset = self.offset_
         result = offset + _onto_step(
             np.clip(result, low, high) - offset, self.step_, low - offset, high - offset
@@ -325,6 +365,15 @@ class Band(_ComputedColumn):
         undefined = np.isnan(value)
         if undefined.any() and len(self.fallback_):
             result[undefined] = rng.choice(self.fallback_, size=int(undefined.sum()))
+        # a value rounded onto the grid at the floor, or drawn for a row the
+        # band says nothing about, is lifted onto the floor's next grid point
+        with np.errstate(invalid="ignore"):
+            short = result < floor
+        if short.any():
+            lifted = floor if self.step_ is None else on_step(
+                offset + np.ceil((floor - offset) / self.step_) * self.step_, self.step_
+            )
+            result = np.where(short, np.fmax(lifted, floor), result)
         frame[self.target] = restore(result, self._dtype, frame.index)
         return frame
 

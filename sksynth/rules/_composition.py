@@ -117,22 +117,28 @@ def _one_larger_side(first, second):
 
 
 def _shaped_band(first, second):
-    """Whether the rules are a band and a range or a grid of its column.
+    """Whether the rules are a band and a range, a grid or an order of its column.
 
-    The band computes its column within the range, and on the grid, where its
-    formula allows that on every row; :func:`shaped_bands` lists such pairs
-    for the keeper to check on the training rows (``Band._refusal_beside``).
+    The band computes its column within the range, on the grid and above the
+    order's smaller side, where its formula allows that on every row;
+    :func:`shaped_bands` lists such pairs for the keeper to check on the
+    training rows (``Band._refusal_beside``).
     """
-    band, shaper = (first, second) if first.kind == "band" else (second, first)
-    return band.kind == "band" and shaper.kind in ("range", "grid")
+    band, other = (first, second) if first.kind == "band" else (second, first)
+    return band.kind == "band" and _shapes(other, band)
+
+
+def _shapes(rule, band):
+    return (rule.kind in ("range", "grid") and rule.column == band.target) or (
+        rule.kind == "order" and rule.high == band.target
+    )
 
 
 def shaped_bands(kept):
-    """Return the ``(band, range or grid)`` pairs of ``kept`` on one column."""
+    """Return the ``(band, range, grid or order)`` pairs of ``kept`` on one column."""
     return [
-        (band, shaper) for band in kept if band.kind == "band"
-        for shaper in kept
-        if shaper.kind in ("range", "grid") and shaper.column == band.target
+        (band, rule) for band in kept if band.kind == "band"
+        for rule in kept if _shapes(rule, band)
     ]
 
 

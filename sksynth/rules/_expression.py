@@ -196,6 +196,18 @@ class Expression:
             return None
         return found
 
+    def affine(self):
+        """Return the expression as ``constant + sum of coefficient * column``, or None.
+
+        Returns
+        -------
+        affine : tuple or None
+            ``(coefficients, constant)``, ``coefficients`` a dict ``column ->
+            number``; None where the expression is not a sum of multiples of
+            its columns (a product of two columns, a power, a function).
+        """
+        return _affine(self._tree)
+
     def __str__(self):
         return _render(self._tree, 0)
 
@@ -209,6 +221,41 @@ def _call(name, args):
         return np.floor(args[0])
     months = calendar_months(*args)
     return months if name == "months" else np.floor(months / 12)
+
+
+def _affine(node):
+    """``(coefficients, constant)`` of a parsed node that is affine, else None."""
+    op = node[0]
+    if op == "num":
+        return {}, node[1]
+    if op == "col":
+        return {node[1]: 1.0}, 0.0
+    if op in ("call", "**"):
+        return None
+    parts = [_affine(child) for child in node[1:]]
+    if any(part is None for part in parts):
+        return None
+    if op == "neg":
+        return _scaled(parts[0], -1.0)
+    (left, a), (right, b) = parts
+    if op in ("+", "-"):
+        sign = 1.0 if op == "+" else -1.0
+        merged = dict(left)
+        for column, k in right.items():
+            merged[column] = merged.get(column, 0.0) + sign * k
+        return merged, a + sign * b
+    if op == "*" and not left:
+        return _scaled(parts[1], a)
+    if op == "*" and not right:
+        return _scaled(parts[0], b)
+    if op == "/" and not right and b != 0:
+        return _scaled(parts[0], 1.0 / b)
+    return None
+
+
+def _scaled(affine, factor):
+    coefficients, constant = affine
+    return {column: factor * k for column, k in coefficients.items()}, factor * constant
 
 
 def _interval(node, bounds):

@@ -236,9 +236,11 @@ class Inequality(Rule):
         self._dtype = frame[self.high].dtype
 
     def _join(self, kept, *, stand_ins=True):
-        # the first kept order on ``high`` computes it above all their smaller sides
+        # the first kept order on ``high`` computes it above all their smaller
+        # sides, unless a band computes it (above them, see Band._floor)
         first = next(r for r in kept if r.kind == "order" and r.high == self.high)
-        self.lows_ = _order_floor(self.high, kept) if first is self else ()
+        banded = any(r.kind == "band" and r.target == self.high for r in kept)
+        self.lows_ = _order_floor(self.high, kept) if first is self and not banded else ()
 
     def _low(self, frame):
         """Return the largest present smaller side of each row, and whether it is strict."""

@@ -5,7 +5,16 @@ import pandas as pd
 import pytest
 
 from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
-from sksynth.rules import Band, Formula, Grid, PointMasses, Range, RuleKeeper, find_rules
+from sksynth.rules import (
+    Band,
+    Formula,
+    Grid,
+    Inequality,
+    PointMasses,
+    Range,
+    RuleKeeper,
+    find_rules,
+)
 from sksynth.rules._expression import Expression
 
 TINY = {"epochs": 2, "batch_size": 50, "hidden_dims": (16,), "latent_dim": 4, "random_state": 0}
@@ -441,3 +450,53 @@ def test_a_bands_values_are_the_decimals_a_table_holds():
     out = keeper.inverse_transform(Z)["area"]
     assert (out == out.round(2)).all()
     assert out.map(lambda v: float(f"{v:.2f}") == v).all()
+
+
+def _votes(n=600, seed=0):
+    """Two candidates' votes and a total off their sum by blank and spoilt ballots."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, 1000, n), rng.integers(0, 1000, n)
+    X = pd.DataFrame({"a": a, "b": b, "total": a + b + rng.integers(-300, 100, n)})
+    return X[(X["a"] <= X["total"]) & (X["b"] < X["total"])].reset_index(drop=True)
+
+
+def test_a_difference_band_keeps_orders_whose_larger_side_it_computes():
+    X = _votes()
+    gap = X["total"] - X["a"] - X["b"]
+    band = Band("total", "a + b", gap.min(), gap.max(), scale="difference")
+    orders = [Inequality("a", "total"), Inequality("b", "total", strict=True)]
+    keeper = RuleKeeper([band, *orders]).fit(X)
+    assert list(keeper.rules_) == [band, *orders]
+    pd.testing.assert_frame_equal(keeper.inverse_transform(keeper.transform(X)), X)
+    # positions at the band's low end put many totals below a candidate's votes
+    Z = keeper.transform(X)
+    Z["total"] = np.random.default_rng(1).uniform(gap.min(), gap.min() + 50, len(Z))
+    below = (X["a"] + X["b"] + Z["total"] < X[["a", "b"]].max(axis=1)).mean()
+    assert below > 0.2
+    out = keeper.inverse_transform(Z)
+    for rule in (band, *orders):
+        assert rule.holds(out).all(), rule.formula
+    assert out["total"].dtype == X["total"].dtype
+    # not a pile on the smaller side: mirrored above it
+    assert ((out["total"] == out["a"]) | (out["total"] == out["b"] + 1)).mean() < 0.05
+    for cls in (VAESampler, GANSampler):
+        out = cls(rules=[band, *orders], **TINY).fit(X).sample(500)
+        for rule in (band, *orders):
+            assert rule.holds(out).all(), (cls.__name__, rule.formula)
+
+
+def test_a_band_leaves_out_an_order_it_cannot_keep_on_every_row():
+    X = _votes()
+    gap = X["total"] - X["a"] - X["b"]
+    # a smaller side outside the formula: its training range reaches above the band
+    X["c"] = np.minimum(X["total"], np.random.default_rng(2).integers(0, 2000, len(X)))
+    band = Band("total", "a + b", gap.min(), gap.max(), scale="difference")
+    with pytest.raises(ValueError, match="the band can lie below 'c' over their training range"):
+        RuleKeeper([band, Inequality("c", "total")]).fit(X)
+    keeper = RuleKeeper([band, Inequality("c", "total")], declared=False).fit(X)
+    assert [r.kind for r, _ in keeper.skipped_] == ["order"]
+    # a ratio band's width changes with its formula: no order is kept with it
+    cells = _cells()
+    ratio = Band("area", "radius ** 2", 3.1, 3.18)
+    with pytest.raises(ValueError, match="only a difference band around a sum"):
+        RuleKeeper([ratio, Inequality("radius", "area")]).fit(cells)
