@@ -87,7 +87,9 @@ class Band(_ComputedColumn):
     inside a kept :class:`Range` of the column, where the formula over its
     inputs' training range always leaves room inside it (its inputs learned,
     not computed by another rule): a value beyond the range is mirrored back
-    inside it. Where the
+    inside it. A difference band around a sum of its inputs keeps a kept
+    :class:`Inequality` whose larger side is ``target`` the same way, where
+    the band always reaches a step above the smaller side. Where the
     expression is undefined (a missing input, or a non-positive one with
     ``scale="ratio"``), the rule says nothing; a generator then draws
     ``target`` from the training values of such rows (from all training

@@ -183,6 +183,8 @@ class Inequality(Rule):
     non-negative gap ``high - low`` instead of ``high``. Several orders with
     one larger side (a peak above the morning and the evening values) are
     kept together: the gap is taken above the largest of their smaller sides.
+    Where a :class:`Band` computes the larger side, the band keeps it above
+    the smaller side instead (see the band's notes).
 
     Parameters
     ----------
