@@ -262,18 +262,12 @@ class Band(_ComputedColumn):
             return f"{what}: only a difference band around a sum of its inputs keeps an order."
         if frame is None:
             return f"{what}: that needs the training range of its inputs."
-        computed = {c for r in kept if r.role == "define" for c in r._writes()}
         bounds = {}
         columns = self.expression.columns + ((shaper.low,) if shaper.kind == "order" else ())
         for column in dict.fromkeys(columns):
-            values = numeric(frame[column])
-            values = values[np.isfinite(values)]
-            if column in computed or not len(values):
+            bounds[column] = _generated_range(column, kept, frame)
+            if bounds[column] is None:
                 return f"{what}: its input {column!r} is computed by another rule."
-            # a kept round step may take a learned value up to half a step beyond
-            half = max((step / 2 for r in kept if r.kind == "rounding" and r.column == column
-                        for step in r.steps), default=0.0)
-            bounds[column] = (values.min() - half, values.max() + half)
         # what is left of the band must hold a value of the column's grid
         grid = next((r for r in kept if r.kind == "grid" and r.column == self.target), None)
         step = grid.step if grid is not None else _step(frame[self.target]) or 0.0
@@ -378,6 +372,44 @@ class Band(_ComputedColumn):
             result = np.where(short, np.fmax(lifted, floor), result)
         frame[self.target] = restore(result, self._dtype, frame.index)
         return frame
+
+
+def _generated_range(column, kept, frame):
+    """Return the least and greatest value a generator keeping ``kept`` gives ``column``.
+
+    A learned number stays within its training range (a kept round step may
+    take it up to half a step beyond); a band's column within the band over
+    its inputs' range, or on a training value. None: no range is known (a
+    column another rule computes).
+    """
+    values = numeric(frame[column])
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return None
+    setter = next((r for r in kept if r.role == "define" and column in r._writes()
+                   and r.kind != "order"), None)
+    if setter is None and any(r.kind == "order" and r.high == column for r in kept):
+        return None  # the larger side of an order: its smaller side plus a gap
+    if setter is None:
+        half = max((step / 2 for r in kept if r.kind == "rounding" and r.column == column
+                    for step in r.steps), default=0.0)
+        low, high = values.min() - half, values.max() + half
+    elif setter.kind == "band":
+        inputs = {c: _generated_range(c, kept, frame) for c in setter.expression.columns}
+        if any(bound is None for bound in inputs.values()):
+            return None
+        interval = setter.expression.interval(inputs)
+        if interval is None:
+            return None
+        low, high = setter._bounds(np.asarray(interval, dtype=float))
+        low, high = min(low[0], values.min()), max(high[1], values.max())
+    else:
+        return None
+    # a kept range of the column clips (or mirrors) its values into it
+    for bound in (r for r in kept if r.kind == "range" and r.column == column):
+        low = low if bound.low is None else max(low, bound.low)
+        high = high if bound.high is None else min(high, bound.high)
+    return low, high
 
 
 def _step(series):

@@ -120,15 +120,22 @@ class RuleKeeper:
                 raise ValueError(reason)
             else:
                 self.skipped_.append((rule, reason))
-        # a band keeps a range or a grid of its column where its inputs allow it
-        for band, shaper in shaped_bands(kept):
-            reason = band._refusal_beside(shaper, kept, None if self.private else frame)
-            if reason is None:
-                continue
-            if self.declared:
-                raise ValueError(f"{reason} Keep one of the two rules.")
-            kept.remove(shaper)
-            self.skipped_.append((shaper, reason))
+        # a band keeps a range, a grid or an order of its column where the range
+        # of its inputs allows it; leaving one out can widen the range of another
+        # band's column, so the check runs until nothing more is left out
+        left_out = True
+        while left_out:
+            left_out = False
+            for band, shaper in shaped_bands(kept):
+                reason = band._refusal_beside(shaper, kept, None if self.private else frame)
+                if reason is None:
+                    continue
+                if self.declared:
+                    raise ValueError(f"{reason} Keep one of the two rules.")
+                kept.remove(shaper)
+                self.skipped_.append((shaper, reason))
+                left_out = True
+                break
         # private rows: the rules learn their columns' dtypes only
         schema = frame.iloc[:0] if self.private else frame
         for rule in kept:

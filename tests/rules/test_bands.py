@@ -500,3 +500,23 @@ def test_a_band_leaves_out_an_order_it_cannot_keep_on_every_row():
     ratio = Band("area", "radius ** 2", 3.1, 3.18)
     with pytest.raises(ValueError, match="only a difference band around a sum"):
         RuleKeeper([ratio, Inequality("radius", "area")]).fit(cells)
+
+
+def test_an_order_is_kept_where_its_smaller_side_is_another_bands_column():
+    # a's votes follow twice d's; the total follows a + b: a's generated range
+    # is known from d's through its band, so the order a <= total can be kept
+    X = _votes()
+    rng = np.random.default_rng(3)
+    X["d"] = (X["a"] - rng.integers(0, 10, len(X))) // 2
+    X["a"] = np.maximum(2 * X["d"] + rng.integers(0, 10, len(X)), 0)
+    X = X[(X["a"] <= X["total"]) & (X["d"] >= 0)].reset_index(drop=True)
+    inner = X["a"] - 2 * X["d"]
+    outer = X["total"] - X["a"] - X["b"]
+    rules = [Band("total", "a + b", outer.min(), outer.max(), scale="difference"),
+             Band("a", "2 * d", inner.min(), inner.max(), scale="difference"),
+             Inequality("a", "total"), Range("a", 0)]
+    keeper = RuleKeeper(rules).fit(X)
+    assert list(keeper.rules_) == rules
+    out = VAESampler(rules=rules, **TINY).fit(X).sample(500)
+    for rule in rules:
+        assert rule.holds(out).all(), rule.formula
