@@ -16,7 +16,7 @@ from scipy.special import gammaln
 from scipy.stats import binom
 
 from ..utils import check_dataframe
-from ._bands import find_bands
+from ._band_search import find_bands
 from ._categories import CategoryThreshold, FunctionalDependency
 from ._dates import PARTS, date_part_candidates
 from ._formula_search import FormulaSearch
