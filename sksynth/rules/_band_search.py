@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._bands import _SCALES, Band
+from ._bands import _SCALES, Band, _step
 from ._expression import Expression, _name, _number
 from ._values import numeric
 
@@ -43,6 +43,16 @@ _MAX_DIFFERENCE_WIDTH = 0.5
 # percent of each other, such as calendar years) is a level, not a factor of
 # a product: it takes no part in ratio bands
 _MIN_LOG_SPREAD = 0.01
+# how much wider than a grid step a widened difference band is
+_STEP_SLACK = 1e-6
+# a difference band this share of a grid step wide or more is widened to a
+# step (a column rounded from its formula spreads over nearly a whole step)
+_MIN_ROUNDED_WIDTH = 0.8
+# significant digits tried for a difference band's coefficients; more are
+# shown only where they narrow the band by this share of its width (or of a
+# grid step, if larger)
+_DIGITS = (3, 4, 5, 6)
+_DIGITS_SLACK = 0.05
 
 
 def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
@@ -108,22 +118,40 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
                 if fit is not None:
                     sources = [columns[i] for i in fit[1]]
                     candidates.append((fit[0], columns[j], sources, fit[2], scale))
-    # tightest fits first; a column whose values crowd on a few points (point
-    # masses) makes a poorer target (computing it loses them): it goes first
-    # only when its fit is clearly tighter
+    # a column rounded from a formula first (its band a grid step wide, as a
+    # charge in cents from minutes, rather than the minutes from the charge),
+    # then the tightest fits; a column whose values crowd on a few points
+    # (point masses) makes a poorer target (computing it loses them): it goes
+    # first only when its fit is clearly tighter
     crowded = {c: _crowded(sample[c]) for c in columns}
-    candidates.sort(key=lambda c: -c[0] + _CROWDED_PENALTY * crowded[c[1]])
+    found = [(r2, _band(frame, target, sources, coef, scale), sources)
+             for r2, target, sources, coef, scale in candidates]
+    found = [item for item in found if item[1] is not None]
+    found.sort(key=lambda item: (
+        not _rounded_from(frame, item[1]),
+        -item[0] + _CROWDED_PENALTY * crowded[item[1].target],
+    ))
     # a column is the target of one band at most, and a band may read the
     # target of another unless that one reads it back, however far: no cycle
     bands, reads = [], {}
-    for _r2, target, sources, coef, scale in candidates:
+    for _r2, band, sources in found:
+        target = band.target
         if target in reads or any(target in _read_by(s, reads) for s in sources):
             continue
-        band = _band(frame, target, sources, coef, scale)
-        if band is not None:
-            bands.append(band)
-            reads[target] = set(sources)
+        bands.append(band)
+        reads[target] = set(sources)
     return bands
+
+
+def _rounded_from(frame, band):
+    """Whether ``band`` says its column is its formula rounded onto the column's grid.
+
+    Such a column sits anywhere within half a step of the formula: its band
+    is a difference band about a step wide (see :func:`_at_least_a_step`).
+    """
+    step = _step(frame[band.target])
+    return (band.scale == "difference" and step is not None
+            and band.high - band.low <= step * (1 + 2 * _STEP_SLACK))
 
 
 def _read_by(column, reads):
@@ -233,11 +261,15 @@ def _band(frame, target, sources, coef, scale):
     target_values = numeric(frame[target])
     present = ~np.isnan(target_values)
     if scale == "difference":
-        terms = [_name(c) if k == 1 else f"{_number(k)} * {_name(c)}"
-                 for c, k in zip(sources, _rounded(coef), strict=True)]
-        text = " + ".join(terms).replace("+ -", "- ")
-        value = Expression(text).evaluate(frame)
-        band = _range_band(target, text, target_values - value, present, len(frame), scale)
+        def around_sum(digits):
+            terms = [_name(c) if k == 1 else f"{_number(k)} * {_name(c)}"
+                     for c, k in zip(sources, _rounded(coef, digits), strict=True)]
+            text = " + ".join(terms).replace("+ -", "- ")
+            value = Expression(text).evaluate(frame)
+            return _range_band(target, text, target_values - value, present, len(frame),
+                               scale)
+
+        band = _fewest_digits(frame, target, around_sum)
         return _narrowest(frame, [] if band is None else [(0.0, band)])
     exponents = [_rounded(coef)]
     whole = np.round(coef)
@@ -258,7 +290,7 @@ def _band(frame, target, sources, coef, scale):
                                "ratio")
         if band is not None and log_spread > 0:
             found.append((np.log(band.high / band.low) / log_spread, band))
-        band = _difference_around(target, text, target_values, value, present, len(frame))
+        band = _difference_around(frame, target, text, target_values, value, present)
         if band is not None and spread > 0:
             width = (band.high - band.low) / spread
             if width < _MAX_DIFFERENCE_WIDTH:
@@ -269,29 +301,79 @@ def _band(frame, target, sources, coef, scale):
 def _narrowest(frame, found):
     """Return the band of least width among ``(width, band)`` pairs, or None.
 
-    A band narrower than the grid of its column on some row is left out.
+    A band narrower than the grid of its column on some row is left out,
+    except a difference band nearly a step wide, which is widened to a step
+    around its middle: a column rounded from a formula (a charge of
+    ``0.27 * minutes`` in cents) lies within half a step of it, and a band a
+    step wide always holds a value of the grid.
     """
+    found = [(width, _at_least_a_step(frame, band)) for width, band in found]
     found = [item for item in found if not item[1]._narrower_than_grid(frame)]
     return min(found, key=lambda item: item[0])[1] if found else None
 
 
-def _rounded(coef):
-    return [float(f"{k:.3g}") for k in coef]
+def _at_least_a_step(frame, band):
+    """Return ``band``; a difference band nearly a step wide widened to a step.
+
+    (A hair over a step: a band exactly a step wide could be a float error
+    narrower.)
+    """
+    step = _step(frame[band.target])
+    width = band.high - band.low
+    if band.scale != "difference" or step is None or not (
+        _MIN_ROUNDED_WIDTH * step <= width < step * (1 + _STEP_SLACK)
+    ):
+        return band
+    middle = (band.low + band.high) / 2
+    # a hair over a step, so that float error never makes it narrower
+    half = step * (1 + _STEP_SLACK) / 2
+    return Band(band.target, str(band.expression), middle - half, middle + half,
+                scale="difference")
 
 
-def _difference_around(target, text, target_values, value, present, n_rows):
+def _rounded(coef, digits=3):
+    return [float(f"{k:.{digits}g}") for k in coef]
+
+
+def _fewest_digits(frame, target, make):
+    """Return the band ``make(digits)`` with the fewest significant digits that is tight.
+
+    Coefficients are shown with three significant digits where that widens
+    the band by little next to more digits; a relation that holds up to
+    rounding needs more (minutes from a charge in cents are ``5.8824 *
+    charge`` within a few hundredths of a minute, but ``5.88 * charge``
+    drifts by a tenth on large charges, and the band would look a step wide).
+    """
+    bands = [make(digits) for digits in _DIGITS]
+    tightest = bands[-1]
+    if tightest is None:
+        return bands[0]
+    step = _step(frame[target])
+    width = tightest.high - tightest.low
+    slack = _DIGITS_SLACK * max(step or 0.0, width)
+    return next(b for b in bands if b is not None and b.high - b.low <= width + slack)
+
+
+def _difference_around(frame, target, text, target_values, value, present):
     """Return the band ``target - k * (text)``, ``k`` by least squares (None: no band)."""
+    n_rows = len(frame)
     usable = present & np.isfinite(value)
     if usable.sum() < n_rows // 2:
         return None
     norm = value[usable] @ value[usable]
     if not np.isfinite(norm) or norm <= 0:  # all zero, or too small (or large) to square
         return None
-    k = float(f"{target_values[usable] @ value[usable] / norm:.3g}")
-    if k == 0 or not np.isfinite(k):
-        return None
-    scaled = f"{_number(k)} * {text}" if k != 1 else text
-    return _range_band(target, scaled, target_values - k * value, usable, n_rows, "difference")
+    fitted = target_values[usable] @ value[usable] / norm
+
+    def around_product(digits):
+        k = _rounded([fitted], digits)[0]
+        if k == 0 or not np.isfinite(k):
+            return None
+        scaled = f"{_number(k)} * {text}" if k != 1 else text
+        return _range_band(target, scaled, target_values - k * value, usable, n_rows,
+                           "difference")
+
+    return _fewest_digits(frame, target, around_product)
 
 
 def _range_band(target, text, position, defined, n_rows, scale):

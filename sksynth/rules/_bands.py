@@ -46,7 +46,10 @@ class Band(_ComputedColumn):
         The formula, as in :class:`Formula` (numbers, column names,
         ``+ - * /``, powers by a number such as ``x ** 3``).
     low, high : float
-        The band. With ``scale="ratio"`` both must be positive.
+        The band. With ``scale="ratio"`` both must be positive. A generator
+        keeps only a band at least a step of its column's grid wide (a
+        charge in cents within half a cent of ``0.27 * minutes``: -0.005 and
+        0.005).
     scale : {"ratio", "difference"}, default="ratio"
         How ``target`` is compared with ``expression``. Use ``"ratio"`` for
         products and powers of positive columns whose spread grows with
@@ -60,8 +63,9 @@ class Band(_ComputedColumn):
     training value otherwise; a kept :class:`Grid` of the column, where the
     band is always at least a step wide) and kept inside the band, and
     inside a kept :class:`Range` of the column, where the formula over its
-    inputs' training range always leaves room inside it (its inputs learned,
-    not computed by another rule): a value beyond the range is mirrored back
+    inputs' training range always leaves room inside it (a step of the grid,
+    or none for a bound on the grid; its inputs learned, not computed by
+    another rule): a value beyond the range is mirrored back
     inside it. A difference band around a sum of its inputs keeps a kept
     :class:`Inequality` whose larger side is ``target`` the same way, where
     the band always reaches a step above the smaller side. Where the
@@ -154,6 +158,8 @@ class Band(_ComputedColumn):
         step = _step(frame[self.target])
         if step is None:
             return False
+        if self.scale == "difference":  # as wide on every row (a step, up to float error)
+            return self.high - self.low < step * (1 - 1e-9)
         low, high = self._bounds(self._value(frame))
         width = (high - low)[np.isfinite(high - low)]
         return bool(len(width)) and float(width.min()) < step
@@ -201,8 +207,10 @@ class Band(_ComputedColumn):
         A difference band computes its column between the larger of its low
         side and the range's low (or an order's smaller side), and the
         smaller of its high side and the range's high; a ratio band's values
-        are positive, so it keeps a lower bound of zero or less. A band puts
-        its values on a grid where it is at least a step wide. Each is
+        are positive, so it keeps a lower bound of zero or less. What is left
+        of the band must hold a value of the column's grid: a step of room
+        beside a bound, none beside a bound on the grid. A band puts its
+        values on a grid where it is at least a step wide. Each is
         possible on every generated row when it holds over the training range
         of the formula's inputs (and of the order's smaller side); those
         columns must then be learned (a generator keeps a learned number
@@ -265,9 +273,14 @@ class Band(_ComputedColumn):
             if interval[0] * (self.high - self.low) >= shaper.step:
                 return None
             return f"{what}: where its formula is smallest, the band is narrower than a step."
-        if shaper.low is not None and interval[0] + self.high < shaper.low + step:
+        # a bound on the grid is a value the band can take itself; another
+        # needs a step of room beside it to hold a value of the grid
+        offset = grid.offset if grid is not None else 0.0
+        room = {bound: 0.0 if _on_grid(bound, step, offset) else step
+                for bound in (shaper.low, shaper.high) if bound is not None}
+        if shaper.low is not None and interval[0] + self.high < shaper.low + room[shaper.low]:
             return f"{what}: where its formula is lowest, the band lies below {shaper.low:g}."
-        if shaper.high is not None and interval[1] + self.low > shaper.high - step:
+        if shaper.high is not None and interval[1] + self.low > shaper.high - room[shaper.high]:
             return f"{what}: where its formula is highest, the band lies above {shaper.high:g}."
         return None
 
@@ -400,6 +413,14 @@ def _step(series):
         if np.all(np.abs(scaled - np.round(scaled)) <= 1e-6 * np.maximum(1, np.abs(scaled))):
             return 10.0**-decimals
     return None
+
+
+def _on_grid(value, step, offset):
+    """Whether ``value`` is a point of the grid ``offset + k * step`` (no grid: any value)."""
+    if not step:
+        return True
+    units = (value - offset) / step
+    return bool(abs(units - round(units)) <= 1e-6 * max(1.0, abs(units)))
 
 
 def _onto_step(values, step, low, high):

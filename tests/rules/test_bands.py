@@ -520,3 +520,62 @@ def test_an_order_is_kept_where_its_smaller_side_is_another_bands_column():
     out = VAESampler(rules=rules, **TINY).fit(X).sample(500)
     for rule in rules:
         assert rule.holds(out).all(), rule.formula
+
+
+def _calls(n=800, seed=0):
+    """Call minutes to the tenth and a charge of 0.27 a minute in cents, rounded half up."""
+    rng = np.random.default_rng(seed)
+    minutes = np.round(rng.gamma(4.0, 2.5, n), 1)
+    minutes[rng.random(n) < 0.05] = 0.0
+    charge = np.floor(np.round(27 * minutes, 6) + 0.5) / 100
+    return pd.DataFrame({"minutes": minutes, "calls": rng.poisson(4, n), "charge": charge})
+
+
+def test_a_charge_rounded_from_minutes_is_found_as_a_band_a_step_wide():
+    X = _calls()
+    gap = X["charge"] - 0.27 * X["minutes"]
+    # rounded half up, the charge is never half a cent below the formula: the
+    # gaps seen are less than a cent apart
+    assert gap.max() - gap.min() < 0.01
+    bands = [r for r in find_rules(X) if r.kind == "band"]
+    # the charge is computed from the minutes, not the minutes from the
+    # charge (most cent values have no minutes to the tenth at all)
+    assert [(b.target, str(b.expression), b.scale) for b in bands] == [
+        ("charge", "0.27 * minutes", "difference")
+    ]
+    band = bands[0]
+    assert band.high - band.low >= 0.01
+    assert band.low <= gap.min() and gap.max() <= band.high
+    assert band.high - band.low < 0.0101
+
+
+@pytest.mark.parametrize("cls", [VAESampler, GANSampler])
+def test_samplers_compute_a_rounded_charge_from_the_minutes(cls):
+    X = _calls()
+    sampler = cls(**TINY).fit(X)
+    kept = {r.formula for r in sampler.rules_.rules_}
+    assert "charge >= 0" in kept  # zero is on the cent grid: the band can take it
+    out = sampler.sample(500)
+    gap = out["charge"] - 0.27 * out["minutes"]
+    assert gap.abs().max() <= 0.0055 + 1e-9
+    cents = out["charge"] * 100
+    assert np.allclose(cents, cents.round(), atol=1e-6)
+    assert (out["charge"] >= 0).all()
+
+
+def test_a_band_keeps_a_bound_on_its_grid_with_no_step_of_room():
+    band = Band("charge", "0.27 * minutes", -0.0045, 0.0055, scale="difference")
+    X = _calls()
+    # at no minutes the band holds one cent value, 0, which is the bound
+    keeper = RuleKeeper([band, Range("charge", low=0)]).fit(X)
+    assert len(keeper.rules_) == 2
+    out = keeper.inverse_transform(keeper.transform(X).assign(charge=-0.0045))
+    assert (out["charge"] >= 0).all() and band.holds(out).all()
+    # calls of 0.3 minutes at least: the band's top is 0.0865 at its lowest,
+    # above the cent value 0.08; a bound off the grid needs a step of room
+    # above it, which 0.078 does not have
+    X = X[X["minutes"] >= 0.3].copy()
+    X.loc[X.index[0], ["minutes", "charge"]] = [0.3, 0.08]
+    assert RuleKeeper([band, Range("charge", low=0.08)]).fit(X).rules_[1].low == 0.08
+    with pytest.raises(ValueError, match="the band lies below 0.078"):
+        RuleKeeper([band, Range("charge", low=0.078)]).fit(X)
