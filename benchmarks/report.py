@@ -983,6 +983,18 @@ LEARNT = [
     "detection AUC of iris, crabs and Stat2Data Diamonds moved within noise (two seeds), "
     "since a gradient-boosted detector splits between values rather than reading their "
     "last digit.",
+    "A charge rounded half up from its minutes (modeldata mlc_churn: 0.27 a minute in "
+    "cents, minutes to the tenth) lies within less than a cent of its formula, so its band "
+    "was narrower than the grid and refused; whether the search then found a band for it "
+    "depended on the split it drew (a power of 0.999 of the minutes passed by a hair). "
+    "The minutes computed from the charge looked a step wide too, but only because "
+    "`5.88 * charge` drifts from the true `5.8824 * charge`; computed that way, most cent "
+    "values have no minutes at all. A difference band nearly a step wide (four fifths or "
+    "more) is now widened to a step and found before other bands, with coefficients that "
+    "carry the digits keeping it tight: the conditional VAE's detection AUC on mlc_churn "
+    "(70 % training rows, default length) went from 0.77, 0.56 and 0.55 to 0.56, 0.58 and "
+    "0.57 on three seeds, the first seed being the one whose split lost the band. Without "
+    "rules it is 0.98.",
 ]
 
 
