@@ -143,6 +143,21 @@ class Band(_ComputedColumn):
             ok = (target >= low - slack) & (target <= high + slack)
         return ok | ~self._placed(target) | np.isnan(low)
 
+    def _spread(self, frame):
+        """Return how far apart the middle half of the rows sit in the band, in the column's units.
+
+        The interquartile range of the positions (for a ratio band, times the
+        formula's median value); NaN where no row has a position.
+        """
+        value = self._value(frame)
+        position = self._position(numeric(frame[self.target]), value)
+        if not np.isfinite(position).any():
+            return np.nan
+        q25, q75 = np.nanpercentile(position, [25, 75])
+        if self.scale == "ratio":
+            return float(np.nanmedian(value) * (np.exp(q75) - np.exp(q25)))
+        return float(q75 - q25)
+
     def _placed(self, target):
         """Whether the band places each ``target`` value (a ratio only places positive ones)."""
         with np.errstate(invalid="ignore"):

@@ -17,10 +17,14 @@ import numpy as np
 from ..utils import check_dataframe, infer_column_kind
 from ._composition import clash, defined, read_computed_dates, shaped_bands, undo_order
 from ._discovery import find_rules
+from ._values import numeric
 from .base import Rule, RuleSet, RuleViolationError
 
 # "auto" keeps found point masses only where they hold at least this share
 _AUTO_POINT_MASS_SHARE = 0.1
+# a found band whose middle half of rows spreads over this share of the usual
+# gap of an order it left out gives way to the orders on its column
+_LOOSE_SHARE = 0.75
 
 __all__ = ["RuleKeeper", "fit_keeper"]
 
@@ -39,7 +43,9 @@ class RuleKeeper:
         setting the same column, a cycle) are refused with a ``ValueError``.
         ``False`` (rules found by :func:`~sksynth.rules.find_rules`): rules
         that do not hold on every row, or that clash with an earlier one,
-        are left out (listed in ``skipped_``).
+        are left out (listed in ``skipped_``), and a band that would often
+        break orders it leaves out gives way to them (see
+        :doc:`/user_guide/rules`).
     random_state : int or None, default=0
         Seeds the few values drawn after sampling (a value for a column that
         came out missing where a :class:`~sksynth.rules.MissingWhen` says it
@@ -110,8 +116,37 @@ class RuleKeeper:
         self._dtypes = [frame[c].dtype for c in frame.columns]
         rules = _as_rules(self.rules)
         read_computed_dates(rules)
-        self.skipped_ = []
-        kept = []
+        kept, self.skipped_ = self._select(rules, frame)
+        if not self.declared and not self.private:
+            # a found band much looser than the gap of an order it left out would
+            # put its column on the wrong side of the order on many rows: the
+            # orders are kept instead, where leaving out the bands lets more in
+            loose = _loose_bands(kept, self.skipped_, frame)
+            # a band gives way only where its order is then kept
+            while loose:
+                fewer = [rule for rule in rules if rule not in loose]
+                kept_fewer, skipped_fewer = self._select(fewer, frame)
+                helped = {band: (order, why) for band, (order, why) in loose.items()
+                          if order in kept_fewer}
+                if len(helped) == len(loose):
+                    kept = kept_fewer
+                    self.skipped_ = [*skipped_fewer, *((b, why) for b, (_, why) in loose.items())]
+                    break
+                loose = helped
+        # private rows: the rules learn their columns' dtypes only
+        schema = frame.iloc[:0] if self.private else frame
+        for rule in kept:
+            rule._fit_keep(schema)
+            rule._join(kept, stand_ins=bool(self.mass_stand_ins))
+        # after joining: what a rule reads may grow with the rules beside it
+        self._order = undo_order(kept)
+        self.rules_ = RuleSet(kept)
+        self.derived_columns_ = list(dict.fromkeys(c for r in kept for c in defined(r)))
+        return self
+
+    def _select(self, rules, frame):
+        """Return the rules kept, in order, and the ``(rule, reason)`` of those left out."""
+        kept, skipped = [], []
         for rule in rules:
             reason = self._refusal(rule, frame, kept)
             if reason is None:
@@ -119,7 +154,7 @@ class RuleKeeper:
             elif self.declared:
                 raise ValueError(reason)
             else:
-                self.skipped_.append((rule, reason))
+                skipped.append((rule, reason))
         # a band keeps a range, a grid or an order of its column where the range
         # of its inputs allows it; leaving one out can widen the range of another
         # band's column, so the check runs until nothing more is left out
@@ -133,19 +168,10 @@ class RuleKeeper:
                 if self.declared:
                     raise ValueError(f"{reason} Keep one of the two rules.")
                 kept.remove(shaper)
-                self.skipped_.append((shaper, reason))
+                skipped.append((shaper, reason))
                 left_out = True
                 break
-        # private rows: the rules learn their columns' dtypes only
-        schema = frame.iloc[:0] if self.private else frame
-        for rule in kept:
-            rule._fit_keep(schema)
-            rule._join(kept, stand_ins=bool(self.mass_stand_ins))
-        # after joining: what a rule reads may grow with the rules beside it
-        self._order = undo_order(kept)
-        self.rules_ = RuleSet(kept)
-        self.derived_columns_ = list(dict.fromkeys(c for r in kept for c in defined(r)))
-        return self
+        return kept, skipped
 
     def _refusal(self, rule, frame, kept):
         missing = [c for c in rule.columns if c not in frame.columns]
@@ -341,6 +367,37 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False,
                             mass_stand_ins=mass_stand_ins)
     keeper.fit(X)
     return keeper if keeper.rules_ else None
+
+
+def _loose_bands(kept, skipped, frame):
+    """Return ``{band: (order, reason)}`` for kept bands too loose for an order they left out.
+
+    A band on one side of an order (its column is the order's larger or
+    smaller side) whose middle half of rows spreads over much of the order's
+    typical gap (its median over the training rows) would often set its
+    column on the wrong side of the order: the open, high, low and close of
+    a day's prices follow each other within a wide band, but sit a few cents
+    apart, while a day's mean temperature sits well inside its minimum and
+    maximum.
+    """
+    orders = [rule for rule, _ in skipped if rule.kind == "order"]
+    loose = {}
+    for band in (rule for rule in kept if rule.kind == "band"):
+        spread = band._spread(frame)
+        for order in orders:
+            if band.target not in (order.low, order.high):
+                continue
+            with np.errstate(invalid="ignore"):
+                gap = numeric(frame[order.high]) - numeric(frame[order.low])
+            gap = np.nanmedian(gap) if np.isfinite(gap).any() else np.nan
+            if spread >= _LOOSE_SHARE * gap:
+                loose[band] = order, (
+                    f"The middle half of the band {band.formula!r} spreads over {spread:.4g}, "
+                    f"against a usual gap of {gap:.4g} for {order.formula!r}: generated rows "
+                    "would often break the order. The orders on its column are kept instead."
+                )
+                break
+    return loose
 
 
 def _worth_keeping(rule, X, masses, round_values):
