@@ -128,7 +128,9 @@ class RoundValues(Rule):
             values[reach] = np.sign(values[reach]) * np.round(magnitude[reach] / step) * step
             used[reach] = step
             rank[rows & ~reach] = i - 1
-        # the larger side of an order: never rounded below it
+        # the larger side of an order: never rounded below it (compared without
+        # the float error of step multiples, as a strict order needs)
+        values = np.where(np.isfinite(used), on_step(values, self.steps[0]), values)
         bump = below_floor(frame, self.floor_, values) & np.isfinite(used)
         values[bump] += used[bump]
         values = np.where(np.isfinite(used), on_step(values, self.steps[0]), values)

@@ -75,7 +75,9 @@ class Grid(Rule):
 
     def _inverse(self, frame, rng):
         units = np.round(self._units(frame[self.column].to_numpy(dtype=float, na_value=np.nan)))
-        values = units * self.step + self.offset
+        # 252.98, not the 252.98000000000002 that 25298 * 0.01 gives, which a
+        # strict order's smaller side of 252.98 would take for a value above it
+        values = on_step(units * self.step + self.offset, self.step)
         # the larger side of an order: never rounded below it
         below = below_floor(frame, self.floor_, values)
         values = on_step(np.where(below, values + self.step, values), self.step)

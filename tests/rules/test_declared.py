@@ -268,6 +268,22 @@ def test_a_grid_on_the_larger_side_of_an_order_keeps_both(strict):
     assert ((out["Amount"] < out["Price"]) if strict else (out["Amount"] <= out["Price"])).all()
 
 
+@pytest.mark.parametrize("shaper", [Grid("high", 0.01), RoundValues("high", [0.01, 0.05])])
+def test_a_strict_order_holds_where_its_larger_side_is_put_on_cents(shaper):
+    # prices in cents: a gap of zero above the open is rounded onto the open's
+    # own cent value, which 25298 * 0.01 (252.98000000000002) would hide
+    rng = np.random.default_rng(0)
+    open_ = rng.integers(20_000, 30_000, 300) / 100
+    X = pd.DataFrame({"open": open_, "high": open_ + rng.integers(1, 200, 300) / 100})
+    keeper = RuleKeeper([Inequality("open", "high", strict=True), shaper]).fit(X)
+    learned = keeper.transform(X)
+    learned["high"] = 0.0  # the generator's gap: nothing above the open
+    out = keeper.inverse_transform(learned)
+    assert (out["high"] > out["open"]).all()
+    cents = out["high"] * 100
+    assert np.allclose(cents, cents.round(), atol=1e-6)
+
+
 def _debts(n=600, seed=0):
     """Whole debts: 40 % exactly zero, 10 % missing, the rest spread out."""
     rng = np.random.default_rng(seed)
