@@ -390,7 +390,8 @@ def _loose_bands(kept, skipped, frame):
             with np.errstate(invalid="ignore"):
                 gap = numeric(frame[order.high]) - numeric(frame[order.low])
             gap = np.nanmedian(gap) if np.isfinite(gap).any() else np.nan
-            if spread >= _LOOSE_SHARE * gap:
+            # sides that are usually equal (a gap of zero) are no sign of a loose band
+            if gap > 0 and spread >= _LOOSE_SHARE * gap:
                 loose[band] = order, (
                     f"The middle half of the band {band.formula!r} spreads over {spread:.4g}, "
                     f"against a usual gap of {gap:.4g} for {order.formula!r}: generated rows "
