@@ -246,15 +246,29 @@ def _offset(values, key):
     return float(shift[0]) if np.all(shift == shift[0]) else None
 
 
+def _log_chance_offset(values):
+    """Log-chance that every row holds, by luck, the value its date part plus a constant gives.
+
+    The values are taken as drawn independently with their observed
+    frequencies, and the constant as any one of them: a day of the year on
+    365 rows, one row a day, is not luck, though each day holds a single row
+    and says nothing as a group.
+    """
+    freq = values.map(values.value_counts(normalize=True)).to_numpy(dtype=float)
+    return float(np.log(freq).sum() + np.log(values.nunique()))
+
+
 def date_part_candidates(sample, dates, columns, *, min_rows, log_alpha):
     """Yield a :class:`DatePart` for each column that a part of a date decides.
 
     For each date and column, the first part of :data:`PARTS` on whose values
     the column takes one value each, on at least ``min_rows`` rows, where that
     is unlikely by chance (``log_alpha``: the log of the significance level
-    per test). The column must be the part plus a constant, or, for a part
-    that goes round a cycle (weekday, month...), show every value of the
-    cycle, so that its labels are known for any date.
+    per test; a column that is the part plus a constant on every row is
+    tested as such, which needs no repeated part). The column must be the
+    part plus a constant, or, for a part that goes round a cycle (weekday,
+    month...), show every value of the cycle, so that its labels are known
+    for any date.
     """
     for date in dates:
         keys = {part: date_part(sample[date], part) for part in PARTS}
@@ -272,8 +286,11 @@ def _decides(key, values, part, min_rows, log_alpha):
     if both.sum() < min_rows:
         return False
     key, values = key[both], values[both]
+    offset = _offset(values, key)
+    if offset is not None and _log_chance_offset(values) < log_alpha:
+        return True
     log_chance = log_chance_single_valued(values, key)
     if log_chance is None or log_chance >= log_alpha:
         return False
     # a label must show every value of its part's cycle to be known for any date
-    return _offset(values, key) is not None or len(np.unique(key)) >= _CYCLES.get(part, np.inf)
+    return offset is not None or len(np.unique(key)) >= _CYCLES.get(part, np.inf)

@@ -325,6 +325,22 @@ def test_a_day_of_the_year_on_a_366_day_calendar_is_found_and_read_from_the_date
         assert rule.holds(out).all(), rule.formula
 
 
+def test_a_day_of_the_year_is_found_on_a_table_of_one_row_a_day():
+    # births of one year, a row a day: every day of the year holds one row,
+    # so no group of rows shows the day deciding the column
+    rng = np.random.default_rng(0)
+    dates = pd.Series(pd.date_range("1978-01-01", "1978-12-31", freq="D"))
+    X = pd.DataFrame({"date": dates, "births": rng.poisson(9000, len(dates)),
+                      "day_of_year": dates.dt.day_of_year.to_numpy()})
+    parts = {r.column: r.part for r in find_rules(X) if r.kind == "date part"}
+    assert parts == {"day_of_year": "day_of_year"}
+    out = VAESampler(**TINY).fit(X).sample(300)
+    assert (out["day_of_year"] == out["date"].dt.day_of_year).all()
+    # a whole number that is not a part of the date is not taken for one
+    X["noise"] = rng.permutation(X["day_of_year"].to_numpy())
+    assert "noise" not in {r.column for r in find_rules(X) if r.kind == "date part"}
+
+
 def test_a_weekday_of_a_date_an_order_computes_is_read_from_it_and_both_rules_hold():
     X = _stays()
     X["discharge_day"] = X["discharged"].dt.strftime("%a")
