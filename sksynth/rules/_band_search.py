@@ -124,11 +124,12 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
     # (point masses) makes a poorer target (computing it loses them): it goes
     # first only when its fit is clearly tighter
     crowded = {c: _crowded(sample[c]) for c in columns}
-    found = [(r2, _band(frame, target, sources, coef, scale), sources)
+    steps = {c: _step(frame[c]) for c in {target for _, target, *_ in candidates}}
+    found = [(r2, _band(frame, target, sources, coef, scale, steps[target]), sources)
              for r2, target, sources, coef, scale in candidates]
     found = [item for item in found if item[1] is not None]
     found.sort(key=lambda item: (
-        not _rounded_from(frame, item[1]),
+        not _rounded_from(item[1], steps[item[1].target]),
         -item[0] + _CROWDED_PENALTY * crowded[item[1].target],
     ))
     # a column is the target of one band at most, and a band may read the
@@ -143,13 +144,12 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
     return bands
 
 
-def _rounded_from(frame, band):
+def _rounded_from(band, step):
     """Whether ``band`` says its column is its formula rounded onto the column's grid.
 
-    Such a column sits anywhere within half a step of the formula: its band
-    is a difference band about a step wide (see :func:`_at_least_a_step`).
+    Such a column sits anywhere within half a ``step`` of the formula: its
+    band is a difference band about a step wide (see :func:`_at_least_a_step`).
     """
-    step = _step(frame[band.target])
     return (band.scale == "difference" and step is not None
             and band.high - band.low <= step * (1 + 2 * _STEP_SLACK))
 
@@ -247,8 +247,10 @@ def _most_correlated(values, residual, exclude):
     return best if corr[best] > 0 else None
 
 
-def _band(frame, target, sources, coef, scale):
+def _band(frame, target, sources, coef, scale, step):
     """Return the Band with a readable formula and its range over every row of ``frame``.
+
+    ``step`` is the grid of the target's values (see ``_bands._step``).
 
     A product found on logarithms is kept as a ratio band, or as a
     difference band around the product times a constant when that band is
@@ -269,8 +271,8 @@ def _band(frame, target, sources, coef, scale):
             return _range_band(target, text, target_values - value, present, len(frame),
                                scale)
 
-        band = _fewest_digits(frame, target, around_sum)
-        return _narrowest(frame, [] if band is None else [(0.0, band)])
+        band = _fewest_digits(around_sum, step)
+        return _narrowest(frame, [] if band is None else [(0.0, band)], step)
     exponents = [_rounded(coef)]
     whole = np.round(coef)
     snapped = np.where((np.abs(coef - whole) < 0.05) & (whole != 0), whole, coef)
@@ -290,15 +292,15 @@ def _band(frame, target, sources, coef, scale):
                                "ratio")
         if band is not None and log_spread > 0:
             found.append((np.log(band.high / band.low) / log_spread, band))
-        band = _difference_around(frame, target, text, target_values, value, present)
+        band = _difference_around(target, text, target_values, value, present, step)
         if band is not None and spread > 0:
             width = (band.high - band.low) / spread
             if width < _MAX_DIFFERENCE_WIDTH:
                 found.append((width, band))
-    return _narrowest(frame, found)
+    return _narrowest(frame, found, step)
 
 
-def _narrowest(frame, found):
+def _narrowest(frame, found, step):
     """Return the band of least width among ``(width, band)`` pairs, or None.
 
     A band narrower than the grid of its column on some row is left out,
@@ -307,18 +309,17 @@ def _narrowest(frame, found):
     ``0.27 * minutes`` in cents) lies within half a step of it, and a band a
     step wide always holds a value of the grid.
     """
-    found = [(width, _at_least_a_step(frame, band)) for width, band in found]
-    found = [item for item in found if not item[1]._narrower_than_grid(frame)]
+    found = [(width, _at_least_a_step(band, step)) for width, band in found]
+    found = [item for item in found if not item[1]._narrower_than_step(frame, step)]
     return min(found, key=lambda item: item[0])[1] if found else None
 
 
-def _at_least_a_step(frame, band):
+def _at_least_a_step(band, step):
     """Return ``band``; a difference band nearly a step wide widened to a step.
 
     (A hair over a step: a band exactly a step wide could be a float error
     narrower.)
     """
-    step = _step(frame[band.target])
     width = band.high - band.low
     if band.scale != "difference" or step is None or not (
         _MIN_ROUNDED_WIDTH * step <= width < step * (1 + _STEP_SLACK)
@@ -335,7 +336,7 @@ def _rounded(coef, digits=3):
     return [float(f"{k:.{digits}g}") for k in coef]
 
 
-def _fewest_digits(frame, target, make):
+def _fewest_digits(make, step):
     """Return the band ``make(digits)`` with the fewest significant digits that is tight.
 
     Coefficients are shown with three significant digits where that widens
@@ -348,15 +349,14 @@ def _fewest_digits(frame, target, make):
     tightest = bands[-1]
     if tightest is None:
         return bands[0]
-    step = _step(frame[target])
     width = tightest.high - tightest.low
     slack = _DIGITS_SLACK * max(step or 0.0, width)
     return next(b for b in bands if b is not None and b.high - b.low <= width + slack)
 
 
-def _difference_around(frame, target, text, target_values, value, present):
+def _difference_around(target, text, target_values, value, present, step):
     """Return the band ``target - k * (text)``, ``k`` by least squares (None: no band)."""
-    n_rows = len(frame)
+    n_rows = len(target_values)
     usable = present & np.isfinite(value)
     if usable.sum() < n_rows // 2:
         return None
@@ -373,7 +373,7 @@ def _difference_around(frame, target, text, target_values, value, present):
         return _range_band(target, scaled, target_values - k * value, usable, n_rows,
                            "difference")
 
-    return _fewest_digits(frame, target, around_product)
+    return _fewest_digits(around_product, step)
 
 
 def _range_band(target, text, position, defined, n_rows, scale):

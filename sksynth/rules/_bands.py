@@ -170,7 +170,10 @@ class Band(_ComputedColumn):
         cannot always take a value inside such a band: a generated row could
         find none on the grid, and rounding would leave the band.
         """
-        step = _step(frame[self.target])
+        return self._narrower_than_step(frame, _step(frame[self.target]))
+
+    def _narrower_than_step(self, frame, step):
+        """Whether a row's band is narrower than ``step`` (the column's grid; None: no grid)."""
         if step is None:
             return False
         if self.scale == "difference":  # as wide on every row (a step, up to float error)

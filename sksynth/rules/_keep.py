@@ -118,21 +118,7 @@ class RuleKeeper:
         read_computed_dates(rules)
         kept, self.skipped_ = self._select(rules, frame)
         if not self.declared and not self.private:
-            # a found band much looser than the gap of an order it left out would
-            # put its column on the wrong side of the order on many rows: the
-            # orders are kept instead, where leaving out the bands lets more in
-            loose = _loose_bands(kept, self.skipped_, frame)
-            # a band gives way only where its order is then kept
-            while loose:
-                fewer = [rule for rule in rules if rule not in loose]
-                kept_fewer, skipped_fewer = self._select(fewer, frame)
-                helped = {band: (order, why) for band, (order, why) in loose.items()
-                          if order in kept_fewer}
-                if len(helped) == len(loose):
-                    kept = kept_fewer
-                    self.skipped_ = [*skipped_fewer, *((b, why) for b, (_, why) in loose.items())]
-                    break
-                loose = helped
+            kept, self.skipped_ = self._orders_before_loose_bands(rules, kept, self.skipped_, frame)
         # private rows: the rules learn their columns' dtypes only
         schema = frame.iloc[:0] if self.private else frame
         for rule in kept:
@@ -171,6 +157,25 @@ class RuleKeeper:
                 skipped.append((shaper, reason))
                 left_out = True
                 break
+        return kept, skipped
+
+    def _orders_before_loose_bands(self, rules, kept, skipped, frame):
+        """Select again without the found bands too loose for an order they left out.
+
+        Such a band would put its column on the wrong side of the order on
+        many rows (see :func:`_loose_bands`); it gives way only where its
+        order is then kept. Returns the kept rules and the ``(rule, reason)``
+        of those left out, as :meth:`_select`.
+        """
+        loose = _loose_bands(kept, skipped, frame)
+        while loose:
+            fewer_kept, fewer_skipped = self._select(
+                [rule for rule in rules if rule not in loose], frame
+            )
+            helped = {band: gave for band, gave in loose.items() if gave[0] in fewer_kept}
+            if len(helped) == len(loose):
+                return fewer_kept, [*fewer_skipped, *((b, why) for b, (_, why) in loose.items())]
+            loose = helped
         return kept, skipped
 
     def _refusal(self, rule, frame, kept):

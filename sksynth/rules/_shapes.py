@@ -80,7 +80,7 @@ class Grid(Rule):
         values = on_step(units * self.step + self.offset, self.step)
         # the larger side of an order: never rounded below it
         below = below_floor(frame, self.floor_, values)
-        values = on_step(np.where(below, values + self.step, values), self.step)
+        values = np.where(below, on_step(values + self.step, self.step), values)
         frame[self.column] = restore(values, self._dtype, frame.index)
         return frame
 
