@@ -343,7 +343,8 @@ def _fewest_digits(make, step):
     the band by little next to more digits; a relation that holds up to
     rounding needs more (minutes from a charge in cents are ``5.8824 *
     charge`` within a few hundredths of a minute, but ``5.88 * charge``
-    drifts by a tenth on large charges, and the band would look a step wide).
+    drifts by a tenth on large charges, and the band would be wider than the
+    rounding).
     """
     bands = [make(digits) for digits in _DIGITS]
     tightest = bands[-1]
