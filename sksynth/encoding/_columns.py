@@ -436,12 +436,16 @@ class DiscreteCodec:
         return labels_to_dtype(values, missing, self.dtype_, self.missing_value_)
 
 
-def make_codec(column, kind, n_unique, params):
-    """Build the codec of a column from its kind and the encoder's parameters."""
-    discrete = kind in ("categorical", "boolean") or (
+def learns_levels(kind, n_unique, params):
+    """Whether a column of ``kind`` with ``n_unique`` distinct values is one-hot encoded."""
+    return kind in ("categorical", "boolean") or (
         kind == "integer" and n_unique <= params["discrete_integer_threshold"]
     )
-    if discrete:
+
+
+def make_codec(column, kind, n_unique, params):
+    """Build the codec of a column from its kind and the encoder's parameters."""
+    if learns_levels(kind, n_unique, params):
         return DiscreteCodec(column, kind, params["rare_threshold"], params["max_categories"])
     if params["continuous"] == "quantile":
         normaliser = QuantileNormaliser(params["max_fit_samples"])

@@ -18,7 +18,7 @@ from ..utils import (
     check_same_columns,
     infer_column_kinds,
 )
-from ._columns import make_codec, missing_mask
+from ._columns import learns_levels, make_codec, missing_mask
 from ._normalisers import choose_slots
 from ._spans import RareLevels, Span
 
@@ -30,6 +30,11 @@ def _check_table(X):
     frame = check_dataframe(X)
     check_no_inf(frame)
     return frame
+
+
+def _n_unique(series, kind):
+    """Count the distinct values of an integer column (0 for other kinds: unused)."""
+    return series.nunique(dropna=True) if kind == "integer" else 0
 
 
 class TabularEncoder(TransformerMixin, BaseEstimator):
@@ -237,8 +242,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                     "missing); drop it before fitting."
                 )
             self._check_kind(column, kind, series)
-            n_unique = series.nunique(dropna=True) if kind == "integer" else 0
-            codec = make_codec(column, kind, n_unique, params)
+            codec = make_codec(column, kind, _n_unique(series, kind), params)
             codec.fit(series, missing, np.random.default_rng(rng.integers(2**63)))
             codecs.append(codec)
             has_missing.append(bool(missing.any()))
@@ -250,6 +254,39 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.column_kinds_ = kinds
         self._build_layout()
         return self
+
+    def level_columns(self, X):
+        """Return the columns of ``X`` that this encoder would one-hot encode.
+
+        Categorical and boolean columns, and integer columns with at most
+        ``discrete_integer_threshold`` distinct values: their exact values
+        come back from the one-hot. Needs no fit; a fit on ``X`` gives the
+        same columns in :attr:`discrete_columns_`.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            The table.
+
+        Returns
+        -------
+        columns : list of str
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sksynth.encoding import TabularEncoder
+        >>> X = pd.DataFrame({"children": [0, 1, 2, 1], "income": [1.5, 2.5, 3.0, 2.0]})
+        >>> TabularEncoder().level_columns(X)
+        ['children']
+        """
+        frame = _check_table(X)
+        kinds = infer_column_kinds(frame, overrides=self.column_kinds)
+        params = self.get_params()
+        return [
+            column for column, kind in kinds.items()
+            if learns_levels(kind, _n_unique(frame[column], kind), params)
+        ]
 
     @staticmethod
     def _check_kind(column, kind, series):

@@ -301,6 +301,7 @@ class BaseGenerativeSampler(
             private=bool(getattr(self, "dp", False)),
             protect=self._condition_columns(),
             round_values=self._keeps_round_values,
+            one_hot=self._encoder().level_columns(frame),
             mass_stand_ins=self._mass_stand_ins,
             random_state=self._named_seed("rules"),
         )
@@ -404,15 +405,20 @@ class BaseGenerativeSampler(
         nets = [self.net_] if not hasattr(self, "nets_") else list(self.nets_.values())
         self.__dict__.update(privacy.report(nets))
 
-    def _fit_encoder(self, frame, privacy):
+    def _encoder(self, **settings):
+        """Return the unfitted encoder of ``encoder_params``, with ``settings`` on top."""
         params = dict(self.encoder_params or {})
         params.setdefault("continuous", self.continuous)
-        params.update(privacy.encoder_params())
-        params["random_state"] = self._named_seed("encoder")
+        params.update(settings)
         try:
-            encoder = TabularEncoder(**params)
+            return TabularEncoder(**params)
         except TypeError as exc:
             raise ValueError(f"encoder_params holds an unknown parameter: {exc}") from None
+
+    def _fit_encoder(self, frame, privacy):
+        encoder = self._encoder(
+            **privacy.encoder_params(), random_state=self._named_seed("encoder")
+        )
         Z = privacy.fit_encoder(encoder, frame)
         self.encoder_ = encoder
         return Z

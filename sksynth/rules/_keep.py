@@ -303,7 +303,7 @@ class RuleKeeper:
         return f"RuleKeeper({len(_as_rules(self.rules))} rule(s))"
 
 
-def fit_keeper(rules, X, *, private=False, protect=(), round_values=False,
+def fit_keeper(rules, X, *, private=False, protect=(), round_values=False, one_hot=(),
                mass_stand_ins=True, random_state=0):
     """Return the :class:`RuleKeeper` a generator uses, fitted on ``X``, or None.
 
@@ -330,6 +330,10 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False,
         the rows are round without sitting on a kept point mass. They make
         rows harder to tell from real ones for a VAE, but their level columns
         cost a conditional GAN fidelity.
+    one_hot : list, default=()
+        Columns the generator learns level by level (one-hot): ``"auto"``
+        keeps no point masses or round values on them, since their exact
+        values come back anyway.
     mass_stand_ins : bool, default=True
         What the generator sees on the rows of a kept point mass; see
         :class:`RuleKeeper`.
@@ -364,7 +368,10 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False,
             if rule.kind == "point masses" and _share_on(X, rule.column, rule.values)
             >= _AUTO_POINT_MASS_SHARE
         }
-        found = [rule for rule in found if _worth_keeping(rule, X, masses, round_values)]
+        found = [
+            rule for rule in found
+            if _worth_keeping(rule, X, masses, round_values, set(one_hot))
+        ]
         keeper = RuleKeeper(found, declared=False, random_state=random_state,
                             mass_stand_ins=mass_stand_ins)
     else:
@@ -406,15 +413,18 @@ def _loose_bands(kept, skipped, frame):
     return loose
 
 
-def _worth_keeping(rule, X, masses, round_values):
+def _worth_keeping(rule, X, masses, round_values, one_hot):
     """Whether ``"auto"`` keeps a found rule.
 
     ``masses`` maps a column to the point masses ``"auto"`` keeps (see
     :func:`fit_keeper`). Round values are kept only with ``round_values``, and
     where they say something the kept masses do not: a tenth of the rows round
     without sitting on a kept mass (a loan term that is always 24, 36, 48 or 60
-    months needs no round-value column).
+    months needs no round-value column). Neither is kept on a column of
+    ``one_hot``, whose exact values the generator learns as levels.
     """
+    if rule.kind in ("point masses", "rounding") and rule.column in one_hot:
+        return False
     if rule.kind == "point masses":
         return rule.column in masses
     if rule.kind == "rounding":

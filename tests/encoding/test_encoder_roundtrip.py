@@ -204,6 +204,10 @@ def test_low_cardinality_integers_are_discrete():
     assert all(type(c) is int for c in span.categories)
     enc0 = TabularEncoder(discrete_integer_threshold=0, random_state=0).fit(X)
     assert "children" not in enc0.discrete_columns_
+    # the columns are known before a fit, and a fit one-hot encodes the same
+    assert "children" in TabularEncoder().level_columns(X)
+    assert "children" not in TabularEncoder(discrete_integer_threshold=0).level_columns(X)
+    assert TabularEncoder().level_columns(X) == list(dict.fromkeys(enc.discrete_columns_))
     assert [s.kind for s in enc0.output_spans_ if s.column == "children"] == [
         "continuous",
         "component",

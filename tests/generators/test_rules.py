@@ -185,6 +185,26 @@ def test_auto_leaves_rare_point_masses_to_the_model():
     assert [r.formula for r in declared.rules_.rules_] == ["rare has point masses at {0}"]
 
 
+def test_auto_keeps_no_point_masses_on_a_column_learnt_as_levels():
+    # an integer column with few values (here 15) is one-hot encoded: its exact
+    # values come back without a level column of masses; one with many needs them
+    rng = np.random.default_rng(4)
+    n = 600
+    X = pd.DataFrame(
+        {
+            "visits": np.where(rng.random(n) < 0.5, 0, rng.integers(1, 15, n)),
+            "amount": np.where(rng.random(n) < 0.4, 0, rng.integers(100, 5000, n)),
+        }
+    )
+    found = {r.formula for r in find_rules(X) if r.kind == "point masses"}
+    assert found == {"visits has point masses at {0}", "amount has point masses at {0}"}
+    kept = {r.formula for r in VAESampler(**TINY).fit(X).rules_.rules_}
+    assert "amount has point masses at {0}" in kept
+    assert not any(f.startswith("visits has") for f in kept)
+    numbers = VAESampler(encoder_params={"discrete_integer_threshold": 0}, **TINY).fit(X)
+    assert "visits has point masses at {0}" in {r.formula for r in numbers.rules_.rules_}
+
+
 @pytest.mark.parametrize("cls", [ConditionalGANSampler, ConditionalVAESampler])
 def test_conditions_cover_the_callers_columns_not_the_kept_rules_levels(cls):
     # a kept point mass adds a level column to the encoded table; it is not a column
