@@ -1030,6 +1030,11 @@ LEARNT = [
     "seeds from 0.909, 0.868, 0.865 and 0.874 to 0.913, 0.896, 0.917 and 0.914: a maximum "
     "temperature learned as a gap above a dew point reads worse than one learned on its "
     "own. Implied orders are not kept.",
+    "Keeping rules still costs the conditional VAE more than a tenth of its time on credit "
+    "and hi at the default length; the time goes to the wider encoded table. The widest "
+    "part, the round values' level columns, is also what makes the rows hardest to tell "
+    "apart: without them its detection AUC rose from 0.647 to 0.828 on credit (seeds 0 "
+    "to 2) and from 0.644 to 0.697 on hi (seeds 0 and 1).",
 ]
 
 
