@@ -18,6 +18,7 @@ number of days between two dates. Nothing is ever evaluated by Python's
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 
 import numpy as np
@@ -300,7 +301,9 @@ def _interval(node, bounds):
 
 def _name(column):
     column = str(column)  # formulas are text, whatever the column labels are
-    return column if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", column) else f"`{column}`"
+    # a Python keyword (``return``, ``class``, ``None``) would not parse as a name
+    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", column) and not keyword.iskeyword(column)
+    return column if plain else f"`{column}`"
 
 
 def _number(value):

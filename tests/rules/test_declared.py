@@ -52,6 +52,18 @@ def test_formula_backquoted_names_and_precedence():
     assert rule.formula == "amount = `unit price` * (qty - 1) + 1"
 
 
+def test_columns_named_like_python_keywords_are_back_quoted():
+    # found formulas are written back as text: a column named ``return`` or
+    # ``class`` must read as a column, not as the keyword
+    rng = np.random.default_rng(0)
+    ret, price = rng.uniform(1, 10, 300).round(2), rng.uniform(1, 10, 300).round(2)
+    X = pd.DataFrame({"return": ret, "class": price, "value": (ret * price).round(4)})
+    rule = next(r for r in find_rules(X) if r.kind == "formula")
+    assert rule.formula == "value = `return` * `class`"
+    assert Formula(rule.target, rule.formula.split(" = ")[1]).holds(X).all()
+    assert Inequality("None", "class").formula == "`None` <= `class`"
+
+
 @pytest.mark.parametrize(
     "text",
     ["__import__('os').system('x')", "a ** b", "a if b else c", "f(a)", "a[0]", "a.b", "", "`a"],
