@@ -331,9 +331,10 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False, one_h
         rows harder to tell from real ones for a VAE, but their level columns
         cost a conditional GAN fidelity.
     one_hot : list, default=()
-        Columns the generator learns level by level (one-hot): ``"auto"``
+        Columns the generator would learn level by level (one-hot): ``"auto"``
         keeps no point masses or round values on them, since their exact
-        values come back anyway.
+        values come back anyway, unless another found rule sets the column
+        (the larger side of an order is learned as a gap, a number).
     mass_stand_ins : bool, default=True
         What the generator sees on the rows of a kept point mass; see
         :class:`RuleKeeper`.
@@ -368,10 +369,10 @@ def fit_keeper(rules, X, *, private=False, protect=(), round_values=False, one_h
             if rule.kind == "point masses" and _share_on(X, rule.column, rule.values)
             >= _AUTO_POINT_MASS_SHARE
         }
-        found = [
-            rule for rule in found
-            if _worth_keeping(rule, X, masses, round_values, set(one_hot))
-        ]
+        # a column another rule sets (an order's larger side, learned as the gap
+        # above its smaller side) is not the one-hot column the encoder would see
+        levels = set(one_hot) - {c for rule in found for c in defined(rule)}
+        found = [rule for rule in found if _worth_keeping(rule, X, masses, round_values, levels)]
         keeper = RuleKeeper(found, declared=False, random_state=random_state,
                             mass_stand_ins=mass_stand_ins)
     else:

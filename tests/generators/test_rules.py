@@ -8,6 +8,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
+from sksynth.encoding import TabularEncoder
 from sksynth.generators import (
     ConditionalGANSampler,
     ConditionalVAESampler,
@@ -203,6 +204,19 @@ def test_auto_keeps_no_point_masses_on_a_column_learnt_as_levels():
     assert not any(f.startswith("visits has") for f in kept)
     numbers = VAESampler(encoder_params={"discrete_integer_threshold": 0}, **TINY).fit(X)
     assert "visits has point masses at {0}" in {r.formula for r in numbers.rules_.rules_}
+
+
+def test_auto_keeps_point_masses_on_an_orders_larger_side_learnt_as_a_gap():
+    # "high" has few values, but a kept order learns it as the gap above "low",
+    # a number: its masses are kept
+    rng = np.random.default_rng(5)
+    n = 600
+    low = rng.integers(0, 6, n)
+    high = np.where(rng.random(n) < 0.5, 10, low + rng.integers(0, 14, n))
+    X = pd.DataFrame({"low": low, "high": high})
+    assert "high" in TabularEncoder().level_columns(X)
+    kept = {r.formula for r in VAESampler(**TINY).fit(X).rules_.rules_}
+    assert {"low <= high", "high has point masses at {10}"} <= kept
 
 
 @pytest.mark.parametrize("cls", [ConditionalGANSampler, ConditionalVAESampler])
