@@ -133,7 +133,7 @@ def run(args):
     """Counts per sampler of fits that kept every promise, refusals, errors."""
     log = getattr(args, "log", print)
     n_tables = getattr(args, "n_tables", None) or (5 if args.quick else N_TABLES)
-    tally = {}
+    tally, said = {}, set()
     for table, frame in _tables(n_tables, args.seed):
         for name, outcome in check_table(frame, _target(frame)):
             row = tally.setdefault(name, {
@@ -145,6 +145,9 @@ def run(args):
                 row["refused" if outcome[0] == "refused" else "errors"] += 1
                 if outcome[0] == "error":
                     log(f"  {table} {name}: {outcome[1]}")
+                elif table not in said:  # a refusal must be one of bad input: read them
+                    said.add(table)
+                    log(f"  {table} refused ({name}): {outcome[1]}")
                 continue
             n_kept, broken, missing, dtypes = outcome
             row["rules_kept"] += n_kept
