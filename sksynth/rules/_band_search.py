@@ -315,11 +315,7 @@ def _narrowest(frame, found, step):
 
 
 def _at_least_a_step(band, step):
-    """Return ``band``; a difference band nearly a step wide widened to a step.
-
-    (A hair over a step: a band exactly a step wide could be a float error
-    narrower.)
-    """
+    """Return ``band``; a difference band nearly a step wide widened to a step."""
     width = band.high - band.low
     if band.scale != "difference" or step is None or not (
         _MIN_ROUNDED_WIDTH * step <= width < step * (1 + _STEP_SLACK)
@@ -346,13 +342,16 @@ def _fewest_digits(make, step):
     drifts by a tenth on large charges, and the band would be wider than the
     rounding).
     """
-    bands = [make(digits) for digits in _DIGITS]
-    tightest = bands[-1]
+    tightest = make(_DIGITS[-1])
     if tightest is None:
-        return bands[0]
+        return make(_DIGITS[0])
     width = tightest.high - tightest.low
     slack = _DIGITS_SLACK * max(step or 0.0, width)
-    return next(b for b in bands if b is not None and b.high - b.low <= width + slack)
+    for digits in _DIGITS[:-1]:  # fewest first; the tightest is built once
+        band = make(digits)
+        if band is not None and band.high - band.low <= width + slack:
+            return band
+    return tightest
 
 
 def _difference_around(target, text, target_values, value, present, step):

@@ -48,8 +48,6 @@ _KINDS = (
 )
 
 
-
-
 def find_rules(
     X,
     *,
@@ -412,7 +410,6 @@ class _Search(FormulaSearch, ShapeSearch):
                     self.derived.add(rule._writes()[0])
         return found
 
-    # -------------------------------------------------------------- values
     # ---------------------------------------------------------- missingness
     def find_missingness(self):
         frame = self.frame

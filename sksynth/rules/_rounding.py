@@ -132,7 +132,6 @@ class RoundValues(Rule):
         # the float error of step multiples, as a strict order needs)
         values = np.where(np.isfinite(used), on_step(values, self.steps[0]), values)
         bump = below_floor(frame, self.floor_, values) & np.isfinite(used)
-        values[bump] += used[bump]
-        values = np.where(np.isfinite(used), on_step(values, self.steps[0]), values)
+        values[bump] = on_step(values[bump] + used[bump], self.steps[0])
         frame[self.column] = restore(values, self._dtype, frame.index)
         return frame
