@@ -16,6 +16,8 @@ their business: the encoder gives them the mask of missing rows and adds the
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -207,6 +209,48 @@ def _coarsest_step(values, dtype):
     return 1.0
 
 
+# durations written as text, hours to seconds: "2:08:37", "101:02:03.5"
+_TEXT_DURATION = r"^\d+:\d{2}:\d{2}(?:\.\d+)?$"
+
+
+def _identifier_advice(levels, dtype):
+    """Return what to do with a column refused as an identifier, from a few of its values.
+
+    Durations and dates are what most such columns really are; they are
+    learnt once they are numbers or ``datetime64``.
+    """
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        return (
+            "its values are durations: turn them into numbers (for example with "
+            ".dt.total_seconds()) and the generators learn them as numbers."
+        )
+    text = pd.Series(levels, dtype=object).astype(str)
+    if text.str.match(_TEXT_DURATION).all():
+        return (
+            "its values are durations written as text: turn them into numbers (for "
+            "example pandas.to_timedelta(column).dt.total_seconds()) and the generators "
+            "learn them as numbers."
+        )
+    if parse_iso_dates(text) is not None or _reads_as_dates(text):
+        return (
+            "its values are dates written as text: convert the column with "
+            "pandas.to_datetime and the generators learn it as a date."
+        )
+    return (
+        "drop the column before fitting (or give it a numeric kind through "
+        "column_kinds if it is a number)."
+    )
+
+
+def _reads_as_dates(text):
+    """Whether every value (holding a letter or a separator, not a bare number) is a date."""
+    if not text.str.contains(r"[-/.,: A-Za-z]").all() or text.str.fullmatch(r"[\d.]+").any():
+        return False
+    with warnings.catch_warnings():  # pandas warns when it guesses a format per value
+        warnings.simplefilter("ignore")
+        return bool(pd.to_datetime(text, errors="coerce").notna().all())
+
+
 # ------------------------------------------------------------------------ codecs
 
 
@@ -320,20 +364,10 @@ class DiscreteCodec:
     def _refuse_identifier(self, levels, n_present):
         n_levels = levels.size
         if n_levels > _ID_MIN_LEVELS and n_levels > _ID_UNIQUE_RATIO * n_present:
-            if parse_iso_dates(pd.Series(levels[:50], dtype=object)) is not None:
-                advice = (
-                    "its values are dates written as text: convert the column with "
-                    "pandas.to_datetime and the generators learn it as a date."
-                )
-            else:
-                advice = (
-                    "drop the column before fitting (or give it a numeric kind through "
-                    "column_kinds if it is a number)."
-                )
             raise ValueError(
                 f"Column {self.column!r} looks like an identifier: {n_levels} distinct "
                 f"values in {n_present} non-missing rows. A generator cannot learn it "
-                f"and would leak it; {advice}"
+                f"and would leak it; {_identifier_advice(levels[:50], self.dtype_)}"
             )
 
     def _group_rare(self, counts):

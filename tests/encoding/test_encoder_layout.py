@@ -95,12 +95,29 @@ def test_identifier_column_refused():
     TabularEncoder().fit(X[["v"]])
 
 
-def test_dates_written_as_text_are_refused_with_how_to_read_them():
+@pytest.mark.parametrize("fmt", ["%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y %H:%M", "%b %d, %Y"])
+def test_dates_written_as_text_are_refused_with_how_to_read_them(fmt):
     days = pd.date_range("2001-01-01", periods=300, freq="D")
-    X = pd.DataFrame({"day": days.strftime("%Y-%m-%d"), "v": np.arange(300.0)})
+    X = pd.DataFrame({"day": days.strftime(fmt), "v": np.arange(300.0)})
     with pytest.raises(ValueError, match="'day' looks like.*dates written as text.*to_datetime"):
         TabularEncoder().fit(X)
     TabularEncoder().fit(X.assign(day=days))  # as dates they are encoded
+
+
+def test_durations_are_refused_with_how_to_make_them_numbers():
+    seconds = 7000 + np.arange(300) * 37
+    duration = pd.Series(pd.to_timedelta(seconds, unit="s"))
+    h, m, s = seconds // 3600, seconds // 60 % 60, seconds % 60
+    text = pd.Series([f"{a}:{b:02d}:{c:02d}" for a, b, c in zip(h, m, s)])
+    cases = [(duration, "durations: turn them"), (text, "durations written as text")]
+    for column, expected in cases:
+        X = pd.DataFrame({"time": column, "v": np.arange(300.0)})
+        with pytest.raises(ValueError, match=f"'time' looks like.*{expected}.*total_seconds"):
+            TabularEncoder().fit(X)
+    # the advice works: as seconds the column is a number
+    as_seconds = pd.to_timedelta(text).dt.total_seconds()
+    assert np.array_equal(as_seconds.to_numpy(), seconds)
+    TabularEncoder().fit(pd.DataFrame({"time": as_seconds, "v": np.arange(300.0)}))
 
 
 def test_infinite_value_names_the_column(mixed_frame):
