@@ -33,6 +33,9 @@ __all__ = ["DiscreteCodec", "NumericCodec", "missing_mask"]
 # is taken for an identifier and refused.
 _ID_MIN_LEVELS = 50
 _ID_UNIQUE_RATIO = 0.9
+# A categorical column of dates written as text, with more values than this, is
+# worth a warning: as labels it only repeats its dates.
+_TEXT_DATE_LEVELS = 20
 
 
 def missing_mask(series):
@@ -231,7 +234,7 @@ def _identifier_advice(levels, dtype):
             "example pandas.to_timedelta(column).dt.total_seconds()) and the generators "
             "learn them as numbers."
         )
-    if parse_iso_dates(text) is not None or _reads_as_dates(text):
+    if _is_text_dates(text):
         return (
             "its values are dates written as text: convert the column with "
             "pandas.to_datetime and the generators learn it as a date."
@@ -242,13 +245,24 @@ def _identifier_advice(levels, dtype):
     )
 
 
+def _is_text_dates(levels):
+    """Whether every value is a date written as text (ISO 8601 or a format pandas reads)."""
+    text = pd.Series(levels, dtype=object).astype(str)
+    return parse_iso_dates(text) is not None or _reads_as_dates(text)
+
+
 def _reads_as_dates(text):
-    """Whether every value (holding a letter or a separator, not a bare number) is a date."""
-    if not text.str.contains(r"[-/.,: A-Za-z]").all() or text.str.fullmatch(r"[\d.]+").any():
+    """Whether every value is a date: a year of four digits in words pandas reads as a date.
+
+    Each value is read on its own (day-first and month-first alike); the year
+    keeps version numbers, times of day and bare numbers out.
+    """
+    if not text.str.contains(r"(?<!\d)\d{4}(?!\d)").all() or text.str.fullmatch(r"\d+").any():
         return False
-    with warnings.catch_warnings():  # pandas warns when it guesses a format per value
+    with warnings.catch_warnings():  # pandas warns when it reads values one by one
         warnings.simplefilter("ignore")
-        return bool(pd.to_datetime(text, errors="coerce").notna().all())
+        dates = pd.to_datetime(text, format="mixed", errors="coerce")
+    return bool(dates.notna().all())
 
 
 # ------------------------------------------------------------------------ codecs
@@ -336,6 +350,7 @@ class DiscreteCodec:
         levels, counts = self._count_levels(series, missing)
         if self.kind == "categorical":
             self._refuse_identifier(levels, int((~missing).sum()))
+            self._warn_text_dates(levels)
         self.levels_ = levels
         self._group_rare(counts)
         if isinstance(self.dtype_, pd.CategoricalDtype):
@@ -368,6 +383,19 @@ class DiscreteCodec:
                 f"Column {self.column!r} looks like an identifier: {n_levels} distinct "
                 f"values in {n_present} non-missing rows. A generator cannot learn it "
                 f"and would leak it; {_identifier_advice(levels[:50], self.dtype_)}"
+            )
+
+    def _warn_text_dates(self, levels):
+        sample = levels[:50]
+        if levels.size <= _TEXT_DATE_LEVELS or not all(isinstance(v, str) for v in sample):
+            return
+        if _is_text_dates(sample):
+            warn_caller(
+                f"Column {self.column!r} holds dates written as text; it is learnt as "
+                f"{levels.size} labels, so generated rows only repeat its dates and keep "
+                "no order with other columns. Convert it with pandas.to_datetime to "
+                "learn it as a date.",
+                DataQualityWarning,
             )
 
     def _group_rare(self, counts):

@@ -104,6 +104,21 @@ def test_dates_written_as_text_are_refused_with_how_to_read_them(fmt):
     TabularEncoder().fit(X.assign(day=days))  # as dates they are encoded
 
 
+def test_dates_written_as_text_with_repeats_are_learnt_as_labels_with_a_warning():
+    days = pd.date_range("2001-01-01", periods=60, freq="D").strftime("%d/%m/%Y")
+    X = pd.DataFrame({"day": np.repeat(days, 5), "v": np.arange(300.0)})
+    with pytest.warns(DataQualityWarning, match="'day' holds dates written as text.*60 labels"):
+        encoder = TabularEncoder().fit(X)
+    assert encoder.column_kinds_["day"] == "categorical"
+    # Labels that are not dates, and few dates, are learnt without a word.
+    cities = pd.DataFrame({"city": np.repeat([f"town {i}" for i in range(60)], 5)})
+    months = pd.DataFrame({"month": np.repeat(days[:12], 25)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        TabularEncoder().fit(cities)
+        TabularEncoder().fit(months)
+
+
 def test_durations_are_refused_with_how_to_make_them_numbers():
     seconds = 7000 + np.arange(300) * 37
     duration = pd.Series(pd.to_timedelta(seconds, unit="s"))
