@@ -180,7 +180,7 @@ def _draw_histogram(ax, report, col, row) -> str:
     if np.issubdtype(edges.dtype, np.datetime64):  # a date column: no fences, no skew
         from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
-        locator = AutoDateLocator(maxticks=4)
+        locator = AutoDateLocator(minticks=2, maxticks=4)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         first, last = (np.datetime_as_string(e, unit="D") for e in (edges[0], edges[-1]))

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -69,6 +71,16 @@ def test_date_columns_get_a_histogram_over_time():
     titles = [ax.get_title() for ax in report.plot()["distributions"].axes if ax.get_visible()]
     assert titles[0].startswith("visit\n2020-01-02 to 2020-04-29")
     assert titles[0].endswith("10% missing")
+
+
+@pytest.mark.parametrize("periods,freq", [(48, "h"), (60, "D"), (730, "D"), (30, "YS")])
+def test_date_histograms_draw_without_warnings(periods, freq, tmp_path):
+    days = pd.Series(pd.date_range("2016-01-01", periods=periods, freq=freq))
+    report = assess(pd.DataFrame({"date": days, "v": np.arange(periods) % 7}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report.plot()["distributions"].savefig(tmp_path / "dates.png")
+    assert (tmp_path / "dates.png").stat().st_size > 0
 
 
 def test_plot_without_target_or_numbers():
