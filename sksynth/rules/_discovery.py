@@ -214,10 +214,13 @@ class _Search(FormulaSearch, ShapeSearch):
 
     def find_band(self):
         columns = [c for c in self.numbers if self.frame[c].notna().all()]
-        return find_bands(
+        bands = find_bands(
             self.frame, self.sample, columns, self.rng, min_rows=self.min_rows,
             taken=self.derived,
         )
+        for band in bands:  # a band spans every row: support 1, recorded like the others
+            band._score(self.frame)
+        return bands
 
     # --------------------------------------------------------------- orders
     def find_order(self):

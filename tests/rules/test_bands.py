@@ -74,6 +74,9 @@ def test_find_rules_finds_a_planted_band_and_not_a_loose_correlation():
     band = bands[0]
     assert set(band.columns) == {"area", "radius"}
     assert band.holds(X).all()
+    # reported like every found rule: it holds on every row
+    assert (band.support, band.n_exceptions, band.exceptions) == (1.0, 0, [])
+    assert find_rules(X).to_frame().set_index("kind").loc["band", "support"] == 1.0
     # the exponent found is close to the true one (2 for area on radius, 0.5 back)
     exponent = float(band.formula.split("** ")[1].split(")")[0])
     assert exponent == pytest.approx(2.0 if band.target == "area" else 0.5, rel=0.02)
