@@ -142,10 +142,10 @@ def test_sample_honours_conditions_in_chunks(cgan_model, tmp_path):
 
 def test_sample_csv_is_reproducible_and_keeps_dtypes(cgan_model, data_csv, tmp_path):
     first, second, other = (tmp_path / f"{name}.csv" for name in ("a", "b", "c"))
-    for path, seed in ((first, "3"), (second, "3"), (other, "4")):
-        assert main(["sample", str(cgan_model), "--n", "30", "--chunk-size", "7",
+    for path, seed, n in ((first, "3", "--n"), (second, "3", "-n"), (other, "4", "--n")):
+        assert main(["sample", str(cgan_model), n, "30", "--chunk-size", "7",
                      "--random-state", seed, "--out", str(path), "-q"]) == 0  # fmt: skip
-    assert first.read_bytes() == second.read_bytes()
+    assert first.read_bytes() == second.read_bytes()  # -n is --n
     assert first.read_bytes() != other.read_bytes()
     synth, real = read_table(first), read_table(data_csv)
     assert len(synth) == 30

@@ -168,7 +168,7 @@ def _fit_options(p):
 
 def _sample_options(p):
     p.add_argument("model", metavar="MODEL", help="model file written by 'sksynth fit'")
-    p.add_argument("--n", type=int, required=True, help="number of rows")
+    p.add_argument("-n", "--n", type=int, required=True, help="number of rows")
     p.add_argument(
         "--out", required=True, metavar="SYNTH", help="the synthetic table (.csv or .parquet)"
     )
