@@ -26,6 +26,18 @@ def _percent(share: float) -> str:
     return f"{100 * share:.0f} %"
 
 
+def _alone(auc_1: float, auc_2: float) -> str:
+    """Say how well each column of a pair tells rows apart alone.
+
+    A cross-validated AUC a little under 0.5 is chance (held-out values
+    pull it down), not a column that tells rows apart backwards.
+    """
+    if max(auc_1, auc_2) <= 0.5:
+        return "neither better than chance alone"
+    named = [f"{auc:.2f}" if auc > 0.5 else "chance" for auc in (auc_1, auc_2)]
+    return f"{named[0]} and {named[1]} alone"
+
+
 # (the AUC below which it applies, how many synthetic rows a classifier tells
 # from real ones), in increasing order of AUC above chance
 _HOW_MANY = (
@@ -166,8 +178,8 @@ class DetectionExplanation:
             alone = self.columns.set_index("column")["auc"]
             text = (
                 f"Rows are told apart mostly by {pair.column_1} vs {pair.column_2} "
-                f"(AUC {pair.auc:.2f} together, {alone[pair.column_1]:.2f} and "
-                f"{alone[pair.column_2]:.2f} alone)"
+                f"(AUC {pair.auc:.2f} together, "
+                f"{_alone(alone[pair.column_1], alone[pair.column_2])})"
             )
             both = {pair.column_1, pair.column_2}
             related = broken[broken["columns"].map(lambda cols: bool(both & set(cols)))]

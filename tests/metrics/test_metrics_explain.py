@@ -282,3 +282,26 @@ def test_mixed_types_with_another_detector(mixed_frame):
     assert 0.3 < result.auc < 0.7  # two draws of the same distribution
     assert result.summary().startswith(f"Detection AUC {result.auc:.2f}: a classifier cannot")
     assert len(result.pairs) == 2
+
+
+@pytest.mark.parametrize(
+    "alone, expected",
+    [
+        ((0.55, 0.61), "(AUC 0.80 together, 0.55 and 0.61 alone)"),
+        ((0.58, 0.38), "(AUC 0.80 together, 0.58 and chance alone)"),
+        ((0.46, 0.38), "(AUC 0.80 together, neither better than chance alone)"),
+    ],
+)
+def test_summary_calls_a_column_alone_under_half_chance(alone, expected):
+    result = DetectionExplanation(
+        auc=0.8,
+        columns=pd.DataFrame({
+            "column": ["low", "high"], "auc": list(alone), "importance": [0.1, 0.1],
+            "importance_std": [0.0, 0.0], "grid": [np.nan, np.nan], "off_grid": [0.0, 0.0],
+        }),
+        pairs=pd.DataFrame({"column_1": ["low"], "column_2": ["high"], "auc": [0.8],
+                            "gain": [0.8 - max(alone)]}),  # fmt: skip
+        rules=pd.DataFrame(columns=["rule", "columns", "real_share", "synthetic_share"]),
+        n_rows=(100, 100),
+    )
+    assert f"Rows are told apart mostly by low vs high {expected}." in result.summary()
