@@ -16,13 +16,11 @@ their business: the encoder gives them the mask of missing rows and adds the
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
 from ..exceptions import DataQualityWarning
-from ..utils import parse_iso_dates, warn_caller
+from ..utils import is_text_dates, is_text_durations, warn_caller
 from ..utils._clock import in_zone, wall_clock
 from ._normalisers import ModeNormaliser, QuantileNormaliser, choose_slots
 from ._spans import RareLevels
@@ -212,10 +210,6 @@ def _coarsest_step(values, dtype):
     return 1.0
 
 
-# durations written as text, hours to seconds: "2:08:37", "101:02:03.5"
-_TEXT_DURATION = r"^\d+:\d{2}:\d{2}(?:\.\d+)?$"
-
-
 def _identifier_advice(levels, dtype):
     """Return what to do with a column refused as an identifier, from a few of its values.
 
@@ -227,14 +221,13 @@ def _identifier_advice(levels, dtype):
             "its values are durations: turn them into numbers (for example with "
             ".dt.total_seconds()) and the generators learn them as numbers."
         )
-    text = pd.Series(levels, dtype=object).astype(str)
-    if text.str.match(_TEXT_DURATION).all():
+    if is_text_durations(levels):
         return (
             "its values are durations written as text: turn them into numbers (for "
             "example pandas.to_timedelta(column).dt.total_seconds()) and the generators "
             "learn them as numbers."
         )
-    if _is_text_dates(text):
+    if is_text_dates(levels):
         return (
             "its values are dates written as text: convert the column with "
             "pandas.to_datetime and the generators learn it as a date."
@@ -243,26 +236,6 @@ def _identifier_advice(levels, dtype):
         "drop the column before fitting (or give it a numeric kind through "
         "column_kinds if it is a number)."
     )
-
-
-def _is_text_dates(levels):
-    """Whether every value is a date written as text (ISO 8601 or a format pandas reads)."""
-    text = pd.Series(levels, dtype=object).astype(str)
-    return parse_iso_dates(text) is not None or _reads_as_dates(text)
-
-
-def _reads_as_dates(text):
-    """Whether every value is a date: a year of four digits in words pandas reads as a date.
-
-    Each value is read on its own (day-first and month-first alike); the year
-    keeps version numbers, times of day and bare numbers out.
-    """
-    if not text.str.contains(r"(?<!\d)\d{4}(?!\d)").all() or text.str.fullmatch(r"\d+").any():
-        return False
-    with warnings.catch_warnings():  # pandas warns when it reads values one by one
-        warnings.simplefilter("ignore")
-        dates = pd.to_datetime(text, format="mixed", errors="coerce")
-    return bool(dates.notna().all())
 
 
 # ------------------------------------------------------------------------ codecs
@@ -389,7 +362,7 @@ class DiscreteCodec:
         sample = levels[:50]
         if levels.size <= _TEXT_DATE_LEVELS or not all(isinstance(v, str) for v in sample):
             return
-        if _is_text_dates(sample):
+        if is_text_dates(sample):
             warn_caller(
                 f"Column {self.column!r} holds dates written as text; it is learnt as "
                 f"{levels.size} labels, so generated rows only repeat its dates and keep "

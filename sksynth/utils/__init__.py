@@ -4,7 +4,14 @@ from ._discovery import all_estimators
 from ._docstrings import fill_doc
 from ._fences import iqr_fences
 from ._io import atomic_write, figure_to_html, render_html_report
-from ._kinds import KINDS, infer_column_kind, infer_column_kinds, parse_iso_dates
+from ._kinds import (
+    KINDS,
+    infer_column_kind,
+    infer_column_kinds,
+    is_text_dates,
+    is_text_durations,
+    parse_iso_dates,
+)
 from ._progress import progress_bar
 from ._random import as_generator
 from ._target import is_classification, split_target
@@ -31,6 +38,8 @@ __all__ = [
     "infer_column_kind",
     "iqr_fences",
     "infer_column_kinds",
+    "is_text_dates",
+    "is_text_durations",
     "parse_iso_dates",
     "is_classification",
     "split_target",

@@ -19,17 +19,26 @@ A *kind* is what a column means to a model, not how pandas stores it:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
-    "KINDS", "infer_column_kind", "infer_column_kinds", "kind_of_dtype", "parse_iso_dates",
+    "KINDS",
+    "infer_column_kind",
+    "infer_column_kinds",
+    "is_text_dates",
+    "is_text_durations",
+    "kind_of_dtype",
+    "parse_iso_dates",
 ]
 
 KINDS = ("continuous", "integer", "categorical", "boolean", "datetime")
 
+# durations written as text, hours to seconds: "2:08:37", "101:02:03.5"
+_TEXT_DURATION = r"^\d+:\d{2}:\d{2}(?:\.\d+)?$"
 # an ISO 8601 date, optionally with a time and a UTC offset
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 
@@ -194,3 +203,58 @@ def parse_iso_dates(column: pd.Series):
         return pd.to_datetime(column, format="ISO8601")
     except (ValueError, TypeError):
         return None
+
+
+def is_text_dates(values) -> bool:
+    """Whether every value is a date written as text (ISO 8601 or a format pandas reads).
+
+    Each value is read on its own (day-first and month-first alike); every
+    one must hold a four-digit year, which keeps version numbers, times of
+    day and bare numbers out.
+
+    Parameters
+    ----------
+    values : array-like
+        A few values of a column (labels).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from sksynth.utils import is_text_dates
+    >>> is_text_dates(["13/01/2001", "Jan 5, 2010"]), is_text_dates(["1.2.3", "10:30"])
+    (True, False)
+    """
+    text = pd.Series(values, dtype=object).astype(str)
+    if parse_iso_dates(text) is not None:
+        return True
+    if not text.str.contains(r"(?<!\d)\d{4}(?!\d)").all() or text.str.fullmatch(r"\d+").any():
+        return False
+    with warnings.catch_warnings():  # pandas warns when it reads values one by one
+        warnings.simplefilter("ignore")
+        dates = pd.to_datetime(text, format="mixed", errors="coerce")
+    return bool(dates.notna().all())
+
+
+def is_text_durations(values) -> bool:
+    """Whether every value is a duration written as text, hours to seconds (``"2:08:37"``).
+
+    Parameters
+    ----------
+    values : array-like
+        A few values of a column (labels).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from sksynth.utils import is_text_durations
+    >>> is_text_durations(["2:08:37", "101:02:03.5"]), is_text_durations(["10:30"])
+    (True, False)
+    """
+    text = pd.Series(values, dtype=object).astype(str)
+    return bool(text.str.match(_TEXT_DURATION).all())
