@@ -25,7 +25,7 @@ __all__ = ["CategoryThreshold", "FixedCombinations", "FunctionalDependency"]
 
 
 class FunctionalDependency(Rule):
-    """One column decides another: each value of ``determinant`` has one ``dependent``.
+    """Columns decide another: each value of ``determinant`` has one ``dependent``.
 
     E.g. ``FunctionalDependency("city", "region")``: the region is the same
     on every row of a city. A generator keeping the rule samples the city
@@ -34,10 +34,15 @@ class FunctionalDependency(Rule):
     generated number that no training row holds takes the value of the
     nearest one.
 
+    Several label columns may decide together
+    (``FunctionalDependency(["origin", "dest"], "distance")``: one distance a
+    route). A generated combination that no training row holds takes the
+    value most rows of its first determinant hold, so the rule still holds.
+
     Parameters
     ----------
-    determinant : str
-        The deciding column.
+    determinant : str or list of str
+        The deciding column, or two or more columns deciding together.
     dependent : str
         The decided column.
 
@@ -48,6 +53,8 @@ class FunctionalDependency(Rule):
     >>> X = pd.DataFrame({"city": ["Oslo", "Oslo", "Bergen"], "region": ["E", "W", "W"]})
     >>> FunctionalDependency("city", "region").holds(X).tolist()
     [False, False, True]
+    >>> FunctionalDependency(["origin", "dest"], "distance").formula
+    '(origin, dest) -> distance'
     """
 
     kind = "dependency"
@@ -56,27 +63,56 @@ class FunctionalDependency(Rule):
 
     def __init__(self, determinant, dependent):
         super().__init__()
-        self.determinant = check_name(determinant, "determinant")
+        if isinstance(determinant, str | numbers.Integral):
+            self.determinant = check_name(determinant, "determinant")
+        else:
+            try:
+                names = tuple(check_name(c, "determinant") for c in determinant)
+            except TypeError:
+                raise TypeError(
+                    "determinant must be a column name or a list of them; "
+                    f"got {determinant!r}."
+                ) from None
+            if len(names) < 2 or len(set(names)) < len(names):
+                raise ValueError(
+                    "determinant must be one column or two or more different columns; "
+                    f"got {determinant!r}."
+                )
+            self.determinant = names
         self.dependent = check_name(dependent, "dependent")
-        if self.determinant == self.dependent:
-            raise ValueError("FunctionalDependency needs two different columns.")
+        if self.dependent in self._determinants():
+            raise ValueError("FunctionalDependency needs a dependent outside its determinant.")
+
+    def _determinants(self):
+        """Return the deciding columns as a tuple."""
+        return self.determinant if self._composite() else (self.determinant,)
+
+    def _composite(self):
+        return isinstance(self.determinant, tuple)
 
     def _columns(self):
-        return (self.determinant, self.dependent)
+        return (*self._determinants(), self.dependent)
 
     def _formula(self):
-        return f"{_name(self.determinant)} -> {_name(self.dependent)}"
+        if not self._composite():
+            return f"{_name(self.determinant)} -> {_name(self.dependent)}"
+        return f"({', '.join(map(_name, self.determinant))}) -> {_name(self.dependent)}"
 
     def _check_row(self, frame):
-        return one_value_per_group(frame[self.dependent], frame[self.determinant])
+        groups = [frame[c] for c in self._determinants()]
+        return one_value_per_group(frame[self.dependent], groups[0] if len(groups) == 1 else groups)
 
     def _writes(self):
         return (self.dependent,)
 
     def _reads(self):
-        return (self.determinant,)
+        return self._determinants()
 
     def _fit_keep(self, frame):
+        self._dtype = frame[self.dependent].dtype
+        if self._composite():
+            self._fit_composite(frame)
+            return
         pairs = frame.loc[frame[self.dependent].notna(), [self.determinant, self.dependent]]
         unknown = pairs[self.determinant].isna()
         known = pairs[~unknown].drop_duplicates(subset=[self.determinant])
@@ -85,22 +121,65 @@ class FunctionalDependency(Rule):
         # rows with a missing determinant are one group of the rule too: their
         # value (an empty array when the determinant is never missing)
         self._unknown_value = pairs.loc[unknown, self.dependent].to_numpy()[:1]
-        self._dtype = frame[self.dependent].dtype
+
+    def _fit_composite(self, frame):
+        names = list(self.determinant)
+        pairs = frame.loc[frame[self.dependent].notna(), [*names, self.dependent]]
+        keys = _as_keys(pairs[names])
+        values = pairs[self.dependent].to_numpy()
+        known = ~keys.duplicated().to_numpy()
+        self._keys = [keys[c].to_numpy(dtype=object)[known] for c in names]
+        self._values = values[known]
+        # an unseen combination: the value most rows of its first determinant hold
+        tally = pd.DataFrame({"key": keys[names[0]], "value": values}).value_counts()
+        mode = tally.reset_index().drop_duplicates("key")  # most rows first
+        self._first_keys = mode["key"].to_numpy(dtype=object)
+        self._first_values = mode["value"].to_numpy()
+        self._unknown_value = pd.Series(values).value_counts().index.to_numpy()[:1]
 
     def _forward(self, frame):
         return frame.drop(columns=[self.dependent])
 
     def _inverse(self, frame, rng):
-        determinant = frame[self.determinant]
+        if self._composite():
+            values = self._look_up_composite(frame)
+        else:
+            values = self._look_up(frame[self.determinant])
+        out = as_dtype_if_possible(pd.Series(values, index=frame.index), self._dtype)
+        frame[self.dependent] = out
+        return frame
+
+    def _look_up(self, determinant):
         values = look_up(self._keys, self._values, determinant)
         unseen = pd.isna(values) & determinant.notna().to_numpy()
         if unseen.any() and _is_number(self._keys):
             values[unseen] = self._values[_nearest(self._keys, determinant[unseen])]
         if len(self._unknown_value):
             values[determinant.isna().to_numpy()] = self._unknown_value[0]
-        out = as_dtype_if_possible(pd.Series(values, index=frame.index), self._dtype)
-        frame[self.dependent] = out
-        return frame
+        return values
+
+    def _look_up_composite(self, frame):
+        names = list(self.determinant)
+        keys = _as_keys(frame[names])
+        seen = pd.MultiIndex.from_arrays(self._keys)
+        position = seen.get_indexer(pd.MultiIndex.from_frame(keys))
+        values = pd.Series(self._values, dtype=object).reindex(position).to_numpy(copy=True)
+        unseen = position < 0
+        if unseen.any():
+            values[unseen] = look_up(self._first_keys, self._first_values, keys[names[0]][unseen])
+            still = unseen & pd.isna(values)
+            if still.any() and len(self._unknown_value):
+                values[still] = self._unknown_value[0]
+        return values
+
+
+def _as_keys(frame):
+    """Return label columns as object columns, a missing value as a label of its own."""
+    return frame.astype(object).where(frame.notna(), _MISSING_KEY).reset_index(drop=True)
+
+
+# what a missing determinant is keyed by (a label no table holds)
+_MISSING_KEY = "<missing>"
 
 
 def _is_number(keys):

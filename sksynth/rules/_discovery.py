@@ -19,18 +19,15 @@ from ..utils import check_dataframe
 from ._band_search import find_bands
 from ._categories import CategoryThreshold, FunctionalDependency
 from ._dates import PARTS, date_part_candidates
+from ._dependency_search import DependencySearch
 from ._formula_search import FormulaSearch
 from ._formulas import Inequality
 from ._missingness import MissingWhen, ZeroIff
-from ._search import log_chance_single_valued
 from ._shape_search import ShapeSearch
 from ._values import numeric
 from .base import RuleSet, _plain
 
 __all__ = ["find_rules"]
-
-# the most distinct values of a number that decides another column
-_MAX_KEY_VALUES = 50
 
 _KINDS = (
     "formula",
@@ -89,8 +86,9 @@ def find_rules(
     * ``"date part"``: a column that is the year, month, weekday... of a
       date column, as a number or a label (``wday is the weekday of date``);
     * ``"dependency"``: a category deciding another (``city -> region``) or a
-      number (``store -> floor_area``), or a number with at most 50 values
-      deciding a number (``year -> cpi``);
+      number (``store -> floor_area``), a number with at most 50 values
+      deciding a number (``year -> cpi``), or two categories deciding a
+      column together where neither does alone (``(origin, dest) -> distance``);
     * ``"grid"``, ``"point masses"``, ``"range"``: values on a grid or with a
       fixed number of decimals, a few values holding many rows (exact
       zeros), non-negative columns and shares in ``[0, 1]``;
@@ -205,11 +203,11 @@ def _simplest_between(low, high):
     return float(low)
 
 
-class _Search(FormulaSearch, ShapeSearch):
+class _Search(FormulaSearch, ShapeSearch, DependencySearch):
     """Find the rules of every family.
 
     Formulas are in :class:`FormulaSearch`, the values of one number in
-    :class:`ShapeSearch`.
+    :class:`ShapeSearch`, columns deciding others in :class:`DependencySearch`.
     """
 
     def find_band(self):
@@ -338,48 +336,6 @@ class _Search(FormulaSearch, ShapeSearch):
                     found.append(rule)
                     break
         return found
-
-    # ---------------------------------------------------------- dependencies
-    def find_dependency(self):
-        labels = [c for c in self.labels if c not in self.derived]
-        numbers = self._free(self.numbers)
-        distinct = {c: self.sample[c].nunique() for c in labels + numbers}
-        # a number that takes few values can decide others (a year deciding a
-        # national price index); a number is decided only by a column with at
-        # least as many values. Of two columns that decide each other, the
-        # first here decides: labels, then whole numbers, then the others
-        few = [c for c in numbers if distinct[c] <= _MAX_KEY_VALUES]
-        keys = labels + sorted(few, key=lambda c: self.kinds[c] != "integer")
-        pairs = [(a, b) for a in labels for b in labels if a != b] + [
-            (a, b) for a in keys for b in numbers if a != b and distinct[b] <= distinct[a]
-        ]
-        n_tests = max(len(pairs), 1)
-        edges = {}
-        for a, b in pairs:
-            if self._depends(a, b, n_tests):
-                edges[(a, b)] = True
-        found = []
-        for a, b in edges:
-            if (b, a) in edges and keys.index(b) < keys.index(a):
-                continue  # one-to-one: report one direction
-            if any((a, c) in edges and (c, b) in edges and (c, a) not in edges for c in keys):
-                continue  # implied by a -> c -> b
-            if b in self.derived:
-                continue
-            rule = self._confirm(FunctionalDependency(a, b))
-            if rule is not None:
-                found.append(rule)
-                self.derived.add(b)
-        return found
-
-    def _depends(self, a, b, n_tests):
-        pair = self.sample[[a, b]].astype(object)
-        pair = pair.where(pair.notna(), "<missing>")
-        if pair[a].nunique() > len(pair) / 2:
-            return False
-        # chance that every group of the determinant holds one value by luck
-        log_chance = log_chance_single_valued(pair[b], pair[a])
-        return log_chance is not None and log_chance < np.log(self._n_tests(n_tests))
 
     # ----------------------------------------------------------- date parts
     def find_date_part(self):

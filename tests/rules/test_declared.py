@@ -10,6 +10,7 @@ from sksynth.generators import (
     GANSampler,
     VAESampler,
 )
+from sksynth.io import load_sampler
 from sksynth.rules import (
     Band,
     CategoryThreshold,
@@ -448,6 +449,88 @@ def test_a_number_decided_by_a_year_is_looked_up_and_an_unseen_year_takes_the_ne
     assert out.dtypes.equals(X.dtypes)
     assert out.groupby("year")["cpi"].nunique().max() == 1
     assert set(zip(out["store"], out["area"])) <= set(zip(X["store"], X["area"]))
+
+
+def _routes(n=400, seed=0):
+    """Flights: a distance that the origin and the destination decide together."""
+    rng = np.random.default_rng(seed)
+    origins, dests = ["EWR", "JFK", "LGA"], ["BOS", "LAX", "ORD", "MIA", "SEA", "ATL"]
+    distance = {(o, d): int(rng.integers(150, 2600)) for o in origins for d in dests}
+    origin, dest = rng.choice(origins, n), rng.choice(dests, n)
+    return pd.DataFrame({
+        "origin": origin, "dest": dest, "distance": [distance[k] for k in zip(origin, dest)],
+        "delay": rng.normal(0, 10, n).round(1),
+    })
+
+
+def test_find_rules_finds_a_column_that_two_labels_decide_together():
+    X = _routes()
+    found = [r for r in find_rules(X) if r.kind == "dependency"]
+    assert [r.formula for r in found] == ["(origin, dest) -> distance"]
+    assert (found[0].support, found[0].n_exceptions) == (1.0, 0)
+    # one flight off its route's distance: no rule
+    X.loc[7, "distance"] += 1
+    assert not [r for r in find_rules(X) if r.kind == "dependency"]
+    # labels that decide nothing together
+    rng = np.random.default_rng(3)
+    noise = pd.DataFrame({c: rng.choice(list("abcd"), 400) for c in ("p", "q")})
+    noise["v"] = rng.integers(0, 30, 400)
+    assert not [r for r in find_rules(noise) if r.kind == "dependency"]
+
+
+def test_a_column_two_labels_decide_is_looked_up_and_an_unseen_pair_takes_the_first_labels():
+    X = _routes()
+    rule = FunctionalDependency(["origin", "dest"], "distance")
+    keeper = RuleKeeper([rule]).fit(X)
+    Z = keeper.transform(X)
+    assert "distance" not in Z.columns
+    pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
+    # a route no training row flies: the distance most rows from its origin have
+    # (rows labelled in any order)
+    flown = X[~((X["origin"] == "EWR") & (X["dest"] == "BOS"))]
+    flown.index = np.random.default_rng(0).permutation(len(flown)) * 3
+    keeper = RuleKeeper([rule]).fit(flown)
+    Z = keeper.transform(flown)
+    first = Z.index[:3]
+    Z.loc[first, ["origin", "dest"]] = [["EWR", "BOS"], ["EWR", "BOS"], ["JFK", "BOS"]]
+    out = keeper.inverse_transform(Z)
+    from_ewr = flown.loc[flown["origin"] == "EWR", "distance"].value_counts().index[0]
+    jfk_bos = X.loc[(X["origin"] == "JFK") & (X["dest"] == "BOS"), "distance"].iloc[0]
+    assert out.loc[first, "distance"].tolist() == [from_ewr, from_ewr, jfk_bos]
+    pd.testing.assert_frame_equal(out.drop(first), flown.drop(first))
+    assert rule.holds(out).all()
+
+
+def test_samplers_keep_a_column_two_labels_decide(tmp_path):
+    X = _routes()
+    sampler = VAESampler(epochs=2, batch_size=100, hidden_dims=(16,), latent_dim=4,
+                         random_state=0).fit(X)
+    kept = [r for r in sampler.rules_.rules_ if r.kind == "dependency"]
+    assert [r.formula for r in kept] == ["(origin, dest) -> distance"]
+    out = sampler.sample(500, random_state=1)
+    assert out.dtypes.equals(X.dtypes)
+    assert kept[0].holds(out).all()
+    assert set(zip(out["origin"], out["dest"], out["distance"])) <= set(
+        zip(X["origin"], X["dest"], X["distance"])
+    )
+    loaded = load_sampler(sampler.save(tmp_path / "routes.sksynth"))
+    expected = sampler.sample(50, random_state=2)
+    pd.testing.assert_frame_equal(loaded.sample(50, random_state=2), expected)
+
+
+@pytest.mark.parametrize(
+    "determinant, dependent, error, message",
+    [
+        (["origin"], "distance", ValueError, "two or more different columns"),
+        (["origin", "origin"], "distance", ValueError, "two or more different columns"),
+        (["origin", "dest"], "dest", ValueError, "dependent outside its determinant"),
+        ([None, "dest"], "distance", TypeError, "column name"),
+        (2.5, "distance", TypeError, "column name"),
+    ],
+)
+def test_dependency_refuses_bad_determinants(determinant, dependent, error, message):
+    with pytest.raises(error, match=message):
+        FunctionalDependency(determinant, dependent)
 
 
 def test_a_count_computed_by_a_division_is_solved_for_the_share_instead():
