@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataQualityWarning
-from ..utils import is_text_dates, is_text_durations, warn_caller
+from ..utils import text_time_kind, warn_caller
 from ..utils._clock import in_zone, wall_clock
 from ._normalisers import ModeNormaliser, QuantileNormaliser, choose_slots
 from ._spans import RareLevels
@@ -221,13 +221,14 @@ def _identifier_advice(levels, dtype):
             "its values are durations: turn them into numbers (for example with "
             ".dt.total_seconds()) and the generators learn them as numbers."
         )
-    if is_text_durations(levels):
+    kind = text_time_kind(levels)
+    if kind == "duration":
         return (
             "its values are durations written as text: turn them into numbers (for "
             "example pandas.to_timedelta(column).dt.total_seconds()) and the generators "
             "learn them as numbers."
         )
-    if is_text_dates(levels):
+    if kind == "date":
         return (
             "its values are dates written as text: convert the column with "
             "pandas.to_datetime and the generators learn it as a date."
@@ -362,7 +363,7 @@ class DiscreteCodec:
         sample = levels[:50]
         if levels.size <= _TEXT_DATE_LEVELS or not all(isinstance(v, str) for v in sample):
             return
-        if is_text_dates(sample):
+        if text_time_kind(sample) == "date":
             warn_caller(
                 f"Column {self.column!r} holds dates written as text; it is learnt as "
                 f"{levels.size} labels, so generated rows only repeat its dates and keep "

@@ -8,9 +8,8 @@ from ._kinds import (
     KINDS,
     infer_column_kind,
     infer_column_kinds,
-    is_text_dates,
-    is_text_durations,
     parse_iso_dates,
+    text_time_kind,
 )
 from ._progress import progress_bar
 from ._random import as_generator
@@ -38,9 +37,8 @@ __all__ = [
     "infer_column_kind",
     "iqr_fences",
     "infer_column_kinds",
-    "is_text_dates",
-    "is_text_durations",
     "parse_iso_dates",
     "is_classification",
     "split_target",
+    "text_time_kind",
 ]

@@ -29,10 +29,9 @@ __all__ = [
     "KINDS",
     "infer_column_kind",
     "infer_column_kinds",
-    "is_text_dates",
-    "is_text_durations",
     "kind_of_dtype",
     "parse_iso_dates",
+    "text_time_kind",
 ]
 
 KINDS = ("continuous", "integer", "categorical", "boolean", "datetime")
@@ -205,12 +204,13 @@ def parse_iso_dates(column: pd.Series):
         return None
 
 
-def is_text_dates(values) -> bool:
-    """Whether every value is a date written as text (ISO 8601 or a format pandas reads).
+def text_time_kind(values):
+    """Return what text values hold, if times: ``"date"``, ``"duration"`` or None.
 
-    Each value is read on its own (day-first and month-first alike); every
-    one must hold a four-digit year, which keeps version numbers, times of
-    day and bare numbers out.
+    Durations are hours to seconds (``"2:08:37"``). Dates are ISO 8601 or any
+    format pandas reads, each value on its own (day-first and month-first
+    alike); every one must hold a four-digit year, which keeps version
+    numbers, times of day and bare numbers out.
 
     Parameters
     ----------
@@ -219,42 +219,25 @@ def is_text_dates(values) -> bool:
 
     Returns
     -------
-    bool
+    kind : {"date", "duration"} or None
+        None unless every value is one.
 
     Examples
     --------
-    >>> from sksynth.utils import is_text_dates
-    >>> is_text_dates(["13/01/2001", "Jan 5, 2010"]), is_text_dates(["1.2.3", "10:30"])
-    (True, False)
+    >>> from sksynth.utils import text_time_kind
+    >>> text_time_kind(["13/01/2001", "Jan 5, 2010"]), text_time_kind(["2:08:37", "101:02:03.5"])
+    ('date', 'duration')
+    >>> text_time_kind(["1.2.3", "10:30"]) is None
+    True
     """
     text = pd.Series(values, dtype=object).astype(str)
+    if text.str.match(_TEXT_DURATION).all():
+        return "duration"
     if parse_iso_dates(text) is not None:
-        return True
+        return "date"
     if not text.str.contains(r"(?<!\d)\d{4}(?!\d)").all() or text.str.fullmatch(r"\d+").any():
-        return False
+        return None
     with warnings.catch_warnings():  # pandas warns when it reads values one by one
         warnings.simplefilter("ignore")
         dates = pd.to_datetime(text, format="mixed", errors="coerce")
-    return bool(dates.notna().all())
-
-
-def is_text_durations(values) -> bool:
-    """Whether every value is a duration written as text, hours to seconds (``"2:08:37"``).
-
-    Parameters
-    ----------
-    values : array-like
-        A few values of a column (labels).
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> from sksynth.utils import is_text_durations
-    >>> is_text_durations(["2:08:37", "101:02:03.5"]), is_text_durations(["10:30"])
-    (True, False)
-    """
-    text = pd.Series(values, dtype=object).astype(str)
-    return bool(text.str.match(_TEXT_DURATION).all())
+    return "date" if dates.notna().all() else None
