@@ -82,6 +82,8 @@ class DependencySearch(RuleSearch):
         n_tests = max(len(pairs) * len(targets), 1)
         found = []
         for a, b in pairs:
+            if a in self.derived or b in self.derived:
+                continue  # computed by a rule found before: no cycles
             group = codes[a] * (codes[b].max() + 1) + codes[b]
             n_groups = len(np.unique(group))
             if n_groups > n_rows / 2 or n_groups <= max(distinct[a], distinct[b]):

@@ -478,6 +478,17 @@ def test_find_rules_finds_a_column_that_two_labels_decide_together():
     assert not [r for r in find_rules(noise) if r.kind == "dependency"]
 
 
+def test_dummies_of_one_category_give_one_dependency_not_a_cycle():
+    rng = np.random.default_rng(0)
+    level = rng.integers(0, 3, 300)
+    X = pd.DataFrame({f"d{i}": (level == i).astype(int) for i in range(3)})
+    X["v"] = rng.normal(size=300)
+    found = [r for r in find_rules(X) if r.kind == "dependency"]
+    assert [r.formula for r in found] == ["(d0, d1) -> d2"]
+    keeper = RuleKeeper(found).fit(X)
+    pd.testing.assert_frame_equal(keeper.inverse_transform(keeper.transform(X)), X)
+
+
 def test_a_column_two_labels_decide_is_looked_up_and_an_unseen_pair_takes_the_first_labels():
     X = _routes()
     rule = FunctionalDependency(["origin", "dest"], "distance")
