@@ -1046,6 +1046,16 @@ LEARNT = [
     "also what makes the rows hardest to tell apart: without the round values the "
     "detection AUC at the default length rose from 0.647 to 0.828 on credit (seeds 0 to 2) "
     "and from 0.644 to 0.697 on hi (seeds 0 and 1).",
+    "A column that two categories decide together, where neither decides it alone, is "
+    "common in real tables: a route's distance (nycflights13 flights), a division from a "
+    "league and a team (vcd Baseball), a change column from two years' values (wooldridge "
+    "slp75_81), a dummy from the other dummies of one category. On flights (20,000 rows, "
+    "the two routes to EGE left out: their rows give two distances, so the full table has "
+    "no exact rule), 99.5 % of the conditional VAE's rows shared their route with a row of "
+    "another distance; keeping the rule, the detection AUC went from 0.993, 0.989 and 0.990 "
+    "to 0.979, "
+    "0.977 and 0.982 (seeds 0 to 2, 70 % training rows). The rows are then told apart "
+    "mostly by arrival against scheduled arrival, clock times written as hhmm numbers.",
 ]
 
 
