@@ -150,8 +150,8 @@ def matches(series, values):
     """Return True where ``series`` holds one of ``values`` (``<missing>`` for a missing value)."""
     wanted = [v for v in values if v != MISSING]
     out = series.isin(wanted).to_numpy()
-    if MISSING in values:
-        out |= series.isna().to_numpy()
+    if MISSING in values:  # not in place: pandas may hand out a read-only view
+        out = out | series.isna().to_numpy()
     return out
 
 

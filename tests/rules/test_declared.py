@@ -1,5 +1,7 @@
 """Declared rules: the row test, NaN semantics, parsing, refusals."""
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -114,6 +116,10 @@ def test_dependency_threshold_grid_masses_range_missing_zero():
     assert PointMasses("Amount", [50]).holds(X).all()
     assert Range("Amount", 60, None).holds(X).tolist() == [False, True, True, True]
     assert MissingWhen("x", "y", ["none"]).holds(X).all()
+    # a missing label among the values, on a text column as read from a CSV file
+    Y = pd.DataFrame({"x": [np.nan, 1.0, np.nan, 2.0]})
+    Y["y"] = pd.read_csv(io.StringIO("y\nnone\na\n\nb\n"), skip_blank_lines=False)["y"]
+    assert MissingWhen("x", "y", ["none", "<missing>"]).holds(Y).all()
     assert ZeroIff("debt", "count").holds(X).tolist() == [True, True, False, True]
 
 
