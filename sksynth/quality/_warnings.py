@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ._report import QualityWarning
@@ -20,6 +21,15 @@ _GROUPED_CHECKS = {
     "skew": "{n} columns are strongly skewed; consider a log or quantile transform: {items}.",
 }
 _GROUP_FROM = 3
+
+
+def _shown(value) -> str:
+    """Return a column's value as a message shows it: ``'yes'``, ``2013``, ``0.5``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.0f}"
+    return repr(value)
 
 
 def _group_item(check: str, row: pd.Series) -> str:
@@ -107,7 +117,8 @@ def column_warnings(summary: pd.DataFrame, n_rows: int) -> list:
                     "medium",
                     "constant",
                     col,
-                    f"{col} takes a single value ({row['top']!r}); it carries no information.",
+                    f"{col} takes a single value ({_shown(row['top'])}); it carries no "
+                    "information.",
                 )
             )
         elif row["top_share"] >= 0.99 and n_rows >= 100:
@@ -116,7 +127,7 @@ def column_warnings(summary: pd.DataFrame, n_rows: int) -> list:
                     "low",
                     "quasi_constant",
                     col,
-                    f"{row['top_share']:.1%} of {col} is {row['top']!r}.",
+                    f"{row['top_share']:.1%} of {col} is {_shown(row['top'])}.",
                 )
             )
         if row["id_like"]:

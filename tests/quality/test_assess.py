@@ -213,6 +213,11 @@ def test_constant_id_like_and_placeholder_columns():
     assert cols.loc["city", "n_placeholders"] == (X["city"] == "?").sum()
     flagged = {(w.check, w.column) for w in report.warnings}
     assert {("constant", "const"), ("id_like", "row_id"), ("placeholder", "city")} <= flagged
+    # values are shown as a person writes them, not as numpy's repr
+    messages = {w.column: w.message for w in report.warnings}
+    assert messages["const"] == "const takes a single value (3); it carries no information."
+    label = assess(X.assign(const="yes")).warnings
+    assert "const takes a single value ('yes')" in {w.column: w.message for w in label}["const"]
 
 
 def test_bad_input_messages():
