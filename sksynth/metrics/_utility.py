@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.metrics import get_scorer
+from sklearn.metrics import get_scorer, roc_auc_score
 from sklearn.utils.multiclass import type_of_target
 
 from sksynth.utils import check_dataframe
@@ -116,12 +116,31 @@ def _model(estimator, task, seed):
     return default_classifier(seed), True
 
 
+def _ovr_auc(fitted, X_test, y_test):
+    """Macro one-vs-rest ROC AUC over the classes of the test rows.
+
+    A class the model never saw (a rare class missing from a synthetic
+    table) scores every row 0, where scikit-learn's ``roc_auc_ovr`` gives up
+    unless the model and the test rows hold the same classes.
+    """
+    proba = fitted.predict_proba(X_test)
+    column = {label: i for i, label in enumerate(fitted.classes_)}
+    y = np.asarray(y_test)
+    never = np.zeros(len(y))
+    return float(np.mean([
+        roc_auc_score(y == label, proba[:, column[label]] if label in column else never)
+        for label in pd.unique(y)
+    ]))
+
+
 def _fit_and_score(model, X_train, y_train, X_test, y_test, metrics):
     fitted = clone(model).fit(X_train, y_train)
     out = {}
     for name in metrics:
+        ovr = name == "roc_auc_ovr" and hasattr(fitted, "predict_proba")
+        scorer = _ovr_auc if ovr else get_scorer(name)
         try:
-            out[name] = float(get_scorer(name)(fitted, X_test, y_test))
+            out[name] = float(scorer(fitted, X_test, y_test))
         except ValueError as exc:  # e.g. a class of the test set unseen in training
             warn_caller(
                 f"Could not compute {name!r} ({exc}); it is reported as NaN.",

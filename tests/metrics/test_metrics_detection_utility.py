@@ -1,8 +1,12 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import make_mixed_frame
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import get_scorer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -117,6 +121,28 @@ def test_multiclass_and_custom_estimator():
     scores = tstr_score(table(300), table(300), table(200), "y", estimator=model)
     assert "roc_auc_ovr" in scores.index
     assert scores.loc["balanced_accuracy", "synthetic"] > 0.7
+
+
+def test_multiclass_auc_with_a_class_missing_from_the_synthetic_table():
+    rng = np.random.default_rng(1)
+
+    def table(n, classes):
+        y = rng.choice(classes, n)
+        return pd.DataFrame({"a": rng.normal(size=n) + y, "b": rng.normal(size=n), "y": y})
+
+    real_train, real_test = table(400, [0, 1, 2, 3]), table(300, [0, 1, 2, 3])
+    synthetic = table(400, [0, 1, 2])  # a class the generator never made
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = tstr_score(real_train, synthetic, real_test, "y", random_state=0)
+    auc = scores.loc["roc_auc_ovr"]
+    assert 0.55 < auc["synthetic"] < auc["real"]
+    # where the model knows every class of the test rows, it is scikit-learn's own
+    model = make_pipeline(StandardScaler(), LogisticRegression())
+    scores = tstr_score(real_train, real_train, real_test, "y", estimator=model)
+    fitted = clone(model).fit(real_train[["a", "b"]], real_train["y"])
+    expected = get_scorer("roc_auc_ovr")(fitted, real_test[["a", "b"]], real_test["y"])
+    assert scores.loc["roc_auc_ovr", "synthetic"] == pytest.approx(expected)
 
 
 def test_augmentation_variant():
