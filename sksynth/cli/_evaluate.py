@@ -53,6 +53,8 @@ def run(args) -> int:
         random_state=args.random_state,
     )
     print(report.summary().to_string(float_format=lambda v: f"{v:.4f}"))
+    for note in report.notes:
+        print(f"note: {note}")
     explanation = getattr(report, "detection", None)
     if explanation is not None:
         print()

@@ -29,6 +29,13 @@ def _check_target(target, tables: dict) -> None:
             raise ValueError(f"The target column {target!r} is missing from the {name} table.")
 
 
+_OPTIMISTIC_UTILITY = (
+    "Utility is tested on a split of the real table the generator was fitted on, so it is "
+    "optimistic: a synthetic table that copies those rows scores well. Give a holdout (real "
+    "rows the generator did not see) for a fair test."
+)
+
+
 def _utility_split(real, target, test_size, seed):
     task = infer_task(real[target])
     stratify = real[target] if task == "classification" else None
@@ -153,6 +160,7 @@ def evaluate(
         binning=binning,
     )
     details = {"column_shapes": shapes, "column_pair_trends": pairs}
+    notes = []
     bar.update()
     bar.set_postfix_str("detection")
 
@@ -176,6 +184,7 @@ def evaluate(
             train, test = real, others["holdout"]
         else:
             train, test = _utility_split(real, target, test_size, seed)
+            notes.append(_OPTIMISTIC_UTILITY)
         options = {"estimator": estimator, "metric": metric, "kinds": kinds, "random_state": seed}
         utility = tstr_score(train, synthetic, test, target, **options)
         augmentation = augmentation_score(train, synthetic, test, target, **options)
@@ -202,4 +211,6 @@ def evaluate(
     bar.close()
     order = [name for name in _DESCRIPTIONS if name in scores]
     series = pd.Series({name: float(scores[name]) for name in order}, name="score")
-    return EvaluationReport(series, details, real, synthetic, kinds, distances, explanation)
+    return EvaluationReport(
+        series, details, real, synthetic, kinds, distances, explanation, notes=notes
+    )

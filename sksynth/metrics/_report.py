@@ -52,6 +52,8 @@ class EvaluationReport:
         Nearest-neighbour distances behind the privacy scores.
     detection : DetectionExplanation, default=None
         What gives the synthetic rows away (see :func:`explain_detection`).
+    notes : list of str, default=()
+        Caveats of the scores, shown with them.
 
     Attributes
     ----------
@@ -69,6 +71,8 @@ class EvaluationReport:
         What gives the synthetic rows away: per-column and pair AUCs,
         permutation importance and rule obedience, with ``summary()`` in words;
         None when detection was disabled.
+    notes : list of str
+        Caveats of the scores, e.g. utility tested on rows the generator saw.
 
     Examples
     --------
@@ -80,7 +84,9 @@ class EvaluationReport:
     [1.0, 1.0]
     """
 
-    def __init__(self, scores, details, real, synthetic, kinds, distances=None, detection=None):
+    def __init__(self, scores, details, real, synthetic, kinds, distances=None, detection=None,
+                 notes=()):  # fmt: skip
+        self.notes = list(notes)
         self.scores = scores
         self.details = details
         self.kinds = kinds
@@ -249,7 +255,8 @@ class EvaluationReport:
         path : pathlib.Path
             The file written.
         """
-        sections = [("Scores", _table_html(self.summary(), index_name="metric"))]
+        notes = "".join(f"<p>{html.escape(note)}</p>" for note in self.notes)
+        sections = [("Scores", _table_html(self.summary(), index_name="metric") + notes)]
         if self.detection is not None:
             sections.append(("What gives synthetic rows away", self._detection_html(max_rows)))
         shapes = self.details["column_shapes"].sort_values("score", kind="stable")

@@ -115,11 +115,16 @@ def test_identical_report(mixed_frame):
     assert report.scores["detection_auc"] == pytest.approx(0.5, abs=0.1)
 
 
+def test_evaluate_with_a_holdout_has_no_caveat(full_report):
+    assert full_report.notes == []
+
+
 def test_evaluate_utility_without_holdout():
     real = labelled(300, 0)
     report = evaluate(real, labelled(300, 1), target="label", detection=False, random_state=0)
     assert report.scores["tstr_ratio"] == pytest.approx(1.0, abs=0.15)
     assert "dcr_share" not in report.scores.index
+    assert len(report.notes) == 1 and "optimistic" in report.notes[0]
 
 
 def test_evaluate_does_not_modify_inputs():
