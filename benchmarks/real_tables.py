@@ -23,6 +23,7 @@ import io
 import warnings
 
 import numpy as np
+import pandas as pd
 
 N_TABLES = 150
 TINY = {"epochs": 2, "batch_size": 64, "hidden_dims": (16,), "latent_dim": 4,
@@ -56,18 +57,23 @@ def _with_dates(frame):
     from sksynth.utils import parse_iso_dates
 
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if _is_text(frame[column]):
             dates = parse_iso_dates(frame[column])
             if dates is not None:
                 frame[column] = dates
     return frame
 
 
+def _is_text(values):
+    """Whether a column holds text: ``object`` (pandas 2) or ``str`` (pandas 3)."""
+    return values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+
+
 def _target(frame):
     """The first text column with 2 to 8 classes of at least 6 rows each, or None."""
     for column in frame.columns:
         values = frame[column]
-        if values.dtype == object and values.notna().all():
+        if _is_text(values) and values.notna().all():
             counts = values.value_counts()
             if 2 <= len(counts) <= 8 and counts.min() >= 6:
                 return column
