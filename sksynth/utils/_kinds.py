@@ -229,15 +229,16 @@ def text_time_kind(values):
     ('date', 'duration')
     >>> text_time_kind(["1.2.3", "10:30"]) is None
     True
+    >>> text_time_kind(["2020-01-01T00:00+01:00", "2020-06-01T00:00+02:00"])
+    'date'
     """
     text = pd.Series(values, dtype=object).astype(str)
     if text.str.match(_TEXT_DURATION).all():
         return "duration"
-    if parse_iso_dates(text) is not None:
-        return "date"
     if not text.str.contains(r"(?<!\d)\d{4}(?!\d)").all() or text.str.fullmatch(r"\d+").any():
         return None
     with warnings.catch_warnings():  # pandas warns when it reads values one by one
         warnings.simplefilter("ignore")
-        dates = pd.to_datetime(text, format="mixed", errors="coerce")
+        # in UTC: timestamps with offsets that differ (across a clock change) are dates too
+        dates = pd.to_datetime(text, format="mixed", errors="coerce", utc=True)
     return "date" if dates.notna().all() else None
