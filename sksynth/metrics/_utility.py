@@ -123,14 +123,12 @@ def _ovr_auc(fitted, X_test, y_test):
     table) scores every row 0, where scikit-learn's ``roc_auc_ovr`` gives up
     unless the model and the test rows hold the same classes.
     """
-    proba = fitted.predict_proba(X_test)
-    column = {label: i for i, label in enumerate(fitted.classes_)}
     y = np.asarray(y_test)
-    never = np.zeros(len(y))
-    return float(np.mean([
-        roc_auc_score(y == label, proba[:, column[label]] if label in column else never)
-        for label in pd.unique(y)
-    ]))
+    present = pd.unique(y)
+    column = pd.Index(fitted.classes_).get_indexer(present)
+    scores = np.where(column >= 0, fitted.predict_proba(X_test)[:, column], 0.0)
+    # one indicator column per class: scikit-learn's macro average of binary AUCs
+    return float(roc_auc_score(y[:, None] == present[None, :], scores, average="macro"))
 
 
 def _fit_and_score(model, X_train, y_train, X_test, y_test, metrics):

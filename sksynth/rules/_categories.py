@@ -14,6 +14,7 @@ import pandas as pd
 from ._expression import _name, _number
 from ._values import (
     as_dtype_if_possible,
+    as_labels,
     check_name,
     look_up,
     numeric,
@@ -175,11 +176,7 @@ class FunctionalDependency(Rule):
 
 def _as_keys(frame):
     """Return label columns as object columns, a missing value as a label of its own."""
-    return frame.astype(object).where(frame.notna(), _MISSING_KEY).reset_index(drop=True)
-
-
-# what a missing determinant is keyed by (a label no table holds)
-_MISSING_KEY = "<missing>"
+    return as_labels(frame).reset_index(drop=True)
 
 
 def _is_number(keys):

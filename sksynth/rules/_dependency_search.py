@@ -14,6 +14,7 @@ import pandas as pd
 
 from ._categories import FunctionalDependency
 from ._search import RuleSearch, log_chance_single_valued
+from ._values import as_labels
 
 __all__ = ["DependencySearch"]
 
@@ -60,8 +61,7 @@ class DependencySearch(RuleSearch):
         return found + self._decided_by_two(labels, targets, distinct)
 
     def _depends(self, a, b, n_tests):
-        pair = self.sample[[a, b]].astype(object)
-        pair = pair.where(pair.notna(), "<missing>")
+        pair = as_labels(self.sample[[a, b]])
         if pair[a].nunique() > len(pair) / 2:
             return False
         # chance that every group of the determinant holds one value by luck
@@ -105,8 +105,7 @@ class DependencySearch(RuleSearch):
         return found
 
     def _by_chance_unlikely(self, target, group, n_tests):
-        values = self.sample[target].astype(object)
-        values = values.where(values.notna(), "<missing>").reset_index(drop=True)
+        values = as_labels(self.sample[target]).reset_index(drop=True)
         log_chance = log_chance_single_valued(values, group)
         return log_chance is not None and log_chance < np.log(self._n_tests(n_tests))
 

@@ -24,7 +24,7 @@ from ._formula_search import FormulaSearch
 from ._formulas import Inequality
 from ._missingness import MissingWhen, ZeroIff
 from ._shape_search import ShapeSearch
-from ._values import numeric
+from ._values import MISSING, as_labels, numeric
 from .base import RuleSet, _plain
 
 __all__ = ["find_rules"]
@@ -392,8 +392,8 @@ class _Search(FormulaSearch, ShapeSearch, DependencySearch):
     def _missing_when(self, column, by, missing, k, n_tests):
         values = self.frame[by]
         labels = self.kinds[by] in ("categorical", "boolean") or values.nunique() <= 20
-        key = values.astype(object).where(values.notna(), "<missing>") if labels else (
-            values.isna().map({True: "<missing>", False: "<present>"})
+        key = as_labels(values) if labels else (
+            values.isna().map({True: MISSING, False: "<present>"})
         )
         when = pd.unique(key[missing])
         if len(when) > 3 or "<present>" in when:

@@ -16,6 +16,7 @@ import pandas as pd
 __all__ = [
     "MISSING",
     "as_dtype_if_possible",
+    "as_labels",
     "below_floor",
     "check_name",
     "calendar_months",
@@ -34,6 +35,12 @@ __all__ = [
 
 #: The label that stands for a missing value in a rule's list of values.
 MISSING = "<missing>"
+
+
+def as_labels(values):
+    """Return a Series or DataFrame as ``object`` labels, a missing value as :data:`MISSING`."""
+    values = values.astype(object)
+    return values.where(values.notna(), MISSING)
 
 
 def check_name(value, what):
