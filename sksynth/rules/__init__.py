@@ -1,13 +1,14 @@
 """Rules between columns: found in a table, declared by users, kept by generators.
 
 :func:`find_rules` finds the exact rules a table's rows obey (formulas,
-bands, orders, dependencies, grids, point masses, bounds, missingness); the rule
-classes declare them by hand; :class:`RuleKeeper` reparameterises a table so
-that a generator's rows obey them all.
+bands, orders, dependencies, clock times, grids, point masses, bounds,
+missingness); the rule classes declare them by hand; :class:`RuleKeeper`
+reparameterises a table so that a generator's rows obey them all.
 """
 
 from ._bands import Band
 from ._categories import CategoryThreshold, FixedCombinations, FunctionalDependency
+from ._clock import ClockTime
 from ._dates import DatePart
 from ._discovery import find_rules
 from ._formulas import Formula, Inequality
@@ -20,6 +21,7 @@ from .base import Rule, RuleSet, RuleViolationError
 __all__ = [
     "Band",
     "CategoryThreshold",
+    "ClockTime",
     "DatePart",
     "FixedCombinations",
     "Formula",

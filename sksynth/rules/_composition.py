@@ -65,6 +65,8 @@ def clash(rule, kept):
         others = [setters[column]] if column in setters else []
         if rule.role == "define":
             others += shaped.get(column, [])
+        else:
+            others += [r for r in shaped.get(column, []) if _off_the_clock(rule, r)]
         for other in others:
             if (
                 _after_order(rule, other, kept) or _in_band(rule, other)
@@ -105,6 +107,15 @@ def _after_order(first, second, kept):
     # a grid (or a row's round step) rounds ``low + gap`` to its nearest step and
     # moves it one step up where that fell below ``low`` (see ``floor_``)
     return shaper.kind in ("grid", "rounding", "point masses")
+
+
+def _off_the_clock(first, second):
+    """Whether the rules are a clock time and a grid or round steps of its column.
+
+    Steps of an ``hhmm`` number (multiples of 5 or 10) are not all clock
+    times (1260), and the clock time is learnt in minutes, not on those steps.
+    """
+    return {first.kind, second.kind} in ({"clock time", "grid"}, {"clock time", "rounding"})
 
 
 def _one_larger_side(first, second):
@@ -178,10 +189,12 @@ def _ancestors(columns, kept):
     return found
 
 
-# among rules on one column, grid units become values first, then round values
-# are put on their steps, then masses are put back, then values are clipped or set
+# among rules on one column, minutes become clock times first, grid units become
+# values, then round values are put on their steps, then masses are put back,
+# then values are clipped or set
 _UNDO_RANK = {
-    "grid": 0, "rounding": 1, "point masses": 2, "range": 3, "zero iff": 4, "missingness": 5,
+    "clock time": 0, "grid": 1, "rounding": 2, "point masses": 3, "range": 4, "zero iff": 5,
+    "missingness": 6,
 }
 
 

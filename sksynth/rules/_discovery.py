@@ -36,6 +36,7 @@ _KINDS = (
     "band",
     "threshold",
     "missingness",
+    "clock time",
     "grid",
     "point masses",
     "rounding",
@@ -69,7 +70,9 @@ def find_rules(
       the time between two dates (``stay = discharged - admitted``,
       ``age = (visit - birth) / 365.25``: a date counts in days), also in
       whole units (``age = years(born, visit)``,
-      ``weeks = floor((end - start) / 7)``);
+      ``weeks = floor((end - start) / 7)``), and ``hhmm`` clock times that
+      are another plus a number of minutes
+      (``arr_time = to_hhmm(from_hhmm(sched_arr_time) + arr_delay)``);
     * ``"band"``: a column that follows a formula of one to three others up
       to a bounded ratio or difference (``carat / (x ** 3) in [a, b]``,
       ``area / (radius ** 2) in [3.1, 3.2]``): relations that are tight but
@@ -89,6 +92,9 @@ def find_rules(
       number (``store -> floor_area``), a number with at most 50 values
       deciding a number (``year -> cpi``), or two categories deciding a
       column together where neither does alone (``(origin, dest) -> distance``);
+    * ``"clock time"``: a time of day written as an ``hhmm`` number
+      (1430), whose last two digits stay below 60 on far more rows than
+      chance allows;
     * ``"grid"``, ``"point masses"``, ``"range"``: values on a grid or with a
       fixed number of decimals, a few values holding many rows (exact
       zeros), non-negative columns and shares in ``[0, 1]``;

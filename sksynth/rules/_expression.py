@@ -8,7 +8,10 @@ backquotes: ```monthly income```), ``+ - * /``, powers by a number
 * ``log(x)``, the natural logarithm;
 * ``floor(x)``, the largest whole number not above ``x``;
 * ``years(start, end)`` and ``months(start, end)``, the whole calendar years
-  and months from one date to another (an age at an event).
+  and months from one date to another (an age at an event);
+* ``from_hhmm(t)``, the minutes since midnight of a clock time written as an
+  ``hhmm`` number (1430 is 870), and ``to_hhmm(m)``, the other way round on a
+  24-hour clock; ``to_hhmm(m, 2400)`` writes midnight as 2400.
 
 A date column counts in days since 1970-01-01 UTC, so ``end - start`` is the
 number of days between two dates. Nothing is ever evaluated by Python's
@@ -23,15 +26,20 @@ import re
 
 import numpy as np
 
-from ._values import calendar_months, in_days
+from ._values import calendar_months, from_hhmm, in_days, to_hhmm
 
 __all__ = ["Expression"]
 
 _BACKQUOTED = re.compile(r"`([^`]*)`")
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
-# the functions an expression may call, by name: their number of arguments
-_FUNCTIONS = {"log": 1, "floor": 1, "years": 2, "months": 2}
+# the functions an expression may call, by name: the numbers of arguments they take
+_FUNCTIONS = {
+    "log": (1,), "floor": (1,), "years": (2,), "months": (2,), "from_hhmm": (1,),
+    "to_hhmm": (1, 2),
+}
+# how ``to_hhmm`` may write midnight (its second argument)
+_MIDNIGHTS = (0.0, 2400.0)
 
 
 class Expression:
@@ -112,13 +120,23 @@ class Expression:
             return (_OPERATORS[type(node.op)], self._check(node.left), self._check(node.right))
         if (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and len(node.args) == _FUNCTIONS.get(node.func.id) and not node.keywords
+            and len(node.args) in _FUNCTIONS.get(node.func.id, ()) and not node.keywords
         ):
-            return ("call", node.func.id, *(self._check(arg) for arg in node.args))
+            call = ("call", node.func.id, *(self._check(arg) for arg in node.args))
+            if call[1] == "to_hhmm" and len(call) == 4 and call[3] not in (
+                ("num", m) for m in _MIDNIGHTS
+            ):
+                raise ValueError(
+                    f"The expression {self.text!r} calls to_hhmm() with a second argument "
+                    "that is not 0 or 2400: it says how midnight is written."
+                )
+            return call
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             name = node.func.id
+            counts = _FUNCTIONS.get(name, ())
+            said = " or ".join(("one", "two")[n - 1] for n in counts)
             expected = (
-                f"{name}() takes {('one argument', 'two arguments')[_FUNCTIONS[name] - 1]}"
+                f"{name}() takes {said} argument{'s' if max(counts) > 1 else ''}"
                 if name in _FUNCTIONS
                 else f"{name}() is not a known function"
             )
@@ -220,6 +238,10 @@ def _call(name, args):
         return np.log(args[0])
     if name == "floor":
         return np.floor(args[0])
+    if name == "from_hhmm":
+        return from_hhmm(args[0])
+    if name == "to_hhmm":
+        return to_hhmm(args[0], *(float(m) for m in args[1:]))
     months = calendar_months(*args)
     return months if name == "months" else np.floor(months / 12)
 

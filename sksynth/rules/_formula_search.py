@@ -1,8 +1,10 @@
-"""The search for formulas: affine relations, sums, products, ratios, durations.
+"""The search for formulas: affine relations, sums, products, ratios, durations, clocks.
 
 A duration is a number that counts the time between two dates: in days or
 any unit (``end - start``, ``(end - start) / 365.25``), or in whole units
-(``years(born, admitted)``, ``floor((end - start) / 7)``).
+(``years(born, admitted)``, ``floor((end - start) / 7)``). A clock time
+written as ``hhmm`` may be another plus a number of minutes, on a 24-hour
+clock (``arr_time = to_hhmm(from_hhmm(sched_arr_time) + arr_delay)``).
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import re
 import numpy as np
 import pandas as pd
 
+from ._clock import clock_midnight
 from ._expression import _name, _number
 from ._formulas import Formula
 from ._search import RuleSearch
-from ._values import in_days
+from ._values import from_hhmm, in_days, numeric
 
 __all__ = ["FormulaSearch"]
 
@@ -42,6 +45,7 @@ class FormulaSearch(RuleSearch):
 
     def find_formula(self):
         found = self._durations()
+        found += self._clock_times()
         found += self._affine()
         for logs in (False, True):
             found += self._combinations(logs)
@@ -118,6 +122,62 @@ class FormulaSearch(RuleSearch):
             if target not in self.derived and _whole(counts):
                 found += self._whole_units(target, self._gaps(days, counts, 0.7))
         return found
+
+    def _clock_times(self):
+        """Find ``hhmm`` clock times that are another one plus or minus a number of minutes.
+
+        For each ordered pair of clock columns, the minutes from one to the
+        other (modulo a day) are compared with every number at once; a
+        number equal to them on every sampled row (or to their opposite) is
+        a candidate, then confirmed on all rows.
+        """
+        n_tests = len(self.numbers)
+        clocks = {}
+        for column in self.numbers:
+            midnight = clock_midnight(
+                numeric(self.frame[column]), n_tests, self.alpha, self.min_rows
+            )
+            if midnight is not None:
+                clocks[column] = midnight
+        if len(clocks) < 2:
+            return []
+        minutes = {c: from_hhmm(numeric(self.sample[c])) for c in clocks}
+        counts = self._matrix(self.numbers)
+        found, read_by = [], {}
+        # a time plus minutes first: the actual time from the scheduled one and the delay
+        for sign, (target, midnight) in itertools.product((1, -1), clocks.items()):
+            if target in self.derived:
+                continue
+            for source in clocks:
+                # the same relation solved for the other clock would close a cycle
+                if source == target or read_by.get(source) == target:
+                    continue
+                rule = self._clock_formula(
+                    target, source, sign, midnight, minutes[target] - minutes[source], counts
+                )
+                if rule is not None:
+                    found.append(rule)
+                    self.derived.add(target)
+                    read_by[target] = source
+                    break
+        return found
+
+    def _clock_formula(self, target, source, sign, midnight, gap, counts):
+        """Return the confirmed ``target = to_hhmm(from_hhmm(source) ± count)``, or None."""
+        present = np.isfinite(counts) & np.isfinite(gap)[:, None]
+        with np.errstate(invalid="ignore"):
+            same = np.mod(sign * counts, 1440) == np.mod(gap, 1440)[:, None]
+        good = (same | ~present).all(axis=0) & (present.sum(axis=0) >= self.min_rows)
+        for k in np.flatnonzero(good):
+            count = self.numbers[k]
+            if count in (target, source):
+                continue
+            op, written = "+" if sign > 0 else "-", ", 2400" if midnight else ""
+            expression = f"to_hhmm(from_hhmm({_name(source)}) {op} {_name(count)}{written})"
+            rule = self._confirm(Formula(target, expression, rtol=self.rtol))
+            if rule is not None:
+                return rule
+        return None
 
     def _gaps(self, days, counts, min_corr):
         """Yield ``(start, end, pair)`` for the date pairs ``counts`` follows closely.

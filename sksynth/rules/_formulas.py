@@ -54,7 +54,7 @@ class Formula(_ComputedColumn):
     expression : str
         Arithmetic over columns: numbers, column names (between backquotes
         when they hold spaces), ``+ - * /``, powers by a number, ``log()``
-        (natural), ``floor()`` and parentheses, e.g.
+        (natural), ``floor()``, the clock functions below and parentheses, e.g.
         ``"12 * expenditure / income"``, ``"log(wage)"``. It is parsed, never
         ``eval``-ed.
         A date column counts in days since 1970-01-01 (zoned dates in UTC):
@@ -62,7 +62,11 @@ class Formula(_ComputedColumn):
         ``"24 * (end - start)"`` the hours, ``"(end - start) / 365.25"``
         the years, ``"floor((end - start) / 7)"`` the whole weeks.
         ``"years(born, admitted)"`` and ``"months(start, end)"`` count whole
-        calendar years and months, as an age is counted. The target is a
+        calendar years and months, as an age is counted. ``from_hhmm(t)``
+        reads a clock time written as ``hhmm`` in minutes since midnight and
+        ``to_hhmm(m)`` writes minutes back as one (``to_hhmm(m, 2400)``
+        writes midnight as 2400):
+        ``"to_hhmm(from_hhmm(sched_arr_time) + arr_delay)"``. The target is a
         number, never a date.
     rtol : float, default=1e-6
         Tolerance relative to the largest absolute value of ``target``: a row

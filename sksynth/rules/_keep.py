@@ -280,6 +280,8 @@ class RuleKeeper:
     def check_conditions(self, columns):
         """Raise a clear error if a condition names a column computed after sampling.
 
+        A clock time is refused too: the generator learns it in minutes.
+
         Parameters
         ----------
         columns : iterable
@@ -288,6 +290,12 @@ class RuleKeeper:
         self._check_fitted()
         for column in columns:
             for rule in self.rules_:
+                if rule.kind == "clock time" and column == rule.column:
+                    raise ValueError(
+                        f"conditions fix {column!r}, which the generator learns in minutes "
+                        f"since midnight to keep the rule {rule.formula!r}; fit the sampler "
+                        "with rules that leave the clock time out to condition on it."
+                    )
                 if column in defined(rule):
                     raise ValueError(
                         f"conditions fix {column!r}, which the rule {rule.formula!r} computes "

@@ -30,8 +30,10 @@ class RoundValues(Rule):
     The rule describes the column's distribution, not a row test: every row
     obeys it. A generator keeping the rule learns, with each row, the
     largest step its value is a multiple of (an extra categorical column)
-    and puts the generated value on that step's multiples, so round values
-    come back as often as in the real rows and in the same rows' company.
+    and puts the generated value on that step's multiples (the nearest one
+    within the training range: minutes from 0 to 59 are not rounded up to 60),
+    so round values come back as often as in the real rows and in the same
+    rows' company.
 
     Parameters
     ----------
@@ -102,6 +104,9 @@ class RoundValues(Rule):
 
     def _fit_keep(self, frame):
         self._dtype = frame[self.column].dtype
+        values = numeric(frame[self.column])
+        values = values[np.isfinite(values)]
+        self.range_ = (values.min(), values.max()) if len(values) else (np.nan, np.nan)
 
     def _join(self, kept, *, stand_ins=True):
         self.floor_ = _order_floor(self.column, kept)
@@ -114,6 +119,7 @@ class RoundValues(Rule):
     def _inverse(self, frame, rng):
         label = frame.pop(self._level_name()).astype(str).to_numpy()
         values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
+        before = values.copy()
         rank = np.full(len(values), -1)
         for i, step in enumerate(self.steps):
             rank[label == _number(step)] = i
@@ -128,6 +134,12 @@ class RoundValues(Rule):
             values[reach] = np.sign(values[reach]) * np.round(magnitude[reach] / step) * step
             used[reach] = step
             rank[rows & ~reach] = i - 1
+        # a value rounded out past the training range goes one step back
+        low, high = self.range_
+        with np.errstate(invalid="ignore"):
+            up, down = (values > high) & (values > before), (values < low) & (values < before)
+        values[up] -= used[up]
+        values[down] += used[down]
         # the larger side of an order: never rounded below it (compared without
         # the float error of step multiples, as a strict order needs)
         values = np.where(np.isfinite(used), on_step(values, self.steps[0]), values)

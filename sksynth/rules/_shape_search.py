@@ -1,4 +1,4 @@
-"""The search for the values of one number: grids, point masses, round values, bounds.
+"""The search for the values of one number: clock times, grids, point masses, bounds.
 
 Each runs over the numbers no formula computes, and keeps a candidate only
 where chance on the table's rows cannot explain it (see :func:`find_rules`).
@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import binom
 
+from ._clock import ClockTime, clock_midnight, clock_step
 from ._rounding import RoundValues
 from ._search import RuleSearch
 from ._shapes import Grid, PointMasses, Range
@@ -26,13 +27,26 @@ _GRID_MULTIPLES = (1000, 500, 250, 200, 100, 50, 25, 20, 10, 5, 2)
 class ShapeSearch(RuleSearch):
     """Find the rules of one number's values.
 
-    The ``"grid"``, ``"point masses"``, ``"rounding"`` and ``"range"`` families.
+    The ``"clock time"``, ``"grid"``, ``"point masses"``, ``"rounding"`` and
+    ``"range"`` families.
     """
 
     def _per_number(self, finder):
         """Rules of ``finder(column)`` over the numbers no formula computes (None: none)."""
         found = (finder(column) for column in self._free(self.numbers))
         return [rule for rule in found if rule is not None]
+
+    def find_clock_time(self):
+        return self._per_number(self._clock_time)
+
+    def _clock_time(self, column):
+        midnight = clock_midnight(
+            numeric(self.frame[column]), len(self.numbers), self.alpha, self.min_rows
+        )
+        if midnight is None:
+            return None
+        step = clock_step(numeric(self.frame[column]))
+        return self._confirm(ClockTime(column, step=step, midnight=midnight))
 
     def find_grid(self):
         return self._per_number(self._grid)

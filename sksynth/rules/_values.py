@@ -21,6 +21,7 @@ __all__ = [
     "check_name",
     "calendar_months",
     "decimal_grid",
+    "from_hhmm",
     "in_days",
     "is_missing",
     "largest_magnitude",
@@ -31,6 +32,7 @@ __all__ = [
     "one_value_per_group",
     "restore",
     "thinned",
+    "to_hhmm",
 ]
 
 #: The label that stands for a missing value in a rule's list of values.
@@ -117,6 +119,27 @@ def calendar_months(start, end):
     (start_month, start_place), (end_month, end_place) = parts
     out[present] = end_month - start_month - (end_place < start_place)
     return out
+
+
+def from_hhmm(values):
+    """Minutes since midnight of clock times written as ``hhmm`` numbers (1430 is 870).
+
+    Missing values stay NaN; 2400 (midnight written at the end of the day) is 1440.
+    """
+    values = np.asarray(values, dtype=float)
+    return 60 * np.floor(values / 100) + np.mod(values, 100)
+
+
+def to_hhmm(minutes, midnight=0):
+    """Clock times written as ``hhmm`` numbers from minutes since midnight, on a 24-hour clock.
+
+    The minutes are taken modulo a day (1450 and -1430 are both 0010);
+    ``midnight`` is how midnight is written: 0, or 2400 as in tables that
+    count a day from 0001 to 2400. Missing values stay NaN.
+    """
+    minutes = np.mod(np.asarray(minutes, dtype=float), 1440)
+    hhmm = 100 * np.floor(minutes / 60) + np.mod(minutes, 60)
+    return np.where(hhmm == 0, float(midnight), hhmm) if midnight else hhmm
 
 
 def restore(values, dtype, index):

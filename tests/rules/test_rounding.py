@@ -138,3 +138,17 @@ def test_round_values_of_an_orders_larger_side_keep_the_order():
     out = sampler.sample(2000, random_state=0)
     assert (out["amount"] < out["price"]).all()
     assert (rounding.levels(out) != "none").mean() > 0.5
+
+
+def test_rounding_never_takes_a_value_past_the_training_range():
+    # minutes past the hour, from 0 to 59, mostly on 5 and 10: a generated 58 on
+    # the step of 10 would round to 60, which no minute is
+    rng = np.random.default_rng(0)
+    minutes = np.where(rng.random(600) < 0.7, rng.choice(range(0, 60, 5), 600),
+                       rng.integers(0, 60, 600))
+    X = pd.DataFrame({"minute": minutes.astype(float)})
+    keeper = RuleKeeper([RoundValues("minute", [5, 10])]).fit(X)
+    Z = keeper.transform(X).iloc[:3].copy()
+    Z["minute"] = [58.0, 57.0, 44.0]
+    Z["<minute round>"] = ["10", "5", "10"]
+    assert keeper.inverse_transform(Z)["minute"].tolist() == [50.0, 55.0, 40.0]

@@ -1,0 +1,180 @@
+"""Clock times written as hhmm numbers, and formulas between them."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
+from sksynth.io import load_sampler
+from sksynth.rules import ClockTime, Formula, Grid, RuleKeeper, find_rules
+from sksynth.rules._expression import Expression
+
+TINY = {"epochs": 2, "batch_size": 50, "hidden_dims": (16,), "latent_dim": 4, "random_state": 0}
+
+
+def _hhmm(minutes):
+    """Write minutes since midnight as hhmm, by hand (midnight as 2400)."""
+    minutes = np.asarray(minutes) % 1440
+    hhmm = (minutes // 60) * 100 + minutes % 60
+    return np.where(hhmm == 0, 2400, hhmm)
+
+
+def _flights(n=800, seed=0):
+    """Scheduled departures on the quarter hour and at odd minutes, delays, actual times."""
+    rng = np.random.default_rng(seed)
+    scheduled = rng.integers(5 * 60, 23 * 60 + 59, n)
+    delay = np.round(rng.gamma(1.5, 20, n) - 10)
+    delay[:5] = [50, 120, 35, 5, 1]  # some cross midnight
+    scheduled[:5] = [23 * 60 + 10, 22 * 60 + 45, 23 * 60 + 25, 23 * 60 + 55, 23 * 60 + 59]
+    return pd.DataFrame(
+        {
+            "sched_dep": _hhmm(scheduled).astype(int),
+            "dep_delay": delay,
+            "dep_time": _hhmm(scheduled + delay).astype(float),
+            "carrier": rng.choice(["AA", "UA", "DL"], n),
+        }
+    )
+
+
+def test_clock_functions_convert_hhmm_and_minutes_on_a_24_hour_clock():
+    frame = pd.DataFrame({"t": [1430.0, 5.0, 2400.0, np.nan], "d": [15.0, -10.0, 1.0, 3.0]})
+    assert Expression("from_hhmm(t)").evaluate(frame)[:3].tolist() == [870.0, 5.0, 1440.0]
+    later = Expression("to_hhmm(from_hhmm(t) + d)").evaluate(frame)
+    assert later[:3].tolist() == [1445.0, 2355.0, 1.0]
+    assert np.isnan(later[3])
+    # midnight written as 2400 where the table counts a day from 0001 to 2400
+    midnight = pd.DataFrame({"t": [2350.0], "d": [10.0]})
+    assert Expression("to_hhmm(from_hhmm(t) + d)").evaluate(midnight).tolist() == [0.0]
+    assert Expression("to_hhmm(from_hhmm(t) + d, 2400)").evaluate(midnight).tolist() == [2400.0]
+    assert str(Expression("to_hhmm(from_hhmm(t) - d, 2400)")) == "to_hhmm(from_hhmm(t) - d, 2400)"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("to_hhmm(t, 1200)", "not 0 or 2400"),
+        ("to_hhmm(t, d)", "not 0 or 2400"),
+        ("to_hhmm(t, 0, 1)", "one or two arguments"),
+        ("from_hhmm(t, d)", "takes one argument"),
+    ],
+)
+def test_bad_clock_calls_are_refused(text, message):
+    with pytest.raises(ValueError, match=message):
+        Expression(text)
+
+
+def test_a_clock_time_holds_on_hhmm_values_only():
+    frame = pd.DataFrame({"t": [0, 515, 1259, 1260, 1275, 2359, 2400, 12.5]})
+    assert ClockTime("t").holds(frame).tolist() == [
+        True, True, True, False, False, True, False, False,
+    ]
+    assert ClockTime("t", midnight=2400).holds(frame).tolist() == [
+        False, True, True, False, False, True, True, False,
+    ]
+    assert ClockTime("t").formula == "t is a clock time hhmm"
+    with pytest.raises(ValueError, match="midnight must be 0 or 2400"):
+        ClockTime("t", midnight=24)
+
+
+def test_a_kept_clock_time_is_learnt_in_minutes_and_written_back_as_hhmm():
+    X = _flights()
+    keeper = RuleKeeper([ClockTime("sched_dep", midnight=2400)]).fit(X)
+    Z = keeper.transform(X)
+    # 12:59 and 13:00 one minute apart, as the generator sees them
+    minutes = X["sched_dep"] // 100 * 60 + X["sched_dep"] % 100
+    assert Z["sched_dep"].tolist() == minutes.tolist()
+    pd.testing.assert_frame_equal(keeper.inverse_transform(Z), X)
+    # generated minutes off the clock come back as whole minutes within the day
+    Z = Z.iloc[:4].copy()
+    Z["sched_dep"] = [779.6, -30.0, 1500.0, 1439.7]
+    assert keeper.inverse_transform(Z)["sched_dep"].tolist() == [1300, 1, 2400, 2400]
+    assert X["sched_dep"].iloc[0] == _flights()["sched_dep"].iloc[0]  # caller's table untouched
+
+
+def test_find_rules_finds_clock_times_and_an_actual_time_from_its_schedule_and_delay():
+    X = _flights()
+    found = {r.formula: r for r in find_rules(X)}
+    assert "dep_time = to_hhmm(from_hhmm(sched_dep) + dep_delay, 2400)" in found
+    # the schedule is learnt, as a clock time (never at midnight: written as 0 by
+    # default); the same relation solved for it would close a cycle
+    assert "sched_dep is a clock time hhmm" in found
+    assert not any(f.startswith("sched_dep =") for f in found)
+    # one row off the formula: no formula
+    X.loc[7, "dep_time"] = _hhmm(X.loc[7, "sched_dep"] // 100 * 60 + 3)
+    assert not any(f.startswith("dep_time =") for f in {r.formula for r in find_rules(X)})
+
+
+def test_numbers_that_are_not_clock_times_are_not_taken_for_them():
+    rng = np.random.default_rng(0)
+    n = 500
+    X = pd.DataFrame(
+        {
+            "count": rng.integers(0, 2400, n),  # last two digits 60-99 too
+            "year": rng.integers(2000, 2024, n),  # one "hour" only
+            "score": rng.integers(0, 60, n),  # below 100: no evidence
+            "hundreds": rng.choice([100, 200, 500, 1000, 2000], n),  # few "minutes"
+            "room": rng.integers(1, 6, n) * 100 + rng.integers(1, 60, n),  # counts from 1
+        }
+    )
+    assert not [r for r in find_rules(X) if r.kind == "clock time"]
+
+
+def test_a_clock_time_and_a_grid_of_its_column_are_refused_together():
+    X = _flights()
+    X["sched_dep"] = X["sched_dep"] // 5 * 5
+    with pytest.raises(ValueError, match="both set column 'sched_dep'"):
+        RuleKeeper([ClockTime("sched_dep", midnight=2400), Grid("sched_dep", 5)]).fit(X)
+
+
+@pytest.mark.parametrize("cls", [GANSampler, VAESampler, ConditionalVAESampler])
+def test_every_sampler_keeps_found_clock_times_and_clock_formulas(cls):
+    X = _flights()
+    sampler = cls(**TINY).fit(X)
+    kinds = {r.kind for r in sampler.rules_.rules_}
+    assert {"clock time", "formula"} <= kinds
+    out = sampler.sample(500, random_state=0)
+    pd.testing.assert_series_equal(out.dtypes, X.dtypes)
+    assert ClockTime("sched_dep").holds(out).all()
+    formula = Formula("dep_time", "to_hhmm(from_hhmm(sched_dep) + dep_delay, 2400)")
+    assert formula.holds(out).all()
+    assert ClockTime("dep_time", midnight=2400).holds(out).all()
+
+
+def test_conditions_on_a_clock_time_are_refused_clearly():
+    X = _flights()
+    X["sched_dep"] = X["sched_dep"].where(X.index % 3 != 0, 1430)  # a frequent time
+    sampler = ConditionalVAESampler(
+        rules=[ClockTime("sched_dep", midnight=2400)], **TINY
+    ).fit(X)
+    with pytest.raises(ValueError, match="learns in minutes"):
+        sampler.sample(10, conditions={"sched_dep": 1430})
+
+
+def test_clock_rules_travel_in_model_files(tmp_path):
+    sampler = VAESampler(**TINY).fit(_flights())
+    assert "clock time" in {r.kind for r in sampler.rules_.rules_}
+    loaded = load_sampler(sampler.save(tmp_path / "flights.sksynth"))
+    expected = sampler.sample(50, random_state=2)
+    pd.testing.assert_frame_equal(loaded.sample(50, random_state=2), expected)
+
+
+def test_a_timetable_every_five_minutes_keeps_its_step():
+    X = _flights()
+    X["sched_dep"] = _hhmm(
+        (X["sched_dep"] // 100 * 60 + X["sched_dep"] % 100) // 5 * 5
+    ).astype(int)
+    X["dep_time"] = _hhmm(X["sched_dep"] // 100 * 60 + X["sched_dep"] % 100 + X["dep_delay"])
+    found = {r.formula for r in find_rules(X)}
+    assert "sched_dep is a clock time hhmm every 5 minutes" in found
+    rule = ClockTime("sched_dep", step=5)
+    assert rule.holds(pd.DataFrame({"sched_dep": [1255, 1300, 1258]})).tolist() == [
+        True, True, False,
+    ]
+    keeper = RuleKeeper([rule]).fit(X)
+    Z = keeper.transform(X).iloc[:3].copy()
+    Z["sched_dep"] = [777.4, 778.0, 1437.0]  # 12:57 and 12:58 to 12:55 and 13:00
+    assert keeper.inverse_transform(Z)["sched_dep"].tolist() == [1255, 1300, 2355]
+    out = VAESampler(**TINY).fit(X).sample(300, random_state=0)
+    assert rule.holds(out).all()
+    with pytest.raises(ValueError, match="divides 60"):
+        ClockTime("sched_dep", step=7)
