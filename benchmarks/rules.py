@@ -43,9 +43,15 @@ DOCUMENTED = {
     # into hour and minutes"; "missing times represent cancelled flights";
     # "year, month, day: date of departure"; "time_hour: scheduled date and
     # hour of the flight as a POSIXct date" (year is 2013 on every row: a
-    # constant, no relation to find)
+    # constant, no relation to find); "dep_time, arr_time: actual departure and
+    # arrival times (format HHMM or HMM)", "sched_dep_time, sched_arr_time:
+    # scheduled departure and arrival times", "dep_delay, arr_delay: departure and
+    # arrival delays, in minutes" (so an actual time is its scheduled time plus
+    # its delay, on a 24-hour clock)
     "nycflights13/flights": [
         ("formula", {"sched_dep_time", "hour", "minute"}),
+        ("formula", {"dep_time", "sched_dep_time", "dep_delay"}),
+        ("formula", {"arr_time", "sched_arr_time", "arr_delay"}),
         ("missingness", {"dep_delay", "dep_time"}),
         ("date part", {"month", "time_hour"}),
         ("date part", {"day", "time_hour"}),
