@@ -28,7 +28,7 @@ _STEPS = (30, 20, 15, 12, 10, 6, 5, 4, 3, 2)
 
 
 def clock_midnight(values, n_tests, alpha, min_rows):
-    """How a column of ``hhmm`` clock times writes midnight (0 or 2400), or None.
+    """Return how a column of ``hhmm`` clock times writes midnight (0 or 2400), or None.
 
     ``values`` are floats (NaN for missing). The column must hold whole
     numbers from 0 to 2400 whose last two digits stay below 60, not both 0
