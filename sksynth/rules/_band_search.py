@@ -55,7 +55,7 @@ _DIGITS = (3, 4, 5, 6)
 _DIGITS_SLACK = 0.05
 
 
-def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
+def find_bands(frame, sample, columns, rng, *, min_rows, taken=(), read_only=None):
     """Find bands between the numeric ``columns``, tightest first.
 
     Each column is regressed, on one half of ``sample``, on its most
@@ -90,15 +90,24 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
     taken : iterable, default=()
         Columns already computed by exact formulas: left out of the search (a
         band on them, or reading them, would restate the formula).
+    read_only : dict, default=None
+        Columns already computed that a band may read but not compute (a
+        number a dependency looks up, such as a route's distance), each
+        mapped to the columns it is looked up by: a band never computes
+        those from it (a cycle).
 
     Returns
     -------
     bands : list of Band
     """
+    read_only = {} if read_only is None else read_only
     columns = [c for c in columns if c not in set(taken) and sample[c].nunique() >= min_rows]
     if len(columns) < 2 or len(sample) < 2 * min_rows:
         return []
     raw = np.column_stack([numeric(sample[c]) for c in columns])
+    # a band reads complete columns only: where an input is missing its formula says
+    # nothing, and the column would take values apart from the rows beside it
+    partial = {i for i, c in enumerate(columns) if frame[c].isna().any()}
     half = rng.permutation(len(sample)) < len(sample) // 2
     candidates = []
     for scale in _SCALES:
@@ -110,13 +119,20 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=()):
             values = raw
         corr = np.abs(np.nan_to_num(pd.DataFrame(values).corr(min_periods=min_rows).to_numpy()))
         for j in range(len(columns)):
-            leads = [i for i in np.argsort(-corr[j]) if i != j and corr[j, i] > _MIN_LEAD_CORR]
+            if columns[j] in read_only:
+                continue
+            leads = [
+                i for i in np.argsort(-corr[j])
+                if i != j and i not in partial and corr[j, i] > _MIN_LEAD_CORR
+            ]
             if not leads:
                 continue
             for lead in leads[:_LEADS]:
-                fit = _best_fit(values, j, lead, half, min_rows)
+                fit = _best_fit(values, j, lead, half, min_rows, partial)
                 if fit is not None:
                     sources = [columns[i] for i in fit[1]]
+                    if any(columns[j] in read_only.get(c, ()) for c in sources):
+                        continue  # an age from the age squared it decides
                     candidates.append((fit[0], columns[j], sources, fit[2], scale))
     # a column rounded from a formula first (its band a grid step wide, as a
     # charge in cents from minutes, rather than the minutes from the charge),
@@ -171,7 +187,7 @@ def _crowded(series):
     return bool(counts.iloc[:5].sum() >= 0.1)
 
 
-def _best_fit(values, j, lead, half, min_rows):
+def _best_fit(values, j, lead, half, min_rows, partial=()):
     """(held-out R2, source indices, coefficients) of the best small fit, or None.
 
     The fit starts from the ``lead`` column (strongly correlated with the
@@ -199,7 +215,7 @@ def _best_fit(values, j, lead, half, min_rows):
         if len(sources) == _MAX_TERMS or r2 >= _ENOUGH_R2:
             break
         residual = np.where(fit_rows, target - A @ coef, np.nan)
-        following = _most_correlated(values, residual, exclude={j, *sources})
+        following = _most_correlated(values, residual, exclude={j, *sources, *partial})
         if following is None:
             break
         sources.append(following)

@@ -54,7 +54,7 @@ class DependencySearch(RuleSearch):
             rule = self._confirm(FunctionalDependency(a, b))
             if rule is not None:
                 found.append(rule)
-                self.derived.add(b)
+                self._looked_up(b, (a,))
         decided = {b for _, b in edges}
         labels = [c for c in labels if c not in self.derived]
         targets = [c for c in labels + numbers if c not in self.derived and c not in decided]
@@ -101,8 +101,13 @@ class DependencySearch(RuleSearch):
                 rule = self._confirm(FunctionalDependency([a, b], target))
                 if rule is not None:
                     found.append(rule)
-                    self.derived.add(target)
+                    self._looked_up(target, (a, b))
         return found
+
+    def _looked_up(self, column, by):
+        self.derived.add(column)
+        if column in self.numbers:
+            self.looked_up[column] = by
 
     def _by_chance_unlikely(self, target, group, n_tests):
         values = as_labels(self.sample[target]).reset_index(drop=True)

@@ -40,7 +40,9 @@ class RuleSearch:
     """The table, its row sample and the columns each family of rules looks at.
 
     ``derived`` collects the columns a found rule computes from others; the
-    later searches leave them out.
+    later searches leave them out. ``looked_up`` maps those of them that a
+    dependency looks up (a route's distance) to the columns that decide
+    them: a band may still read them.
     """
 
     def __init__(self, frame, min_support, min_rows, alpha, rtol, sample_rows, random_state):
@@ -60,6 +62,7 @@ class RuleSearch:
         self.dates = [c for c in frame.columns if self.kinds[c] == "datetime"]
         self.labels = [c for c in frame.columns if self._is_label(c)]
         self.derived = set()
+        self.looked_up = {}
 
     # ---------------------------------------------------------- column sets
     def _is_number(self, column):

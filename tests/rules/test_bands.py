@@ -624,3 +624,31 @@ def test_a_band_well_inside_an_orders_gap_is_kept():
     X = pd.DataFrame({"low": low, "mean": mean, "high": high})
     keeper = RuleKeeper(find_rules(X), declared=False).fit(X)
     assert [rule.target for rule in keeper.rules_ if rule.kind == "band"] == ["mean"]
+
+
+def _routes_and_air_times(n=1500, seed=0):
+    """A route decides its distance; the air time follows the distance, missing on some rows."""
+    rng = np.random.default_rng(seed)
+    origins, dests = ["EWR", "JFK", "LGA"], [f"D{i}" for i in range(30)]
+    distance = {(o, d): int(rng.integers(200, 2500)) for o in origins for d in dests}
+    origin, dest = rng.choice(origins, n), rng.choice(dests, n)
+    miles = np.array([distance[pair] for pair in zip(origin, dest, strict=True)])
+    air_time = np.round(0.12 * miles + 20 + rng.normal(0, 6, n))
+    air_time[rng.random(n) < 0.03] = np.nan  # cancelled flights
+    return pd.DataFrame({"origin": origin, "dest": dest, "distance": miles,
+                         "air_time": air_time})
+
+
+def test_a_band_reads_a_looked_up_column_and_has_missing_values():
+    X = _routes_and_air_times()
+    found = find_rules(X)
+    assert "(origin, dest) -> distance" in {r.formula for r in found}
+    band = next(r for r in found if r.kind == "band")
+    assert band.target == "air_time" and band.expression.columns == ("distance",)
+    sampler = VAESampler(**{**TINY, "epochs": 30}).fit(X)
+    kept = {r.kind for r in sampler.rules_.rules_}
+    assert {"dependency", "band"} <= kept
+    out = sampler.sample(600, random_state=0)
+    assert band.holds(out).all()
+    # the missing air times come back, about as often as in the real rows (3 %)
+    assert 0 < out["air_time"].isna().mean() < 0.1
