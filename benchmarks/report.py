@@ -1061,7 +1061,7 @@ LEARNT = [
     "0.977 and 0.982 (seeds 0 to 2, 70 % training rows). The rows are then told apart "
     "mostly by arrival against scheduled arrival, clock times written as hhmm numbers.",
     "Flight tables write a time of day as an hhmm number (1430). Learnt as a plain number, "
-    "39 % to 41 % of the conditional VAE's departure, arrival and scheduled arrival times "
+    "38 % to 41 % of the conditional VAE's departure, arrival and scheduled arrival times "
     "on flights were no clock time at all (1275), and an actual time did not follow its "
     "scheduled time and delay. Learning a clock time in minutes since midnight, and "
     "computing each actual time from its schedule and delay on a 24-hour clock "
