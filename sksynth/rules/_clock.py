@@ -111,6 +111,7 @@ class ClockTime(Rule):
     """
 
     kind = "clock time"
+    _learnt_in = "minutes since midnight"
 
     def __init__(self, column, *, step=1, midnight=0):
         super().__init__()

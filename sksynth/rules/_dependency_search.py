@@ -64,8 +64,11 @@ class DependencySearch(RuleSearch):
         pair = as_labels(self.sample[[a, b]])
         if pair[a].nunique() > len(pair) / 2:
             return False
-        # chance that every group of the determinant holds one value by luck
-        log_chance = log_chance_single_valued(pair[b], pair[a])
+        return self._unlikely(pair[b], pair[a], n_tests)
+
+    def _unlikely(self, values, groups, n_tests):
+        """Whether every group holding a single one of ``values`` is too unlikely for luck."""
+        log_chance = log_chance_single_valued(values, groups)
         return log_chance is not None and log_chance < np.log(self._n_tests(n_tests))
 
     def _decided_by_two(self, labels, targets, distinct):
@@ -96,7 +99,8 @@ class DependencySearch(RuleSearch):
                 values = codes[target][order]
                 if np.any(same_group & (values[1:] != values[:-1])):
                     continue
-                if not self._by_chance_unlikely(target, group, n_tests):
+                values = as_labels(self.sample[target]).reset_index(drop=True)
+                if not self._unlikely(values, group, n_tests):
                     continue
                 rule = self._confirm(FunctionalDependency([a, b], target))
                 if rule is not None:
@@ -108,11 +112,6 @@ class DependencySearch(RuleSearch):
         self.derived.add(column)
         if column in self.numbers:
             self.looked_up[column] = by
-
-    def _by_chance_unlikely(self, target, group, n_tests):
-        values = as_labels(self.sample[target]).reset_index(drop=True)
-        log_chance = log_chance_single_valued(values, group)
-        return log_chance is not None and log_chance < np.log(self._n_tests(n_tests))
 
 
 def _codes(values):

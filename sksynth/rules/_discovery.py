@@ -82,9 +82,8 @@ def find_rules(
       held-out rows; the band is the range over all rows (a band says
       nothing where its column is missing; it reads columns with no missing
       value, among them numbers a dependency looks up). Columns with fewer
-      than ``min_rows`` distinct
-      values take no part, nor, in products, columns whose values stay
-      within a percent of each other (years);
+      than ``min_rows`` distinct values take no part, nor, in products,
+      columns whose values stay within a percent of each other (years);
     * ``"order"``: ``a <= b`` between numbers or between dates;
     * ``"threshold"`` and ``"zero iff"``: a two-valued column decided by a
       number (``plan == "yes"`` iff ``count > 0``), zeros shared by two
@@ -222,7 +221,7 @@ class _Search(FormulaSearch, ShapeSearch, DependencySearch):
     def find_band(self):
         bands = find_bands(
             self.frame, self.sample, self.numbers, self.rng, min_rows=self.min_rows,
-            taken=self.derived - set(self.looked_up), read_only=self.looked_up,
+            taken=self.derived, read_only=self.looked_up,
         )
         for band in bands:  # a band spans every row: support 1, recorded like the others
             band._score(self.frame)

@@ -15,7 +15,6 @@ import re
 import numpy as np
 import pandas as pd
 
-from ._clock import clock_midnight
 from ._expression import _name, _number
 from ._formulas import Formula
 from ._search import RuleSearch
@@ -131,14 +130,7 @@ class FormulaSearch(RuleSearch):
         number equal to them on every sampled row (or to their opposite) is
         a candidate, then confirmed on all rows.
         """
-        n_tests = len(self.numbers)
-        clocks = {}
-        for column in self.numbers:
-            midnight = clock_midnight(
-                numeric(self.frame[column]), n_tests, self.alpha, self.min_rows
-            )
-            if midnight is not None:
-                clocks[column] = midnight
+        clocks = self.clocks
         if len(clocks) < 2:
             return []
         minutes = {c: from_hhmm(numeric(self.sample[c])) for c in clocks}

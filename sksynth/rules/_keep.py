@@ -280,7 +280,7 @@ class RuleKeeper:
     def check_conditions(self, columns):
         """Raise a clear error if a condition names a column computed after sampling.
 
-        A clock time is refused too: the generator learns it in minutes.
+        A column learnt in other units (a clock time, in minutes) is refused too.
 
         Parameters
         ----------
@@ -290,11 +290,11 @@ class RuleKeeper:
         self._check_fitted()
         for column in columns:
             for rule in self.rules_:
-                if rule.kind == "clock time" and column == rule.column:
+                if rule._learnt_in and column == rule.columns[0]:
                     raise ValueError(
-                        f"conditions fix {column!r}, which the generator learns in minutes "
-                        f"since midnight to keep the rule {rule.formula!r}; fit the sampler "
-                        "with rules that leave the clock time out to condition on it."
+                        f"conditions fix {column!r}, which the generator learns in "
+                        f"{rule._learnt_in} to keep the rule {rule.formula!r}; fit the "
+                        "sampler with rules that leave it out to condition on the column."
                     )
                 if column in defined(rule):
                     raise ValueError(

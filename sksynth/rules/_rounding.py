@@ -30,8 +30,9 @@ class RoundValues(Rule):
     The rule describes the column's distribution, not a row test: every row
     obeys it. A generator keeping the rule learns, with each row, the
     largest step its value is a multiple of (an extra categorical column)
-    and puts the generated value on that step's multiples (the nearest one
-    within the training range: minutes from 0 to 59 are not rounded up to 60),
+    and puts the generated value on that step's nearest multiple (one step
+    back where that would take it out past the training range: minutes from
+    0 to 59 are not rounded up to 60),
     so round values come back as often as in the real rows and in the same
     rows' company.
 

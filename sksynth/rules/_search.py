@@ -7,9 +7,12 @@ confirmed on all rows with :meth:`RuleSearch._confirm`.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 from ..utils import infer_column_kind
+from ._clock import clock_midnight
 from ._values import numeric
 from .base import _columns_present
 
@@ -76,6 +79,18 @@ class RuleSearch:
         if self.kinds[column] in ("categorical", "boolean"):
             return values.notna().sum() >= self.min_rows and values.nunique() >= 2
         return self.kinds[column] == "integer" and values.nunique() == 2
+
+    @cached_property
+    def clocks(self):
+        """The numbers that are ``hhmm`` clock times, each mapped to how it writes midnight."""
+        found = {}
+        for column in self.numbers:
+            midnight = clock_midnight(
+                numeric(self.frame[column]), len(self.numbers), self.alpha, self.min_rows
+            )
+            if midnight is not None:
+                found[column] = midnight
+        return found
 
     def _matrix(self, columns, frame=None):
         frame = self.sample if frame is None else frame

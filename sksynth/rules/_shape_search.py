@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import binom
 
-from ._clock import ClockTime, clock_midnight, clock_step
+from ._clock import ClockTime, clock_step
 from ._rounding import RoundValues
 from ._search import RuleSearch
 from ._shapes import Grid, PointMasses, Range
@@ -40,13 +40,10 @@ class ShapeSearch(RuleSearch):
         return self._per_number(self._clock_time)
 
     def _clock_time(self, column):
-        midnight = clock_midnight(
-            numeric(self.frame[column]), len(self.numbers), self.alpha, self.min_rows
-        )
-        if midnight is None:
+        if column not in self.clocks:
             return None
         step = clock_step(numeric(self.frame[column]))
-        return self._confirm(ClockTime(column, step=step, midnight=midnight))
+        return self._confirm(ClockTime(column, step=step, midnight=self.clocks[column]))
 
     def find_grid(self):
         return self._per_number(self._grid)

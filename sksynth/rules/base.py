@@ -86,6 +86,10 @@ class Rule(ABC):
     #: whether the rule speaks about missing values: its row test then sees
     #: every row, not only those with all its columns present
     _about_missing = False
+    #: the units a generator keeping the rule learns its (first) column in, where
+    #: they are not the column's own (a clock time's minutes since midnight):
+    #: the column cannot then be a condition
+    _learnt_in = None
 
     def __init__(self):
         self.support = None
