@@ -16,6 +16,8 @@ from ._values import (
     as_dtype_if_possible,
     as_labels,
     check_name,
+    level_codes,
+    level_column,
     look_up,
     numeric,
     one_value_per_group,
@@ -258,12 +260,12 @@ class FixedCombinations(Rule):
         codes = self._codes(frame)
         position = list(frame.columns).index(self.names[0])
         frame = frame.drop(columns=list(self.names))
-        frame.insert(position, self._key_name(), pd.Series(codes.astype(str), index=frame.index))
+        frame.insert(position, self._key_name(), level_column(codes.astype(str), frame.index))
         return frame
 
     def _inverse(self, frame, rng):
-        codes = pd.to_numeric(frame.pop(self._key_name()), errors="coerce")
-        codes = codes.fillna(0).astype(int).clip(0, len(self._seen[0]) - 1).to_numpy()
+        n_seen = len(self._seen[0])
+        codes = level_codes(frame.pop(self._key_name()), map(str, range(n_seen))).clip(0)
         for column, seen, dtype in zip(self.names, self._seen, self._dtypes, strict=True):
             frame[column] = pd.Series(seen[codes], index=frame.index).astype(dtype)
         return frame

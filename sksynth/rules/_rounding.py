@@ -14,7 +14,15 @@ import numpy as np
 import pandas as pd
 
 from ._expression import _name, _number
-from ._values import below_floor, check_name, numeric, on_step, restore
+from ._values import (
+    below_floor,
+    check_name,
+    level_codes,
+    level_column,
+    numeric,
+    on_step,
+    restore,
+)
 from .base import Rule, _order_floor
 
 __all__ = ["RoundValues"]
@@ -114,16 +122,15 @@ class RoundValues(Rule):
 
     def _forward(self, frame):
         position = list(frame.columns).index(self.column) + 1
-        frame.insert(position, self._level_name(), self.levels(frame))
+        levels = level_column(self.levels(frame), frame.index)
+        frame.insert(position, self._level_name(), levels)
         return frame
 
     def _inverse(self, frame, rng):
-        label = frame.pop(self._level_name()).astype(str).to_numpy()
+        # the rank of each row's step (-1: none)
+        rank = level_codes(frame.pop(self._level_name()), [_number(s) for s in self.steps])
         values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
         before = values.copy()
-        rank = np.full(len(values), -1)
-        for i, step in enumerate(self.steps):
-            rank[label == _number(step)] = i
         magnitude = np.abs(values)
         used = np.full(len(values), np.nan)  # the step each row was put on
         # the nearest multiple of the row's step; a value below half of it (whose

@@ -13,7 +13,16 @@ import pandas as pd
 
 from ..utils._random import derive_seed
 from ._expression import _name, _number
-from ._values import below_floor, check_name, numeric, on_step, restore, thinned
+from ._values import (
+    below_floor,
+    check_name,
+    level_codes,
+    level_column,
+    numeric,
+    on_step,
+    restore,
+    thinned,
+)
 from .base import Rule, _order_floor
 
 __all__ = ["Grid", "PointMasses", "Range"]
@@ -161,7 +170,7 @@ class PointMasses(Rule):
         for i, v in enumerate(self.values):
             label[values == v] = str(i)
         position = list(frame.columns).index(self.column) + 1
-        frame.insert(position, self._mass_name(), pd.Series(label, index=frame.index))
+        frame.insert(position, self._mass_name(), level_column(label, frame.index))
         if self.band_ is None and not self.floor_:
             # a row the category decides (a mass, or missing) shows a value off the
             # masses (a missing number there would be a second, competing flag), or a
@@ -191,13 +200,17 @@ class PointMasses(Rule):
         return pool[np.where(np.isnan(values), anywhere, near)]
 
     def _inverse(self, frame, rng):
-        label = frame.pop(self._mass_name()).astype(str).to_numpy()
+        # the mass of each row (-1: other, -2: missing)
+        n = len(self.values)
+        code = level_codes(frame.pop(self._mass_name()), [*map(str, range(n)), "missing"])
+        code[code == n] = -2
+        other = code == -1
         values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
         band = self.band_
         if band is None:
             # a value of an "other" row that the rounding put on a mass: real rows
             # off the masses never sit there; it takes a value from near the mass
-            landed = (label == "other") & np.isin(values, self.values)
+            landed = other & np.isin(values, self.values)
             if landed.any() and len(self.others_):
                 near = values.copy()
                 near[landed] = self._stand_ins(values[landed], rng)
@@ -205,10 +218,10 @@ class PointMasses(Rule):
             # a value the generator left missing on an "other" row (it learnt
             # missing numbers on the rows the category decides): the first mass
             if not self.floor_:
-                values[(label == "other") & np.isnan(values)] = self.values[0]
-        values[label == "missing"] = np.nan
+                values[other & np.isnan(values)] = self.values[0]
+        values[code == -2] = np.nan
         for i, v in enumerate(self.values):
-            rows = label == str(i)
+            rows = code == i
             if band is not None:  # a mass only where the row's band allows it
                 rows &= band._allows(frame, np.full(len(values), v))
             # on an order's larger side, a row whose smaller side is above the

@@ -25,6 +25,8 @@ __all__ = [
     "in_days",
     "is_missing",
     "largest_magnitude",
+    "level_codes",
+    "level_column",
     "look_up",
     "on_step",
     "matches",
@@ -43,6 +45,30 @@ def as_labels(values):
     """Return a Series or DataFrame as ``object`` labels, a missing value as :data:`MISSING`."""
     values = values.astype(object)
     return values.where(values.notna(), MISSING)
+
+
+def level_column(labels, index):
+    """Return a rule's level column: its text labels as a categorical Series.
+
+    The categories are the labels sorted as text, the order in which the
+    encoder lays out the slots of a text column, so the learnt model is the
+    same; a categorical comes back from the encoder as codes, without
+    building and comparing strings row by row.
+    """
+    labels = np.asarray(labels, dtype=object)
+    dtype = pd.CategoricalDtype(sorted(set(labels.tolist())))
+    return pd.Series(pd.Categorical(labels, dtype=dtype), index=index)
+
+
+def level_codes(series, labels):
+    """Return the position of each row's level in ``labels``; -1 for any other value.
+
+    A label listed twice reads as its last position.
+    """
+    labels = list(labels)
+    last = {label: i for i, label in enumerate(labels)}
+    codes = pd.Categorical(series, categories=list(last)).codes
+    return np.append(np.fromiter(last.values(), dtype=np.int64, count=len(last)), -1)[codes]
 
 
 def check_name(value, what):
