@@ -8,7 +8,7 @@ reparameterises a table so that a generator's rows obey them all.
 
 from ._bands import Band
 from ._categories import CategoryThreshold, FixedCombinations, FunctionalDependency
-from ._clock import ClockTime
+from ._clock import ClockGap, ClockTime
 from ._dates import DatePart
 from ._discovery import find_rules
 from ._formulas import Formula, Inequality
@@ -21,6 +21,7 @@ from .base import Rule, RuleSet, RuleViolationError
 __all__ = [
     "Band",
     "CategoryThreshold",
+    "ClockGap",
     "ClockTime",
     "DatePart",
     "FixedCombinations",

@@ -10,13 +10,15 @@ are evenly spaced, and writes them back as ``hhmm``.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from ._expression import _name
+from ._expression import _name, _number
 from ._values import check_name, from_hhmm, numeric, restore, to_hhmm
 from .base import Rule
 
-__all__ = ["ClockTime", "clock_midnight", "clock_step"]
+__all__ = ["ClockGap", "ClockTime", "clock_midnight", "clock_step", "circular_gaps"]
 
 # what a clock column must show before discovery calls it one: values in
 # several hours, on the hour and off it
@@ -66,6 +68,38 @@ def clock_midnight(values, n_tests, alpha, min_rows):
     if below_60 >= 1 or n_above * np.log(below_60) >= np.log(alpha / max(n_tests, 1)):
         return None
     return 2400 if values.max() == 2400 else 0
+
+
+def _check_step(step, column, owner):
+    if step not in (1, *_STEPS, 60) or isinstance(step, bool):
+        raise ValueError(
+            f"{owner} step must be a whole number of minutes that divides 60 (the "
+            f"minutes every value of {column!r} is a multiple of); got {step!r}."
+        )
+    return int(step)
+
+
+def _check_midnight(midnight, column, owner):
+    if midnight not in (0, 2400) or isinstance(midnight, bool):
+        raise ValueError(
+            f"{owner} midnight must be 0 or 2400 (how {column!r} writes midnight); "
+            f"got {midnight!r}."
+        )
+    return int(midnight)
+
+
+def _day_range(step, midnight):
+    """Return the least and greatest minutes since midnight a clock column may hold."""
+    return (step, 1440) if midnight else (0, 1440 - step)
+
+
+def _on_clock(values, step, midnight):
+    """Where ``values`` are ``hhmm`` clock times on ``step`` (NaN: False)."""
+    low, high = to_hhmm(np.array(_day_range(step, midnight)), midnight)
+    minutes = np.mod(values, 100)
+    with np.errstate(invalid="ignore"):
+        on_step = (values == np.round(values)) & (np.mod(minutes, step) == 0)
+        return on_step & (values >= low) & (values <= high) & (minutes < 60)
 
 
 def clock_step(values):
@@ -123,18 +157,8 @@ class ClockTime(Rule):
     def __init__(self, column, *, step=1, midnight=0):
         super().__init__()
         self.column = check_name(column, "column")
-        if step not in (1, *_STEPS, 60) or isinstance(step, bool):
-            raise ValueError(
-                f"ClockTime step must be a whole number of minutes that divides 60 (the "
-                f"minutes every value of {column!r} is a multiple of); got {step!r}."
-            )
-        self.step = int(step)
-        if midnight not in (0, 2400) or isinstance(midnight, bool):
-            raise ValueError(
-                f"ClockTime midnight must be 0 or 2400 (how {column!r} writes midnight); "
-                f"got {midnight!r}."
-            )
-        self.midnight = int(midnight)
+        self.step = _check_step(step, column, "ClockTime")
+        self.midnight = _check_midnight(midnight, column, "ClockTime")
 
     def _columns(self):
         return (self.column,)
@@ -146,16 +170,10 @@ class ClockTime(Rule):
 
     def _range(self):
         """Return the least and greatest minutes since midnight the column may hold."""
-        if self.midnight:
-            return self.step, 1440
-        return 0, 1440 - self.step
+        return _day_range(self.step, self.midnight)
 
     def _check_row(self, frame):
-        values = numeric(frame[self.column])
-        low, high = to_hhmm(np.array(self._range()), self.midnight)
-        minutes = np.mod(values, 100)
-        on_step = (values == np.round(values)) & (np.mod(minutes, self.step) == 0)
-        return on_step & (values >= low) & (values <= high) & (minutes < 60)
+        return _on_clock(numeric(frame[self.column]), self.step, self.midnight)
 
     def _fit_keep(self, frame):
         self._dtype = frame[self.column].dtype
@@ -168,4 +186,136 @@ class ClockTime(Rule):
         minutes = frame[self.column].to_numpy(dtype=float, na_value=np.nan)
         minutes = np.clip(np.round(minutes / self.step) * self.step, *self._range())
         frame[self.column] = restore(to_hhmm(minutes, self.midnight), self._dtype, frame.index)
+        return frame
+
+
+def circular_gaps(start, end):
+    """Minutes from ``start`` to ``end`` (minutes since midnight) around their usual gap.
+
+    Each gap is taken modulo a day into the 24 hours centred on the gaps'
+    circular mean, so that gaps on either side of zero (an end a few minutes
+    before or after its start) stay apart from gaps of nearly a day.
+    Missing values stay NaN.
+    """
+    gaps = np.mod(np.asarray(end, dtype=float) - np.asarray(start, dtype=float), 1440)
+    present = gaps[np.isfinite(gaps)]
+    if not len(present):
+        return gaps
+    angle = present * (2 * np.pi / 1440)
+    centre = np.arctan2(np.sin(angle).mean(), np.cos(angle).mean()) * (1440 / (2 * np.pi))
+    return centre - 720 + np.mod(gaps - (centre - 720), 1440)
+
+
+class ClockGap(Rule):
+    """A clock time that follows another within a window of minutes.
+
+    ``end`` and ``start`` are ``hhmm`` clock times, and ``end`` comes
+    ``low`` to ``high`` minutes after ``start`` on a 24-hour clock (a
+    flight's scheduled arrival after its scheduled departure, a shift's end
+    after its start, overnight too). A generator keeping the rule learns
+    those minutes instead of ``end``, so that the gap goes with the other
+    columns (a route's distance), and writes ``end`` back as a clock time on
+    its step, with the gap kept within the window.
+
+    Parameters
+    ----------
+    start : str
+        The earlier clock time (a numeric column of ``hhmm`` values).
+    end : str
+        The later clock time, the column the rule computes.
+    low, high : float
+        The least and greatest minutes from ``start`` to ``end``; ``low``
+        may be negative (an end that can come a few minutes early), and
+        ``high - low`` must be less than a day.
+    step : int, default=1
+        The minutes every value of ``end`` is a multiple of, a divisor of 60.
+    midnight : {0, 2400}, default=0
+        How ``end`` writes midnight.
+
+    Notes
+    -----
+    Where ``start`` is missing, ``end`` is learnt as minutes since midnight.
+    ``end`` is computed, so it cannot be a condition of
+    ``sample(conditions=...)``, and a :class:`ClockTime` of ``end`` is not
+    kept beside the rule (the rule writes clock times itself).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sksynth.rules import ClockGap
+    >>> rule = ClockGap("sched_dep", "sched_arr", 30, 720)
+    >>> rule.formula
+    'sched_arr is 30 to 720 minutes after sched_dep (clock times hhmm)'
+    >>> X = pd.DataFrame({"sched_dep": [830, 2330, 830], "sched_arr": [1015, 115, 800]})
+    >>> rule.holds(X).tolist()
+    [True, True, False]
+    """
+
+    kind = "clock gap"
+    role = "define"
+
+    def __init__(self, start, end, low, high, *, step=1, midnight=0):
+        super().__init__()
+        self.start = check_name(start, "start")
+        self.end = check_name(end, "end")
+        if self.start == self.end:
+            raise ValueError(f"ClockGap needs two different columns; got {start!r} twice.")
+        bounds = (low, high)
+        if not all(isinstance(v, numbers.Real) and np.isfinite(v) for v in bounds) or not (
+            0 <= high - low < 1440
+        ):
+            raise ValueError(
+                f"ClockGap low and high must be minutes with low <= high < low + 1440 (the "
+                f"window of minutes {end!r} comes after {start!r}); got {low!r} and {high!r}."
+            )
+        self.low, self.high = float(low), float(high)
+        self.step = _check_step(step, end, "ClockGap")
+        self.midnight = _check_midnight(midnight, end, "ClockGap")
+
+    def _columns(self):
+        return (self.start, self.end)
+
+    def _formula(self):
+        return (
+            f"{_name(self.end)} is {_number(self.low)} to {_number(self.high)} minutes after "
+            f"{_name(self.start)} (clock times hhmm)"
+        )
+
+    def _gaps(self, start, end):
+        """Minutes from ``start`` to ``end`` (both ``hhmm``), taken from ``low`` on."""
+        minutes = from_hhmm(end) - from_hhmm(start)
+        return self.low + np.mod(minutes - self.low, 1440)
+
+    def _check_row(self, frame):
+        start, end = numeric(frame[self.start]), numeric(frame[self.end])
+        start_on_clock = _on_clock(start, 1, 0) | _on_clock(start, 1, 2400)
+        with np.errstate(invalid="ignore"):
+            within = self._gaps(start, end) <= self.high
+        return start_on_clock & _on_clock(end, self.step, self.midnight) & within
+
+    def _writes(self):
+        return (self.end,)
+
+    def _reads(self):
+        return (self.start,)
+
+    def _fit_keep(self, frame):
+        self._dtype = frame[self.end].dtype
+
+    def _forward(self, frame):
+        start, end = numeric(frame[self.start]), numeric(frame[self.end])
+        frame[self.end] = np.where(np.isnan(start), from_hhmm(end), self._gaps(start, end))
+        return frame
+
+    def _inverse(self, frame, rng):
+        start = from_hhmm(numeric(frame[self.start]))
+        learnt = frame[self.end].to_numpy(dtype=float, na_value=np.nan)
+        step = self.step
+        # the end on its step, then a step back in where that left the window
+        gap = np.clip(learnt, self.low, self.high)
+        gap = np.round((start + gap) / step) * step - start
+        gap = np.where(gap > self.high, gap - step, np.where(gap < self.low, gap + step, gap))
+        alone = np.clip(np.round(learnt / step) * step, *_day_range(step, self.midnight))
+        minutes = np.where(np.isnan(start), alone, start + gap)
+        frame[self.end] = restore(to_hhmm(minutes, self.midnight), self._dtype, frame.index)
         return frame

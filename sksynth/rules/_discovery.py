@@ -33,6 +33,7 @@ _KINDS = (
     "formula",
     "date part",
     "dependency",
+    "clock gap",
     "band",
     "threshold",
     "missingness",
@@ -97,6 +98,10 @@ def find_rules(
     * ``"clock time"``: a time of day written as an ``hhmm`` number
       (1430), whose last two digits stay below 60 on far more rows than
       chance allows;
+    * ``"clock gap"``: a clock time that follows another within a window of
+      minutes (``sched_arr_time`` 54 to 365 minutes after
+      ``sched_dep_time``), where the minutes between them spread over at most
+      a quarter of the later one's own spread;
     * ``"grid"``, ``"point masses"``, ``"range"``: values on a grid or with a
       fixed number of decimals, a few values holding many rows (exact
       zeros), non-negative columns and shares in ``[0, 1]``;

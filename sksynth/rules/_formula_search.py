@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ._clock import ClockGap, circular_gaps, clock_step
 from ._expression import _name, _number
 from ._formulas import Formula
 from ._search import RuleSearch
@@ -26,6 +27,9 @@ _MAX_TERMS = 4
 _MAX_COEF = 10
 # larger coefficients allowed in sums: unit changes (months, hours, HHMM clocks...)
 _UNIT_COEFS = {12, 24, 60, 100, 1000, 3600}
+# a clock time follows another (ClockGap) where the minutes between them spread
+# over at most this share of its own spread
+_GAP_SPREAD = 0.25
 
 
 def _simplest(value, works):
@@ -152,6 +156,45 @@ class FormulaSearch(RuleSearch):
                     self.derived.add(target)
                     read_by[target] = source
                     break
+        return found
+
+    def find_clock_gap(self):
+        """Find clock times that follow another within a window of minutes.
+
+        For each ordered pair of complete clock columns, the minutes from one
+        to the other (around their usual gap, modulo a day) must spread over
+        at most a quarter of the later one's own spread, on the sample; the
+        later one follows the start whose minutes spread least, the window is
+        the range over all rows, and no clock time follows itself through
+        others.
+        """
+        complete = [c for c in self.clocks if self.frame[c].notna().all()]
+        minutes = {c: from_hhmm(numeric(self.sample[c])) for c in complete}
+        candidates = []
+        for start, end in itertools.permutations(complete, 2):
+            gaps = circular_gaps(minutes[start], minutes[end])
+            if end in self.derived or np.median(gaps) < 0:  # the other way round
+                continue
+            spread = np.std(gaps) / max(np.std(circular_gaps(0.0, minutes[end])), 1e-9)
+            if spread <= _GAP_SPREAD:
+                candidates.append((spread, start, end))
+        found, follows = [], {}
+        for _, start, end in sorted(candidates):
+            reached = start  # the chain of starts above this one must not hold end
+            while reached in follows and reached != end:
+                reached = follows[reached]
+            if end in self.derived or reached == end:
+                continue
+            values = numeric(self.frame[end])
+            gaps = circular_gaps(from_hhmm(numeric(self.frame[start])), from_hhmm(values))
+            rule = ClockGap(
+                start, end, float(gaps.min()), float(gaps.max()),
+                step=clock_step(values), midnight=self.clocks[end],
+            )
+            if self._confirm(rule) is not None:
+                found.append(rule)
+                self.derived.add(end)
+                follows[end] = start
         return found
 
     def _clock_formula(self, target, source, sign, midnight, gap, counts):

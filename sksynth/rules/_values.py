@@ -65,10 +65,14 @@ def level_codes(series, labels):
 
     A label listed twice reads as its last position.
     """
-    labels = list(labels)
     last = {label: i for i, label in enumerate(labels)}
-    codes = pd.Categorical(series, categories=list(last)).codes
-    return np.append(np.fromiter(last.values(), dtype=np.int64, count=len(last)), -1)[codes]
+    if isinstance(series.dtype, pd.CategoricalDtype):  # one lookup per category
+        found = [last.get(level, -1) for level in series.cat.categories]
+        codes = series.cat.codes.to_numpy()
+    else:
+        found = list(last.values())
+        codes = pd.Index(list(last), dtype=object).get_indexer(series.to_numpy(dtype=object))
+    return np.append(np.asarray(found, dtype=np.int64), -1)[codes]
 
 
 def check_name(value, what):

@@ -1,12 +1,14 @@
 """Clock times written as hhmm numbers, and formulas between them."""
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
 from sksynth.io import load_sampler
-from sksynth.rules import ClockTime, Formula, Grid, RuleKeeper, find_rules
+from sksynth.rules import ClockGap, ClockTime, Formula, Grid, RuleKeeper, find_rules
 from sksynth.rules._expression import Expression
 
 TINY = {"epochs": 2, "batch_size": 50, "hidden_dims": (16,), "latent_dim": 4, "random_state": 0}
@@ -192,3 +194,92 @@ def test_a_timetable_every_five_minutes_keeps_its_step():
     assert rule.holds(out).all()
     with pytest.raises(ValueError, match="divides 60"):
         ClockTime("sched_dep", step=7)
+
+
+def _shifts(n=600, seed=0):
+    """Shifts starting on the quarter hour, 6 to 10 hours long (overnight too), and pay."""
+    rng = np.random.default_rng(seed)
+    start = rng.integers(0, 96, n) * 15
+    hours = rng.integers(24, 41, n) / 4
+    return pd.DataFrame(
+        {
+            "start": _hhmm(start).astype(int),
+            "end": _hhmm(start + hours * 60).astype(int),
+            "pay": np.round(hours * 18.5 + rng.normal(0, 3, n), 2),
+            "site": rng.choice(["north", "south", "east"], n),
+        }
+    )
+
+
+def test_a_clock_gap_holds_within_its_window_across_midnight():
+    rule = ClockGap("start", "end", 360, 600, step=15, midnight=2400)
+    X = pd.DataFrame({"start": [2200, 800, 800, 800, 800], "end": [600, 1400, 1500, 1410, 2400]})
+    # 22:00 to 06:00 is 8 hours; 08:00 to 15:00 is 7; 14:10 is off the step;
+    # midnight written 2400 is 16 hours after 08:00
+    assert rule.holds(X).tolist() == [True, True, True, False, False]
+    assert rule.formula == "end is 360 to 600 minutes after start (clock times hhmm)"
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"low": 600, "high": 360}, "low <= high < low \\+ 1440"),
+        ({"low": 0, "high": 1440}, "low <= high < low \\+ 1440"),
+        ({"low": 0, "high": 60, "step": 7}, "divides 60"),
+        ({"low": 0, "high": 60, "midnight": 1200}, "0 or 2400"),
+    ],
+)
+def test_bad_clock_gaps_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ClockGap("start", "end", **kwargs)
+
+
+def test_find_rules_finds_a_clock_time_that_follows_another():
+    X = _shifts()
+    found = {r.formula: r for r in find_rules(X)}
+    # shifts every quarter hour, 6 to 10 hours long; midnight is written 2400
+    gap = "end is 360 to 600 minutes after start (clock times hhmm)"
+    assert gap in found
+    assert found[gap].step == 15 and found[gap].midnight == 2400
+    # the start is a clock time; the end is computed, not a clock time of its own
+    assert "start is a clock time hhmm every 15 minutes (midnight 2400)" in found
+    assert not any(f.startswith("end is a clock time") for f in found)
+    # two clock times that do not follow each other: no gap
+    X["end"] = X["end"].sample(frac=1, random_state=0).to_numpy()
+    assert not [r for r in find_rules(X) if r.kind == "clock gap"]
+
+
+@pytest.mark.parametrize("cls", [GANSampler, VAESampler, ConditionalVAESampler])
+def test_every_sampler_keeps_a_found_clock_gap(cls):
+    X = _shifts()
+    sampler = cls(**TINY).fit(X)
+    assert "clock gap" in {r.kind for r in sampler.rules_.rules_}
+    out = sampler.sample(500, random_state=0)
+    pd.testing.assert_series_equal(out.dtypes, X.dtypes)
+    assert ClockGap("start", "end", 360, 600, step=15, midnight=2400).holds(out).all()
+    loaded = pickle.loads(pickle.dumps(sampler))
+    expected = sampler.sample(50, random_state=1)
+    pd.testing.assert_frame_equal(loaded.sample(50, random_state=1), expected)
+
+
+def test_a_clock_gap_writes_the_end_on_its_step_inside_its_window():
+    X = _shifts()
+    rule = ClockGap("start", "end", 360, 600, step=15, midnight=2400)
+    keeper = RuleKeeper([rule]).fit(X)
+    Z = keeper.transform(X)
+    # the generator learns the minutes from start to end
+    expected = (X["end"] // 100 * 60 + X["end"] % 100 - X["start"] // 100 * 60 - X["start"] % 100)
+    np.testing.assert_array_equal(Z["end"], np.mod(expected - 360, 1440) + 360)
+    Z = Z.iloc[:4].copy()
+    Z["start"] = [2200, 800, 800, 800]
+    Z["end"] = [482.0, 1000.0, 100.0, 369.0]  # 8:02 h, past the window, below it, 6:09 h
+    out = keeper.inverse_transform(Z)
+    assert out["end"].tolist() == [600, 1800, 1400, 1415]
+
+
+def test_a_clock_gap_and_a_clock_time_of_its_end_are_refused_together():
+    X = _shifts()
+    rules = [ClockGap("start", "end", 360, 600, step=15, midnight=2400),
+             ClockTime("end", step=15, midnight=2400)]
+    with pytest.raises(ValueError, match="both set column 'end'"):
+        RuleKeeper(rules).fit(X)
