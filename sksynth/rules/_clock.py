@@ -243,10 +243,10 @@ class ClockGap(Rule):
     --------
     >>> import pandas as pd
     >>> from sksynth.rules import ClockGap
-    >>> rule = ClockGap("sched_dep", "sched_arr", 30, 720)
+    >>> rule = ClockGap("dep", "arr", 30, 720)
     >>> rule.formula
-    'sched_arr is 30 to 720 minutes after sched_dep (clock times hhmm)'
-    >>> X = pd.DataFrame({"sched_dep": [830, 2330, 830], "sched_arr": [1015, 115, 800]})
+    'arr is 30 to 720 minutes after dep (clock times hhmm)'
+    >>> X = pd.DataFrame({"dep": [830, 2330, 830], "arr": [1015, 115, 800]})
     >>> rule.holds(X).tolist()
     [True, True, False]
     """
