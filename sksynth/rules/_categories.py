@@ -12,12 +12,11 @@ import numpy as np
 import pandas as pd
 
 from ._expression import _name, _number
+from ._levels import level_codes, level_column
 from ._values import (
     as_dtype_if_possible,
     as_labels,
     check_name,
-    level_codes,
-    level_column,
     look_up,
     numeric,
     one_value_per_group,

@@ -14,15 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ._expression import _name, _number
-from ._values import (
-    below_floor,
-    check_name,
-    level_codes,
-    level_column,
-    numeric,
-    on_step,
-    restore,
-)
+from ._levels import level_codes, level_column
+from ._values import below_floor, check_name, numeric, on_step, restore
 from .base import Rule, _order_floor
 
 __all__ = ["RoundValues"]

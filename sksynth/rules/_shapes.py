@@ -13,16 +13,8 @@ import pandas as pd
 
 from ..utils._random import derive_seed
 from ._expression import _name, _number
-from ._values import (
-    below_floor,
-    check_name,
-    level_codes,
-    level_column,
-    numeric,
-    on_step,
-    restore,
-    thinned,
-)
+from ._levels import level_codes, level_column
+from ._values import below_floor, check_name, numeric, on_step, restore, thinned
 from .base import Rule, _order_floor
 
 __all__ = ["Grid", "PointMasses", "Range"]

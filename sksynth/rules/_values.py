@@ -25,8 +25,6 @@ __all__ = [
     "in_days",
     "is_missing",
     "largest_magnitude",
-    "level_codes",
-    "level_column",
     "look_up",
     "on_step",
     "matches",
@@ -45,34 +43,6 @@ def as_labels(values):
     """Return a Series or DataFrame as ``object`` labels, a missing value as :data:`MISSING`."""
     values = values.astype(object)
     return values.where(values.notna(), MISSING)
-
-
-def level_column(labels, index):
-    """Return a rule's level column: its text labels as a categorical Series.
-
-    The categories are the labels sorted as text, the order in which the
-    encoder lays out the slots of a text column, so the learnt model is the
-    same; a categorical comes back from the encoder as codes, without
-    building and comparing strings row by row.
-    """
-    labels = np.asarray(labels, dtype=object)
-    dtype = pd.CategoricalDtype(sorted(set(labels.tolist())))
-    return pd.Series(pd.Categorical(labels, dtype=dtype), index=index)
-
-
-def level_codes(series, labels):
-    """Return the position of each row's level in ``labels``; -1 for any other value.
-
-    A label listed twice reads as its last position.
-    """
-    last = {label: i for i, label in enumerate(labels)}
-    if isinstance(series.dtype, pd.CategoricalDtype):  # one lookup per category
-        found = [last.get(level, -1) for level in series.cat.categories]
-        codes = series.cat.codes.to_numpy()
-    else:
-        found = list(last.values())
-        codes = pd.Index(list(last), dtype=object).get_indexer(series.to_numpy(dtype=object))
-    return np.append(np.asarray(found, dtype=np.int64), -1)[codes]
 
 
 def check_name(value, what):
