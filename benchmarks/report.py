@@ -1101,7 +1101,7 @@ LEARNT = [
     " that loads adds exactly four columns, all of them clock times: the two beavers' body "
     "temperature times in MASS and boot (every 10 minutes, across midnight) and gt sza's "
     "solar times (every 30 minutes). On the beavers (about 100 rows, VAE sampler, default "
-    "length, training rows against as many generated ones) 54 % to 65 % of the generated "
+    "length, training rows against as many generated ones) 35 % to 46 % of the generated "
     "times were no clock time before and none after; detection AUC, seeds 0 to 2: MASS "
     "beav1 0.625, 0.622 and 0.609 to 0.567, 0.550 and 0.522, boot beaver 0.725, 0.646 and "
     "0.621 to 0.711, 0.597 and 0.718 (a table this small ranks two models poorly). gt sza's"
@@ -1132,7 +1132,12 @@ LEARNT = [
     "0.794 and 0.792. No one pair gives the rows away any more: the strongest, per seed, "
     "were the tail number alone (0.63), the carrier against the flight number (0.68) and "
     "the departure delay against the arrival delay (0.63), and the whole-row detector "
-    "leans most on the flight number, the tail number and the carrier.",
+    "leans most on the flight number, the tail number and the carrier. openintro "
+    "nycflights, which holds the actual times only, was told apart by `dep_time` against "
+    "`arr_time` (0.74 for the pair on seed 0); its arrival is found 40 to 383 minutes after "
+    "its departure, and the detection AUC went from 0.909 and 0.904 to 0.860 and 0.858 "
+    "(20,000 rows, 70 % training rows, seeds 0 and 1), fidelity from 0.764 and 0.765 to "
+    "0.761 and 0.764.",
 ]
 
 
