@@ -152,6 +152,7 @@ class ClockTime(Rule):
     """
 
     kind = "clock time"
+    _learns_whole = True
     _learnt_in = "minutes since midnight"
 
     def __init__(self, column, *, step=1, midnight=0):
@@ -209,8 +210,8 @@ def circular_gaps(start, end):
 class ClockGap(Rule):
     """A clock time that follows another within a window of minutes.
 
-    ``end`` and ``start`` are ``hhmm`` clock times, and ``end`` comes
-    ``low`` to ``high`` minutes after ``start`` on a 24-hour clock (a
+    ``end`` is an ``hhmm`` clock time that comes ``low`` to ``high``
+    minutes after the clock time ``start`` on a 24-hour clock (a
     flight's scheduled arrival after its scheduled departure, a shift's end
     after its start, overnight too). A generator keeping the rule learns
     those minutes instead of ``end``, so that the gap goes with the other
@@ -235,7 +236,9 @@ class ClockGap(Rule):
     Notes
     -----
     Where ``start`` is missing, ``end`` is learnt as minutes since midnight.
-    ``end`` is computed, so it cannot be a condition of
+    Keep a :class:`ClockTime` of ``start`` beside the rule (``find_rules``
+    finds both) for ``start`` to come back as a clock time too. ``end`` is
+    computed, so it cannot be a condition of
     ``sample(conditions=...)``, and a :class:`ClockTime` of ``end`` is not
     kept beside the rule (the rule writes clock times itself).
 
@@ -252,6 +255,7 @@ class ClockGap(Rule):
     """
 
     kind = "clock gap"
+    _learns_whole = True
     role = "define"
 
     def __init__(self, start, end, low, high, *, step=1, midnight=0):
@@ -287,11 +291,12 @@ class ClockGap(Rule):
         return self.low + np.mod(minutes - self.low, 1440)
 
     def _check_row(self, frame):
+        # the rule sets end from start: whether start is a clock time is a
+        # ClockTime of its own
         start, end = numeric(frame[self.start]), numeric(frame[self.end])
-        start_on_clock = _on_clock(start, 1, 0) | _on_clock(start, 1, 2400)
         with np.errstate(invalid="ignore"):
             within = self._gaps(start, end) <= self.high
-        return start_on_clock & _on_clock(end, self.step, self.midnight) & within
+        return _on_clock(end, self.step, self.midnight) & within
 
     def _writes(self):
         return (self.end,)

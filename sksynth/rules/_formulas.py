@@ -209,6 +209,7 @@ class Inequality(Rule):
     """
 
     kind = "order"
+    _learns_whole = True
     role = "define"
 
     def __init__(self, low, high, *, strict=False):

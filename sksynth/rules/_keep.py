@@ -15,7 +15,14 @@ import copy
 import numpy as np
 
 from ..utils import check_dataframe, infer_column_kind
-from ._composition import clash, defined, read_computed_dates, shaped_bands, undo_order
+from ._composition import (
+    clash,
+    defined,
+    produced,
+    read_computed_dates,
+    shaped_bands,
+    undo_order,
+)
 from ._discovery import find_rules
 from ._values import numeric
 from .base import Rule, RuleSet, RuleViolationError
@@ -242,9 +249,36 @@ class RuleKeeper:
             in place of the raw values.
         """
         self._check_fitted()
-        frame = check_dataframe(X).copy()
+        original = check_dataframe(X)
+        frame = original.copy()
         for rule in reversed(self._order):
             frame = rule._forward(frame)
+        if self.private:
+            frame = self._keep_integers(original, frame)
+        return frame
+
+    def _keep_integers(self, original, frame):
+        """Give learnt columns of whole numbers their integer dtype back.
+
+        With private rows the encoder reads each column's dtype, not its
+        values: a float column may hold missing values, so the minutes of a
+        clock time or the gap of an order between two counts would come back
+        missing on some rows. Decided from the dtypes and the kept rules
+        alone, never from the rows.
+        """
+        def integer(column):  # numpy integers cannot hold missing values
+            dtype = original[column].dtype
+            return isinstance(dtype, np.dtype) and dtype.kind in "iu"
+
+        setters = {}
+        for rule in self.rules_:
+            for column in produced(rule):
+                setters.setdefault(column, []).append(rule)
+        for column, rules in setters.items():
+            if column not in frame.columns or not integer(column):
+                continue
+            if all(r._learns_whole and all(map(integer, r.columns)) for r in rules):
+                frame[column] = frame[column].astype(original[column].dtype)
         return frame
 
     def inverse_transform(self, Z, random_state=None):

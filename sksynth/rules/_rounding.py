@@ -56,6 +56,7 @@ class RoundValues(Rule):
     """
 
     kind = "rounding"
+    _learns_whole = True
 
     def __init__(self, column, steps):
         super().__init__()

@@ -243,6 +243,7 @@ class Range(Rule):
     """
 
     kind = "range"
+    _learns_whole = True
 
     def __init__(self, column, low=None, high=None):
         super().__init__()

@@ -90,6 +90,10 @@ class Rule(ABC):
     #: they are not the column's own (a clock time's minutes since midnight):
     #: the column cannot then be a condition
     _learnt_in = None
+    #: whether the values a generator learns for the column the rule sets are
+    #: whole numbers wherever the rule's columns are (a clock time's minutes, an
+    #: order's gap between counts; a bound leaves them as they are)
+    _learns_whole = False
 
     def __init__(self):
         self.support = None

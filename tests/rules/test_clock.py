@@ -8,7 +8,7 @@ import pytest
 
 from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
 from sksynth.io import load_sampler
-from sksynth.rules import ClockGap, ClockTime, Formula, Grid, RuleKeeper, find_rules
+from sksynth.rules import ClockGap, ClockTime, Formula, Grid, Inequality, RuleKeeper, find_rules
 from sksynth.rules._expression import Expression
 
 TINY = {"epochs": 2, "batch_size": 50, "hidden_dims": (16,), "latent_dim": 4, "random_state": 0}
@@ -283,3 +283,31 @@ def test_a_clock_gap_and_a_clock_time_of_its_end_are_refused_together():
              ClockTime("end", step=15, midnight=2400)]
     with pytest.raises(ValueError, match="both set column 'end'"):
         RuleKeeper(rules).fit(X)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        ClockTime("start", step=15, midnight=2400),
+        ClockGap("start", "end", 360, 600, step=15, midnight=2400),
+        Inequality("start", "later"),
+    ],
+    ids=["clock time", "clock gap", "order"],
+)
+def test_private_rows_keep_integer_columns_complete_under_rules_learnt_in_other_units(rule):
+    # with dp=True the encoder reads dtypes only: a clock time's minutes or an
+    # order's gap must not become a column that can be missing
+    X = _shifts()
+    X["later"] = X["start"] + 100
+    metadata = {
+        "bounds": {"start": (0, 2400), "end": (0, 2400), "later": (0, 2600), "pay": (0, 300)},
+        "categories": {"site": ["north", "south", "east"]},
+    }
+    sampler = VAESampler(
+        dp=True, target_epsilon=5.0, dp_metadata=metadata, rules=[rule], **{**TINY, "epochs": 20}
+    ).fit(X)
+    out = sampler.sample(300, random_state=0)
+    for column in ("start", "end", "later"):
+        assert out[column].dtype == X[column].dtype
+        assert out[column].notna().all()
+    assert rule.holds(out).all()
