@@ -93,6 +93,11 @@ def _day_range(step, midnight):
     return (step, 1440) if midnight else (0, 1440 - step)
 
 
+def _within_day(minutes, step, midnight):
+    """Minutes since midnight put on ``step`` and kept within the day a column writes."""
+    return np.clip(np.round(minutes / step) * step, *_day_range(step, midnight))
+
+
 def _on_clock(values, step, midnight):
     """Where ``values`` are ``hhmm`` clock times on ``step`` (NaN: False)."""
     low, high = to_hhmm(np.array(_day_range(step, midnight)), midnight)
@@ -169,10 +174,6 @@ class ClockTime(Rule):
         midnight = " (midnight 2400)" if self.midnight else ""
         return f"{_name(self.column)} is a clock time hhmm{step}{midnight}"
 
-    def _range(self):
-        """Return the least and greatest minutes since midnight the column may hold."""
-        return _day_range(self.step, self.midnight)
-
     def _check_row(self, frame):
         return _on_clock(numeric(frame[self.column]), self.step, self.midnight)
 
@@ -185,7 +186,7 @@ class ClockTime(Rule):
 
     def _inverse(self, frame, rng):
         minutes = frame[self.column].to_numpy(dtype=float, na_value=np.nan)
-        minutes = np.clip(np.round(minutes / self.step) * self.step, *self._range())
+        minutes = _within_day(minutes, self.step, self.midnight)
         frame[self.column] = restore(to_hhmm(minutes, self.midnight), self._dtype, frame.index)
         return frame
 
@@ -320,7 +321,7 @@ class ClockGap(Rule):
         gap = np.clip(learnt, self.low, self.high)
         gap = np.round((start + gap) / step) * step - start
         gap = np.where(gap > self.high, gap - step, np.where(gap < self.low, gap + step, gap))
-        alone = np.clip(np.round(learnt / step) * step, *_day_range(step, self.midnight))
+        alone = _within_day(learnt, step, self.midnight)  # no start: minutes since midnight
         minutes = np.where(np.isnan(start), alone, start + gap)
         frame[self.end] = restore(to_hhmm(minutes, self.midnight), self._dtype, frame.index)
         return frame

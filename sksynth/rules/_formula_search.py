@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -126,6 +127,11 @@ class FormulaSearch(RuleSearch):
                 found += self._whole_units(target, self._gaps(days, counts, 0.7))
         return found
 
+    @cached_property
+    def _clock_minutes(self):
+        """The sampled rows of each clock column, in minutes since midnight."""
+        return {c: from_hhmm(numeric(self.sample[c])) for c in self.clocks}
+
     def _clock_times(self):
         """Find ``hhmm`` clock times that are another one plus or minus a number of minutes.
 
@@ -137,7 +143,7 @@ class FormulaSearch(RuleSearch):
         clocks = self.clocks
         if len(clocks) < 2:
             return []
-        minutes = {c: from_hhmm(numeric(self.sample[c])) for c in clocks}
+        minutes = self._clock_minutes
         counts = self._matrix(self.numbers)
         found, read_by = [], {}
         # a time plus minutes first: the actual time from the scheduled one and the delay
@@ -169,7 +175,7 @@ class FormulaSearch(RuleSearch):
         others.
         """
         complete = [c for c in self.clocks if self.frame[c].notna().all()]
-        minutes = {c: from_hhmm(numeric(self.sample[c])) for c in complete}
+        minutes = self._clock_minutes
         candidates = []
         for start, end in itertools.permutations(complete, 2):
             gaps = circular_gaps(minutes[start], minutes[end])

@@ -270,11 +270,11 @@ class RuleKeeper:
             dtype = original[column].dtype
             return isinstance(dtype, np.dtype) and dtype.kind in "iu"
 
-        setters = {}
+        rules_of = {}  # the rules that set or shape each column
         for rule in self.rules_:
             for column in produced(rule):
-                setters.setdefault(column, []).append(rule)
-        for column, rules in setters.items():
+                rules_of.setdefault(column, []).append(rule)
+        for column, rules in rules_of.items():
             if column not in frame.columns or not integer(column):
                 continue
             if all(r._learns_whole and all(map(integer, r.columns)) for r in rules):

@@ -192,10 +192,9 @@ class PointMasses(Rule):
         return pool[np.where(np.isnan(values), anywhere, near)]
 
     def _inverse(self, frame, rng):
-        # the mass of each row (-1: other, -2: missing)
+        # the mass of each row: its index, len(values) for missing, -1 for other
         n = len(self.values)
         code = level_codes(frame.pop(self._mass_name()), [*map(str, range(n)), "missing"])
-        code[code == n] = -2
         other = code == -1
         values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
         band = self.band_
@@ -211,7 +210,7 @@ class PointMasses(Rule):
             # missing numbers on the rows the category decides): the first mass
             if not self.floor_:
                 values[other & np.isnan(values)] = self.values[0]
-        values[code == -2] = np.nan
+        values[code == n] = np.nan
         for i, v in enumerate(self.values):
             rows = code == i
             if band is not None:  # a mass only where the row's band allows it
