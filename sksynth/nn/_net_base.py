@@ -275,12 +275,13 @@ class _GenerativeNetMixin(metaclass=ABCMeta):
         its conditional vectors, or None); it runs in eval and inference mode.
         """
         self._set_training(False)
-        result = np.empty((n_samples, self.module_.head.n_features), dtype=np.float32)
+        # column-major: the sampling head gives each chunk column by column, and
+        # the encoder reads the rows back one column (or span) at a time
+        result = np.empty((self.module_.head.n_features, n_samples), dtype=np.float32).T
         with torch.inference_mode():
             for start in range(0, n_samples, chunk_size):
                 stop = min(start + chunk_size, n_samples)
                 c = None if cond is None else cond[start:stop].to(self.device)
-                # a transposed view: torch's copy is faster than numpy's here
                 torch.from_numpy(result[start:stop]).copy_(draw(stop - start, c))
         return result
 

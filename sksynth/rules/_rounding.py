@@ -121,31 +121,29 @@ class RoundValues(Rule):
         return frame
 
     def _inverse(self, frame, rng):
+        steps = np.asarray(self.steps)
         # the rank of each row's step (-1: none)
         rank = level_codes(frame.pop(self._level_name()), [_number(s) for s in self.steps])
         values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
-        before = values.copy()
         magnitude = np.abs(values)
-        used = np.full(len(values), np.nan)  # the step each row was put on
         # the nearest multiple of the row's step; a value below half of it (whose
         # nearest multiple is zero, or far) takes the largest smaller step it reaches
-        for i in range(len(self.steps) - 1, -1, -1):
-            step = self.steps[i]
-            rows = (rank == i) & np.isfinite(values) & (values != 0)
-            reach = rows & (magnitude >= step / 2)
-            values[reach] = np.sign(values[reach]) * np.round(magnitude[reach] / step) * step
-            used[reach] = step
-            rank[rows & ~reach] = i - 1
+        reach = np.searchsorted(steps / 2, magnitude, side="right") - 1
+        rank = np.minimum(rank, reach)
+        rows = np.flatnonzero((rank >= 0) & (magnitude > 0) & (magnitude < np.inf))
+        used = steps[rank[rows]]  # the step each of these rows is put on
+        before = values[rows]
+        rounded = np.sign(before) * np.round(magnitude[rows] / used) * used
         # a value rounded out past the training range goes one step back
         low, high = self.range_
         with np.errstate(invalid="ignore"):
-            up, down = (values > high) & (values > before), (values < low) & (values < before)
-        values[up] -= used[up]
-        values[down] += used[down]
-        # the larger side of an order: never rounded below it (compared without
-        # the float error of step multiples, as a strict order needs)
-        values = np.where(np.isfinite(used), on_step(values, self.steps[0]), values)
-        bump = below_floor(frame, self.floor_, values) & np.isfinite(used)
-        values[bump] = on_step(values[bump] + used[bump], self.steps[0])
+            up, down = (rounded > high) & (rounded > before), (rounded < low) & (rounded < before)
+        rounded[up] -= used[up]
+        rounded[down] += used[down]
+        # compared without the float error of step multiples, as a strict order needs
+        values[rows] = on_step(rounded, self.steps[0])
+        if self.floor_:  # the larger side of an order: never rounded below it
+            bump = below_floor(frame, self.floor_, values)[rows]
+            values[rows[bump]] = on_step(values[rows[bump]] + used[bump], self.steps[0])
         frame[self.column] = restore(values, self._dtype, frame.index)
         return frame

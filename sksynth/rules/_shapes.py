@@ -210,15 +210,15 @@ class PointMasses(Rule):
             # missing numbers on the rows the category decides): the first mass
             if not self.floor_:
                 values[other & np.isnan(values)] = self.values[0]
-        values[code == n] = np.nan
-        for i, v in enumerate(self.values):
-            rows = code == i
-            if band is not None:  # a mass only where the row's band allows it
-                rows &= band._allows(frame, np.full(len(values), v))
-            # on an order's larger side, a row whose smaller side is above the
-            # mass keeps the value the order computed
-            rows &= ~below_floor(frame, self.floor_, np.full(len(values), v))
-            values[rows] = v
+        # each row's mass (NaN for other and missing rows: the last entry)
+        mass = np.append(np.asarray(self.values, dtype=float), np.nan)[np.minimum(code, n)]
+        marked = (code >= 0) & (code < n)
+        if band is not None:  # a mass only where the row's band allows it
+            marked &= band._allows(frame, mass)
+        # on an order's larger side, a row whose smaller side is above the mass
+        # keeps the value the order computed
+        marked &= ~below_floor(frame, self.floor_, mass)
+        values = np.where(marked | (code == n), mass, values)
         frame[self.column] = restore(values, self._dtype, frame.index)
         return frame
 

@@ -152,3 +152,17 @@ def test_rounding_never_takes_a_value_past_the_training_range():
     Z["minute"] = [58.0, 57.0, 44.0]
     Z["<minute round>"] = ["10", "5", "10"]
     assert keeper.inverse_transform(Z)["minute"].tolist() == [50.0, 55.0, 40.0]
+
+
+def test_a_value_too_small_for_its_step_takes_the_largest_smaller_step_it_reaches():
+    # steps 50, 100 and 1000: a value is put on its row's step where it reaches
+    # half of it, else on the largest smaller step whose half it reaches
+    X = pd.DataFrame({"amount": np.linspace(-2000.0, 3000.0, 101)})
+    keeper = RuleKeeper([RoundValues("amount", [50, 100, 1000])]).fit(X)
+    Z = keeper.transform(X).iloc[:7].copy()
+    Z["amount"] = [30.0, 420.0, -760.0, 10.0, 0.0, np.nan, 1234.0]
+    Z["<amount round>"] = ["1000", "1000", "1000", "100", "50", "50", "none"]
+    out = keeper.inverse_transform(Z)["amount"].tolist()
+    # 30: below 500 and 50, not below 25; 420: below 500 only; 10: below 25
+    assert out[:5] == [50.0, 400.0, -1000.0, 10.0, 0.0]
+    assert np.isnan(out[5]) and out[6] == 1234.0
