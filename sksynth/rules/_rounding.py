@@ -96,11 +96,16 @@ class RoundValues(Rule):
         values = numeric(frame[self.column])
         label = np.full(len(values), _NONE, dtype=object)
         nonzero = np.isfinite(values) & (values != 0)
-        for step in self.steps:  # ascending: a larger step overwrites a smaller one
+        # ascending: a larger step overwrites a smaller one
+        for step, name in zip(self.steps, self._labels(), strict=True):
             units = values / step
             on = nonzero & (np.abs(units - np.round(units)) <= 1e-9 * np.abs(units) + 1e-6)
-            label[on] = _number(step)
+            label[on] = name
         return pd.Series(label, index=frame.index)
+
+    def _labels(self):
+        """Return the level of each step, in the steps' order (any other value: ``"none"``)."""
+        return [_number(s) for s in self.steps]
 
     def _level_name(self):
         return f"<{self.column} round>"
@@ -123,7 +128,7 @@ class RoundValues(Rule):
     def _inverse(self, frame, rng):
         steps = np.asarray(self.steps)
         # the rank of each row's step (-1: none)
-        rank = level_codes(frame.pop(self._level_name()), [_number(s) for s in self.steps])
+        rank = level_codes(frame.pop(self._level_name()), self._labels())
         values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
         magnitude = np.abs(values)
         # the nearest multiple of the row's step; a value below half of it (whose

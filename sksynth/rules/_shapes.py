@@ -19,6 +19,9 @@ from .base import Rule, _order_floor
 
 __all__ = ["Grid", "PointMasses", "Range"]
 
+# the level of a point mass column's rows off the masses
+_OTHER = "other"
+
 
 class Grid(Rule):
     """Values on a grid: ``column`` is ``offset + k * step`` for whole ``k``.
@@ -140,6 +143,13 @@ class PointMasses(Rule):
     def _mass_name(self):
         return f"<{self.column} mass>"
 
+    def _labels(self):
+        """Return the level of each mass, in the values' order, then of missing values.
+
+        Any other row is ``"other"``.
+        """
+        return [*map(str, range(len(self.values))), "missing"]
+
     def _fit_keep(self, frame):
         self._dtype = frame[self.column].dtype
         values = numeric(frame[self.column])
@@ -157,17 +167,18 @@ class PointMasses(Rule):
 
     def _forward(self, frame):
         values = numeric(frame[self.column])
-        label = np.full(len(frame), "other", dtype=object)
-        label[np.isnan(values)] = "missing"
-        for i, v in enumerate(self.values):
-            label[values == v] = str(i)
+        *masses, missing = self._labels()
+        label = np.full(len(frame), _OTHER, dtype=object)
+        label[np.isnan(values)] = missing
+        for v, name in zip(self.values, masses, strict=True):
+            label[values == v] = name
         position = list(frame.columns).index(self.column) + 1
         frame.insert(position, self._mass_name(), level_column(label, frame.index))
         if self.band_ is None and not self.floor_:
             # a row the category decides (a mass, or missing) shows a value off the
             # masses (a missing number there would be a second, competing flag), or a
             # missing number where the keeper asks for it (see RuleKeeper)
-            decided = label != "other"
+            decided = label != _OTHER
             shown = np.where(decided, np.nan, values)
             if decided.any() and len(self.others_) and self.stand_ins_:
                 rng = np.random.default_rng(derive_seed(0, self._mass_name()))
@@ -194,7 +205,7 @@ class PointMasses(Rule):
     def _inverse(self, frame, rng):
         # the mass of each row: its index, len(values) for missing, -1 for other
         n = len(self.values)
-        code = level_codes(frame.pop(self._mass_name()), [*map(str, range(n)), "missing"])
+        code = level_codes(frame.pop(self._mass_name()), self._labels())
         other = code == -1
         values = frame[self.column].to_numpy(dtype=float, na_value=np.nan).copy()
         band = self.band_
