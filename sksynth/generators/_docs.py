@@ -49,8 +49,11 @@ SHARED_ENTRIES = {
         '    rules; ``None``: none. Conditional samplers keep found rules that would compute\n'
         '    a column they can be conditioned on out of ``"auto"``. Computed columns are\n'
         '    left out of training and computed after sampling, orders are learned as gaps,\n'
-        '    values go back onto their grids. Change it to ``None`` to train on the raw\n'
-        '    columns.\n'
+        '    values go back onto their grids. Point masses, round values and fixed\n'
+        '    combinations each add a category column to learn, so fitting takes a little\n'
+        '    longer and sampling a large table noticeably longer (:doc:`/benchmarks`).\n'
+        '    Change it to ``None`` to train on the raw columns, e.g. when raw speed\n'
+        '    matters more than rows that keep the table\'s rules.\n'
         '    With ``dp=True``, ``"auto"`` keeps no rule (finding them would read the\n'
         '    private rows) and declared rules are kept as public knowledge.'
     ),
