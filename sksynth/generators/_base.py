@@ -284,6 +284,7 @@ class BaseGenerativeSampler(
             max_grad_norm=self.max_grad_norm,
             dp_metadata=self.dp_metadata,
             column_kinds=(self.encoder_params or {}).get("column_kinds"),
+            rules=getattr(self, "rules_", None),
             seed=self._named_seed("dp-statistics"),
         )
 

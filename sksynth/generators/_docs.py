@@ -85,7 +85,9 @@ SHARED_ENTRIES = {
         '    ``{"bounds": {column: (low, high)}, "categories": {column: [levels]},\n'
         '    "budget_share": 0.1}``. Undeclared ranges and category lists are\n'
         '    estimated privately with ``budget_share`` of the budget (a warning at\n'
-        '    fit says how much). ``"public-bounds"`` declares the observed minimum\n'
+        '    fit says how much). Bounds are in the table\'s own units, also for columns\n'
+        '    that kept rules learn in others (:doc:`/user_guide/rules`).\n'
+        '    ``"public-bounds"`` declares the observed minimum\n'
         '    and maximum of every number public: use it only when they are public\n'
         '    (fixed by the data\'s definition).'
     ),

@@ -170,6 +170,9 @@ class PrivateFit:
         The sampler's parameters of the same names.
     column_kinds : dict, default=None
         Column kinds declared in the encoder's parameters.
+    rules : RuleKeeper or None, default=None
+        The kept rules, when ``frame`` is the table they let the generator
+        learn: ``dp_metadata`` names the user's columns, in their own units.
     seed : int
         Seed of the noise added to the statistics.
     """
@@ -185,6 +188,7 @@ class PrivateFit:
         max_grad_norm,
         dp_metadata,
         column_kinds=None,
+        rules=None,
         seed,
     ):
         check_opacus()
@@ -198,6 +202,7 @@ class PrivateFit:
             target_delta=target_delta,
             dp_metadata=dp_metadata,
             column_kinds=column_kinds,
+            rules=rules,
         )
 
     def training_sampling(self, default):
@@ -341,9 +346,16 @@ class PrivateFit:
         }
 
 
-def _check_dp_metadata(dp_metadata, frame):
+def _check_dp_metadata(dp_metadata, frame, rules=None):
+    """Return the declared bounds, categories and budget share of the learnt table ``frame``.
+
+    With a :class:`~sksynth.rules.RuleKeeper` (``rules``), declarations name
+    the columns of the user's table: a computed column's are dropped (it is
+    not learnt) and bounds are put in the units the generator learns.
+    """
     if isinstance(dp_metadata, str):  # "public-bounds": the observed ranges are declared
         dp_metadata = {"bounds": observed_bounds(frame)}
+        rules = None  # read from the learnt table itself
     metadata = dict(dp_metadata or {})
     unknown = set(metadata) - _METADATA_KEYS
     if unknown:
@@ -360,7 +372,8 @@ def _check_dp_metadata(dp_metadata, frame):
     bounds = dict(metadata.get("bounds") or {})
     categories = dict(metadata.get("categories") or {})
     check_declared_columns(
-        columns, {"dp_metadata['bounds']": bounds, "dp_metadata['categories']": categories}
+        columns if rules is None else list(rules.feature_names_in_),
+        {"dp_metadata['bounds']": bounds, "dp_metadata['categories']": categories},
     )
     for column, pair in bounds.items():
         low, high = bound_pair(pair, f"dp_metadata['bounds'][{column!r}]")
@@ -368,16 +381,22 @@ def _check_dp_metadata(dp_metadata, frame):
             raise ValueError(
                 f"dp_metadata['bounds'][{column!r}] needs low < high; got {pair!r}."
             )
+        bounds[column] = (low, high)
     for column, levels in categories.items():
         check_levels(levels, f"dp_metadata['categories'][{column!r}]")
+    if rules is not None:
+        bounds = rules.learnt_bounds(bounds)
+        bounds = {c: pair for c, pair in bounds.items() if c in columns}
+        categories = {c: levels for c, levels in categories.items() if c in columns}
     return bounds, categories, float(share)
 
 
 def _plan_budget(
-    frame, y, *, conditional, target_epsilon, target_delta, dp_metadata, column_kinds
+    frame, y, *, conditional, target_epsilon, target_delta, dp_metadata, column_kinds,
+    rules=None,
 ):
     """Split ``target_epsilon``/``target_delta`` between statistics and DP-SGD."""
-    bounds, categories, share = _check_dp_metadata(dp_metadata, frame)
+    bounds, categories, share = _check_dp_metadata(dp_metadata, frame, rules)
     overrides = dict(column_kinds or {})
     kinds = {c: overrides.get(c, dtype_kind(frame[c].dtype)) for c in frame.columns}
     for column in categories:

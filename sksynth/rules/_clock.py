@@ -15,7 +15,16 @@ import numbers
 import numpy as np
 
 from ._expression import _name, _number
-from ._values import check_name, from_hhmm, numeric, restore, to_hhmm
+from ._values import (
+    bound_number,
+    check_name,
+    from_hhmm,
+    hhmm_minutes,
+    never_missing,
+    numeric,
+    restore,
+    to_hhmm,
+)
 from .base import Rule
 
 __all__ = ["ClockGap", "ClockTime", "clock_midnight", "clock_step", "circular_gaps"]
@@ -184,6 +193,14 @@ class ClockTime(Rule):
         frame[self.column] = from_hhmm(numeric(frame[self.column]))
         return frame
 
+    def _learnt_bounds(self, bounds, dtypes):
+        # minutes since midnight: the day bounds them; declared hhmm bounds narrow it
+        low, high = _day_range(self.step, self.midnight)
+        if self.column in bounds:
+            declared = [hhmm_minutes(bound_number(v)) for v in bounds[self.column]]
+            low, high = max(low, declared[0]), min(high, declared[1])
+        return {self.column: (float(low), float(high)) if low < high else None}
+
     def _inverse(self, frame, rng):
         minutes = frame[self.column].to_numpy(dtype=float, na_value=np.nan)
         minutes = _within_day(minutes, self.step, self.midnight)
@@ -312,6 +329,14 @@ class ClockGap(Rule):
         start, end = numeric(frame[self.start]), numeric(frame[self.end])
         frame[self.end] = np.where(np.isnan(start), from_hhmm(end), self._gaps(start, end))
         return frame
+
+    def _learnt_bounds(self, bounds, dtypes):
+        # the rule's window of minutes, and where start may be missing the
+        # minutes since midnight that end is learnt as there
+        low, high = self.low, self.high
+        if not never_missing(dtypes.get(self.start)):
+            low, high = min(low, 0.0), max(high, 1440.0)
+        return {self.end: (low, high) if low < high else None}
 
     def _inverse(self, frame, rng):
         start = from_hhmm(numeric(frame[self.start]))

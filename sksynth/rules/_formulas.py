@@ -13,7 +13,15 @@ import numpy as np
 import pandas as pd
 
 from ._expression import Expression, _name
-from ._values import check_name, largest_magnitude, numeric, restore, thinned
+from ._values import (
+    bound_number,
+    check_name,
+    largest_magnitude,
+    never_missing,
+    numeric,
+    restore,
+    thinned,
+)
 from .base import Rule, _columns_present, _order_floor
 
 __all__ = ["Formula", "Inequality"]
@@ -265,6 +273,23 @@ class Inequality(Rule):
         # where low is missing the column keeps high itself (no gap to take)
         frame[self.high] = np.where(np.isnan(low), high, high - low)
         return frame
+
+    def _learnt_bounds(self, bounds, dtypes):
+        # the gap above the largest smaller side: from 0 to high's bound above
+        # the smaller sides' least bound, known only where every side has bounds
+        if not self.lows_:
+            return {}
+        sides = [self.high, *(low for low, _ in self.lows_)]
+        if any(side not in bounds for side in sides):
+            return {self.high: None}
+        (low, high), *lows = ([bound_number(v) for v in bounds[side]] for side in sides)
+        # a smaller side that may be missing leaves the largest of the others
+        missing = [not never_missing(dtypes.get(side)) for side in sides[1:]]
+        least = min(b[0] for b in lows) if any(missing) else max(b[0] for b in lows)
+        gap = (0.0, max(high - least, 0.0))
+        if all(missing):  # with every smaller side missing, the column keeps high
+            gap = (min(gap[0], low), max(gap[1], high))
+        return {self.high: gap if gap[0] < gap[1] else None}
 
     def _inverse(self, frame, rng):
         if not self.lows_:

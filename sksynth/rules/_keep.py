@@ -24,7 +24,7 @@ from ._composition import (
     undo_order,
 )
 from ._discovery import find_rules
-from ._values import numeric
+from ._values import never_missing, numeric
 from .base import Rule, RuleSet, RuleViolationError
 
 # "auto" keeps found point masses only where they hold at least this share
@@ -257,6 +257,35 @@ class RuleKeeper:
             frame = self._keep_integers(original, frame)
         return frame
 
+    def learnt_bounds(self, bounds):
+        """Return public bounds of the table's columns in the units the generator learns them.
+
+        A private generator clips each learnt number to public bounds
+        (``dp_metadata``). A kept rule may learn a column in other units: a
+        clock time in minutes since midnight (the day bounds them, declared
+        ``hhmm`` bounds narrow it), a clock gap's later time as minutes after
+        the start (the rule's window), an order's larger side as its gap
+        above the smaller sides (bounded where every side has bounds).
+
+        Parameters
+        ----------
+        bounds : dict
+            ``{column: (low, high)}`` in the table's own units.
+
+        Returns
+        -------
+        bounds : dict
+            The same in the units the generator learns; a column whose learnt
+            bounds are unknown is left out, a computed column is kept (it is
+            not learnt, so its bounds go unused).
+        """
+        self._check_fitted()
+        dtypes = dict(zip(self.feature_names_in_, self._dtypes, strict=True))
+        out = dict(bounds)
+        for rule in reversed(self._order):  # the order transform runs them in
+            out.update(rule._learnt_bounds(out, dtypes))
+        return {c: pair for c, pair in out.items() if pair is not None}
+
     def _keep_integers(self, original, frame):
         """Give learnt columns of whole numbers their integer dtype back.
 
@@ -267,8 +296,7 @@ class RuleKeeper:
         alone, never from the rows.
         """
         def integer(column):  # numpy integers cannot hold missing values
-            dtype = original[column].dtype
-            return isinstance(dtype, np.dtype) and dtype.kind in "iu"
+            return never_missing(original[column].dtype)
 
         rules_of = {}  # the rules that set or shape each column
         for rule in self.rules_:

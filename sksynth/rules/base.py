@@ -169,6 +169,17 @@ class Rule(ABC):
         share a larger side) overrides it.
         """
 
+    def _learnt_bounds(self, bounds, dtypes):
+        """Return public bounds of the columns this rule learns in other units.
+
+        ``bounds`` holds ``{column: (low, high)}`` as the rule's forward step
+        reads the columns (a column without: unknown); ``dtypes`` the
+        training dtypes (a numpy integer column is never missing). Returns
+        ``{column: (low, high) or None}`` for each column the step turns into
+        other units (None: unknown); by default none.
+        """
+        return {}
+
     def _forward(self, frame):
         """Frame the generator trains on (may drop, add or change columns)."""
         return frame

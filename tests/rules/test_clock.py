@@ -1,11 +1,13 @@
 """Clock times written as hhmm numbers, and formulas between them."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from sksynth.exceptions import DataQualityWarning
 from sksynth.generators import ConditionalVAESampler, GANSampler, VAESampler
 from sksynth.io import load_sampler
 from sksynth.rules import ClockGap, ClockTime, Formula, Grid, Inequality, RuleKeeper, find_rules
@@ -311,3 +313,74 @@ def test_private_rows_keep_integer_columns_complete_under_rules_learnt_in_other_
         assert out[column].dtype == X[column].dtype
         assert out[column].notna().all()
     assert rule.holds(out).all()
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        [ClockTime("start", step=15, midnight=2400)],
+        [ClockGap("start", "end", 360, 600, step=15, midnight=2400)],
+        [Inequality("start", "later")],
+        [ClockGap("start", "end", 360, 600, step=15, midnight=2400), Inequality("start", "later")],
+    ],
+    ids=["clock time", "clock gap", "order", "gap and order"],
+)
+def test_learnt_bounds_hold_every_learnt_value(rules):
+    # bounds declared in the table's own units (hhmm, the larger side's values)
+    # must hold what the generator learns in its units (minutes, gaps)
+    X = _shifts()
+    X["later"] = X["start"] + 100
+    keeper = RuleKeeper(rules, private=True).fit(X)
+    declared = {c: (X[c].min(), X[c].max()) for c in ("start", "end", "later", "pay")}
+    bounds = keeper.learnt_bounds(declared)
+    learnt = keeper.transform(X)
+    assert set(bounds) == set(declared)
+    for column, (low, high) in bounds.items():
+        assert learnt[column].between(low, high).all(), (column, low, high)
+
+
+def test_learnt_bounds_put_declared_bounds_in_the_units_the_generator_learns():
+    X = _shifts()
+    X["later"] = X["start"] + 100
+    keeper = RuleKeeper([ClockTime("start", step=15, midnight=2400)], private=True).fit(X)
+    # minutes since midnight: the day on its step (midnight written 2400 is the
+    # day's last minute), or the declared 06:00 to 22:15
+    assert keeper.learnt_bounds({}) == {"start": (15.0, 1440.0)}
+    assert keeper.learnt_bounds({"start": (600, 2215)}) == {"start": (360.0, 1335.0)}
+    gap = ClockGap("start", "end", 360, 600, step=15, midnight=2400)
+    keeper = RuleKeeper([gap], private=True).fit(X)
+    assert keeper.learnt_bounds({"end": (0, 2400)}) == {"end": (360.0, 600.0)}
+    keeper = RuleKeeper([Inequality("start", "later")], private=True).fit(X)
+    # the gap above start: up to 23:00 - 06:00 in hhmm units
+    declared = {"start": (600, 2200), "later": (700, 2300), "pay": (0, 300)}
+    assert keeper.learnt_bounds(declared) == {**declared, "later": (0.0, 1700.0)}
+    # without the smaller side's bounds the gap's are unknown
+    assert keeper.learnt_bounds({"later": (700, 2300)}) == {}
+
+
+def test_private_samplers_read_declared_bounds_in_the_tables_own_units():
+    X = _shifts()
+    X = X[(X["start"] >= 600) & (X["start"] <= 2200)].reset_index(drop=True)
+    X["double"] = 2 * X["pay"]
+    rules = [ClockTime("start", step=15, midnight=2400), Formula("double", "2 * pay")]
+    metadata = {
+        # hhmm for the clock time; the computed column's bounds are not needed
+        "bounds": {"start": (600, 2200), "end": (0, 2400), "pay": (0, 300), "double": (0, 600)},
+        "categories": {"site": ["north", "south", "east"]},
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)  # nothing estimated from the rows
+        sampler = VAESampler(
+            dp=True, target_epsilon=5.0, dp_metadata=metadata, rules=rules,
+            **{**TINY, "epochs": 20},
+        ).fit(X)
+    out = sampler.sample(500, random_state=0)
+    assert out["start"].between(600, 2200).all()
+    # read as minutes, 600 would have clipped every start to 10:00 or later
+    assert (out["start"] < 1000).any()
+    assert all(rule.holds(out).all() for rule in rules)
+    # a clock time's bounds are the day's when not declared: no budget is spent on them
+    del metadata["bounds"]["start"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        VAESampler(dp=True, target_epsilon=5.0, dp_metadata=metadata, rules=rules, **TINY).fit(X)
