@@ -1080,8 +1080,12 @@ LEARNT = [
     "0.693 with the levels learnt, 0.858, 0.863 and 0.867 without round values, 0.730, "
     "0.731 and 0.724 with steps drawn after sampling (seeds 0 to 2); on hi 0.819 and 0.814, "
     "0.858 and 0.859, 0.833 and 0.826 (seeds 0 and 1). A value's step depends on more than "
-    "its size: the other columns of its row. The levels stay learnt, which is why sampling "
-    "with rules costs more than fitting.",
+    "its size: the other columns of its row. Most of that is whether the value is round at "
+    "all: learning only a two-slot level (round or not) and drawing the step the same way "
+    "gave 0.706, 0.709 and 0.690 on credit and 0.818 and 0.817 on hi, close to the learnt "
+    "levels, with 155 encoded columns on credit against 177 (117 without rules). The "
+    "levels stay learnt for now, which is why sampling with rules costs more than fitting; "
+    "the two-slot level is the candidate for a cheaper default.",
     "A column that two categories decide together, where neither decides it alone, is "
     "common in real tables: a route's distance (nycflights13 flights), a division from a "
     "league and a team (vcd Baseball), a change column from two years' values (wooldridge "
