@@ -40,11 +40,11 @@ from ..encoding._columns import numbers_to_dtype, numeric_values
 from ..exceptions import DataQualityWarning
 from ..nn._privacy import check_opacus
 from ..utils import warn_caller
+from ..utils._kinds import can_hold_missing
 from ..utils._private_range import private_range
 from ._private_metadata import (
     DISCRETE_KINDS,
     bound_pair,
-    can_hold_missing,
     check_declared_columns,
     check_levels,
     datetime_edges,

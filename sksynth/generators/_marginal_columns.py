@@ -23,7 +23,7 @@ import copy
 import numpy as np
 import pandas as pd
 
-from ._private_metadata import can_hold_missing
+from ..utils._kinds import can_hold_missing
 
 __all__ = ["DiscreteColumn", "NumericColumn", "project_counts"]
 

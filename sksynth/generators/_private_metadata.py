@@ -2,10 +2,11 @@
 
 Shared by the DP-SGD samplers (:mod:`sksynth.generators._dp`) and the
 marginal sampler: a column's kind read from its dtype alone (its values are
-private), whether it can hold missing values, the levels the dtype itself
-declares, the candidate points of private datetime ranges, the observed
-bounds a caller declares public with ``"public-bounds"``, and the checks of
-the form of what a caller declares public (bounds, level lists).
+private), the levels the dtype itself declares, the candidate points of
+private datetime ranges, the observed bounds a caller declares public with
+``"public-bounds"``, and the checks of the form of what a caller declares
+public (bounds, level lists). Whether a dtype can hold missing values is
+:func:`sksynth.utils._kinds.can_hold_missing`, shared with the rules.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ __all__ = [
     "DISCRETE_KINDS",
     "YEAR_EDGES_NS",
     "bound_pair",
-    "can_hold_missing",
     "check_declared_columns",
     "check_levels",
     "datetime_edges",
@@ -46,13 +46,6 @@ def dtype_kind(dtype):
     numbers, strings and objects are categorical).
     """
     return infer_column_kind(pd.Series([], dtype=dtype))
-
-
-def can_hold_missing(dtype):
-    """Whether a column of ``dtype`` can hold missing values (numpy ints and bools cannot)."""
-    if isinstance(dtype, np.dtype):
-        return dtype.kind not in "biu"
-    return True
 
 
 def public_levels(dtype):

@@ -14,17 +14,9 @@ import numbers
 
 import numpy as np
 
+from ..utils._kinds import can_hold_missing
 from ._expression import _name, _number
-from ._values import (
-    bound_number,
-    check_name,
-    from_hhmm,
-    hhmm_minutes,
-    never_missing,
-    numeric,
-    restore,
-    to_hhmm,
-)
+from ._values import bound_number, check_name, from_hhmm, numeric, restore, to_hhmm
 from .base import Rule
 
 __all__ = ["ClockGap", "ClockTime", "clock_midnight", "clock_step", "circular_gaps"]
@@ -105,6 +97,11 @@ def _day_range(step, midnight):
 def _within_day(minutes, step, midnight):
     """Minutes since midnight put on ``step`` and kept within the day a column writes."""
     return np.clip(np.round(minutes / step) * step, *_day_range(step, midnight))
+
+
+def _bound_minutes(hhmm):
+    """Minutes since midnight of a declared ``hhmm`` bound (past 59: the next hour)."""
+    return from_hhmm(min(hhmm, 100 * (hhmm // 100) + 60))
 
 
 def _on_clock(values, step, midnight):
@@ -197,7 +194,7 @@ class ClockTime(Rule):
         # minutes since midnight: the day bounds them; declared hhmm bounds narrow it
         low, high = _day_range(self.step, self.midnight)
         if self.column in bounds:
-            declared = [hhmm_minutes(bound_number(v)) for v in bounds[self.column]]
+            declared = [_bound_minutes(bound_number(v)) for v in bounds[self.column]]
             low, high = max(low, declared[0]), min(high, declared[1])
         return {self.column: (float(low), float(high)) if low < high else None}
 
@@ -334,7 +331,7 @@ class ClockGap(Rule):
         # the rule's window of minutes, and where start may be missing the
         # minutes since midnight that end is learnt as there
         low, high = self.low, self.high
-        if not never_missing(dtypes.get(self.start)):
+        if can_hold_missing(dtypes.get(self.start)):
             low, high = min(low, 0.0), max(high, 1440.0)
         return {self.end: (low, high) if low < high else None}
 

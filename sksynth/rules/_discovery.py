@@ -99,7 +99,7 @@ def find_rules(
       (1430), whose last two digits stay below 60 on far more rows than
       chance allows;
     * ``"clock gap"``: a clock time that follows another within a window of
-      minutes (``sched_arr_time`` 54 to 365 minutes after
+      minutes (``sched_arr_time`` 50 to 400 minutes after
       ``sched_dep_time``), where the minutes between them spread over at most
       a quarter of the later one's own spread;
     * ``"grid"``, ``"point masses"``, ``"range"``: values on a grid or with a

@@ -12,16 +12,9 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from ..utils._kinds import can_hold_missing
 from ._expression import Expression, _name
-from ._values import (
-    bound_number,
-    check_name,
-    largest_magnitude,
-    never_missing,
-    numeric,
-    restore,
-    thinned,
-)
+from ._values import bound_number, check_name, largest_magnitude, numeric, restore, thinned
 from .base import Rule, _columns_present, _order_floor
 
 __all__ = ["Formula", "Inequality"]
@@ -284,7 +277,7 @@ class Inequality(Rule):
             return {self.high: None}
         (low, high), *lows = ([bound_number(v) for v in bounds[side]] for side in sides)
         # a smaller side that may be missing leaves the largest of the others
-        missing = [not never_missing(dtypes.get(side)) for side in sides[1:]]
+        missing = [can_hold_missing(dtypes.get(side)) for side in sides[1:]]
         least = min(b[0] for b in lows) if any(missing) else max(b[0] for b in lows)
         gap = (0.0, max(high - least, 0.0))
         if all(missing):  # with every smaller side missing, the column keeps high

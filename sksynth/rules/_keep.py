@@ -15,6 +15,7 @@ import copy
 import numpy as np
 
 from ..utils import check_dataframe, infer_column_kind
+from ..utils._kinds import can_hold_missing
 from ._composition import (
     clash,
     defined,
@@ -24,7 +25,7 @@ from ._composition import (
     undo_order,
 )
 from ._discovery import find_rules
-from ._values import never_missing, numeric
+from ._values import numeric
 from .base import Rule, RuleSet, RuleViolationError
 
 # "auto" keeps found point masses only where they hold at least this share
@@ -296,7 +297,7 @@ class RuleKeeper:
         alone, never from the rows.
         """
         def integer(column):  # numpy integers cannot hold missing values
-            return never_missing(original[column].dtype)
+            return not can_hold_missing(original[column].dtype)
 
         rules_of = {}  # the rules that set or shape each column
         for rule in self.rules_:

@@ -8,7 +8,6 @@ label ``"<missing>"``.
 
 from __future__ import annotations
 
-import datetime
 import numbers
 
 import numpy as np
@@ -24,12 +23,10 @@ __all__ = [
     "calendar_months",
     "decimal_grid",
     "from_hhmm",
-    "hhmm_minutes",
     "in_days",
     "is_missing",
     "largest_magnitude",
     "look_up",
-    "never_missing",
     "on_step",
     "matches",
     "numeric",
@@ -96,9 +93,7 @@ def numeric(series):
 
 def bound_number(value):
     """Return a declared bound as :func:`numeric` reads its column (a date in seconds)."""
-    if isinstance(value, (pd.Timestamp, np.datetime64, datetime.datetime)):
-        return pd.Timestamp(value).value / 1e9
-    return float(value)
+    return float(numeric(pd.Series([value]))[0])
 
 
 def in_days(series):
@@ -151,16 +146,6 @@ def to_hhmm(minutes, midnight=0):
     minutes = np.mod(np.asarray(minutes, dtype=float), 1440)
     hhmm = 100 * np.floor(minutes / 60) + np.mod(minutes, 60)
     return np.where(hhmm == 0, float(midnight), hhmm) if midnight else hhmm
-
-
-def never_missing(dtype):
-    """Whether a column of ``dtype`` cannot hold missing values (numpy integers)."""
-    return isinstance(dtype, np.dtype) and dtype.kind in "iu"
-
-
-def hhmm_minutes(value):
-    """Minutes since midnight of an ``hhmm`` bound; minutes past 59 count as the next hour."""
-    return 60 * np.floor(value / 100) + min(np.mod(value, 100), 60)
 
 
 def restore(values, dtype, index):

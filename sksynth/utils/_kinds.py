@@ -27,6 +27,7 @@ import pandas as pd
 
 __all__ = [
     "KINDS",
+    "can_hold_missing",
     "infer_column_kind",
     "infer_column_kinds",
     "kind_of_dtype",
@@ -81,6 +82,13 @@ def kind_of_dtype(dtype) -> str:
         if matches(dtype):
             return kind
     return "categorical"
+
+
+def can_hold_missing(dtype):
+    """Whether a column of ``dtype`` can hold missing values (numpy ints and bools cannot)."""
+    if isinstance(dtype, np.dtype):
+        return dtype.kind not in "biu"
+    return True
 
 
 def infer_column_kind(column: pd.Series) -> str:
